@@ -1,0 +1,5 @@
+"""`python -m journal` runs the same CLI as `tj`."""
+
+from journal.cli import main
+
+main()

@@ -1,0 +1,93 @@
+"""The Python API: everything `tj` does, as methods of a `Journal` opened on a database URL.
+
+The CLI only parses arguments and prints what these methods return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from importers import ImportProblem, ParseResult
+from journal.projections import economic_order
+from journal.projections.lots import Books, Lot, RealizedRow, fold
+from journal.store import EventStore, StoredEvent, VerifyReport
+
+
+class ImportFailed(Exception):
+    """Input the importers could not read exactly; nothing was written."""
+
+    def __init__(self, problems: Sequence[ImportProblem | str]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class FileImport:
+    file: str
+    format: str
+    events_added: int
+    duplicates: int
+
+
+def parse_file(path: Path, format: str | None = None, account: str | None = None) -> tuple[str, ParseResult]:
+    """Parse one file with the importer named by `format`, else the one that recognises its content."""
+    import importers
+
+    if not path.is_file():
+        raise ImportFailed([ImportProblem(str(path), 0, None, None, "no such file")])
+    if format is not None:
+        importer = importers.by_name(format)
+        if importer is None:
+            raise ImportFailed([f"unknown format {format!r} (known: {', '.join(importers.names())})"])
+    else:
+        importer = importers.detect(path)
+        if importer is None:
+            raise ImportFailed([ImportProblem(path.name, 1, None, None,
+                                              f"no importer recognises this file (tried: {', '.join(importers.names())})")])
+    return importer.name, importer.parse(path, account)
+
+
+class Journal:
+    """One journal: an event store and the books projected from it."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.store = EventStore(url)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def import_files(self, paths: Sequence[Path], format: str | None = None, account: str | None = None) -> list[FileImport]:
+        """Import files: every file is parsed first, and if any has an error nothing at all is written;
+        then each file lands in its own transaction, adding only facts not already recorded."""
+        parsed = [(path, *parse_file(path, format, account)) for path in paths]
+        problems = [p for _, _, result in parsed for p in result.errors]
+        if problems:
+            raise ImportFailed(problems)
+        done = []
+        for path, name, result in parsed:
+            appended = self.store.append(result.events)
+            done.append(FileImport(path.name, name, appended.added, appended.duplicates))
+        return done
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def events(self, account: str | None = None) -> list[StoredEvent]:
+        return self.store.read(account)
+
+    def books(self, account: str | None = None, until: date | None = None) -> Books:
+        return fold(economic_order(self.store.read(account)), until)
+
+    def lots(self, as_of: date | None = None, account: str | None = None) -> list[Lot]:
+        return self.books(account, as_of).lots()
+
+    def realized(self, year: int | None = None, account: str | None = None) -> list[RealizedRow]:
+        rows = self.books(account).realized
+        return [r for r in rows if year is None or r.closed.year == year]
+
+    def verify(self) -> VerifyReport:
+        return self.store.verify()

@@ -1,0 +1,187 @@
+"""The `tj` command: a thin Typer layer over `journal.api`.
+
+Exit codes (CONTRACT.md): 0 ok; 1 bad input (file, line and what is wrong; nothing written); 2 usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from journal.output import Format, emit, emit_object
+
+if TYPE_CHECKING:
+    from journal.api import Journal
+
+app = typer.Typer(
+    name="tj",
+    help="theta-journal: an event-sourced trade journal and tax ledger for option sellers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+AccountOption = Annotated[str | None, typer.Option("--account", help="Only this account.")]
+
+
+class _State:
+    db: str | None = None
+    journal: Journal | None = None
+
+
+_state = _State()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def journal() -> Journal:
+    """The journal named by --db / $TJ_DB, opened (and migrated) once per command."""
+    if _state.journal is None:
+        from journal.api import Journal
+        from journal.store import StoreError
+
+        try:
+            _state.journal = Journal(_state.db)
+        except StoreError as exc:
+            fail(f"tj: {exc}")
+    return _state.journal
+
+
+def warn_problems(problems: list[str]) -> None:
+    for p in problems:
+        typer.echo(f"warning: {p}", err=True)
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"tj: {option}: not a date, write YYYY-MM-DD (got {value!r})", 2)
+
+
+@app.callback()
+def main_options(
+    db: Annotated[str | None, typer.Option("--db", envvar="TJ_DB", help="SQLAlchemy URL of the journal "
+                                           "(default: a SQLite file in your data directory).")] = None,
+) -> None:
+    _state.db = db
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Broker exports or journal CSV files.")],
+    format: Annotated[str | None, typer.Option("--format", help="Force an importer (see `tj formats`); "
+                                               "or json for machine output.")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="Account for rows that name none.")] = None,
+) -> None:
+    """Import files; re-importing the same or an overlapping export adds nothing."""
+    from journal.api import ImportFailed
+
+    output = Format.json if format == "json" else Format.table
+    importer = None if format in (None, "json") else format
+    try:
+        done = journal().import_files(files, importer, account)
+    except ImportFailed as exc:
+        for p in exc.problems:
+            typer.echo(str(p), err=True)
+        fail("tj import: nothing was written")
+    records = [{"file": d.file, "format": d.format, "events_added": d.events_added, "duplicates": d.duplicates}
+               for d in done]
+    if output is Format.json:
+        emit_object({"files": records}, Format.json)
+    else:
+        emit(records, ("file", "format", "events_added", "duplicates"), Format.table)
+
+
+@app.command()
+def formats() -> None:
+    """List the importers and what each reads."""
+    import importers
+
+    emit([{"format": m.name, "reads": m.description} for m in importers.IMPORTERS], ("format", "reads"), Format.table)
+
+
+@app.command()
+def events(
+    account: AccountOption = None,
+    source: Annotated[bool, typer.Option("--source", help="Show the file:line each event came from.")] = False,
+    format: FormatOption = Format.table,
+) -> None:
+    """The recorded events, in the order they were recorded."""
+    from journal.records import EVENT_COLUMNS, event_record
+
+    records = [event_record(s, with_source=source) for s in journal().events(account)]
+    columns = EVENT_COLUMNS if source else tuple(c for c in EVENT_COLUMNS if c != "source")
+    emit(records, columns, format)
+
+
+@app.command()
+def lots(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Lots open at the end of this day.")] = None,
+    account: AccountOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Open tax lots (negative quantity: written options, short stock)."""
+    from journal.records import LOT_COLUMNS, lot_record
+
+    books = journal().books(account, _date(as_of, "--as-of"))
+    warn_problems(books.problems)
+    emit([lot_record(lot) for lot in books.lots()], LOT_COLUMNS, format)
+
+
+@app.command()
+def realized(
+    year: Annotated[int | None, typer.Option("--year", help="Only rows closed in this tax year.")] = None,
+    account: AccountOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Realized gains and losses, one row per closed lot (a Form 8949 line)."""
+    from journal.records import REALIZED_COLUMNS, realized_record, realized_total
+
+    books = journal().books(account)
+    warn_problems(books.problems)
+    rows = [r for r in books.realized if year is None or r.closed.year == year]
+    records = [realized_record(r) for r in rows]
+    if format is Format.table and rows:
+        records.append(realized_total(rows))
+    emit(records, REALIZED_COLUMNS, format)
+
+
+@app.command()
+def verify(format: FormatOption = Format.table) -> None:
+    """Recompute the hash chain of the events; name the first broken sequence number."""
+    report = journal().verify()
+    record = {"ok": report.ok, "events": report.events, "first_broken_seq": report.first_broken_seq,
+              "problem": report.problem}
+    if format is Format.table:
+        if report.ok:
+            typer.echo(f"ok: {report.events} events, hash chain intact")
+        else:
+            typer.echo(f"broken at seq {report.first_broken_seq}: {report.problem}")
+    else:
+        emit_object(record, format)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    try:
+        app()
+    finally:
+        if _state.journal is not None:
+            _state.journal.close()
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)

@@ -1,0 +1,281 @@
+"""The journal's facts: immutable, past-tense events with exact money, a natural key and their source.
+
+Everything the journal knows is one of these records; every figure it shows is a fold over them.
+A correction is a new event (`EventVoided`), never an edit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from journal.instruments import STANDARD_MULTIPLIER, Instrument, OptionContract, Stock, instrument_from_name
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a fact came from: the file's name and content hash, and the line (or OFX record) in it."""
+
+    file: str
+    sha256: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+class TradeAction(StrEnum):
+    BUY = "BUY"  # stock
+    SELL = "SELL"
+    STO = "STO"  # options: sell to open, buy to close, buy to open, sell to close
+    BTC = "BTC"
+    BTO = "BTO"
+    STC = "STC"
+
+    @property
+    def is_buy(self) -> bool:
+        return self in (TradeAction.BUY, TradeAction.BTC, TradeAction.BTO)
+
+    @property
+    def opens(self) -> bool | None:
+        """True/False for an option's declared effect; None for stock, whose effect depends on holdings."""
+        return {"STO": True, "BTO": True, "BTC": False, "STC": False}.get(self.value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """What every fact has: the account, its economic time, its natural key and its source."""
+
+    type_name: ClassVar[str] = "Event"
+    account: str
+    time: datetime
+    key: str = ""
+    source: SourceRef | None = field(default=None, compare=False)
+    broker_id: str | None = None
+    note: str = ""
+
+    @property
+    def underlying(self) -> str | None:
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TradeExecuted(Event):
+    type_name: ClassVar[str] = "TradeExecuted"
+    action: TradeAction
+    instrument: Instrument
+    quantity: Decimal
+    price: Decimal
+    fees: Decimal = Decimal(0)
+    order_id: str | None = None
+
+    @property
+    def underlying(self) -> str:
+        return self.instrument.underlying
+
+    @property
+    def gross(self) -> Decimal:
+        """Price × quantity × multiplier: the trade's value before fees."""
+        return self.price * self.quantity * self.instrument.multiplier
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _OptionEnded(Event):
+    option: OptionContract
+    quantity: Decimal
+    fees: Decimal = Decimal(0)
+
+    @property
+    def underlying(self) -> str:
+        return self.option.underlying
+
+    @property
+    def shares(self) -> Decimal:
+        return self.quantity * self.option.multiplier
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionExpired(_OptionEnded):
+    type_name: ClassVar[str] = "OptionExpired"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionAssigned(_OptionEnded):
+    """A written option was assigned: the stock leg (buy for a put, sell for a call) is implied."""
+
+    type_name: ClassVar[str] = "OptionAssigned"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionExercised(_OptionEnded):
+    """A bought option was exercised: the stock leg (buy for a call, sell for a put) is implied."""
+
+    type_name: ClassVar[str] = "OptionExercised"
+
+
+class CashKind(StrEnum):
+    DIVIDEND = "DIVIDEND"
+    INTEREST = "INTEREST"
+    FEE = "FEE"
+    DEPOSIT = "DEPOSIT"
+    WITHDRAW = "WITHDRAW"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CashMoved(Event):
+    """Cash in (positive) or out (negative) that is no trade: dividend, interest, fee, transfer.
+
+    A dividend or fee naming a symbol belongs to that underlying (and its wheel cycle).
+    """
+
+    type_name: ClassVar[str] = "CashMoved"
+    kind: CashKind
+    amount: Decimal
+    symbol: str | None = None
+
+    @property
+    def underlying(self) -> str | None:
+        return self.symbol
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SplitApplied(Event):
+    """A forward or reverse split of `symbol`: `new` shares for every `old`."""
+
+    type_name: ClassVar[str] = "SplitApplied"
+    symbol: str
+    new: Decimal
+    old: Decimal
+
+    @property
+    def underlying(self) -> str:
+        return self.symbol
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceMarked(Event):
+    """A price observed for an instrument on a date (year-end marks, market values)."""
+
+    type_name: ClassVar[str] = "PriceMarked"
+    instrument: Instrument
+    price: Decimal
+
+    @property
+    def underlying(self) -> str:
+        return self.instrument.underlying
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventVoided(Event):
+    """The only correction: the event with natural key `voided_key` no longer counts."""
+
+    type_name: ClassVar[str] = "EventVoided"
+    voided_key: str
+    reason: str = ""
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type_name: cls
+    for cls in (
+        TradeExecuted,
+        OptionExpired,
+        OptionAssigned,
+        OptionExercised,
+        CashMoved,
+        SplitApplied,
+        PriceMarked,
+        EventVoided,
+    )
+}
+
+_ENVELOPE = ("account", "time", "key", "source")
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Stock | OptionContract):
+        if isinstance(value, OptionContract) and value.multiplier != STANDARD_MULTIPLIER:
+            return {"symbol": value.name, "multiplier": str(value.multiplier)}
+        return value.name
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def payload(event: Event) -> dict[str, Any]:
+    """The event's own fields (not account, time, key or source) as JSON-ready values, decimals as strings."""
+    out = {}
+    for f in dataclasses.fields(event):
+        if f.name in _ENVELOPE:
+            continue
+        value = getattr(event, f.name)
+        if value is None or value == "":
+            continue
+        out[f.name] = _encode(value)
+    return out
+
+
+def _decode_instrument(raw: Any) -> Instrument:
+    if isinstance(raw, dict):
+        return instrument_from_name(raw["symbol"], Decimal(raw["multiplier"]))
+    return instrument_from_name(raw)
+
+
+_DECODERS: dict[str, Any] = {
+    "instrument": _decode_instrument,
+    "option": _decode_instrument,
+    "action": TradeAction,
+    "kind": CashKind,
+}
+_DECIMAL_FIELDS = {"quantity", "price", "fees", "amount", "new", "old"}
+
+
+def event_from_row(
+    type_name: str, account: str, time: datetime, key: str, data: dict[str, Any], source: SourceRef | None
+) -> Event:
+    """Rebuild an event from its stored envelope and payload."""
+    cls = EVENT_TYPES[type_name]
+    kwargs: dict[str, Any] = {}
+    for name, raw in data.items():
+        if name in _DECODERS:
+            kwargs[name] = _DECODERS[name](raw)
+        elif name in _DECIMAL_FIELDS:
+            kwargs[name] = Decimal(raw)
+        else:
+            kwargs[name] = raw
+    return cls(account=account, time=time, key=key, source=source, **kwargs)
+
+
+def content_digest(event: Event) -> str:
+    """A hash of what the event says (not where it came from): two rows saying the same hash the same."""
+    body = json.dumps(
+        [event.type_name, event.account, event.time.isoformat(), payload(event)],
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def broker_key(account: str, broker_id: str) -> str:
+    """The natural key of a fact the broker numbered: the same trade from two export formats of one
+    broker is one fact."""
+    return "id:" + hashlib.sha256(f"{account}\x1f{broker_id}".encode()).hexdigest()[:40]
+
+
+def content_key(digest: str, occurrence: int) -> str:
+    """The natural key of an unnumbered fact: its content hash plus its occurrence among identical rows
+    of its file, so two identical fills stay two facts while an overlapping export maps onto the same keys."""
+    return f"row:{digest[:40]}:{occurrence}"
+
+
+def with_key(event: Event, key: str) -> Event:
+    return dataclasses.replace(event, key=key)

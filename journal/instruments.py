@@ -1,0 +1,119 @@
+"""What is traded: stocks and option contracts, and the parsing of broker option symbols.
+
+OCC/OSI symbols (`AAPL  240119P00150000`) and the compact form (`AAPL240119P150`, `BRKB240119C412.5`)
+both name one contract; the OCC form, root padded to six, is the canonical name used everywhere in output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from journal.money import parse_decimal
+
+STANDARD_MULTIPLIER = Decimal(100)
+
+# Weekly / PM-settled index roots trade under another root than their index (DOMAIN.md: SPXW -> SPX).
+INDEX_ROOT_UNDERLYING = {"SPXW": "SPX", "NDXP": "NDX", "RUTW": "RUT", "VIXW": "VIX", "XSPW": "XSP"}
+
+_STOCK = re.compile(r"^[A-Z][A-Z0-9]{0,7}(?:[./-][A-Z0-9]{1,4})?$")
+# Root (letters, maybe an adjustment digit), yymmdd, right, strike: OCC has an 8-digit strike in
+# thousandths; the compact form writes the strike as a plain decimal.
+_OPTION = re.compile(r"^(?P<root>[A-Z][A-Z0-9.]{0,5}?)\s*(?P<ymd>\d{6})(?P<right>[CP])(?P<strike>\d+(?:\.\d+)?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Stock:
+    symbol: str
+
+    @property
+    def underlying(self) -> str:
+        return self.symbol
+
+    @property
+    def name(self) -> str:
+        return self.symbol
+
+    @property
+    def multiplier(self) -> Decimal:
+        return Decimal(1)
+
+    @property
+    def is_option(self) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return self.symbol
+
+
+@dataclass(frozen=True, slots=True)
+class OptionContract:
+    root: str
+    expiry: date
+    right: str  # "P" or "C"
+    strike: Decimal
+    multiplier: Decimal = STANDARD_MULTIPLIER
+
+    @property
+    def underlying(self) -> str:
+        return INDEX_ROOT_UNDERLYING.get(self.root, self.root)
+
+    @property
+    def name(self) -> str:
+        """The OCC symbol: root padded to six, yymmdd, right, strike in thousandths over eight digits."""
+        thousandths = int(self.strike * 1000)
+        return f"{self.root:<6}{self.expiry:%y%m%d}{self.right}{thousandths:08d}"
+
+    @property
+    def is_option(self) -> bool:
+        return True
+
+    @property
+    def is_put(self) -> bool:
+        return self.right == "P"
+
+    def describe(self) -> str:
+        """Words a trader uses: `AAPL 150 put 19 Jan 24`."""
+        kind = "put" if self.is_put else "call"
+        return f"{self.underlying} {format(self.strike.normalize(), 'f')} {kind} {self.expiry:%d %b %y}"
+
+
+Instrument = Stock | OptionContract
+
+
+def parse_option(text: str, multiplier: Decimal = STANDARD_MULTIPLIER) -> OptionContract | None:
+    """An option contract from an OCC or compact symbol, or None when the text is not one."""
+    m = _OPTION.match(text.strip().upper())
+    if not m:
+        return None
+    ymd, strike_text = m["ymd"], m["strike"]
+    try:
+        expiry = date(2000 + int(ymd[:2]), int(ymd[2:4]), int(ymd[4:]))
+    except ValueError:
+        return None
+    strike = parse_decimal(strike_text)
+    if len(strike_text) == 8 and "." not in strike_text:
+        strike = strike / 1000  # OCC: strike in thousandths of a dollar
+    if strike <= 0 or strike * 1000 != int(strike * 1000):
+        return None
+    return OptionContract(m["root"].rstrip("."), expiry, m["right"], strike.normalize() + 0, multiplier)
+
+
+def parse_stock(text: str) -> Stock | None:
+    symbol = text.strip().upper()
+    return Stock(symbol) if _STOCK.match(symbol) else None
+
+
+def parse_instrument(text: str, multiplier: Decimal = STANDARD_MULTIPLIER) -> Instrument | None:
+    """A stock or an option from a symbol, or None when it names neither."""
+    return parse_option(text, multiplier) or parse_stock(text)
+
+
+def instrument_from_name(name: str, multiplier: Decimal | None = None) -> Instrument:
+    """The inverse of `.name`, for instruments read back from the store."""
+    option = parse_option(name, multiplier if multiplier is not None else STANDARD_MULTIPLIER)
+    if option is not None:
+        return option
+    return Stock(name)

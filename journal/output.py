@@ -1,0 +1,75 @@
+"""Uniform output of records: an aligned table for people, JSON and CSV for programs.
+
+JSON goes to stdout and nothing else does; figures are already exact strings when they get here.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any, TextIO
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return str(value)
+
+
+def _numeric(value: str) -> bool:
+    return bool(value) and value.lstrip("-").replace(".", "", 1).isdigit()
+
+
+def table(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """Records as an aligned text table, numbers right-aligned."""
+    cells = [[_cell(r.get(c)) for c in columns] for r in records]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    numeric = [all(_numeric(row[i]) or not row[i] for row in cells) and cells != [] for i in range(len(columns))]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(row, widths, numeric, strict=True)).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])]
+    out += [line(row) for row in cells]
+    return "\n".join(out)
+
+
+def emit(records: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, out: TextIO | None = None,
+         empty: str = "(none)") -> None:
+    out = out or sys.stdout
+    if fmt is Format.json:
+        json.dump(list(records), out, indent=2)
+        out.write("\n")
+    elif fmt is Format.csv:
+        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({c: _cell(r.get(c)) for c in columns} for r in records)
+    elif records:
+        out.write(table(records, columns) + "\n")
+    else:
+        out.write(empty + "\n")
+
+
+def emit_object(obj: dict[str, Any], fmt: Format, out: TextIO | None = None) -> None:
+    """One record: JSON as an object; table as `key  value` lines; CSV as a header and one row."""
+    out = out or sys.stdout
+    if fmt is Format.json:
+        json.dump(obj, out, indent=2)
+        out.write("\n")
+    elif fmt is Format.csv:
+        emit([obj], list(obj), fmt, out)
+    else:
+        width = max((len(k) for k in obj), default=0)
+        for k, v in obj.items():
+            out.write(f"{k.ljust(width)}  {_cell(v)}\n")

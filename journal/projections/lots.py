@@ -1,0 +1,291 @@
+"""Tax lots and realized P&L: FIFO per account and instrument, under IRS Publication 550's option rules.
+
+Each opening fill makes a lot; closing fills, expiries, assignments and exercises consume lots first in,
+first out and produce realized rows (Form 8949 lines). Written options and short stock are short lots
+holding the credit received; everything is exact `Decimal` until output.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from journal.events import (
+    Event,
+    OptionAssigned,
+    OptionExercised,
+    OptionExpired,
+    SplitApplied,
+    TradeExecuted,
+)
+from journal.instruments import Instrument, OptionContract, Stock
+from journal.money import ZERO, prorate
+
+
+@dataclass(slots=True)
+class Lot:
+    """An open position from one opening fill. `basis` is the cost paid (long) or credit received (short),
+    fees included, for the `quantity` still open."""
+
+    lot_id: str
+    account: str
+    instrument: Instrument
+    opened: date
+    quantity: Decimal  # signed: negative for a written option or short stock
+    basis: Decimal
+
+    @property
+    def is_short(self) -> bool:
+        return self.quantity < 0
+
+    @property
+    def cost_basis(self) -> Decimal:
+        """As `tj lots` shows it: negative for a short lot (credit received)."""
+        return -self.basis if self.is_short else self.basis
+
+    @property
+    def basis_per_unit(self) -> Decimal:
+        return self.cost_basis / (self.quantity * self.instrument.multiplier)
+
+
+@dataclass(frozen=True, slots=True)
+class RealizedRow:
+    """A closed lot (or part of one): one line of Form 8949."""
+
+    account: str
+    instrument: Instrument
+    quantity: Decimal  # always positive
+    opened: date
+    closed: date
+    proceeds: Decimal
+    cost_basis: Decimal
+    term: str  # "short" or "long"
+    adjustment: Decimal = ZERO
+    opened_by: str = ""  # natural keys of the events that opened and closed the lot: the trace to the file
+    closed_by: str = ""
+
+    @property
+    def underlying(self) -> str:
+        return self.instrument.underlying
+
+    @property
+    def gain(self) -> Decimal:
+        return self.proceeds - self.cost_basis + self.adjustment
+
+
+def anniversary(day: date) -> date:
+    """The same day a year on; a Feb 29 acquisition's anniversary is Feb 28 (long term from Mar 1)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def holding_term(opened: date, closed: date) -> str:
+    # Pub 550 "Holding Period": count from the day after acquisition; long term only if held MORE than a year.
+    return "long" if closed > anniversary(opened) else "short"
+
+
+@dataclass(slots=True)
+class _Match:
+    """The part of one lot a closing took: how much, and the lot's basis for that much."""
+
+    lot: Lot
+    quantity: Decimal  # positive
+    basis: Decimal
+    short: bool
+
+
+@dataclass
+class Books:
+    """The state of every account's lots, folded one event at a time in economic order."""
+
+    open_lots: dict[tuple[str, str], deque[Lot]] = field(default_factory=dict)
+    realized: list[RealizedRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    # -- the fold ---------------------------------------------------------------------------------
+
+    def apply(self, event: Event) -> None:
+        if isinstance(event, TradeExecuted):
+            self._trade(event)
+        elif isinstance(event, OptionExpired):
+            self._expire(event)
+        elif isinstance(event, OptionAssigned):
+            self._assign(event)
+        elif isinstance(event, OptionExercised):
+            self._exercise(event)
+        elif isinstance(event, SplitApplied):
+            self._split(event)
+
+    def lots(self) -> list[Lot]:
+        return [lot for queue in self.open_lots.values() for lot in queue]
+
+    def _problem(self, ev: Event, message: str) -> None:
+        where = f"{ev.source}: " if ev.source else ""
+        self.problems.append(f"{where}{message}")
+
+    # -- lot mechanics ----------------------------------------------------------------------------
+
+    def _open(self, ev: Event, instrument: Instrument, quantity: Decimal, basis: Decimal) -> None:
+        """A new lot: quantity signed (negative opens short), basis the cost paid or credit received."""
+        queue = self.open_lots.setdefault((ev.account, instrument.name), deque())
+        queue.append(Lot(ev.key, ev.account, instrument, ev.time.date(), quantity, basis))
+
+    def _holds(self, account: str, instrument: Instrument, *, short: bool) -> bool:
+        queue = self.open_lots.get((account, instrument.name))
+        return bool(queue) and queue[0].is_short == short
+
+    def _take(self, account: str, instrument: Instrument, quantity: Decimal, *, short: bool) -> tuple[list[_Match], Decimal]:
+        """Consume up to `quantity` from the oldest lots of one side; return the matches and what is left."""
+        key = (account, instrument.name)
+        queue = self.open_lots.get(key)
+        matches: list[_Match] = []
+        left = quantity
+        while left > 0 and queue and queue[0].is_short == short:
+            lot = queue[0]
+            size = abs(lot.quantity)
+            take = min(size, left)
+            basis = prorate(lot.basis, take, size)
+            matches.append(_Match(lot, take, basis, short))
+            lot.basis -= basis
+            lot.quantity += take if short else -take
+            left -= take
+            if lot.quantity == 0:
+                queue.popleft()
+        if queue is not None and not queue:
+            del self.open_lots[key]
+        return matches, left
+
+    def _realize(self, ev: Event, matches: list[_Match], amount: Decimal, units: Decimal) -> None:
+        """Close matched lots against a closing amount for `units` units (the sale's proceeds for long lots,
+        the cost to buy back for short lots), split over the matches by quantity."""
+        closed = ev.time.date()
+        for m in matches:
+            share = prorate(amount, m.quantity, units)
+            amount -= share
+            units -= m.quantity
+            if m.short:
+                # Pub 550, Options: a writer's gain or loss on closing or expiry is short term; short stock
+                # is closed by shares bought now, so it is short term too.
+                proceeds, cost, term = m.basis, share, "short"
+            else:
+                proceeds, cost, term = share, m.basis, holding_term(m.lot.opened, closed)
+            self.realized.append(
+                RealizedRow(ev.account, m.lot.instrument, m.quantity, m.lot.opened, closed, proceeds, cost, term,
+                            opened_by=m.lot.lot_id, closed_by=ev.key)
+            )
+
+    def _buy(self, ev: Event, instrument: Instrument, quantity: Decimal, cost: Decimal, *, opens: bool | None) -> None:
+        """Shares or contracts bought for `cost` (fees in): they cover short lots unless the trade opens."""
+        left = quantity
+        if opens is not True:
+            matches, left = self._take(ev.account, instrument, quantity, short=True)
+            self._realize(ev, matches, prorate(cost, quantity - left, quantity), quantity - left)
+            if left and opens is False:
+                self._problem(ev, f"bought to close {left} {instrument.name} but no such short position is open; "
+                                  "opened a long position instead")
+        if left:
+            self._open(ev, instrument, left, prorate(cost, left, quantity))
+
+    def _sell(self, ev: Event, instrument: Instrument, quantity: Decimal, proceeds: Decimal, *, opens: bool | None) -> None:
+        """Shares or contracts sold for `proceeds` (fees out): they close long lots unless the trade opens;
+        what no long lot covers opens a short position, as at the broker."""
+        left = quantity
+        if opens is not True:
+            matches, left = self._take(ev.account, instrument, quantity, short=False)
+            self._realize(ev, matches, prorate(proceeds, quantity - left, quantity), quantity - left)
+            if left and opens is False:
+                self._problem(ev, f"sold to close {left} {instrument.name} but no such long position is open; "
+                                  "opened a short position instead")
+        if left:
+            self._open(ev, instrument, -left, prorate(proceeds, left, quantity))
+
+    # -- events -----------------------------------------------------------------------------------
+
+    def _trade(self, ev: TradeExecuted) -> None:
+        opens = ev.action.opens
+        if ev.action.is_buy:
+            self._buy(ev, ev.instrument, ev.quantity, ev.gross + ev.fees, opens=opens)
+        else:
+            self._sell(ev, ev.instrument, ev.quantity, ev.gross - ev.fees, opens=opens)
+
+    def _expire(self, ev: OptionExpired) -> None:
+        short = self._holds(ev.account, ev.option, short=True)
+        matches, left = self._take(ev.account, ev.option, ev.quantity, short=short)
+        if left:
+            self._problem(ev, f"{ev.option.name}: {left} contracts expired that were not open")
+        closed = ev.quantity - left
+        # Pub 550, Options: at expiry a writer keeps the premium (cost 0), a holder loses it (proceeds 0);
+        # a fee on the expiry row raises the writer's cost or lowers the holder's proceeds.
+        fee = prorate(ev.fees, closed, ev.quantity) if ev.quantity else ZERO
+        self._realize(ev, matches, fee if short else -fee, closed)
+
+    def _ended_premium(self, ev: OptionAssigned | OptionExercised, *, short: bool) -> Decimal:
+        """Close the option lots an assignment or exercise ends; their premium moves into the stock leg."""
+        matches, left = self._take(ev.account, ev.option, ev.quantity, short=short)
+        if left:
+            side = "written" if short else "bought"
+            self._problem(ev, f"{ev.option.name}: {left} {side} contracts ended that were not open; "
+                              "their premium is taken as 0")
+        return sum((m.basis for m in matches), ZERO)
+
+    def _assign(self, ev: OptionAssigned) -> None:
+        premium = self._ended_premium(ev, short=True)
+        stock, shares = Stock(ev.option.underlying), ev.shares
+        strike_value = ev.option.strike * shares
+        if ev.option.is_put:
+            # Pub 550: the put writer's basis in the stock bought is the strike less the premium received.
+            self._buy(ev, stock, shares, strike_value - premium + ev.fees, opens=None)
+        else:
+            # Pub 550: the call writer adds the premium received to the amount realized on the stock sold.
+            self._sell(ev, stock, shares, strike_value + premium - ev.fees, opens=None)
+
+    def _exercise(self, ev: OptionExercised) -> None:
+        premium = self._ended_premium(ev, short=False)
+        stock, shares = Stock(ev.option.underlying), ev.shares
+        strike_value = ev.option.strike * shares
+        if ev.option.is_put:
+            # Pub 550: the put holder reduces the amount realized on the stock sold by the premium paid.
+            self._sell(ev, stock, shares, strike_value - premium - ev.fees, opens=None)
+        else:
+            # Pub 550: the call holder adds the premium paid to the basis of the stock bought.
+            self._buy(ev, stock, shares, strike_value + premium + ev.fees, opens=None)
+
+    def _split(self, ev: SplitApplied) -> None:
+        """Scale the account's open share lots (basis and dates kept) and, for a whole ratio, its options
+        on the symbol (contracts × ratio, strike ÷ ratio: the OCC's standard adjustment)."""
+        ratio = ev.new / ev.old
+        for (account, name), queue in list(self.open_lots.items()):
+            if account != ev.account or queue[0].instrument.underlying != ev.symbol:
+                continue
+            instrument = queue[0].instrument
+            if isinstance(instrument, Stock):
+                for lot in queue:
+                    lot.quantity *= ratio
+                continue
+            if ratio != ratio.to_integral_value():
+                self._problem(ev, f"{name}: options after a {ev.new}:{ev.old} split get adjusted deliverables, "
+                                  "not modelled yet; left unchanged")
+                continue
+            assert isinstance(instrument, OptionContract)
+            adjusted = OptionContract(instrument.root, instrument.expiry, instrument.right,
+                                      instrument.strike / ratio, instrument.multiplier)
+            del self.open_lots[(account, name)]
+            for lot in queue:
+                lot.quantity *= ratio
+                lot.instrument = adjusted
+            self.open_lots.setdefault((account, adjusted.name), deque()).extend(queue)
+
+
+def fold(events: Iterable[Event], until: date | None = None) -> Books:
+    """The books after every event (in economic order) up to the end of `until`."""
+    books = Books()
+    for event in events:
+        if until is not None and event.time.date() > until:
+            break
+        books.apply(event)
+    return books

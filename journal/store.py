@@ -1,0 +1,258 @@
+"""The append-only event store: one transaction per import, idempotent by natural key, hash-chained.
+
+SQLite is the embedded default; PostgreSQL the server. Both refuse UPDATE and DELETE on `events` by
+trigger (see migrations/versions/0001_events.py), so the only way to change the books is to append.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+
+from journal import schema
+from journal.events import Event, SourceRef, event_from_row, payload
+
+GENESIS = "0" * 64
+DEFAULT_OWNER = "default"
+_KEY_CHUNK = 500
+_INSERT_CHUNK = 20_000
+
+
+class StoreError(Exception):
+    """The database could not be opened or written as asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    added: int
+    duplicates: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    seq: int
+    recorded_time: datetime
+    event: Event
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    events: int
+    first_broken_seq: int | None
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_seq is None
+
+
+def default_url() -> str:
+    """`$TJ_DB`, else a SQLite file in the user's data directory."""
+    if url := os.environ.get("TJ_DB"):
+        return url
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("theta-journal", appauthor=False))
+    return f"sqlite:///{folder / 'journal.sqlite'}"
+
+
+def _migrations_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_migrations", here.parent / "migrations"):
+        if (candidate / "env.py").exists():
+            return candidate
+    raise StoreError("the migrations folder is missing from this installation")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL keeps a killed import atomic and lets readers read while an import writes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def chain_hash(prev_hash: str, row: dict[str, Any]) -> str:
+    """The hash of one stored row, chained to the one before it."""
+    parts = [
+        prev_hash,
+        str(row["seq"]),
+        row["natural_key"],
+        row["owner"],
+        row["account"],
+        row["type"],
+        row["underlying"] or "",
+        row["economic_time"].isoformat(),
+        row["recorded_time"].isoformat(),
+        row["payload"],
+        row["source"] or "",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _encode_source(source: SourceRef | None) -> str | None:
+    if source is None:
+        return None
+    return json.dumps({"file": source.file, "sha256": source.sha256, "line": source.line})
+
+
+def _decode_source(raw: str | None) -> SourceRef | None:
+    if not raw:
+        return None
+    d = json.loads(raw)
+    return SourceRef(d["file"], d["sha256"], d["line"])
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class EventStore:
+    """The journal's events in one database, opened (and migrated) from a SQLAlchemy URL."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:///:memory:"):
+            Path(self.url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine: Engine = create_engine(self.url)
+        except Exception as exc:  # bad URL, missing driver
+            raise StoreError(f"cannot open database {self.url!r}: {exc}") from exc
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._migrate()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- schema -----------------------------------------------------------------------------------
+
+    def schema_revision(self, conn: Connection) -> str | None:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def _migrate(self) -> None:
+        """Bring a new or old database to the current schema; a current one costs a single query."""
+        try:
+            with self.engine.connect() as conn:
+                if self.schema_revision(conn) == schema.SCHEMA_REVISION:
+                    return
+        except Exception as exc:
+            raise StoreError(f"cannot open database {self.url!r}: {exc}") from exc
+        from alembic import command
+        from alembic.config import Config
+
+        folder = _migrations_dir()
+        config = Config()
+        config.set_main_option("script_location", str(folder))
+        try:
+            with self.engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except Exception as exc:
+            raise StoreError(f"cannot migrate database {self.url!r}: {exc}") from exc
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def append(self, new_events: Iterable[Event], owner: str = DEFAULT_OWNER) -> AppendResult:
+        """Append the events whose natural key is new, all in one transaction; the rest are duplicates."""
+        batch = list(new_events)
+        table = schema.events
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                # One writer at a time, so the hash chain and the sequence have no gaps or forks.
+                conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
+            existing: set[str] = set()
+            for chunk in _chunks([e.key for e in batch], _KEY_CHUNK):
+                existing.update(conn.execute(select(table.c.natural_key).where(table.c.natural_key.in_(chunk))).scalars())
+            last = conn.execute(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)).first()
+            seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+            recorded = datetime.now(UTC).replace(tzinfo=None)
+            rows: list[dict[str, Any]] = []
+            duplicates = 0
+            for ev in batch:
+                if not ev.key:
+                    raise StoreError(f"event without a natural key: {ev!r}")
+                if ev.key in existing:
+                    duplicates += 1
+                    continue
+                existing.add(ev.key)
+                seq += 1
+                row = {
+                    "seq": seq,
+                    "natural_key": ev.key,
+                    "owner": owner,
+                    "account": ev.account,
+                    "type": ev.type_name,
+                    "underlying": ev.underlying,
+                    "economic_time": ev.time,
+                    "recorded_time": recorded,
+                    "payload": json.dumps(payload(ev), sort_keys=True, separators=(",", ":")),
+                    "source": _encode_source(ev.source),
+                }
+                prev_hash = row["prev_hash"] = prev_hash
+                row["hash"] = prev_hash = chain_hash(prev_hash, row)
+                rows.append(row)
+            for chunk in _chunks(rows, _INSERT_CHUNK):
+                conn.execute(table.insert(), list(chunk))
+        return AppendResult(added=len(rows), duplicates=duplicates)
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def read(self, account: str | None = None) -> list[StoredEvent]:
+        """Every event in sequence order (the order they were recorded), optionally of one account."""
+        t = schema.events
+        query = select(
+            t.c.seq, t.c.natural_key, t.c.account, t.c.type, t.c.economic_time, t.c.recorded_time,
+            t.c.payload, t.c.source,
+        ).order_by(t.c.seq)
+        if account is not None:
+            query = query.where(t.c.account == account)
+        with self.engine.connect() as conn:
+            return [
+                StoredEvent(
+                    seq=r.seq,
+                    recorded_time=r.recorded_time,
+                    event=event_from_row(
+                        r.type, r.account, r.economic_time, r.natural_key, json.loads(r.payload),
+                        _decode_source(r.source),
+                    ),
+                )
+                for r in conn.execute(query)
+            ]
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM events")).scalar() or 0)
+
+    def verify(self) -> VerifyReport:
+        """Recompute the hash chain; name the first sequence number whose row or link does not hold."""
+        t = schema.events
+        expected_prev, expected_seq, n = GENESIS, 1, 0
+        with self.engine.connect() as conn:
+            for r in conn.execute(select(t).order_by(t.c.seq)):
+                row = r._asdict()
+                n += 1
+                if row["seq"] != expected_seq:
+                    return VerifyReport(n, row["seq"], f"sequence jumps from {expected_seq - 1} to {row['seq']}")
+                if row["prev_hash"] != expected_prev:
+                    return VerifyReport(n, row["seq"], "prev_hash does not match the hash of the event before")
+                if chain_hash(row["prev_hash"], row) != row["hash"]:
+                    return VerifyReport(n, row["seq"], "the event's content does not match its hash")
+                expected_prev, expected_seq = row["hash"], expected_seq + 1
+        return VerifyReport(n, None, None)
