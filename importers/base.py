@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from journal.events import Event, SourceRef, broker_key, content_digest, content_key, with_key
+from journal.events import Event, SourceRef, broker_key, content_digest, content_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +68,17 @@ class FileInfo:
 
 
 class KeyMaker:
-    """Gives each event of one file its natural key, counting identical rows so each stays its own fact."""
+    """Natural keys for the facts of one file: the broker's transaction id where the row has one, else
+    a hash of the row's content plus its occurrence among identical rows, so that two identical fills stay
+    two facts while an overlapping export of the same account maps onto the same keys."""
 
     def __init__(self) -> None:
         self._seen: Counter[str] = Counter()
 
-    def keyed(self, event: Event) -> Event:
-        if event.broker_id:
-            return with_key(event, broker_key(event.account, event.broker_id))
-        digest = content_digest(event)
+    def key(self, account: str, broker_id: str | None, content: str) -> str:
+        if broker_id:
+            return broker_key(account, broker_id)
+        digest = content_digest(account, content)
         occurrence = self._seen[digest]
         self._seen[digest] += 1
-        return with_key(event, content_key(digest, occurrence))
+        return content_key(digest, occurrence)

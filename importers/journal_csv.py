@@ -158,10 +158,11 @@ def _split_ratio(row: _Row) -> tuple[Decimal, Decimal]:
     return new, old
 
 
-def _event(row: _Row, account: str, when: datetime, action: str, source: SourceRef) -> Event:
+def _event(row: _Row, account: str, when: datetime, action: str, source: SourceRef, key: str) -> Event:
     common: dict[str, Any] = {
         "account": account,
         "time": when,
+        "key": key,
         "source": source,
         "broker_id": row.text("id") or None,
         "note": row.text("note"),
@@ -262,7 +263,15 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                 if action not in ACTIONS:
                     raise RowError(row.col("action"), row.text("action"),
                                    f"unknown action (known: {', '.join(ACTIONS)})")
-                event = _event(row, row.text("account") or default_account, when, action, info.source(line))
+                row_account = row.text("account") or default_account
+                broker_id = row.text("id") or None
+                # The row's content without its account column (the account is keyed apart, so that
+                # --account and an account column naming the same account give the same key).
+                content = "\x1f".join(
+                    f"{k}={c.strip()}" for k, c in sorted(zip(keys, cells, strict=True)) if k != "account" and c.strip()
+                )
+                key = keymaker.key(row_account, broker_id, content)
+                event = _event(row, row_account, when, action, info.source(line), key)
             except RowError as err:
                 problem(line, err.column, err.value, err.message)
                 continue
@@ -271,7 +280,7 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                     problem(line, row.col("id"), event.broker_id, f"the same id as line {ids[event.broker_id]}")
                     continue
                 ids[event.broker_id] = line
-            result.events.append(keymaker.keyed(event))
+            result.events.append(event)
     except csv.Error as exc:
         problem(reader.line_num, None, None, f"not valid CSV: {exc}")
     return result

@@ -195,33 +195,42 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 _ENVELOPE = ("account", "time", "key", "source")
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Stock | OptionContract):
-        if isinstance(value, OptionContract) and value.multiplier != STANDARD_MULTIPLIER:
+    if isinstance(value, OptionContract):
+        if value.multiplier != STANDARD_MULTIPLIER:
             return {"symbol": value.name, "multiplier": str(value.multiplier)}
         return value.name
-    if isinstance(value, StrEnum):
-        return value.value
+    if isinstance(value, Stock):
+        return value.symbol
+    if isinstance(value, datetime | date):
+        return value.isoformat()
     return value
 
 
 def payload(event: Event) -> dict[str, Any]:
     """The event's own fields (not account, time, key or source) as JSON-ready values, decimals as strings."""
+    cls = type(event)
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name not in _ENVELOPE)
     out = {}
-    for f in dataclasses.fields(event):
-        if f.name in _ENVELOPE:
-            continue
-        value = getattr(event, f.name)
-        if value is None or value == "":
-            continue
-        out[f.name] = _encode(value)
+    for name in names:
+        value = getattr(event, name)
+        if value is not None and value != "":
+            out[name] = _encode(value)
     return out
+
+
+def payload_json(event: Event) -> str:
+    """The stored form of `payload`: canonical JSON (sorted keys, no spaces)."""
+    return json.dumps(payload(event), sort_keys=True, separators=(",", ":"))
 
 
 def _decode_instrument(raw: Any) -> Instrument:
@@ -255,14 +264,9 @@ def event_from_row(
     return cls(account=account, time=time, key=key, source=source, **kwargs)
 
 
-def content_digest(event: Event) -> str:
-    """A hash of what the event says (not where it came from): two rows saying the same hash the same."""
-    body = json.dumps(
-        [event.type_name, event.account, event.time.isoformat(), payload(event)],
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+def content_digest(account: str, content: str) -> str:
+    """A hash of what a row says (not where it came from): two rows saying the same hash the same."""
+    return hashlib.sha256(f"{account}\x1f{content}".encode()).hexdigest()
 
 
 def broker_key(account: str, broker_id: str) -> str:
@@ -275,7 +279,3 @@ def content_key(digest: str, occurrence: int) -> str:
     """The natural key of an unnumbered fact: its content hash plus its occurrence among identical rows
     of its file, so two identical fills stay two facts while an overlapping export maps onto the same keys."""
     return f"row:{digest[:40]}:{occurrence}"
-
-
-def with_key(event: Event, key: str) -> Event:
-    return dataclasses.replace(event, key=key)

@@ -7,7 +7,8 @@ both name one contract; the OCC form, root padded to six, is the canonical name 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 
@@ -55,16 +56,16 @@ class OptionContract:
     right: str  # "P" or "C"
     strike: Decimal
     multiplier: Decimal = STANDARD_MULTIPLIER
+    # The OCC symbol: root padded to six, yymmdd, right, strike in thousandths over eight digits.
+    name: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        thousandths = int(self.strike * 1000)
+        object.__setattr__(self, "name", f"{self.root:<6}{self.expiry:%y%m%d}{self.right}{thousandths:08d}")
 
     @property
     def underlying(self) -> str:
         return INDEX_ROOT_UNDERLYING.get(self.root, self.root)
-
-    @property
-    def name(self) -> str:
-        """The OCC symbol: root padded to six, yymmdd, right, strike in thousandths over eight digits."""
-        thousandths = int(self.strike * 1000)
-        return f"{self.root:<6}{self.expiry:%y%m%d}{self.right}{thousandths:08d}"
 
     @property
     def is_option(self) -> bool:
@@ -83,6 +84,7 @@ class OptionContract:
 Instrument = Stock | OptionContract
 
 
+@lru_cache(maxsize=65536)
 def parse_option(text: str, multiplier: Decimal = STANDARD_MULTIPLIER) -> OptionContract | None:
     """An option contract from an OCC or compact symbol, or None when the text is not one."""
     m = _OPTION.match(text.strip().upper())
@@ -101,6 +103,7 @@ def parse_option(text: str, multiplier: Decimal = STANDARD_MULTIPLIER) -> Option
     return OptionContract(m["root"].rstrip("."), expiry, m["right"], strike.normalize() + 0, multiplier)
 
 
+@lru_cache(maxsize=65536)
 def parse_stock(text: str) -> Stock | None:
     symbol = text.strip().upper()
     return Stock(symbol) if _STOCK.match(symbol) else None

@@ -6,7 +6,7 @@ open can tell, without loading Alembic, whether the database is already current.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text
 
 SCHEMA_REVISION = "0001"
 
@@ -27,5 +27,4 @@ events = Table(
     Column("source", Text),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
-    Index("ix_events_underlying_time", "underlying", "economic_time"),
 )

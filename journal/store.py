@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 
 from journal import schema
-from journal.events import Event, SourceRef, event_from_row, payload
+from journal.events import Event, SourceRef, event_from_row, payload_json
 
 GENESIS = "0" * 64
 DEFAULT_OWNER = "default"
@@ -183,7 +183,7 @@ class EventStore:
             last = conn.execute(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)).first()
             seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
             recorded = datetime.now(UTC).replace(tzinfo=None)
-            rows: list[dict[str, Any]] = []
+            rows: list[tuple[Any, ...]] = []
             duplicates = 0
             for ev in batch:
                 if not ev.key:
@@ -202,15 +202,30 @@ class EventStore:
                     "underlying": ev.underlying,
                     "economic_time": ev.time,
                     "recorded_time": recorded,
-                    "payload": json.dumps(payload(ev), sort_keys=True, separators=(",", ":")),
+                    "payload": payload_json(ev),
                     "source": _encode_source(ev.source),
                 }
-                prev_hash = row["prev_hash"] = prev_hash
+                row["prev_hash"] = prev_hash
                 row["hash"] = prev_hash = chain_hash(prev_hash, row)
-                rows.append(row)
+                rows.append(self._db_values(row))
+            insert = self._insert_sql()
             for chunk in _chunks(rows, _INSERT_CHUNK):
-                conn.execute(table.insert(), list(chunk))
+                # The driver's executemany straight away: SQLAlchemy's per-row parameter processing would
+                # cost more than the insert itself on a large import.
+                conn.exec_driver_sql(insert, list(chunk))
         return AppendResult(added=len(rows), duplicates=duplicates)
+
+    def _insert_sql(self) -> str:
+        columns = [c.name for c in schema.events.columns]
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        return f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+
+    def _db_values(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        values = [row[c.name] for c in schema.events.columns]
+        if self.dialect == "sqlite":
+            # SQLAlchemy's own SQLite storage format for DateTime, so that reads through it parse back.
+            values = [v.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v for v in values]
+        return tuple(values)
 
     # -- reading ----------------------------------------------------------------------------------
 

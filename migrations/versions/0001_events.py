@@ -23,7 +23,8 @@ SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
     f"""CREATE TRIGGER events_no_replace BEFORE INSERT ON events
-        WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq OR natural_key = NEW.natural_key)
+        WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq)
+          OR EXISTS (SELECT 1 FROM events WHERE natural_key = NEW.natural_key)
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
 ]
 
@@ -55,7 +56,6 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
     )
-    op.create_index("ix_events_underlying_time", "events", ["underlying", "economic_time"])
     dialect = op.get_bind().dialect.name
     for statement in SQLITE_TRIGGERS if dialect == "sqlite" else POSTGRES_TRIGGERS:
         op.execute(statement)

@@ -1,0 +1,87 @@
+"""The `tj` command as a user runs it: exit codes, JSON with exact string figures, sources, formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+TRADES = """
+date,account,action,symbol,quantity,price,fees
+2024-01-02,IRA,STO,AAPL240119P150,1,2.00,0.65
+2024-01-19,IRA,EXPIRE,AAPL240119P150,1,,
+"""
+
+
+def test_import_then_realized_as_json_with_decimal_strings(tj, db_url, write_csv) -> None:
+    done = tj("import", str(write_csv(TRADES)), "--format", "json", db=db_url, check=True)
+    assert json.loads(done.stdout) == {"files": [{"file": "trades.csv", "format": "journal-csv",
+                                                   "events_added": 2, "duplicates": 0}]}
+    rows = json.loads(tj("realized", "--format", "json", db=db_url, check=True).stdout)
+    assert rows == [{"account": "IRA", "instrument": "AAPL  240119P00150000", "underlying": "AAPL", "quantity": "1",
+                     "opened": "2024-01-02", "closed": "2024-01-19", "proceeds": "199.35", "cost_basis": "0.00",
+                     "adjustment": "0.00", "gain": "199.35", "term": "short"}]
+    again = tj("import", str(write_csv(TRADES)), "--format", "json", db=db_url, check=True)
+    assert json.loads(again.stdout)["files"][0]["duplicates"] == 2
+
+
+def test_bad_input_exits_1_names_the_place_and_writes_nothing(tj, tmp_path, write_csv) -> None:
+    db = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    bad = write_csv(TRADES + "2024-01-22,IRA,BUY,AAPL,-5,150,0\n")
+    done = tj("import", str(bad), db=db)
+    assert done.returncode == 1
+    assert "trades.csv:4: quantity: must be positive (got '-5')" in done.stderr
+    assert "nothing was written" in done.stderr
+    assert done.stdout == ""
+    assert json.loads(tj("events", "--format", "json", db=db, check=True).stdout) == []
+
+
+def test_a_file_no_importer_knows_is_named_with_the_formats_tried(tj, tmp_path) -> None:
+    odd = tmp_path / "statement.txt"
+    odd.write_text("hello\n")
+    done = tj("import", str(odd), db=f"sqlite:///{tmp_path / 'j.sqlite'}")
+    assert done.returncode == 1
+    assert "statement.txt:1: no importer recognises this file (tried: journal-csv)" in done.stderr
+
+
+def test_usage_errors_exit_2(tj, tmp_path) -> None:
+    db = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    assert tj("lots", "--as-of", "yesterday", db=db).returncode == 2
+    assert tj("realized", "--format", "xml", db=db).returncode == 2
+    assert tj("nonsense", db=db).returncode == 2
+
+
+def test_events_with_source_trace_each_fact_to_its_line(tj, db_url, write_csv) -> None:
+    tj("import", str(write_csv(TRADES)), db=db_url, check=True)
+    events = json.loads(tj("events", "--source", "--format", "json", db=db_url, check=True).stdout)
+    assert [(e["type"], e["source"], e["what"]) for e in events] == [
+        ("TradeExecuted", "trades.csv:2", "sold to open 1 AAPL 150 put 19 Jan 24 at 2, fees 0.65"),
+        ("OptionExpired", "trades.csv:3", "1 AAPL 150 put 19 Jan 24 expired"),
+    ]
+
+
+def test_lots_as_csv_and_table(tj, db_url, write_csv) -> None:
+    tj("import", str(write_csv(TRADES.replace("EXPIRE", "ASSIGN"))), db=db_url, check=True)
+    csv_out = tj("lots", "--format", "csv", db=db_url, check=True).stdout
+    assert csv_out.splitlines() == [
+        "account,instrument,underlying,quantity,opened,cost_basis,basis_per_unit",
+        "IRA,AAPL,AAPL,100,2024-01-19,14800.65,148.0065",
+    ]
+    table = tj("lots", db=db_url, check=True).stdout.splitlines()
+    assert table[0].split() == ["account", "instrument", "underlying", "quantity", "opened", "cost_basis",
+                                "basis_per_unit"]
+    assert table[2].split() == ["IRA", "AAPL", "AAPL", "100", "2024-01-19", "14800.65", "148.0065"]
+
+
+def test_verify_reports_an_intact_chain(tj, db_url, write_csv) -> None:
+    tj("import", str(write_csv(TRADES)), db=db_url, check=True)
+    done = tj("verify", db=db_url, check=True)
+    assert done.stdout.strip() == "ok: 2 events, hash chain intact"
+
+
+def test_the_db_comes_from_TJ_DB_when_no_option_names_it(tmp_path, write_csv) -> None:
+    env = {"TJ_DB": f"sqlite:///{tmp_path / 'env.sqlite'}", "PATH": ""}
+    argv = [sys.executable, "-m", "journal", "import", str(write_csv(TRADES))]
+    subprocess.run(argv, env=env, check=True, capture_output=True)
+    assert (tmp_path / "env.sqlite").exists()
