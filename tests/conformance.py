@@ -12,9 +12,9 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def run_scenarios(folder: str, commands: str | None = None) -> str:
-    argv = [sys.executable, str(SHARED / "conformance" / "run.py"), "--tj", TJ, str(SHARED / "scenarios" / folder)]
-    if commands:
-        argv[3:3] = ["--commands", commands]
+    argv = [sys.executable, str(SHARED / "conformance" / "run.py"), "--tj", TJ]
+    argv += ["--commands", commands] if commands else []
+    argv.append(str(SHARED / "scenarios" / folder))
     done = subprocess.run(argv, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert " 0 failed" in done.stdout.splitlines()[-1]
