@@ -34,7 +34,17 @@ name = "journal-csv"
 description = "theta-journal's own CSV (date, action, symbol, quantity, price, fees, ...)"
 
 COLUMNS = (
-    "date", "account", "action", "symbol", "quantity", "price", "fees", "amount", "order_id", "id", "note",
+    "date",
+    "account",
+    "action",
+    "symbol",
+    "quantity",
+    "price",
+    "fees",
+    "amount",
+    "order_id",
+    "id",
+    "note",
     "multiplier",
 )
 REQUIRED = ("date", "action")
@@ -65,7 +75,9 @@ def _header(text: str) -> list[str] | None:
 
 def identify(path: Path, head: str) -> bool:
     cells = _header(head)
-    return bool(cells) and all(r in cells for r in REQUIRED) and all(c in COLUMNS for c in cells if c)
+    if not cells:
+        return False
+    return all(r in cells for r in REQUIRED) and all(c in COLUMNS for c in cells if c)
 
 
 class _Row:
@@ -154,7 +166,9 @@ def _split_ratio(row: _Row) -> tuple[Decimal, Decimal]:
     except ValueError:
         new = old = None
     if new is None or old is None or new <= 0 or old <= 0 or new == old:
-        raise RowError(row.col("quantity"), raw, "a split ratio is new:old, two different positive numbers (4:1)")
+        raise RowError(
+            row.col("quantity"), raw, "a split ratio is new:old, two different positive numbers (4:1)"
+        )
     return new, old
 
 
@@ -182,7 +196,9 @@ def _event(row: _Row, account: str, when: datetime, action: str, source: SourceR
         option = _option(row, action)
         if action == "EXPIRE":
             if when.date() < option.expiry:
-                raise RowError(row.col("date"), row.text("date"), f"before the option's expiration {option.expiry}")
+                raise RowError(
+                    row.col("date"), row.text("date"), f"before the option's expiration {option.expiry}"
+                )
             # CONTRACT: an expiry closes on the expiration date even when the broker posts it later.
             common["time"] = datetime.combine(option.expiry, END_OF_DAY)
         return OPTION_ENDS[action](
@@ -194,23 +210,35 @@ def _event(row: _Row, account: str, when: datetime, action: str, source: SourceR
     if action in CASH:
         amount = row.decimal("amount", action)
         if action == "DEPOSIT" and amount < 0 or action == "WITHDRAW" and amount > 0:
-            raise RowError(row.col("amount"), row.text("amount"), f"a {action} moves money "
-                           f"{'in: positive' if action == 'DEPOSIT' else 'out: negative'} amount")
+            raise RowError(
+                row.col("amount"),
+                row.text("amount"),
+                f"a {action} moves money {'in: positive' if action == 'DEPOSIT' else 'out: negative'} amount",
+            )
         symbol = row.text("symbol")
         if action == "DIVIDEND" and not symbol:
             raise RowError(row.col("symbol"), None, "missing: DIVIDEND needs the symbol that paid it")
-        underlying = (_stock(row, action).symbol if symbol and not parse_option(symbol) else
-                      _option(row, action).underlying) if symbol else None
+        underlying = (
+            (
+                _stock(row, action).symbol
+                if symbol and not parse_option(symbol)
+                else _option(row, action).underlying
+            )
+            if symbol
+            else None
+        )
         return CashMoved(kind=CashKind(action), amount=amount, symbol=underlying, **common)
     if action == "SPLIT":
         new, old = _split_ratio(row)
         return SplitApplied(symbol=_stock(row, action).symbol, new=new, old=old, **common)
     # MARK
     symbol = row.required("symbol", action)
-    instrument = parse_option(symbol, _multiplier(row, action)) or parse_stock(symbol)
-    if instrument is None:
+    marked: Stock | OptionContract | None = parse_option(symbol, _multiplier(row, action)) or parse_stock(
+        symbol
+    )
+    if marked is None:
         raise RowError(row.col("symbol"), symbol, "not a symbol")
-    return PriceMarked(instrument=instrument, price=row.non_negative("price", action, required=True), **common)
+    return PriceMarked(instrument=marked, price=row.non_negative("price", action, required=True), **common)
 
 
 def parse(path: Path, account: str | None = None) -> ParseResult:
@@ -261,14 +289,17 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
             try:
                 when = _parse_time(row)
                 if action not in ACTIONS:
-                    raise RowError(row.col("action"), row.text("action"),
-                                   f"unknown action (known: {', '.join(ACTIONS)})")
+                    raise RowError(
+                        row.col("action"), row.text("action"), f"unknown action (known: {', '.join(ACTIONS)})"
+                    )
                 row_account = row.text("account") or default_account
                 broker_id = row.text("id") or None
                 # The row's content without its account column (the account is keyed apart, so that
                 # --account and an account column naming the same account give the same key).
                 content = "\x1f".join(
-                    f"{k}={c.strip()}" for k, c in sorted(zip(keys, cells, strict=True)) if k != "account" and c.strip()
+                    f"{k}={c.strip()}"
+                    for k, c in sorted(zip(keys, cells, strict=True))
+                    if k != "account" and c.strip()
                 )
                 key = keymaker.key(row_account, broker_id, content)
                 event = _event(row, row_account, when, action, info.source(line), key)
@@ -277,7 +308,9 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                 continue
             if event.broker_id:
                 if event.broker_id in ids:
-                    problem(line, row.col("id"), event.broker_id, f"the same id as line {ids[event.broker_id]}")
+                    problem(
+                        line, row.col("id"), event.broker_id, f"the same id as line {ids[event.broker_id]}"
+                    )
                     continue
                 ids[event.broker_id] = line
             result.events.append(event)

@@ -45,8 +45,17 @@ def parse_file(path: Path, format: str | None = None, account: str | None = None
     else:
         importer = importers.detect(path)
         if importer is None:
-            raise ImportFailed([ImportProblem(path.name, 1, None, None,
-                                              f"no importer recognises this file (tried: {', '.join(importers.names())})")])
+            raise ImportFailed(
+                [
+                    ImportProblem(
+                        path.name,
+                        1,
+                        None,
+                        None,
+                        f"no importer recognises this file (tried: {', '.join(importers.names())})",
+                    )
+                ]
+            )
     return importer.name, importer.parse(path, account)
 
 
@@ -61,7 +70,9 @@ class Journal:
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def import_files(self, paths: Sequence[Path], format: str | None = None, account: str | None = None) -> list[FileImport]:
+    def import_files(
+        self, paths: Sequence[Path], format: str | None = None, account: str | None = None
+    ) -> list[FileImport]:
         """Import files: every file is parsed first, and if any has an error nothing at all is written;
         then each file lands in its own transaction, adding only facts not already recorded."""
         parsed = [(path, *parse_file(path, format, account)) for path in paths]

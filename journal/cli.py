@@ -71,8 +71,14 @@ def _date(value: str | None, option: str) -> date | None:
 
 @app.callback()
 def main_options(
-    db: Annotated[str | None, typer.Option("--db", envvar="TJ_DB", help="SQLAlchemy URL of the journal "
-                                           "(default: a SQLite file in your data directory).")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="TJ_DB",
+            help="SQLAlchemy URL of the journal (default: a SQLite file in your data directory).",
+        ),
+    ] = None,
 ) -> None:
     _state.db = db
 
@@ -80,8 +86,10 @@ def main_options(
 @app.command("import")
 def import_(
     files: Annotated[list[Path], typer.Argument(help="Broker exports or journal CSV files.")],
-    format: Annotated[str | None, typer.Option("--format", help="Force an importer (see `tj formats`); "
-                                               "or json for machine output.")] = None,
+    format: Annotated[
+        str | None,
+        typer.Option("--format", help="Force an importer (see `tj formats`); or json for machine output."),
+    ] = None,
     account: Annotated[str | None, typer.Option("--account", help="Account for rows that name none.")] = None,
 ) -> None:
     """Import files; re-importing the same or an overlapping export adds nothing."""
@@ -95,8 +103,10 @@ def import_(
         for p in exc.problems:
             typer.echo(str(p), err=True)
         fail("tj import: nothing was written")
-    records = [{"file": d.file, "format": d.format, "events_added": d.events_added, "duplicates": d.duplicates}
-               for d in done]
+    records = [
+        {"file": d.file, "format": d.format, "events_added": d.events_added, "duplicates": d.duplicates}
+        for d in done
+    ]
     if output is Format.json:
         emit_object({"files": records}, Format.json)
     else:
@@ -108,13 +118,19 @@ def formats() -> None:
     """List the importers and what each reads."""
     import importers
 
-    emit([{"format": m.name, "reads": m.description} for m in importers.IMPORTERS], ("format", "reads"), Format.table)
+    emit(
+        [{"format": m.name, "reads": m.description} for m in importers.IMPORTERS],
+        ("format", "reads"),
+        Format.table,
+    )
 
 
 @app.command()
 def events(
     account: AccountOption = None,
-    source: Annotated[bool, typer.Option("--source", help="Show the file:line each event came from.")] = False,
+    source: Annotated[
+        bool, typer.Option("--source", help="Show the file:line each event came from.")
+    ] = False,
     format: FormatOption = Format.table,
 ) -> None:
     """The recorded events, in the order they were recorded."""
@@ -161,8 +177,12 @@ def realized(
 def verify(format: FormatOption = Format.table) -> None:
     """Recompute the hash chain of the events; name the first broken sequence number."""
     report = journal().verify()
-    record = {"ok": report.ok, "events": report.events, "first_broken_seq": report.first_broken_seq,
-              "problem": report.problem}
+    record = {
+        "ok": report.ok,
+        "events": report.events,
+        "first_broken_seq": report.first_broken_seq,
+        "problem": report.problem,
+    }
     if format is Format.table:
         if report.ok:
             typer.echo(f"ok: {report.events} events, hash chain intact")

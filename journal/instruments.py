@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from journal.money import parse_decimal
 
@@ -22,7 +22,9 @@ INDEX_ROOT_UNDERLYING = {"SPXW": "SPX", "NDXP": "NDX", "RUTW": "RUT", "VIXW": "V
 _STOCK = re.compile(r"^[A-Z][A-Z0-9]{0,7}(?:[./-][A-Z0-9]{1,4})?$")
 # Root (letters, maybe an adjustment digit), yymmdd, right, strike: OCC has an 8-digit strike in
 # thousandths; the compact form writes the strike as a plain decimal.
-_OPTION = re.compile(r"^(?P<root>[A-Z][A-Z0-9.]{0,5}?)\s*(?P<ymd>\d{6})(?P<right>[CP])(?P<strike>\d+(?:\.\d+)?)$")
+_OPTION = re.compile(
+    r"^(?P<root>[A-Z][A-Z0-9.]{0,5}?)\s*(?P<ymd>\d{6})(?P<right>[CP])(?P<strike>\d+(?:\.\d+)?)$"
+)
 
 
 @dataclass(frozen=True, slots=True)

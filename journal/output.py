@@ -35,18 +35,27 @@ def table(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     """Records as an aligned text table, numbers right-aligned."""
     cells = [[_cell(r.get(c)) for c in columns] for r in records]
     widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
-    numeric = [all(_numeric(row[i]) or not row[i] for row in cells) and cells != [] for i in range(len(columns))]
+    numeric = [
+        all(_numeric(row[i]) or not row[i] for row in cells) and cells != [] for i in range(len(columns))
+    ]
 
     def line(row: Sequence[str]) -> str:
-        return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(row, widths, numeric, strict=True)).rstrip()
+        return "  ".join(
+            v.rjust(w) if n else v.ljust(w) for v, w, n in zip(row, widths, numeric, strict=True)
+        ).rstrip()
 
     out = [line(columns), line(["-" * w for w in widths])]
     out += [line(row) for row in cells]
     return "\n".join(out)
 
 
-def emit(records: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, out: TextIO | None = None,
-         empty: str = "(none)") -> None:
+def emit(
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: Format,
+    out: TextIO | None = None,
+    empty: str = "(none)",
+) -> None:
     out = out or sys.stdout
     if fmt is Format.json:
         json.dump(list(records), out, indent=2)

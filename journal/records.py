@@ -8,13 +8,33 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from journal.events import CashMoved, Event, OptionAssigned, OptionExercised, OptionExpired, PriceMarked, SplitApplied, TradeExecuted
+from journal.events import (
+    CashMoved,
+    Event,
+    OptionAssigned,
+    OptionExercised,
+    OptionExpired,
+    PriceMarked,
+    SplitApplied,
+    TradeExecuted,
+)
 from journal.money import ZERO, cents, per_unit, plain
 from journal.projections.lots import Lot, RealizedRow
 from journal.store import StoredEvent
 
-REALIZED_COLUMNS = ("account", "instrument", "underlying", "quantity", "opened", "closed", "proceeds",
-                    "cost_basis", "adjustment", "gain", "term")
+REALIZED_COLUMNS = (
+    "account",
+    "instrument",
+    "underlying",
+    "quantity",
+    "opened",
+    "closed",
+    "proceeds",
+    "cost_basis",
+    "adjustment",
+    "gain",
+    "term",
+)
 LOT_COLUMNS = ("account", "instrument", "underlying", "quantity", "opened", "cost_basis", "basis_per_unit")
 EVENT_COLUMNS = ("seq", "time", "account", "type", "what", "source")
 
@@ -43,7 +63,10 @@ def realized_record(row: RealizedRow) -> dict[str, Any]:
 
 def realized_total(rows: list[RealizedRow]) -> dict[str, Any]:
     recs = [realized_record(r) for r in rows]
-    total = {k: str(sum((Decimal(r[k]) for r in recs), ZERO)) for k in ("proceeds", "cost_basis", "adjustment", "gain")}
+    total = {
+        k: str(sum((Decimal(r[k]) for r in recs), ZERO))
+        for k in ("proceeds", "cost_basis", "adjustment", "gain")
+    }
     return {"account": "total", **total}
 
 
@@ -63,12 +86,20 @@ def describe(event: Event) -> str:
     """One line in a trader's words."""
     if isinstance(event, TradeExecuted):
         what = event.instrument.describe()
-        verb = {"BUY": "bought", "SELL": "sold", "STO": "sold to open", "BTC": "bought to close",
-                "BTO": "bought to open", "STC": "sold to close"}[event.action.value]
+        verb = {
+            "BUY": "bought",
+            "SELL": "sold",
+            "STO": "sold to open",
+            "BTC": "bought to close",
+            "BTO": "bought to open",
+            "STC": "sold to close",
+        }[event.action.value]
         text = f"{verb} {plain(event.quantity)} {what} at {plain(event.price)}"
         return text + (f", fees {plain(event.fees)}" if event.fees else "")
     if isinstance(event, OptionExpired | OptionAssigned | OptionExercised):
-        verb = {"OptionExpired": "expired", "OptionAssigned": "assigned", "OptionExercised": "exercised"}[event.type_name]
+        verb = {"OptionExpired": "expired", "OptionAssigned": "assigned", "OptionExercised": "exercised"}[
+            event.type_name
+        ]
         return f"{plain(event.quantity)} {event.option.describe()} {verb}"
     if isinstance(event, CashMoved):
         on = f" {event.symbol}" if event.symbol else ""

@@ -179,8 +179,12 @@ class EventStore:
                 conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
             existing: set[str] = set()
             for chunk in _chunks([e.key for e in batch], _KEY_CHUNK):
-                existing.update(conn.execute(select(table.c.natural_key).where(table.c.natural_key.in_(chunk))).scalars())
-            last = conn.execute(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)).first()
+                existing.update(
+                    conn.execute(select(table.c.natural_key).where(table.c.natural_key.in_(chunk))).scalars()
+                )
+            last = conn.execute(
+                select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)
+            ).first()
             seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
             recorded = datetime.now(UTC).replace(tzinfo=None)
             rows: list[tuple[Any, ...]] = []
@@ -233,8 +237,14 @@ class EventStore:
         """Every event in sequence order (the order they were recorded), optionally of one account."""
         t = schema.events
         query = select(
-            t.c.seq, t.c.natural_key, t.c.account, t.c.type, t.c.economic_time, t.c.recorded_time,
-            t.c.payload, t.c.source,
+            t.c.seq,
+            t.c.natural_key,
+            t.c.account,
+            t.c.type,
+            t.c.economic_time,
+            t.c.recorded_time,
+            t.c.payload,
+            t.c.source,
         ).order_by(t.c.seq)
         if account is not None:
             query = query.where(t.c.account == account)
@@ -244,7 +254,11 @@ class EventStore:
                     seq=r.seq,
                     recorded_time=r.recorded_time,
                     event=event_from_row(
-                        r.type, r.account, r.economic_time, r.natural_key, json.loads(r.payload),
+                        r.type,
+                        r.account,
+                        r.economic_time,
+                        r.natural_key,
+                        json.loads(r.payload),
                         _decode_source(r.source),
                     ),
                 )
@@ -264,9 +278,13 @@ class EventStore:
                 row = r._asdict()
                 n += 1
                 if row["seq"] != expected_seq:
-                    return VerifyReport(n, row["seq"], f"sequence jumps from {expected_seq - 1} to {row['seq']}")
+                    return VerifyReport(
+                        n, row["seq"], f"sequence jumps from {expected_seq - 1} to {row['seq']}"
+                    )
                 if row["prev_hash"] != expected_prev:
-                    return VerifyReport(n, row["seq"], "prev_hash does not match the hash of the event before")
+                    return VerifyReport(
+                        n, row["seq"], "prev_hash does not match the hash of the event before"
+                    )
                 if chain_hash(row["prev_hash"], row) != row["hash"]:
                     return VerifyReport(n, row["seq"], "the event's content does not match its hash")
                 expected_prev, expected_seq = row["hash"], expected_seq + 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 TRADES = """
 date,account,action,symbol,quantity,price,fees
@@ -16,12 +15,25 @@ date,account,action,symbol,quantity,price,fees
 
 def test_import_then_realized_as_json_with_decimal_strings(tj, db_url, write_csv) -> None:
     done = tj("import", str(write_csv(TRADES)), "--format", "json", db=db_url, check=True)
-    assert json.loads(done.stdout) == {"files": [{"file": "trades.csv", "format": "journal-csv",
-                                                   "events_added": 2, "duplicates": 0}]}
+    assert json.loads(done.stdout) == {
+        "files": [{"file": "trades.csv", "format": "journal-csv", "events_added": 2, "duplicates": 0}]
+    }
     rows = json.loads(tj("realized", "--format", "json", db=db_url, check=True).stdout)
-    assert rows == [{"account": "IRA", "instrument": "AAPL  240119P00150000", "underlying": "AAPL", "quantity": "1",
-                     "opened": "2024-01-02", "closed": "2024-01-19", "proceeds": "199.35", "cost_basis": "0.00",
-                     "adjustment": "0.00", "gain": "199.35", "term": "short"}]
+    assert rows == [
+        {
+            "account": "IRA",
+            "instrument": "AAPL  240119P00150000",
+            "underlying": "AAPL",
+            "quantity": "1",
+            "opened": "2024-01-02",
+            "closed": "2024-01-19",
+            "proceeds": "199.35",
+            "cost_basis": "0.00",
+            "adjustment": "0.00",
+            "gain": "199.35",
+            "term": "short",
+        }
+    ]
     again = tj("import", str(write_csv(TRADES)), "--format", "json", db=db_url, check=True)
     assert json.loads(again.stdout)["files"][0]["duplicates"] == 2
 
@@ -69,8 +81,15 @@ def test_lots_as_csv_and_table(tj, db_url, write_csv) -> None:
         "IRA,AAPL,AAPL,100,2024-01-19,14800.65,148.0065",
     ]
     table = tj("lots", db=db_url, check=True).stdout.splitlines()
-    assert table[0].split() == ["account", "instrument", "underlying", "quantity", "opened", "cost_basis",
-                                "basis_per_unit"]
+    assert table[0].split() == [
+        "account",
+        "instrument",
+        "underlying",
+        "quantity",
+        "opened",
+        "cost_basis",
+        "basis_per_unit",
+    ]
     assert table[2].split() == ["IRA", "AAPL", "AAPL", "100", "2024-01-19", "14800.65", "148.0065"]
 
 

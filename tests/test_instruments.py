@@ -32,7 +32,9 @@ def test_option_fields_and_index_root_underlying() -> None:
     assert option.multiplier == 100
 
 
-@pytest.mark.parametrize("text", ["", "???", "AAPL241319P150", "AAPL240119X150", "AAPL240119P0", "240119P150"])
+@pytest.mark.parametrize(
+    "text", ["", "???", "AAPL241319P150", "AAPL240119X150", "AAPL240119P0", "240119P150"]
+)
 def test_text_that_is_no_option_parses_to_none(text: str) -> None:
     assert parse_option(text) is None
 

@@ -137,9 +137,11 @@ class Books:
 
     def _holds(self, account: str, instrument: Instrument, *, short: bool) -> bool:
         queue = self.open_lots.get((account, instrument.name))
-        return bool(queue) and queue[0].is_short == short
+        return queue is not None and bool(queue) and queue[0].is_short == short
 
-    def _take(self, account: str, instrument: Instrument, quantity: Decimal, *, short: bool) -> tuple[list[_Match], Decimal]:
+    def _take(
+        self, account: str, instrument: Instrument, quantity: Decimal, *, short: bool
+    ) -> tuple[list[_Match], Decimal]:
         """Consume up to `quantity` from the oldest lots of one side; return the matches and what is left."""
         key = (account, instrument.name)
         queue = self.open_lots.get(key)
@@ -175,23 +177,40 @@ class Books:
             else:
                 proceeds, cost, term = share, m.basis, holding_term(m.lot.opened, closed)
             self.realized.append(
-                RealizedRow(ev.account, m.lot.instrument, m.quantity, m.lot.opened, closed, proceeds, cost, term,
-                            opened_by=m.lot.lot_id, closed_by=ev.key)
+                RealizedRow(
+                    ev.account,
+                    m.lot.instrument,
+                    m.quantity,
+                    m.lot.opened,
+                    closed,
+                    proceeds,
+                    cost,
+                    term,
+                    opened_by=m.lot.lot_id,
+                    closed_by=ev.key,
+                )
             )
 
-    def _buy(self, ev: Event, instrument: Instrument, quantity: Decimal, cost: Decimal, *, opens: bool | None) -> None:
+    def _buy(
+        self, ev: Event, instrument: Instrument, quantity: Decimal, cost: Decimal, *, opens: bool | None
+    ) -> None:
         """Shares or contracts bought for `cost` (fees in): they cover short lots unless the trade opens."""
         left = quantity
         if opens is not True:
             matches, left = self._take(ev.account, instrument, quantity, short=True)
             self._realize(ev, matches, prorate(cost, quantity - left, quantity), quantity - left)
             if left and opens is False:
-                self._problem(ev, f"bought to close {left} {instrument.name} but no such short position is open; "
-                                  "opened a long position instead")
+                self._problem(
+                    ev,
+                    f"bought to close {left} {instrument.name} but no such short position is open; "
+                    "opened a long position instead",
+                )
         if left:
             self._open(ev, instrument, left, prorate(cost, left, quantity))
 
-    def _sell(self, ev: Event, instrument: Instrument, quantity: Decimal, proceeds: Decimal, *, opens: bool | None) -> None:
+    def _sell(
+        self, ev: Event, instrument: Instrument, quantity: Decimal, proceeds: Decimal, *, opens: bool | None
+    ) -> None:
         """Shares or contracts sold for `proceeds` (fees out): they close long lots unless the trade opens;
         what no long lot covers opens a short position, as at the broker."""
         left = quantity
@@ -199,8 +218,11 @@ class Books:
             matches, left = self._take(ev.account, instrument, quantity, short=False)
             self._realize(ev, matches, prorate(proceeds, quantity - left, quantity), quantity - left)
             if left and opens is False:
-                self._problem(ev, f"sold to close {left} {instrument.name} but no such long position is open; "
-                                  "opened a short position instead")
+                self._problem(
+                    ev,
+                    f"sold to close {left} {instrument.name} but no such long position is open; "
+                    "opened a short position instead",
+                )
         if left:
             self._open(ev, instrument, -left, prorate(proceeds, left, quantity))
 
@@ -229,8 +251,11 @@ class Books:
         matches, left = self._take(ev.account, ev.option, ev.quantity, short=short)
         if left:
             side = "written" if short else "bought"
-            self._problem(ev, f"{ev.option.name}: {left} {side} contracts ended that were not open; "
-                              "their premium is taken as 0")
+            self._problem(
+                ev,
+                f"{ev.option.name}: {left} {side} contracts ended that were not open; "
+                "their premium is taken as 0",
+            )
         return sum((m.basis for m in matches), ZERO)
 
     def _assign(self, ev: OptionAssigned) -> None:
@@ -268,12 +293,20 @@ class Books:
                     lot.quantity *= ratio
                 continue
             if ratio != ratio.to_integral_value():
-                self._problem(ev, f"{name}: options after a {ev.new}:{ev.old} split get adjusted deliverables, "
-                                  "not modelled yet; left unchanged")
+                self._problem(
+                    ev,
+                    f"{name}: options after a {ev.new}:{ev.old} split get adjusted deliverables, "
+                    "not modelled yet; left unchanged",
+                )
                 continue
             assert isinstance(instrument, OptionContract)
-            adjusted = OptionContract(instrument.root, instrument.expiry, instrument.right,
-                                      instrument.strike / ratio, instrument.multiplier)
+            adjusted = OptionContract(
+                instrument.root,
+                instrument.expiry,
+                instrument.right,
+                instrument.strike / ratio,
+                instrument.multiplier,
+            )
             del self.open_lots[(account, name)]
             for lot in queue:
                 lot.quantity *= ratio

@@ -43,7 +43,9 @@ POSTGRES_TRIGGERS = [
 def upgrade() -> None:
     op.create_table(
         "events",
-        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False),
+        sa.Column(
+            "seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False
+        ),
         sa.Column("natural_key", sa.String(80), nullable=False, unique=True),
         sa.Column("owner", sa.String(64), nullable=False),
         sa.Column("account", sa.String(64), nullable=False),

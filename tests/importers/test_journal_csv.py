@@ -8,7 +8,15 @@ from decimal import Decimal
 import pytest
 
 from importers import journal_csv
-from journal.events import CashKind, CashMoved, OptionAssigned, OptionExpired, PriceMarked, SplitApplied, TradeExecuted
+from journal.events import (
+    CashKind,
+    CashMoved,
+    OptionAssigned,
+    OptionExpired,
+    PriceMarked,
+    SplitApplied,
+    TradeExecuted,
+)
 
 HEADER = "date,account,action,symbol,quantity,price,fees,amount,order_id,id,note\n"
 
@@ -18,33 +26,61 @@ def parse(write_csv, body: str, header: str = HEADER, account: str | None = None
 
 
 def test_every_action_becomes_its_event(write_csv) -> None:
-    result = parse(write_csv, "\n".join([
-        "2024-01-02,IRA,STO,AAPL240119P150,1,2.00,0.65,,R1,T1,first put",
-        "2024-01-19,IRA,EXPIRE,AAPL  240119P00150000,1,,,,,,",
-        "2024-01-22,IRA,ASSIGN,AAPL240119P150,1,,5,,,,",
-        "2024-01-23,IRA,BUY,aapl,10,180.5,0,,,,",
-        "2024-01-24,IRA,DIVIDEND,AAPL,,,,24.00,,,",
-        "2024-01-25,,INTEREST,,,,,1.23,,,",
-        "2024-01-26,IRA,FEE,AAPL,,,,-5,,,",
-        "2024-01-27T10:30,IRA,DEPOSIT,,,,,1000,,,",
-        "2024-01-28,IRA,WITHDRAW,,,,,-100,,,",
-        "2024-01-29,IRA,SPLIT,AAPL,4:1,,,,,,",
-        "2024-12-31,IRA,MARK,SPXW241231P5000,,12.5,,,,,",
-    ]) + "\n", account="BROKER")
+    result = parse(
+        write_csv,
+        "\n".join(
+            [
+                "2024-01-02,IRA,STO,AAPL240119P150,1,2.00,0.65,,R1,T1,first put",
+                "2024-01-19,IRA,EXPIRE,AAPL  240119P00150000,1,,,,,,",
+                "2024-01-22,IRA,ASSIGN,AAPL240119P150,1,,5,,,,",
+                "2024-01-23,IRA,BUY,aapl,10,180.5,0,,,,",
+                "2024-01-24,IRA,DIVIDEND,AAPL,,,,24.00,,,",
+                "2024-01-25,,INTEREST,,,,,1.23,,,",
+                "2024-01-26,IRA,FEE,AAPL,,,,-5,,,",
+                "2024-01-27T10:30,IRA,DEPOSIT,,,,,1000,,,",
+                "2024-01-28,IRA,WITHDRAW,,,,,-100,,,",
+                "2024-01-29,IRA,SPLIT,AAPL,4:1,,,,,,",
+                "2024-12-31,IRA,MARK,SPXW241231P5000,,12.5,,,,,",
+            ]
+        )
+        + "\n",
+        account="BROKER",
+    )
     assert result.errors == []
     kinds = [type(e).__name__ for e in result.events]
-    assert kinds == ["TradeExecuted", "OptionExpired", "OptionAssigned", "TradeExecuted", "CashMoved", "CashMoved",
-                     "CashMoved", "CashMoved", "CashMoved", "SplitApplied", "PriceMarked"]
+    assert kinds == [
+        "TradeExecuted",
+        "OptionExpired",
+        "OptionAssigned",
+        "TradeExecuted",
+        "CashMoved",
+        "CashMoved",
+        "CashMoved",
+        "CashMoved",
+        "CashMoved",
+        "SplitApplied",
+        "PriceMarked",
+    ]
     sto = result.events[0]
     assert isinstance(sto, TradeExecuted)
     assert (sto.quantity, sto.price, sto.fees, sto.order_id, sto.broker_id, sto.note) == (
-        Decimal(1), Decimal("2.00"), Decimal("0.65"), "R1", "T1", "first put")
+        Decimal(1),
+        Decimal("2.00"),
+        Decimal("0.65"),
+        "R1",
+        "T1",
+        "first put",
+    )
     expire = result.events[1]
     assert isinstance(expire, OptionExpired) and expire.time == datetime(2024, 1, 19, 23, 59, 59)
     assert isinstance(result.events[2], OptionAssigned) and result.events[2].fees == 5
     interest = result.events[5]
     assert isinstance(interest, CashMoved)
-    assert (interest.account, interest.kind, interest.amount) == ("BROKER", CashKind.INTEREST, Decimal("1.23"))
+    assert (interest.account, interest.kind, interest.amount) == (
+        "BROKER",
+        CashKind.INTEREST,
+        Decimal("1.23"),
+    )
     assert result.events[7].time == datetime(2024, 1, 27, 10, 30)
     split = result.events[9]
     assert isinstance(split, SplitApplied) and (split.new, split.old) == (4, 1)
@@ -57,17 +93,30 @@ def test_every_action_becomes_its_event(write_csv) -> None:
     ("row", "message"),
     [
         ("2024-01-02,A,SEL,AAPL,1,1,0,,,,", "trades.csv:2: action: unknown action"),
-        ("2024-02-30,A,BUY,AAPL,1,1,0,,,,", "trades.csv:2: date: not a date: write YYYY-MM-DD or "
-                                              "YYYY-MM-DDTHH:MM[:SS] (got '2024-02-30')"),
+        (
+            "2024-02-30,A,BUY,AAPL,1,1,0,,,,",
+            "trades.csv:2: date: not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (got '2024-02-30')",
+        ),
         ("2024-01-02,A,BUY,AAPL,-1,1,0,,,,", "trades.csv:2: quantity: must be positive (got '-1')"),
         ("2024-01-02,A,BUY,AAPL,1,,0,,,,", "trades.csv:2: price: missing: BUY needs a price"),
-        ("2024-01-02,A,STO,AAPL,1,1,0,,,,", "trades.csv:2: symbol: not an option symbol (a stock: use BUY or "
-                                             "SELL) (got 'AAPL')"),
-        ("2024-01-02,A,STO,XX240231P5,1,1,0,,,,", "trades.csv:2: symbol: not an option symbol (got 'XX240231P5')"),
+        (
+            "2024-01-02,A,STO,AAPL,1,1,0,,,,",
+            "trades.csv:2: symbol: not an option symbol (a stock: use BUY or SELL) (got 'AAPL')",
+        ),
+        (
+            "2024-01-02,A,STO,XX240231P5,1,1,0,,,,",
+            "trades.csv:2: symbol: not an option symbol (got 'XX240231P5')",
+        ),
         ("2024-01-02,A,BUY,AAPL,1,1,-1,,,,", "trades.csv:2: fees: must not be negative (got '-1')"),
         ("2024-01-02,A,BUY,AAPL,1,abc,0,,,,", "trades.csv:2: price: not a number (got 'abc')"),
-        ("2024-01-02,A,DIVIDEND,,,,,5,,,", "trades.csv:2: symbol: missing: DIVIDEND needs the symbol that paid it"),
-        ("2024-01-02,A,WITHDRAW,,,,,100,,,", "trades.csv:2: amount: a WITHDRAW moves money out: negative amount"),
+        (
+            "2024-01-02,A,DIVIDEND,,,,,5,,,",
+            "trades.csv:2: symbol: missing: DIVIDEND needs the symbol that paid it",
+        ),
+        (
+            "2024-01-02,A,WITHDRAW,,,,,100,,,",
+            "trades.csv:2: amount: a WITHDRAW moves money out: negative amount",
+        ),
         ("2024-01-02,A,SPLIT,AAPL,2,,,,,,", "trades.csv:2: quantity: a split ratio is new:old"),
         ("2024-01-10,A,EXPIRE,AAPL240119P150,1,,,,,,", "trades.csv:2: date: before the option's expiration"),
         ("2024-01-02,A,BUY,AAPL,1,1", "trades.csv:2: 6 fields where the header has 11"),
@@ -83,14 +132,18 @@ def test_a_bad_row_is_named_by_file_line_and_column(write_csv, row: str, message
 def test_unknown_and_missing_columns_are_errors(write_csv) -> None:
     result = parse(write_csv, "2024-01-02,BUY\n", header="Date,Acton\n")
     assert [str(e) for e in result.errors] == [
-        "trades.csv:1: Acton: unknown column (known: date, account, action, symbol, quantity, price, fees, amount, "
+        "trades.csv:1: Acton: unknown column (known: date, account, action, symbol, quantity, price, fees, "
+        "amount, "
         "order_id, id, note, multiplier)",
         "trades.csv:1: action: missing required column",
     ]
 
 
 def test_every_bad_row_is_reported_not_just_the_first(write_csv) -> None:
-    result = parse(write_csv, "2024-01-02,A,SEL,AAPL,1,1,0,,,,\n2024-01-02,A,BUY,AAPL,1,1,0,,,,\nx,A,BUY,AAPL,1,1,0,,,,\n")
+    result = parse(
+        write_csv,
+        "2024-01-02,A,SEL,AAPL,1,1,0,,,,\n2024-01-02,A,BUY,AAPL,1,1,0,,,,\nx,A,BUY,AAPL,1,1,0,,,,\n",
+    )
     assert [e.line for e in result.errors] == [2, 4]
 
 
@@ -109,7 +162,9 @@ def test_identical_rows_are_distinct_facts_with_stable_keys(write_csv) -> None:
 
 
 def test_columns_are_case_insensitive_in_any_order_with_a_bom(write_csv) -> None:
-    result = journal_csv.parse(write_csv("\ufeffSymbol,ACTION,Date,Quantity,Price\r\nKO,BUY,2024-01-02,5,60\r\n"))
+    result = journal_csv.parse(
+        write_csv("\ufeffSymbol,ACTION,Date,Quantity,Price\r\nKO,BUY,2024-01-02,5,60\r\n")
+    )
     assert result.errors == []
     assert result.events[0].account == "default"
 

@@ -49,10 +49,13 @@ def test_sqlite_refuses_insert_or_replace(tmp_path: Path, write_csv) -> None:
     journal = Journal(url)
     journal.import_files([write_csv(TRADES)])
     with _raw(url) as conn, pytest.raises(DatabaseError, match="append-only"):
-        conn.execute(text(
-            "INSERT OR REPLACE INTO events SELECT seq, natural_key, owner, 'X', type, underlying, economic_time, "
-            "recorded_time, payload, source, prev_hash, hash FROM events WHERE seq = 1"
-        ))
+        conn.execute(
+            text(
+                "INSERT OR REPLACE INTO events SELECT seq, natural_key, owner, 'X', type, underlying, "
+                "economic_time, "
+                "recorded_time, payload, source, prev_hash, hash FROM events WHERE seq = 1"
+            )
+        )
     assert [s.event.account for s in journal.events()] == ["IRA", "IRA", "IRA"]
 
 
@@ -81,19 +84,25 @@ def test_reimporting_a_file_adds_nothing(journal: Journal, write_csv) -> None:
 
 def test_overlapping_export_without_ids_adds_only_new_rows(journal: Journal, write_csv) -> None:
     # Two identical fills are two facts; an export overlapping the first adds only what is new.
-    jan_feb = write_csv("""
+    jan_feb = write_csv(
+        """
         date,action,symbol,quantity,price,fees
         2024-01-02,BUY,KO,100,60,0
         2024-01-02,BUY,KO,100,60,0
         2024-02-01,SELL,KO,100,61,0
-        """, "jan-feb.csv")
-    feb_mar = write_csv("""
+        """,
+        "jan-feb.csv",
+    )
+    feb_mar = write_csv(
+        """
         date,action,symbol,quantity,price,fees
         2024-01-02,BUY,KO,100,60,0
         2024-01-02,BUY,KO,100,60,0
         2024-02-01,SELL,KO,100,61,0
         2024-03-01,SELL,KO,100,62,0
-        """, "jan-mar.csv")
+        """,
+        "jan-mar.csv",
+    )
     journal.import_files([jan_feb])
     done = journal.import_files([feb_mar])
     assert (done[0].events_added, done[0].duplicates) == (1, 3)
@@ -102,11 +111,14 @@ def test_overlapping_export_without_ids_adds_only_new_rows(journal: Journal, wri
 
 def test_a_file_with_one_bad_row_writes_nothing(journal: Journal, write_csv) -> None:
     good = write_csv(TRADES, "good.csv")
-    bad = write_csv("""
+    bad = write_csv(
+        """
         date,action,symbol,quantity,price,fees
         2024-04-01,BUY,KO,100,60,0
         2024-04-02,SEL,KO,100,61,0
-        """, "bad.csv")
+        """,
+        "bad.csv",
+    )
     with pytest.raises(ImportFailed) as failed:
         journal.import_files([good, bad])
     assert [str(p) for p in failed.value.problems] == [
@@ -125,7 +137,9 @@ def _tamper(url: str, statement: str) -> None:
         conn.execute(text(statement))
 
 
-def test_verify_names_the_first_event_whose_content_was_changed(journal: Journal, db_url: str, write_csv) -> None:
+def test_verify_names_the_first_event_whose_content_was_changed(
+    journal: Journal, db_url: str, write_csv
+) -> None:
     journal.import_files([write_csv(TRADES)])
     assert journal.verify().ok
     _tamper(db_url, "UPDATE events SET payload = replace(payload, '1.50', '9.50') WHERE seq = 1")
@@ -168,19 +182,27 @@ def _writing(url: str, pid: int, wal: Path | None) -> bool:
     if wal is not None:
         return wal.exists() and wal.stat().st_size > 1_000_000
     with create_engine(url).connect() as conn:
-        return bool(conn.execute(text(
-            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-            "WHERE c.relname = 'events' AND l.pid <> pg_backend_pid() AND l.mode = 'ShareRowExclusiveLock'"
-        )).scalar())
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                    "WHERE c.relname = 'events' AND l.pid <> pg_backend_pid() "
+                    "AND l.mode = 'ShareRowExclusiveLock'"
+                )
+            ).scalar()
+        )
 
 
-def test_a_killed_import_leaves_the_journal_exactly_as_before(journal: Journal, db_url: str, write_csv, tmp_path) -> None:
+def test_a_killed_import_leaves_the_journal_exactly_as_before(
+    journal: Journal, db_url: str, write_csv, tmp_path
+) -> None:
     journal.import_files([write_csv(TRADES)])
     before = [(s.seq, s.event.key) for s in journal.events()]
     big = _big_file(tmp_path / "big.csv", 150_000)
     wal = Path(db_url.removeprefix("sqlite:///") + "-wal") if db_url.startswith("sqlite") else None
-    proc = subprocess.Popen([TJ, "--db", db_url, "import", str(big)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [TJ, "--db", db_url, "import", str(big)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 120
     while not _writing(db_url, proc.pid, wal):
         assert proc.poll() is None, "the import finished before it could be killed"

@@ -1,0 +1,33 @@
+# theta-journal: `make demo` sets up and shows the example year; `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= sqlite:///$(CURDIR)/.demo/journal.sqlite
+TJ := $(BIN)/tj --db $(DEMO_DB)
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/.installed
+	@mkdir -p .demo
+	$(TJ) import examples/*.csv
+	@echo; echo "== open tax lots =="; $(TJ) lots
+	@echo; echo "== realized gains and losses, 2024 =="; $(TJ) realized --year 2024
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check journal importers tests bench migrations
+	$(BIN)/mypy
+
+test: $(BIN)/.installed lint
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/import_rate.py
+
+clean:
+	rm -rf .demo .pytest_cache
