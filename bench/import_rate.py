@@ -293,8 +293,8 @@ def postgres_import(csv_path: Path, rows: int) -> Measure | None:
             with admin.begin() as conn:
                 conn.execute(text(f"CREATE SCHEMA {schema}"))
         except Exception as exc:
-            print("postgresql: unreachable, skipped")
-            print(f"  ({type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''})")
+            reason = (str(exc).strip().splitlines() or [""])[0]
+            print(f"postgresql: unreachable, skipped\n  ({type(exc).__name__}: {reason})")
             return None
         try:
             url = base.update_query_dict({"options": f"-csearch_path={schema}"})
@@ -358,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         start = time.perf_counter()
         parsed = journal_csv.parse(csv_path)
-        parse_only = Measure("  of which: parse (journal_csv.parse)", args.rows, time.perf_counter() - start)
+        parse_only = Measure("  parse alone (journal_csv.parse)", args.rows, time.perf_counter() - start)
         assert not parsed.errors, "\n".join(str(p) for p in parsed.errors[:10])
         assert len(parsed.events) == args.rows, len(parsed.events)
         print(f"theta-journal import benchmark: Python {sys.version.split()[0]}, "
