@@ -8,11 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from importers import ImportProblem, ParseResult
+from journal.money import ZERO
 from journal.projections import economic_order
+from journal.projections.cycles import Cycle, build_cycles, flow_of
 from journal.projections.lots import Books, Lot, RealizedRow, fold
+from journal.projections.positions import Position, open_positions
+from journal.projections.risk import RiskReport, assess
 from journal.store import EventStore, StoredEvent, VerifyReport
 
 
@@ -99,6 +104,46 @@ class Journal:
     def realized(self, year: int | None = None, account: str | None = None) -> list[RealizedRow]:
         rows = self.books(account).realized
         return [r for r in rows if year is None or r.closed.year == year]
+
+    def cycles(
+        self, account: str | None = None, underlying: str | None = None, status: str | None = None
+    ) -> list[Cycle]:
+        """Wheel cycles, in the order they opened; `status` is "open" or "closed"."""
+        cycles = build_cycles(economic_order(self.store.read(account)))
+        return [
+            c
+            for c in cycles
+            if (underlying is None or c.underlying == underlying.upper())
+            and (status is None or c.status == status)
+        ]
+
+    def cycle(self, cycle_id: str) -> Cycle | None:
+        return next((c for c in self.cycles() if c.id.upper() == cycle_id.upper()), None)
+
+    def positions(self, as_of: date | None = None, account: str | None = None) -> list[Position]:
+        """Open positions at the end of `as_of` (default: everything recorded), grouped into strategies."""
+        return open_positions(self.lots(as_of, account))
+
+    def cash(self, as_of: date | None = None, account: str | None = None) -> Decimal:
+        """Cash from the journal alone: deposits, trades, fees, dividends, interest, up to `as_of`."""
+        events = economic_order(self.store.read(account))
+        return sum((flow_of(e).cash for e in events if as_of is None or e.time.date() <= as_of), ZERO)
+
+    def book_equity(self, as_of: date | None = None, account: str | None = None) -> Decimal:
+        """Cash plus the cost of the open positions (a written option's credit counts against it)."""
+        return self.cash(as_of, account) + sum((lot.cost_basis for lot in self.lots(as_of, account)), ZERO)
+
+    def risk(
+        self,
+        max_position_pct: Decimal = Decimal(3),
+        sectors: dict[str, str] | None = None,
+        equity: Decimal | None = None,
+        as_of: date | None = None,
+        account: str | None = None,
+    ) -> RiskReport:
+        if equity is None:
+            equity = self.book_equity(as_of, account)
+        return assess(self.positions(as_of, account), equity, max_position_pct, sectors or {})
 
     def verify(self) -> VerifyReport:
         return self.store.verify()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -27,6 +29,11 @@ app = typer.Typer(
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 AccountOption = Annotated[str | None, typer.Option("--account", help="Only this account.")]
+
+
+class CycleStatus(StrEnum):
+    open = "open"
+    closed = "closed"
 
 
 class _State:
@@ -67,6 +74,15 @@ def _date(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         fail(f"tj: {option}: not a date, write YYYY-MM-DD (got {value!r})", 2)
+
+
+def _decimal(value: str, option: str) -> Decimal:
+    from journal.money import parse_decimal
+
+    try:
+        return parse_decimal(value)
+    except ValueError:
+        fail(f"tj: {option}: not a number (got {value!r})", 2)
 
 
 @app.callback()
@@ -171,6 +187,126 @@ def realized(
     if format is Format.table and rows:
         records.append(realized_total(rows))
     emit(records, REALIZED_COLUMNS, format)
+
+
+@app.command()
+def cycles(
+    underlying: Annotated[str | None, typer.Option("--underlying", help="Only this underlying.")] = None,
+    status: Annotated[CycleStatus | None, typer.Option("--status", help="open or closed.")] = None,
+    account: AccountOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Wheel cycles: premium, fees, dividends, net cash and the premium-adjusted break-even per share."""
+    from journal.records import CYCLE_COLUMNS, cycle_record
+
+    found = journal().cycles(account, underlying, status.value if status else None)
+    emit([cycle_record(c) for c in found], CYCLE_COLUMNS, format)
+
+
+cycle_app = typer.Typer(help="One wheel cycle.", no_args_is_help=True)
+app.add_typer(cycle_app, name="cycle")
+
+
+@cycle_app.command("show")
+def cycle_show(
+    cycle_id: Annotated[str, typer.Argument(metavar="ID", help="A cycle id from `tj cycles`.")],
+    format: FormatOption = Format.table,
+) -> None:
+    """A cycle's story: one line per event with cash, shares, net cash, break-even and its source."""
+    from journal.records import CYCLE_STEP_COLUMNS, cycle_record, cycle_step_record
+
+    cycle = journal().cycle(cycle_id)
+    if cycle is None:
+        fail(f"tj: no cycle {cycle_id!r} (see `tj cycles`)")
+    steps = [cycle_step_record(s) for s in cycle.steps]
+    summary = cycle_record(cycle)
+    if format is Format.json:
+        emit_object({**summary, "timeline": steps}, format)
+        return
+    if format in (Format.table, Format.md):
+        title = f"{summary['id']}  {summary['account']}  {summary['underlying']}  {summary['status']}"
+        figures = ", ".join(
+            f"{k} {summary[k] or '-'}"
+            for k in (
+                "net_premium",
+                "fees",
+                "dividends",
+                "net_cash",
+                "shares",
+                "break_even",
+                "tax_basis_per_share",
+            )
+        )
+        typer.echo(f"## {title}\n\n{figures}\n" if format is Format.md else f"{title}\n{figures}\n")
+    emit(steps, CYCLE_STEP_COLUMNS, format)
+
+
+@app.command()
+def positions(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Positions open at the end of this day.")
+    ] = None,
+    account: AccountOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Open positions by strategy: expiry, days to expiry, credit, collateral or max loss, break-even."""
+    from journal.records import POSITION_COLUMNS, position_record
+
+    day = _date(as_of, "--as-of")
+    found = journal().positions(day, account)
+    today = day or date.today()
+    emit([position_record(p, today) for p in found], POSITION_COLUMNS, format)
+
+
+@app.command()
+def risk(
+    max_position_pct: Annotated[
+        str, typer.Option("--max-position-pct", help="Limit per position, % of equity.")
+    ] = "3",
+    sectors: Annotated[Path | None, typer.Option("--sectors", help='TOML file: TICKER = "Sector".')] = None,
+    equity: Annotated[
+        str | None,
+        typer.Option(
+            "--equity",
+            help="Account equity (default: book value from "
+            "the journal: cash plus the cost of open positions).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Positions open at the end of this day.")
+    ] = None,
+    account: AccountOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Capital at risk per position, underlying and sector as a share of equity; breaches of the limit."""
+    from journal.projections.risk import load_sectors
+    from journal.records import RISK_COLUMNS, exposure_record, risk_record
+
+    limit = _decimal(max_position_pct, "--max-position-pct")
+    given_equity = _decimal(equity, "--equity") if equity is not None else None
+    mapping: dict[str, str] = {}
+    if sectors is not None:
+        try:
+            mapping = load_sectors(sectors.read_text())
+        except (OSError, ValueError) as exc:
+            fail(f"{sectors}: {exc}")
+    report = journal().risk(limit, mapping, given_equity, _date(as_of, "--as-of"), account)
+    if format is Format.json:
+        emit_object(risk_record(report), format)
+        return
+    record = risk_record(report)
+    if format is Format.table:
+        typer.echo(f"equity {record['equity']}, limit {record['max_position_pct']}% per position\n")
+    for title, rows in (("positions", report.positions), ("breaches", report.breaches)):
+        if format is Format.table:
+            typer.echo(f"== {title} ==")
+        emit([exposure_record(e) for _, e in rows], RISK_COLUMNS, format)
+    for title, exposures in (("underlyings", report.underlyings), ("sectors", report.sectors)):
+        if format is Format.table:
+            typer.echo(f"\n== {title} ==")
+        emit([exposure_record(e) for e in exposures], RISK_COLUMNS, format)
+    if report.unlimited and format is Format.table:
+        typer.echo("\n== unlimited loss (no percentage) ==\n" + "\n".join(record["unlimited"]))
 
 
 @app.command()

@@ -17,6 +17,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    md = "md"
 
 
 def _cell(value: Any) -> str:
@@ -49,6 +50,17 @@ def table(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return "\n".join(out)
 
 
+def markdown(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """Records as a GitHub-flavoured Markdown table (pipes in cells escaped)."""
+    cells = [[_cell(r.get(c)).replace("|", "\\|") for c in columns] for r in records]
+    numeric = [
+        all(_numeric(row[i]) or not row[i] for row in cells) and cells != [] for i in range(len(columns))
+    ]
+    out = ["| " + " | ".join(columns) + " |", "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+    out += ["| " + " | ".join(row) + " |" for row in cells]
+    return "\n".join(out)
+
+
 def emit(
     records: Sequence[dict[str, Any]],
     columns: Sequence[str],
@@ -64,6 +76,8 @@ def emit(
         writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows({c: _cell(r.get(c)) for c in columns} for r in records)
+    elif fmt is Format.md:
+        out.write(markdown(records, columns) + "\n")
     elif records:
         out.write(table(records, columns) + "\n")
     else:

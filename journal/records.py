@@ -5,6 +5,8 @@ Amounts to cents, per-share figures to four places, quantities exact, dates ISO,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +21,10 @@ from journal.events import (
     TradeExecuted,
 )
 from journal.money import ZERO, cents, per_unit, plain
+from journal.projections.cycles import Cycle, CycleStep
 from journal.projections.lots import Lot, RealizedRow
+from journal.projections.positions import Leg, Position
+from journal.projections.risk import Exposure, RiskReport, label
 from journal.store import StoredEvent
 
 REALIZED_COLUMNS = (
@@ -82,32 +87,160 @@ def lot_record(lot: Lot) -> dict[str, Any]:
     }
 
 
+CYCLE_COLUMNS = (
+    "id",
+    "account",
+    "underlying",
+    "opened",
+    "closed",
+    "status",
+    "premium_collected",
+    "premium_paid",
+    "net_premium",
+    "fees",
+    "dividends",
+    "shares",
+    "net_cash",
+    "break_even",
+    "tax_basis_per_share",
+)
+CYCLE_STEP_COLUMNS = ("date", "what", "cash", "shares", "net_cash", "break_even", "source")
+
+
+def _optional(value: Decimal | None, fmt: Callable[[Decimal], str]) -> str | None:
+    return None if value is None else fmt(value)
+
+
+def cycle_record(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "id": cycle.id,
+        "account": cycle.account,
+        "underlying": cycle.underlying,
+        "opened": cycle.opened.isoformat(),
+        "closed": cycle.closed.isoformat() if cycle.closed else None,
+        "status": cycle.status,
+        "premium_collected": cents(cycle.premium_collected),
+        "premium_paid": cents(cycle.premium_paid),
+        "net_premium": cents(cycle.net_premium),
+        "fees": cents(cycle.fees),
+        "dividends": cents(cycle.dividends),
+        "shares": plain(cycle.shares),
+        "net_cash": cents(cycle.net_cash),
+        # The wheel's premium-adjusted break-even and the tax basis of the shares: two numbers, two names.
+        "break_even": _optional(cycle.break_even, per_unit),
+        "tax_basis_per_share": _optional(cycle.tax_basis_per_share, per_unit),
+    }
+
+
+def cycle_step_record(step: CycleStep) -> dict[str, Any]:
+    return {
+        "date": step.event.time.date().isoformat(),
+        "what": describe(step.event),
+        "cash": cents(step.cash),
+        "shares": plain(step.shares),
+        "net_cash": cents(step.net_cash),
+        "break_even": _optional(step.break_even, per_unit),
+        "source": str(step.event.source) if step.event.source else None,
+    }
+
+
+def _price(value: Decimal) -> str:
+    return format(value, "f")
+
+
+POSITION_COLUMNS = (
+    "account",
+    "underlying",
+    "strategy",
+    "legs",
+    "opened",
+    "expiry",
+    "days_to_expiry",
+    "credit",
+    "collateral",
+    "max_loss",
+    "max_profit",
+    "break_even",
+    "capital_at_risk",
+)
+
+
+def _leg_text(leg: Leg) -> str:
+    return f"{plain(leg.quantity)} {leg.instrument.describe()}"
+
+
+def position_record(position: Position, as_of: date) -> dict[str, Any]:
+    break_even = _optional(position.break_even, per_unit)
+    if position.break_even_upper is not None:
+        break_even = f"{break_even} / {per_unit(position.break_even_upper)}"
+    return {
+        "account": position.account,
+        "underlying": position.underlying,
+        "strategy": position.strategy,
+        "legs": ", ".join(_leg_text(leg) for leg in position.legs),
+        "opened": position.opened.isoformat(),
+        "expiry": position.expiry.isoformat() if position.expiry else None,
+        "days_to_expiry": position.days_to_expiry(as_of),
+        "credit": cents(position.credit),
+        "collateral": _optional(position.collateral, cents),
+        "max_loss": _optional(position.max_loss, cents)
+        or ("unlimited" if "unlimited loss" in position.notes else None),
+        "max_profit": _optional(position.max_profit, cents),
+        "break_even": break_even,
+        "capital_at_risk": _optional(position.capital_at_risk, cents),
+    }
+
+
+RISK_COLUMNS = ("name", "capital_at_risk", "pct_of_equity")
+
+
+def exposure_record(exposure: Exposure) -> dict[str, Any]:
+    return {
+        "name": exposure.name,
+        "capital_at_risk": cents(exposure.capital_at_risk),
+        "pct_of_equity": cents(exposure.pct_of_equity),
+    }
+
+
+def risk_record(report: RiskReport) -> dict[str, Any]:
+    return {
+        "equity": cents(report.equity),
+        "max_position_pct": plain(report.max_position_pct),
+        "positions": [exposure_record(e) for _, e in report.positions],
+        "underlyings": [exposure_record(e) for e in report.underlyings],
+        "sectors": [exposure_record(e) for e in report.sectors],
+        "breaches": [exposure_record(e) for _, e in report.breaches],
+        "unlimited": [label(p) for p in report.unlimited],
+    }
+
+
 def describe(event: Event) -> str:
-    """One line in a trader's words."""
+    """One line in a trader's words: `sold 1 AAPL 150 put 19 Jan 24 for 2.10`, `assigned 100 sh at 150`."""
     if isinstance(event, TradeExecuted):
-        what = event.instrument.describe()
-        verb = {
-            "BUY": "bought",
-            "SELL": "sold",
-            "STO": "sold to open",
-            "BTC": "bought to close",
-            "BTO": "bought to open",
-            "STC": "sold to close",
-        }[event.action.value]
-        text = f"{verb} {plain(event.quantity)} {what} at {plain(event.price)}"
-        return text + (f", fees {plain(event.fees)}" if event.fees else "")
-    if isinstance(event, OptionExpired | OptionAssigned | OptionExercised):
-        verb = {"OptionExpired": "expired", "OptionAssigned": "assigned", "OptionExercised": "exercised"}[
-            event.type_name
-        ]
-        return f"{plain(event.quantity)} {event.option.describe()} {verb}"
+        what, n, price = event.instrument.describe(), plain(event.quantity), _price(event.price)
+        if event.instrument.is_option:
+            verb = {"STO": "sold", "STC": "sold to close", "BTO": "bought", "BTC": "bought back"}[
+                event.action.value
+            ]
+            return f"{verb} {n} {what} for {price}"
+        verb = "bought" if event.action.is_buy else "sold"
+        return f"{verb} {n} sh {what} at {price}"
+    if isinstance(event, OptionAssigned | OptionExercised):
+        option, shares, strike = event.option, plain(event.shares), _price(event.option.strike)
+        contracts = f"{plain(event.quantity)} {option.describe()}"
+        if isinstance(event, OptionAssigned):
+            verb = "assigned" if option.is_put else "called away"
+            return f"{verb} {shares} sh at {strike} ({contracts})"
+        return f"exercised {contracts}: {'sold' if option.is_put else 'bought'} {shares} sh at {strike}"
+    if isinstance(event, OptionExpired):
+        return f"{plain(event.quantity)} {event.option.describe()} expired"
     if isinstance(event, CashMoved):
         on = f" {event.symbol}" if event.symbol else ""
-        return f"{event.kind.value.lower()}{on} {plain(event.amount)}"
+        return f"{event.kind.value.lower()}{on} {cents(event.amount)}"
     if isinstance(event, SplitApplied):
         return f"{event.symbol} split {plain(event.new)}:{plain(event.old)}"
     if isinstance(event, PriceMarked):
-        return f"{event.instrument.name} marked at {plain(event.price)}"
+        return f"{event.instrument.name} marked at {_price(event.price)}"
     return event.type_name
 
 

@@ -36,6 +36,7 @@ class Lot:
     opened: date
     quantity: Decimal  # signed: negative for a written option or short stock
     basis: Decimal
+    order_id: str | None = None  # the opening order: legs of one order form one position
 
     @property
     def is_short(self) -> bool:
@@ -106,6 +107,8 @@ class Books:
     open_lots: dict[tuple[str, str], deque[Lot]] = field(default_factory=dict)
     realized: list[RealizedRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # (account, underlying) -> names of the instruments with open lots: what the account holds of it
+    holdings: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     # -- the fold ---------------------------------------------------------------------------------
 
@@ -124,6 +127,23 @@ class Books:
     def lots(self) -> list[Lot]:
         return [lot for queue in self.open_lots.values() for lot in queue]
 
+    def holds(self, account: str, underlying: str) -> bool:
+        """Whether the account holds anything of the underlying: shares (long or short) or options."""
+        return bool(self.holdings.get((account, underlying)))
+
+    def stock_lots(self, account: str, symbol: str) -> deque[Lot]:
+        return self.open_lots.get((account, symbol), deque())
+
+    def shares(self, account: str, symbol: str) -> Decimal:
+        return sum((lot.quantity for lot in self.stock_lots(account, symbol)), ZERO)
+
+    def _track(self, account: str, instrument: Instrument, is_open: bool) -> None:
+        names = self.holdings.setdefault((account, instrument.underlying), set())
+        if is_open:
+            names.add(instrument.name)
+        else:
+            names.discard(instrument.name)
+
     def _problem(self, ev: Event, message: str) -> None:
         where = f"{ev.source}: " if ev.source else ""
         self.problems.append(f"{where}{message}")
@@ -133,7 +153,9 @@ class Books:
     def _open(self, ev: Event, instrument: Instrument, quantity: Decimal, basis: Decimal) -> None:
         """A new lot: quantity signed (negative opens short), basis the cost paid or credit received."""
         queue = self.open_lots.setdefault((ev.account, instrument.name), deque())
-        queue.append(Lot(ev.key, ev.account, instrument, ev.time.date(), quantity, basis))
+        order_id = ev.order_id if isinstance(ev, TradeExecuted) else None
+        queue.append(Lot(ev.key, ev.account, instrument, ev.time.date(), quantity, basis, order_id))
+        self._track(ev.account, instrument, True)
 
     def _holds(self, account: str, instrument: Instrument, *, short: bool) -> bool:
         queue = self.open_lots.get((account, instrument.name))
@@ -160,6 +182,7 @@ class Books:
                 queue.popleft()
         if queue is not None and not queue:
             del self.open_lots[key]
+            self._track(account, instrument, False)
         return matches, left
 
     def _realize(self, ev: Event, matches: list[_Match], amount: Decimal, units: Decimal) -> None:
@@ -308,10 +331,12 @@ class Books:
                 instrument.multiplier,
             )
             del self.open_lots[(account, name)]
+            self._track(account, instrument, False)
             for lot in queue:
                 lot.quantity *= ratio
                 lot.instrument = adjusted
             self.open_lots.setdefault((account, adjusted.name), deque()).extend(queue)
+            self._track(account, adjusted, True)
 
 
 def fold(events: Iterable[Event], until: date | None = None) -> Books:

@@ -1,0 +1,292 @@
+"""Open positions grouped into the strategies option sellers trade, with what each puts at risk.
+
+Legs of one order (or, without an order id, opened together on one day in one underlying) form one
+position; short calls covered by shares held are covered calls. Capital at risk (DOMAIN.md): collateral
+for a cash-secured put, cost of the shares for stock and covered calls, max loss for a defined-risk spread,
+the debit for a bought option; None where the loss is unlimited (a naked call).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from journal.instruments import OptionContract, Stock
+from journal.money import ZERO
+from journal.projections.lots import Lot
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One instrument of a position, its lots added up."""
+
+    instrument: OptionContract | Stock
+    quantity: Decimal  # signed: negative for written options and short stock
+    cost_basis: Decimal  # negative is a credit received, fees included
+    opened: date
+
+    @property
+    def option(self) -> OptionContract:
+        assert isinstance(self.instrument, OptionContract)
+        return self.instrument
+
+    @property
+    def contracts(self) -> Decimal:
+        return abs(self.quantity)
+
+
+@dataclass
+class Position:
+    account: str
+    underlying: str
+    strategy: str
+    legs: list[Leg]
+    credit: Decimal = ZERO  # net premium received for the option legs (negative: a debit paid)
+    collateral: Decimal | None = None
+    max_loss: Decimal | None = None  # None: unlimited or not defined
+    max_profit: Decimal | None = None
+    break_even: Decimal | None = None
+    break_even_upper: Decimal | None = None
+    capital_at_risk: Decimal | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def opened(self) -> date:
+        return min(leg.opened for leg in self.legs)
+
+    @property
+    def expiry(self) -> date | None:
+        expiries = [leg.option.expiry for leg in self.legs if leg.instrument.is_option]
+        return min(expiries) if expiries else None
+
+    def days_to_expiry(self, as_of: date) -> int | None:
+        return (self.expiry - as_of).days if self.expiry else None
+
+
+def _legs(lots: Iterable[Lot]) -> list[Leg]:
+    by_name: dict[str, list[Lot]] = defaultdict(list)
+    for lot in lots:
+        by_name[lot.instrument.name].append(lot)
+    return [
+        Leg(
+            group[0].instrument,
+            sum((x.quantity for x in group), ZERO),
+            sum((x.cost_basis for x in group), ZERO),
+            min(x.opened for x in group),
+        )
+        for group in by_name.values()
+    ]
+
+
+def _per_share_credit(credit: Decimal, leg: Leg) -> Decimal:
+    return credit / (leg.contracts * leg.option.multiplier)
+
+
+def _vertical(short: Leg, long: Leg, credit: Decimal) -> tuple[str, Decimal, Decimal, Decimal]:
+    """A two-leg spread of one right and expiry: its name, max loss, max profit and break-even."""
+    width = abs(short.option.strike - long.option.strike) * short.contracts * short.option.multiplier
+    per_share = _per_share_credit(credit, short)
+    put = short.option.is_put
+    if credit >= 0:  # a credit spread: the short strike is the nearer one
+        name = "bull put spread" if put else "bear call spread"
+        return (
+            name,
+            width - credit,
+            credit,
+            short.option.strike - per_share if put else short.option.strike + per_share,
+        )
+    name = "bear put spread" if put else "bull call spread"
+    debit = -credit
+    return (
+        name,
+        debit,
+        width - debit,
+        long.option.strike + per_share if put else long.option.strike - per_share,
+    )
+
+
+def classify(account: str, underlying: str, legs: list[Leg]) -> Position | None:
+    """Name the strategy of a group of option legs; None when the legs make no strategy we know."""
+    credit = -sum((leg.cost_basis for leg in legs), ZERO)
+    pos = Position(account, underlying, "", legs, credit)
+    shorts = [leg for leg in legs if leg.quantity < 0]
+    longs = [leg for leg in legs if leg.quantity > 0]
+    if len(legs) == 1:
+        leg = legs[0]
+        option = leg.option
+        size = leg.contracts * option.multiplier
+        if leg.quantity > 0:
+            pos.strategy = "long put" if option.is_put else "long call"
+            pos.max_loss = pos.capital_at_risk = -credit
+            per_share = -credit / size
+            pos.break_even = option.strike - per_share if option.is_put else option.strike + per_share
+            pos.max_profit = option.strike * size + credit if option.is_put else None
+            return pos
+        if option.is_put:
+            pos.strategy = "cash-secured put"
+            pos.collateral = option.strike * size
+            pos.capital_at_risk = pos.collateral
+            pos.max_loss = pos.collateral - credit
+            pos.max_profit = credit
+            pos.break_even = option.strike - credit / size
+            return pos
+        pos.strategy = "naked call"  # covered_calls() renames it when shares cover it
+        pos.max_profit = credit
+        pos.break_even = option.strike + credit / size
+        pos.notes.append("unlimited loss")
+        return pos
+    same_expiry = len({leg.option.expiry for leg in legs}) == 1
+    equal_size = len({leg.contracts for leg in legs}) == 1
+    if not (same_expiry and equal_size):
+        return None
+    if len(legs) == 2 and len(shorts) == 1 and shorts[0].option.right == longs[0].option.right:
+        pos.strategy, pos.max_loss, pos.max_profit, pos.break_even = _vertical(shorts[0], longs[0], credit)
+        pos.capital_at_risk = pos.max_loss
+        return pos
+    if len(legs) == 2 and {leg.option.right for leg in legs} == {"P", "C"} and len(shorts) in (0, 2):
+        put = next(leg for leg in legs if leg.option.is_put)
+        call = next(leg for leg in legs if not leg.option.is_put)
+        kind = "straddle" if put.option.strike == call.option.strike else "strangle"
+        per_share = _per_share_credit(credit, put)
+        pos.break_even, pos.break_even_upper = put.option.strike - per_share, call.option.strike + per_share
+        if shorts:
+            pos.strategy = f"short {kind}"
+            pos.max_profit = credit
+            pos.notes.append("unlimited loss")
+        else:
+            pos.strategy = f"long {kind}"
+            pos.max_loss = pos.capital_at_risk = -credit
+        return pos
+    if len(legs) == 2 and len(shorts) == 1 and not shorts[0].option.is_put and longs[0].option.is_put:
+        # A short call and a long put: bearish without shares; with shares it is a collar (_cover_with_shares).
+        pos.strategy = "short risk reversal"
+        pos.notes.append("unlimited loss")
+        return pos
+    if len(legs) == 4 and len(shorts) == 2:
+        puts = sorted((leg for leg in legs if leg.option.is_put), key=lambda x: x.option.strike)
+        calls = sorted((leg for leg in legs if not leg.option.is_put), key=lambda x: x.option.strike)
+        # Iron condor: long put < short put <= short call < long call.
+        if (
+            len(puts) == 2
+            and len(calls) == 2
+            and puts[0].quantity > 0 > puts[1].quantity
+            and calls[0].quantity < 0 < calls[1].quantity
+            and puts[1].option.strike <= calls[0].option.strike
+        ):
+            size = puts[1].contracts * puts[1].option.multiplier
+            width = max(
+                puts[1].option.strike - puts[0].option.strike, calls[1].option.strike - calls[0].option.strike
+            )
+            pos.strategy = "iron condor"
+            pos.max_loss = pos.capital_at_risk = width * size - credit
+            pos.max_profit = credit
+            pos.break_even = puts[1].option.strike - credit / size
+            pos.break_even_upper = calls[0].option.strike + credit / size
+            return pos
+    return None
+
+
+def _cover_with_shares(positions: list[Position], stock: dict[tuple[str, str], list[Lot]]) -> list[Position]:
+    """Short calls (and put + call collars) backed by shares held become covered calls or collars, taking
+    their shares' cost as capital at risk; shares nothing covers stay a stock position."""
+    out: list[Position] = []
+    for pos in positions:
+        key = (pos.account, pos.underlying)
+        lots = stock.get(key, [])
+        held = sum((lot.quantity for lot in lots), ZERO)
+        calls = [
+            leg for leg in pos.legs if leg.instrument.is_option and not leg.option.is_put and leg.quantity < 0
+        ]
+        puts = [
+            leg for leg in pos.legs if leg.instrument.is_option and leg.option.is_put and leg.quantity > 0
+        ]
+        collar_shape = len(pos.legs) == 2 and len(calls) == 1 and len(puts) == 1
+        if not (pos.strategy == "naked call" or collar_shape) or not calls:
+            out.append(pos)
+            continue
+        needed = calls[0].contracts * calls[0].option.multiplier
+        if held < needed:
+            out.append(pos)
+            continue
+        share_cost = sum((lot.cost_basis for lot in lots), ZERO) * needed / held
+        _take_shares(stock, key, needed)
+        shares_leg = Leg(Stock(pos.underlying), needed, share_cost, min(lot.opened for lot in lots))
+        call = calls[0].option
+        if collar_shape:
+            put = puts[0].option
+            pos = Position(pos.account, pos.underlying, "collar", [shares_leg, *pos.legs], pos.credit)
+            pos.max_loss = share_cost - pos.credit - put.strike * needed
+            pos.max_profit = call.strike * needed + pos.credit - share_cost
+        else:
+            pos = Position(pos.account, pos.underlying, "covered call", [shares_leg, *pos.legs], pos.credit)
+            pos.max_profit = call.strike * needed + pos.credit - share_cost
+            pos.max_loss = share_cost - pos.credit
+        pos.capital_at_risk = share_cost
+        pos.break_even = (share_cost - pos.credit) / needed
+        out.append(pos)
+    for (account, underlying), lots in stock.items():
+        if lots:
+            legs = _legs(lots)
+            leg = legs[0]
+            name = "stock" if leg.quantity > 0 else "short stock"
+            pos = Position(account, underlying, name, legs)
+            if leg.quantity > 0:
+                pos.capital_at_risk = pos.max_loss = leg.cost_basis
+                pos.break_even = leg.cost_basis / leg.quantity
+            else:
+                pos.notes.append("unlimited loss")
+            out.append(pos)
+    return out
+
+
+def _take_shares(stock: dict[tuple[str, str], list[Lot]], key: tuple[str, str], shares: Decimal) -> None:
+    """Remove `shares` (oldest first) from the pool of shares not yet covering a call."""
+    remaining: list[Lot] = []
+    left = shares
+    for lot in stock[key]:
+        if left >= lot.quantity:
+            left -= lot.quantity
+            continue
+        if left > 0:
+            part = lot.quantity - left
+            lot = Lot(
+                lot.lot_id,
+                lot.account,
+                lot.instrument,
+                lot.opened,
+                part,
+                lot.basis * part / lot.quantity,
+                lot.order_id,
+            )
+            left = ZERO
+        remaining.append(lot)
+    stock[key] = remaining
+
+
+def open_positions(lots: Iterable[Lot]) -> list[Position]:
+    """The open lots as positions, each with its strategy, in order of opening."""
+    groups: dict[tuple[str, str, str], list[Lot]] = defaultdict(list)
+    stock: dict[tuple[str, str], list[Lot]] = defaultdict(list)
+    for lot in lots:
+        if isinstance(lot.instrument, Stock):
+            stock[(lot.account, lot.instrument.symbol)].append(lot)
+        else:
+            together = lot.order_id or f"day:{lot.opened.isoformat()}"
+            groups[(lot.account, lot.instrument.underlying, together)].append(lot)
+    positions: list[Position] = []
+    for (account, underlying, _), group in groups.items():
+        legs = _legs(group)
+        pos = classify(account, underlying, legs)
+        if pos is not None:
+            positions.append(pos)
+            continue
+        # Legs that make no strategy together are positions of their own.
+        for leg in legs:
+            single = classify(account, underlying, [leg])
+            assert single is not None
+            positions.append(single)
+    positions = _cover_with_shares(positions, stock)
+    return sorted(positions, key=lambda p: (p.opened, p.account, p.underlying, p.strategy))
