@@ -18,6 +18,10 @@ demo: $(BIN)/.installed
 	$(TJ) import examples/*.csv
 	@echo; echo "== open tax lots =="; $(TJ) lots
 	@echo; echo "== realized gains and losses, 2024 =="; $(TJ) realized --year 2024
+	@echo; echo "== wheel cycles =="; $(TJ) cycles
+	@echo; echo "== the KO wheel: put assigned, calls sold, called away =="; $(TJ) cycle show KO-20240318
+	@echo; echo "== open positions at year end =="; $(TJ) positions --as-of 2024-12-31
+	@echo; echo "== risk at year end =="; $(TJ) risk --as-of 2024-12-31 --sectors examples/sectors.toml
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check journal importers tests bench migrations

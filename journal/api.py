@@ -18,6 +18,7 @@ from journal.projections.cycles import Cycle, build_cycles, flow_of
 from journal.projections.lots import Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
 from journal.projections.risk import RiskReport, assess
+from journal.projections.rolls import RollChain, roll_chains
 from journal.store import EventStore, StoredEvent, VerifyReport
 
 
@@ -119,6 +120,10 @@ class Journal:
 
     def cycle(self, cycle_id: str) -> Cycle | None:
         return next((c for c in self.cycles() if c.id.upper() == cycle_id.upper()), None)
+
+    def rolls(self, account: str | None = None) -> list[RollChain]:
+        """Roll chains: options closed and reopened in one order (or on one day), through every roll."""
+        return roll_chains(economic_order(self.store.read(account)))
 
     def positions(self, as_of: date | None = None, account: str | None = None) -> list[Position]:
         """Open positions at the end of `as_of` (default: everything recorded), grouped into strategies."""

@@ -203,6 +203,26 @@ def cycles(
     emit([cycle_record(c) for c in found], CYCLE_COLUMNS, format)
 
 
+@app.command()
+def rolls(account: AccountOption = None, format: FormatOption = Format.table) -> None:
+    """Roll chains: every leg from the first sale, each roll's credit or debit and direction."""
+    from journal.projections.rolls import ROLL_COLUMNS, roll_record
+
+    records = [roll_record(c) for c in journal().rolls(account)]
+    if format is Format.json:
+        emit(records, ROLL_COLUMNS, format)
+        return
+    for record in records:
+        record["legs"] = " -> ".join(
+            f"{' '.join(leg['instrument'].split())} {leg['outcome']}" for leg in record["legs"]
+        )
+        record["roll_details"] = "; ".join(
+            f"{r['date']} {r['direction']} for a {r['kind']} {r['net_credit']}"
+            for r in record["roll_details"]
+        )
+    emit(records, (*ROLL_COLUMNS, "legs", "roll_details"), format)
+
+
 cycle_app = typer.Typer(help="One wheel cycle.", no_args_is_help=True)
 app.add_typer(cycle_app, name="cycle")
 

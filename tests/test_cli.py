@@ -68,7 +68,7 @@ def test_events_with_source_trace_each_fact_to_its_line(tj, db_url, write_csv) -
     tj("import", str(write_csv(TRADES)), db=db_url, check=True)
     events = json.loads(tj("events", "--source", "--format", "json", db=db_url, check=True).stdout)
     assert [(e["type"], e["source"], e["what"]) for e in events] == [
-        ("TradeExecuted", "trades.csv:2", "sold to open 1 AAPL 150 put 19 Jan 24 at 2, fees 0.65"),
+        ("TradeExecuted", "trades.csv:2", "sold 1 AAPL 150 put 19 Jan 24 for 2.00"),
         ("OptionExpired", "trades.csv:3", "1 AAPL 150 put 19 Jan 24 expired"),
     ]
 
@@ -104,3 +104,62 @@ def test_the_db_comes_from_TJ_DB_when_no_option_names_it(tmp_path, write_csv) ->
     argv = [sys.executable, "-m", "journal", "import", str(write_csv(TRADES))]
     subprocess.run(argv, env=env, check=True, capture_output=True)
     assert (tmp_path / "env.sqlite").exists()
+
+
+WHEEL = """
+date,action,symbol,quantity,price,fees
+2024-03-01,STO,XYZ240315P50,1,1.50,0.65
+2024-03-15,ASSIGN,XYZ240315P50,1,,
+2024-03-18,STO,XYZ240419C55,1,1.00,0.65
+"""
+
+
+def test_cycles_and_cycle_show(tj, db_url, write_csv) -> None:
+    tj("import", str(write_csv(WHEEL)), db=db_url, check=True)
+    (cycle,) = json.loads(tj("cycles", "--status", "open", "--format", "json", db=db_url, check=True).stdout)
+    assert (cycle["id"], cycle["net_cash"], cycle["break_even"], cycle["tax_basis_per_share"]) == (
+        "XYZ-20240301",
+        "-4751.30",
+        "47.5130",
+        "48.5065",
+    )
+    shown = json.loads(tj("cycle", "show", "XYZ-20240301", "--format", "json", db=db_url, check=True).stdout)
+    assert [step["what"] for step in shown["timeline"]] == [
+        "sold 1 XYZ 50 put 15 Mar 24 for 1.50",
+        "assigned 100 sh at 50 (1 XYZ 50 put 15 Mar 24)",
+        "sold 1 XYZ 55 call 19 Apr 24 for 1.00",
+    ]
+    md = tj("cycle", "show", "XYZ-20240301", "--format", "md", db=db_url, check=True).stdout
+    assert "| 2024-03-15 | assigned 100 sh at 50 (1 XYZ 50 put 15 Mar 24) | -5000.00 | 100 | -4850.65 |" in md
+    assert tj("cycle", "show", "XYZ-1999", db=db_url).returncode == 1
+
+
+def test_positions_and_risk(tj, db_url, write_csv, tmp_path) -> None:
+    tj("import", str(write_csv(WHEEL)), db=db_url, check=True)
+    (position,) = json.loads(
+        tj("positions", "--as-of", "2024-04-01", "--format", "json", db=db_url, check=True).stdout
+    )
+    assert (position["strategy"], position["days_to_expiry"], position["capital_at_risk"]) == (
+        "covered call",
+        18,
+        "4850.65",
+    )
+    sectors = tmp_path / "sectors.toml"
+    sectors.write_text('XYZ = "Industrials"\n')
+    risk = json.loads(
+        tj(
+            "risk",
+            "--equity",
+            "100000",
+            "--sectors",
+            str(sectors),
+            "--max-position-pct",
+            "4",
+            "--format",
+            "json",
+            db=db_url,
+            check=True,
+        ).stdout
+    )
+    assert risk["sectors"] == [{"name": "Industrials", "capital_at_risk": "4850.65", "pct_of_equity": "4.85"}]
+    assert [b["pct_of_equity"] for b in risk["breaches"]] == ["4.85"]

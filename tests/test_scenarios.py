@@ -14,8 +14,9 @@ from tests.conformance import run_scenarios
     ("folder", "commands"),
     [
         ("foundation", None),
-        ("wheel", "realized,lots"),
-        ("reports", "realized,lots"),
+        ("wheel", None),
+        ("reports", "realized,lots,cycles,rolls"),
+        ("tax", "cycles"),
     ],
 )
 def test_shared_scenarios_pass(folder: str, commands: str | None) -> None:

@@ -161,7 +161,7 @@ def classify(account: str, underlying: str, legs: list[Leg]) -> Position | None:
             pos.max_loss = pos.capital_at_risk = -credit
         return pos
     if len(legs) == 2 and len(shorts) == 1 and not shorts[0].option.is_put and longs[0].option.is_put:
-        # A short call and a long put: bearish without shares; with shares it is a collar (_cover_with_shares).
+        # A short call and a long put: bearish alone; with shares it is a collar (_cover_with_shares).
         pos.strategy = "short risk reversal"
         pos.notes.append("unlimited loss")
         return pos

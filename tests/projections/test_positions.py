@@ -87,14 +87,18 @@ FIGURES = ("strategy", "credit", "collateral", "max_loss", "max_profit", "break_
         ),
     ],
 )
-def test_each_strategy_is_named_with_its_figures(journal: Journal, write_csv, rows: str, expected: tuple) -> None:
+def test_each_strategy_is_named_with_its_figures(
+    journal: Journal, write_csv, rows: str, expected: tuple
+) -> None:
     (record,) = positions(journal, write_csv, rows)
     assert fields(record, *FIGURES) == expected
     assert record["days_to_expiry"] == 14
 
 
 def test_shares_beyond_the_calls_stay_a_stock_position(journal: Journal, write_csv) -> None:
-    found = positions(journal, write_csv, "2024-01-10,BUY,KO,150,58,0,\n2024-02-01,STO,KO240315C62,1,0.80,0,\n")
+    found = positions(
+        journal, write_csv, "2024-01-10,BUY,KO,150,58,0,\n2024-02-01,STO,KO240315C62,1,0.80,0,\n"
+    )
     assert [fields(r, "strategy", "legs", "capital_at_risk") for r in found] == [
         ("covered call", "100 KO, -1 KO 62 call 15 Mar 24", "5800.00"),
         ("stock", "50 KO", "2900.00"),
@@ -102,18 +106,26 @@ def test_shares_beyond_the_calls_stay_a_stock_position(journal: Journal, write_c
 
 
 def test_two_puts_of_one_day_with_different_expiries_are_two_positions(journal: Journal, write_csv) -> None:
-    found = positions(journal, write_csv, "2024-02-01,STO,KO240315P60,1,1,0,\n2024-02-01,STO,KO240419P58,1,1,0,\n")
+    found = positions(
+        journal, write_csv, "2024-02-01,STO,KO240315P60,1,1,0,\n2024-02-01,STO,KO240419P58,1,1,0,\n"
+    )
     assert [fields(r, "strategy", "collateral") for r in found] == [
-        ("cash-secured put", "6000.00"), ("cash-secured put", "5800.00")]
+        ("cash-secured put", "6000.00"),
+        ("cash-secured put", "5800.00"),
+    ]
 
 
 def test_risk_measures_capital_at_risk_against_book_equity(journal: Journal, write_csv) -> None:
-    journal.import_files([write_csv("""
+    journal.import_files(
+        [
+            write_csv("""
         date,action,symbol,quantity,price,fees,amount
         2024-01-02,DEPOSIT,,,,,100000
         2024-02-01,STO,KO240315P60,1,1.00,0,
         2024-02-01,STO,AAPL240315P150,1,2.00,0,
-        """)])
+        """)
+        ]
+    )
     report = journal.risk(Decimal(3), {"KO": "Consumer Staples"}, as_of=AS_OF)
     assert report.equity == Decimal(100000)
     assert [(e.name, e.capital_at_risk, round(e.pct_of_equity, 2)) for _, e in report.positions] == [
@@ -122,5 +134,7 @@ def test_risk_measures_capital_at_risk_against_book_equity(journal: Journal, wri
     ]
     assert [e.name for _, e in report.breaches] == [e.name for _, e in report.positions]
     assert [(e.name, e.capital_at_risk) for e in report.sectors] == [
-        ("unclassified", Decimal(15000)), ("Consumer Staples", Decimal(6000))]
+        ("unclassified", Decimal(15000)),
+        ("Consumer Staples", Decimal(6000)),
+    ]
     assert journal.risk(Decimal(20), equity=Decimal(200000), as_of=AS_OF).breaches == []

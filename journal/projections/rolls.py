@@ -1,0 +1,495 @@
+"""Roll chains: a written (or bought) option closed and replaced by another of the same underlying and right,
+followed through any number of rolls until the last position ends or is still open.
+
+CONTRACT `tj rolls`: a roll is a buy-to-close and a sell-to-open of the same underlying and right in one
+account in one order (same `order_id`), or on the same trade date when the broker gives no order id. The
+mirror for a bought option (sell-to-close plus buy-to-open) is a roll of a long position. A pure fold over
+the events in economic order (`journal.projections.economic_order`); no I/O, exact `Decimal` throughout.
+
+How it works, in two passes:
+
+1. Positions. Every opening option fill makes a *piece* (like a tax lot: one account, contract and side);
+   closing fills, expiries, assignments and exercises consume pieces first in, first out, as `lots.Books`
+   does, and each consumption is a *segment* remembering how it ended and in which order it happened.
+2. Rolls. Fills are grouped by order (`order_id`, else the trade date) and by underlying, right and side.
+   A group holding both a closing segment (of a piece opened elsewhere) and a newly opened piece is a roll;
+   every piece a roll touches joins one chain (union-find), so a piece opened by a roll and rolled again
+   continues its chain.
+
+A spread opened in one order (STO + BTO) is no roll: a roll needs a closing leg of the same side. Closing
+and reopening a spread in one order pairs closes and opens per side and right, so it shows as two chains
+(the short legs and the long legs): deliberately simple.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from journal.events import Event, OptionAssigned, OptionExercised, OptionExpired, SplitApplied, TradeExecuted
+from journal.instruments import OptionContract
+from journal.money import ZERO, cents, plain, prorate
+
+OUTCOMES = ("rolled", "expired", "assigned", "exercised", "closed", "open")
+ROLL_COLUMNS = ("id", "account", "underlying", "right", "status", "rolls", "net_credit", "opened", "closed")
+
+
+# -- the projection's output ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One option position of a chain, or the part of one that ended one way (a position of 3 of which 2 were
+    rolled and 1 expired is two legs), so that every leg has exactly one `outcome`.
+
+    Frozen: a projection's result is a value, recomputed from the events, never edited.
+    """
+
+    instrument: OptionContract
+    opened: date
+    closed: date | None  # None while open
+    quantity: Decimal  # contracts, signed: negative for a written option
+    outcome: str  # one of OUTCOMES
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed is None
+
+
+@dataclass(frozen=True, slots=True)
+class Roll:
+    """One roll of a chain: what its order closed and what it opened, and what that cost or brought in.
+
+    `net_credit` is the roll's own cash, gross of fees: for written options the premium of the sell-to-open
+    less the cost of the buy-to-close (positive: a credit, negative: a debit); for bought options the mirror,
+    the proceeds of the sell-to-close less the cost of the buy-to-open. `partial` says the roll did not move
+    the whole position one for one (fewer or more contracts reopened than closed, or part of the old position
+    left in place); `note` says how, in words.
+    """
+
+    date: date
+    order_id: str | None  # None when the rows had no order id and were paired by trade date
+    closed: tuple[OptionContract, ...]
+    opened: tuple[OptionContract, ...]
+    closed_quantity: Decimal  # contracts closed (positive)
+    opened_quantity: Decimal  # contracts opened (positive)
+    net_credit: Decimal
+    direction: str  # "down and out", "up and out", "out", "down", "up and in", ... or "same"
+    partial: bool
+    note: str = ""
+
+    @property
+    def kind(self) -> str:
+        """`credit`, `debit` or `even`: the sign of `net_credit`."""
+        if self.net_credit > 0:
+            return "credit"
+        return "debit" if self.net_credit < 0 else "even"
+
+
+@dataclass(frozen=True, slots=True)
+class RollChain:
+    """A chain of rolls of one account, underlying, right and side, with every leg from the first opening.
+
+    `net_credit` is the premium of every leg's opening sale less every buy to close, gross of fees
+    (CONTRACT); for a chain of bought options it is the mirror, the proceeds of every sale to close less every
+    purchase to open (so it is usually negative): in both cases, money in less money out on the chain's
+    option trades. An assignment or exercise adds no option cash (the stock leg is `tj realized`'s story).
+    """
+
+    id: str
+    account: str
+    underlying: str
+    right: str  # "put" or "call"
+    side: str  # "short" (written options) or "long" (bought options)
+    legs: tuple[Leg, ...]
+    rolls: tuple[Roll, ...]
+    net_credit: Decimal
+
+    @property
+    def status(self) -> str:
+        """`open` while any leg (in practice the last one) is open, else `closed`."""
+        return "open" if any(leg.is_open for leg in self.legs) else "closed"
+
+    @property
+    def opened(self) -> date:
+        return min(leg.opened for leg in self.legs)
+
+    @property
+    def closed(self) -> date | None:
+        if self.status == "open":
+            return None
+        return max(leg.closed for leg in self.legs if leg.closed is not None)
+
+
+# -- pass 1: positions ----------------------------------------------------------------------------
+
+# An order: the account and ("order", order_id), or ("date", ISO trade date) when the broker gave no order id.
+_Group = tuple[str, tuple[str, str]]
+
+
+def _group_of(ev: TradeExecuted) -> _Group:
+    if ev.order_id:
+        return (ev.account, ("order", ev.order_id))
+    return (ev.account, ("date", ev.time.date().isoformat()))
+
+
+@dataclass(slots=True, eq=False)
+class _Segment:
+    """Part of a piece that ended: how many contracts, when, how, and (for a closing fill) in which order
+    and for how much cash (gross). Mutable builder state, private to the fold."""
+
+    instrument: OptionContract
+    quantity: Decimal  # positive
+    closed: date
+    how: str  # "closed", "expired", "assigned", "exercised"
+    group: _Group | None  # the closing fill's order; None for an expiry, assignment or exercise
+    amount: Decimal  # gross cash of the closing fill for these contracts (ZERO when no fill)
+    left: Decimal  # contracts of the piece still open afterwards
+
+
+@dataclass(slots=True, eq=False)
+class _Piece:
+    """What one opening fill (or several fills of one contract in one order) opened. Mutable builder state."""
+
+    seq: int
+    account: str
+    instrument: OptionContract  # now (a split adjusts it)
+    first_instrument: OptionContract  # as opened
+    opened: date
+    short: bool
+    group: _Group
+    opened_quantity: Decimal  # positive, as opened
+    amount: Decimal  # gross cash of the opening fill(s): premium received (short) or paid (long)
+    remaining: Decimal  # positive, contracts still open
+    segments: list[_Segment] = field(default_factory=list)
+
+
+class _Positions:
+    """Option positions per account, contract and side, folded one event at a time."""
+
+    def __init__(self) -> None:
+        self.pieces: list[_Piece] = []
+        self.open: dict[tuple[str, str, bool], deque[_Piece]] = {}
+
+    def apply(self, ev: Event) -> None:
+        if isinstance(ev, TradeExecuted):
+            if isinstance(ev.instrument, OptionContract):
+                self._trade(ev, ev.instrument)
+        elif isinstance(ev, OptionExpired):
+            short = bool(self.open.get((ev.account, ev.option.name, True)))
+            self._end(ev, short, "expired")
+        elif isinstance(ev, OptionAssigned):
+            self._end(ev, True, "assigned")
+        elif isinstance(ev, OptionExercised):
+            self._end(ev, False, "exercised")
+        elif isinstance(ev, SplitApplied):
+            self._split(ev)
+
+    def _trade(self, ev: TradeExecuted, option: OptionContract) -> None:
+        group, gross, day = _group_of(ev), ev.gross, ev.time.date()
+        buy = ev.action.is_buy
+        left = ev.quantity
+        if ev.action.opens is not True:
+            # A buy closes written contracts, a sale closes bought ones; what is left over opens the other
+            # side, as in `lots.Books` (which reports it as a problem).
+            matches = self._take(ev.account, option, ev.quantity, short=buy)
+            closed = sum((q for _, q in matches), ZERO)
+            amount, units = prorate(gross, closed, ev.quantity), closed
+            for piece, q in matches:
+                share = prorate(amount, q, units)
+                amount, units = amount - share, units - q
+                piece.segments.append(_Segment(option, q, day, "closed", group, share, piece.remaining))
+            left = ev.quantity - closed
+        if left:
+            self._open(
+                ev.account, option, day, left, prorate(gross, left, ev.quantity), short=not buy, group=group
+            )
+
+    def _open(
+        self,
+        account: str,
+        option: OptionContract,
+        day: date,
+        quantity: Decimal,
+        amount: Decimal,
+        *,
+        short: bool,
+        group: _Group,
+    ) -> None:
+        queue = self.open.setdefault((account, option.name, short), deque())
+        last = queue[-1] if queue else None
+        if last is not None and last.group == group and last.opened == day and not last.segments:
+            # Several fills of one contract in one order are one position.
+            last.opened_quantity += quantity
+            last.remaining += quantity
+            last.amount += amount
+            return
+        piece = _Piece(
+            len(self.pieces), account, option, option, day, short, group, quantity, amount, quantity
+        )
+        self.pieces.append(piece)
+        queue.append(piece)
+
+    def _take(
+        self, account: str, option: OptionContract, quantity: Decimal, *, short: bool
+    ) -> list[tuple[_Piece, Decimal]]:
+        """Consume up to `quantity` contracts of one side, oldest first."""
+        key = (account, option.name, short)
+        queue = self.open.get(key)
+        matches: list[tuple[_Piece, Decimal]] = []
+        left = quantity
+        while left > 0 and queue:
+            piece = queue[0]
+            take = min(piece.remaining, left)
+            piece.remaining -= take
+            left -= take
+            matches.append((piece, take))
+            if piece.remaining == 0:
+                queue.popleft()
+        if queue is not None and not queue:
+            del self.open[key]
+        return matches
+
+    def _end(self, ev: OptionExpired | OptionAssigned | OptionExercised, short: bool, how: str) -> None:
+        day = ev.time.date()
+        for piece, q in self._take(ev.account, ev.option, ev.quantity, short=short):
+            piece.segments.append(_Segment(ev.option, q, day, how, None, ZERO, piece.remaining))
+
+    def _split(self, ev: SplitApplied) -> None:
+        """A whole-ratio split scales open contracts and divides strikes (as `lots.Books` does); other ratios
+        leave the options unchanged."""
+        ratio = ev.new / ev.old
+        if ratio != ratio.to_integral_value():
+            return
+        for key, queue in list(self.open.items()):
+            account, _, short = key
+            option = queue[0].instrument
+            if account != ev.account or option.underlying != ev.symbol:
+                continue
+            adjusted = OptionContract(
+                option.root, option.expiry, option.right, option.strike / ratio, option.multiplier
+            )
+            del self.open[key]
+            for piece in queue:
+                piece.remaining *= ratio
+                piece.instrument = adjusted
+            self.open.setdefault((account, adjusted.name, short), deque()).extend(queue)
+
+
+# -- pass 2: rolls and chains ---------------------------------------------------------------------
+
+_RollKey = tuple[_Group, str, str, bool]  # order, underlying, right ("P"/"C"), short
+
+
+def _direction(closed: Iterable[OptionContract], opened: Iterable[OptionContract]) -> str:
+    """`down`/`up` when every new strike is below/above every old one, `out`/`in` likewise for expiries."""
+    old, new = list(closed), list(opened)
+    parts = []
+    if max(o.strike for o in new) < min(o.strike for o in old):
+        parts.append("down")
+    elif min(o.strike for o in new) > max(o.strike for o in old):
+        parts.append("up")
+    if min(o.expiry for o in new) > max(o.expiry for o in old):
+        parts.append("out")
+    elif max(o.expiry for o in new) < min(o.expiry for o in old):
+        parts.append("in")
+    return " and ".join(parts) or "same"
+
+
+def _unique(options: Iterable[OptionContract]) -> tuple[OptionContract, ...]:
+    return tuple(dict.fromkeys(options))
+
+
+def _contracts(n: Decimal) -> str:
+    return f"{plain(n)} contract{'' if n == 1 else 's'}"
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _make_roll(key: _RollKey, closes: list[tuple[_Piece, _Segment]], opens: list[_Piece]) -> Roll:
+    (_, (ref_kind, ref)), _, _, short = key
+    closed_q = sum((s.quantity for _, s in closes), ZERO)
+    opened_q = sum((p.opened_quantity for p in opens), ZERO)
+    cash_in_open = sum((p.amount for p in opens), ZERO)
+    cash_closing = sum((s.amount for _, s in closes), ZERO)
+    # Written options: premium of the new sale less the cost of the buy back; bought options: the mirror.
+    net = cash_in_open - cash_closing if short else cash_closing - cash_in_open
+    notes = []
+    if closed_q != opened_q:
+        notes.append(f"partial: {plain(closed_q)} closed, {plain(opened_q)} reopened")
+    left: dict[int, Decimal] = {}
+    for piece, seg in closes:
+        left[piece.seq] = seg.left  # what the piece still held after this order's last closing of it
+    kept = sum(left.values(), ZERO)
+    if kept:
+        notes.append(f"{_contracts(kept)} of the old position not rolled")
+    day = min([s.closed for _, s in closes] + [p.opened for p in opens])
+    return Roll(
+        date=day,
+        order_id=ref if ref_kind == "order" else None,
+        closed=_unique(s.instrument for _, s in closes),
+        opened=_unique(p.first_instrument for p in opens),
+        closed_quantity=closed_q,
+        opened_quantity=opened_q,
+        net_credit=net,
+        direction=_direction((s.instrument for _, s in closes), (p.first_instrument for p in opens)),
+        partial=bool(notes),
+        note="; ".join(notes),
+    )
+
+
+def _legs(piece: _Piece, rolled: set[int]) -> list[Leg]:
+    """A piece's legs: its ended parts (consecutive ones alike merged), then what is still open."""
+    sign = Decimal(-1) if piece.short else Decimal(1)
+    legs: list[Leg] = []
+    for seg in piece.segments:
+        outcome = "rolled" if id(seg) in rolled else seg.how
+        prev = legs[-1] if legs else None
+        if prev and (prev.instrument, prev.closed, prev.outcome) == (seg.instrument, seg.closed, outcome):
+            legs[-1] = Leg(
+                prev.instrument, prev.opened, prev.closed, prev.quantity + sign * seg.quantity, outcome
+            )
+        else:
+            legs.append(Leg(seg.instrument, piece.opened, seg.closed, sign * seg.quantity, outcome))
+    if piece.remaining:
+        legs.append(Leg(piece.instrument, piece.opened, None, sign * piece.remaining, "open"))
+    return legs
+
+
+def _piece_net(piece: _Piece) -> Decimal:
+    """Money in less money out on one piece's fills: opening sale less buys to close for a written option,
+    sales to close less the opening purchase for a bought one."""
+    closing = sum((s.amount for s in piece.segments), ZERO)
+    return piece.amount - closing if piece.short else closing - piece.amount
+
+
+def roll_chains(events: Iterable[Event]) -> list[RollChain]:
+    """Every chain with at least one roll, in the order their first leg was opened.
+
+    `events` must be in economic order (`journal.projections.economic_order`); voided events already gone.
+    """
+    positions = _Positions()
+    for ev in events:
+        positions.apply(ev)
+    pieces = positions.pieces
+
+    closes: dict[_RollKey, list[tuple[_Piece, _Segment]]] = {}
+    opens: dict[_RollKey, list[_Piece]] = {}
+    for piece in pieces:
+        option = piece.first_instrument
+        opens.setdefault((piece.group, option.underlying, option.right, piece.short), []).append(piece)
+        for seg in piece.segments:
+            # A fill closing what its own order opened (a day trade) rolls nothing.
+            if seg.how == "closed" and seg.group is not None and seg.group != piece.group:
+                key = (seg.group, seg.instrument.underlying, seg.instrument.right, piece.short)
+                closes.setdefault(key, []).append((piece, seg))
+
+    links = _UnionFind()
+    rolled: set[int] = set()
+    rolls_of: dict[int, list[tuple[int, Roll]]] = {}
+    roll_keys = [k for k in closes if k in opens]
+    for key in roll_keys:
+        involved = [p for p, _ in closes[key]] + opens[key]
+        for piece in involved[1:]:
+            links.union(involved[0].seq, piece.seq)
+        rolled.update(id(seg) for _, seg in closes[key])
+    for key in roll_keys:
+        first = min(p.seq for p, _ in closes[key])
+        rolls_of.setdefault(links.find(first), []).append((first, _make_roll(key, closes[key], opens[key])))
+
+    members: dict[int, list[_Piece]] = {}
+    for piece in pieces:
+        root = links.find(piece.seq)
+        if root in rolls_of:
+            members.setdefault(root, []).append(piece)
+
+    chains: list[RollChain] = []
+    seen: dict[str, int] = {}
+    for root in sorted(members):
+        group = members[root]
+        head = group[0]
+        option = head.first_instrument
+        base = f"{head.account}:{option.underlying}:{head.opened.isoformat()}:{option.name.replace(' ', '')}"
+        seen[base] = seen.get(base, 0) + 1
+        chain_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
+        rolls = sorted(rolls_of[root], key=lambda r: (r[1].date, r[0]))
+        chains.append(
+            RollChain(
+                id=chain_id,
+                account=head.account,
+                underlying=option.underlying,
+                right="put" if option.is_put else "call",
+                side="short" if head.short else "long",
+                legs=tuple(leg for piece in group for leg in _legs(piece, rolled)),
+                rolls=tuple(r for _, r in rolls),
+                net_credit=sum((_piece_net(p) for p in group), ZERO),
+            )
+        )
+    return chains
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def leg_record(leg: Leg) -> dict[str, Any]:
+    return {
+        "instrument": leg.instrument.name,
+        "opened": leg.opened.isoformat(),
+        "closed": leg.closed.isoformat() if leg.closed else None,
+        "quantity": plain(leg.quantity),
+        "outcome": leg.outcome,
+    }
+
+
+def roll_step_record(roll: Roll) -> dict[str, Any]:
+    return {
+        "date": roll.date.isoformat(),
+        "order_id": roll.order_id,
+        "closed": [o.name for o in roll.closed],
+        "opened": [o.name for o in roll.opened],
+        "closed_quantity": plain(roll.closed_quantity),
+        "opened_quantity": plain(roll.opened_quantity),
+        "net_credit": cents(roll.net_credit),
+        "kind": roll.kind,
+        "direction": roll.direction,
+        "partial": roll.partial,
+        "note": roll.note,
+    }
+
+
+def roll_record(chain: RollChain) -> dict[str, Any]:
+    """A chain as CONTRACT `tj rolls` shows it (figures as exact strings, amounts to cents at output), plus
+    `side`, `opened`, `closed` and `roll_details` (each roll's date, order, credit or debit, direction)."""
+    return {
+        "id": chain.id,
+        "account": chain.account,
+        "underlying": chain.underlying,
+        "right": chain.right,
+        "side": chain.side,
+        "status": chain.status,
+        "opened": chain.opened.isoformat(),
+        "closed": chain.closed.isoformat() if chain.closed else None,
+        "rolls": len(chain.rolls),
+        "net_credit": cents(chain.net_credit),
+        "legs": [leg_record(leg) for leg in chain.legs],
+        "roll_details": [roll_step_record(r) for r in chain.rolls],
+    }
