@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB ?= sqlite:///$(CURDIR)/.demo/journal.sqlite
 TJ := $(BIN)/tj --db $(DEMO_DB)
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench golden clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,6 @@ bench: $(BIN)/.installed
 
 clean:
 	rm -rf .demo .pytest_cache
+
+golden: $(BIN)/.installed  ## rewrite the importers' expected events after an intended change; review the diff
+	TJ_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/importers

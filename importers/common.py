@@ -1,0 +1,145 @@
+"""What broker CSV importers share: reading money and dates the way brokers write them, finding the header
+under a preamble, and merging an assignment's option row with the stock row the broker writes apart.
+
+Every reader here raises `ValueError` with a short message; the importer turns it into an `ImportProblem`
+naming file, line, column and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from journal.money import parse_decimal
+
+_MONEY_JUNK = str.maketrans("", "", "$,\u00a0 ")
+
+
+def money(text: str) -> Decimal:
+    """A broker's number: `$1,259.59`, `-$1,281.30`, `($123.45)` (accounting negative), `1,000`, `+5`."""
+    raw = text.strip()
+    negative = raw.startswith("(") and raw.endswith(")")
+    if negative:
+        raw = raw[1:-1]
+    cleaned = raw.translate(_MONEY_JUNK)
+    if cleaned.startswith("+"):
+        cleaned = cleaned[1:]
+    if not cleaned or not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", cleaned):
+        raise ValueError("not an amount")
+    value = parse_decimal(cleaned)
+    return -value if negative else value
+
+
+def money_or(text: str, default: Decimal | None, *, blanks: Sequence[str] = ("", "--")) -> Decimal | None:
+    """`money`, or `default` for an empty cell (brokers write `--` or nothing for "none")."""
+    return default if text.strip() in blanks else money(text)
+
+
+_AS_OF = re.compile(r"^\s*(\S+)\s+as of\s+(\S+)\s*$", re.IGNORECASE)
+
+
+def us_date(text: str) -> date:
+    """`M/D/YYYY` or `MM/DD/YY`; `MM/DD/YYYY as of MM/DD/YYYY` gives the "as of" (trade) date."""
+    raw = text.strip()
+    if m := _AS_OF.match(raw):
+        raw = m[2]
+    for fmt in ("%m/%d/%Y", "%m/%d/%y"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("not a date (MM/DD/YYYY)")
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    """One data row: its first line in the file and its cells by (lower-cased) column name."""
+
+    line: int
+    cells: dict[str, str]
+    raw: list[str]
+
+    def get(self, column: str) -> str:
+        return self.cells.get(column.lower(), "").strip()
+
+
+def read_csv_table(
+    text: str,
+    is_header: Callable[[list[str]], bool],
+    *,
+    is_footer: Callable[[list[str]], bool] = lambda cells: False,
+) -> tuple[int, list[str], Iterator[CsvRow]]:
+    """Find the header (the first row `is_header` accepts, after any preamble) and read the rows under it,
+    stopping at the first `is_footer` row. Rows keep the number of the line they start on, also when a
+    quoted cell spans several lines. Raises ValueError when no header is found."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    previous_end = 0
+    for cells in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        stripped = [c.strip() for c in cells]
+        if is_header(stripped):
+            header = [c.lower() for c in stripped]
+            return start, header, _rows(reader, header, previous_end, is_footer)
+    raise ValueError("no header line found")
+
+
+def _rows(
+    reader: Any, header: list[str], previous_end: int, is_footer: Callable[[list[str]], bool]
+) -> Iterator[CsvRow]:
+    for cells in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        stripped = [c.strip() for c in cells]
+        if not any(stripped):
+            continue
+        if is_footer(stripped):
+            return
+        yield CsvRow(start, dict(zip(header, cells, strict=False)), cells)
+
+
+@dataclass(frozen=True, slots=True)
+class StockLeg:
+    """A stock trade row that may be the stock side of an assignment or exercise."""
+
+    index: int  # the importer's own index of the row, to drop it once merged
+    account: str
+    symbol: str
+    day: date
+    buy: bool
+    shares: Decimal
+    price: Decimal
+    fees: Decimal
+
+
+def match_stock_leg(
+    legs: Sequence[StockLeg],
+    used: set[int],
+    *,
+    account: str,
+    underlying: str,
+    day: date,
+    buy: bool,
+    shares: Decimal,
+    strike: Decimal,
+    days_after: int = 5,
+) -> StockLeg | None:
+    """The stock row a broker wrote for an assignment or exercise: same account and underlying, the option's
+    shares at its strike, on the option row's day or a few days after (settlement rows come later)."""
+    for leg in legs:
+        if (
+            leg.index not in used
+            and leg.account == account
+            and leg.symbol == underlying
+            and leg.buy == buy
+            and leg.shares == shares
+            and leg.price == strike
+            and day <= leg.day <= day + timedelta(days=days_after)
+        ):
+            used.add(leg.index)
+            return leg
+    return None
