@@ -163,3 +163,16 @@ def test_positions_and_risk(tj, db_url, write_csv, tmp_path) -> None:
     )
     assert risk["sectors"] == [{"name": "Industrials", "capital_at_risk": "4850.65", "pct_of_equity": "4.85"}]
     assert [b["pct_of_equity"] for b in risk["breaches"]] == ["4.85"]
+
+
+def test_reconcile_says_reconciled_or_lists_differences(tj, db_url, write_csv) -> None:
+    positions = write_csv("date,account,symbol,quantity\n2024-04-01,default,XYZ,100\n", "positions.csv")
+    tj("import", str(write_csv(WHEEL)), str(positions), db=db_url, check=True)
+    done = tj("reconcile", db=db_url, check=True)
+    assert done.stdout.splitlines()[0] == "1 differences (default 2024-04-01):"
+    assert done.stdout.splitlines()[3].split() == ["default", "XYZ", "240419C00055000", "-1", "-1"]
+    exact = write_csv("date,account,symbol,quantity\n2024-04-02,default,XYZ,100\n2024-04-02,default,"
+                      "XYZ240419C55,-1\n", "positions2.csv")
+    tj("import", str(exact), db=db_url, check=True)
+    assert tj("reconcile", db=db_url, check=True).stdout == (
+        "reconciled: 2 positions and balances agree (default 2024-04-02)\n")
