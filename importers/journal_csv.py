@@ -26,6 +26,8 @@ from journal.events import (
     SplitApplied,
     TradeAction,
     TradeExecuted,
+    broker_key,
+    paused_gc,
 )
 from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, parse_option, parse_stock
 from journal.money import ZERO, parse_decimal
@@ -53,6 +55,8 @@ OPTION_TRADES = ("STO", "BTC", "BTO", "STC")
 OPTION_ENDS = {"EXPIRE": OptionExpired, "ASSIGN": OptionAssigned, "EXERCISE": OptionExercised}
 CASH = tuple(k.value for k in CashKind)
 ACTIONS = (*STOCK_TRADES, *OPTION_TRADES, *OPTION_ENDS, *CASH, "SPLIT", "MARK")
+_TRADE_ACTIONS = {a.value: a for a in TradeAction}
+_CASH_KINDS = {k.value: k for k in CashKind}
 DEFAULT_ACCOUNT = "default"
 # An expiry happens at the close: after any trade of its day, whatever file brought the trade.
 END_OF_DAY = time(23, 59, 59)
@@ -80,50 +84,104 @@ def identify(path: Path, head: str) -> bool:
     return all(r in cells for r in REQUIRED) and all(c in COLUMNS for c in cells if c)
 
 
-class _Row:
-    """One CSV row's cells by column name, reading each as the action needs and naming the column on error."""
+class _File:
+    """Where each column sits in this file's rows, and the header's own spelling of it for errors.
 
-    __slots__ = ("cells", "columns")
+    A row is read as its cells stripped once, plus one empty cell past the end: a column the file lacks
+    points there, so it reads as empty, like a blank cell.
+    """
 
-    def __init__(self, cells: dict[str, str], columns: dict[str, str]) -> None:
-        self.cells, self.columns = cells, columns
+    __slots__ = (
+        "columns",
+        "content",
+        "date",
+        "account",
+        "action",
+        "symbol",
+        "quantity",
+        "price",
+        "fees",
+        "amount",
+        "order_id",
+        "id",
+        "note",
+        "multiplier",
+    )
+
+    def __init__(self, keys: list[str], columns: dict[str, str]) -> None:
+        where = {k: i for i, k in enumerate(keys)}
+        absent = len(keys)
+        self.columns = columns
+        (
+            self.date,
+            self.account,
+            self.action,
+            self.symbol,
+            self.quantity,
+            self.price,
+            self.fees,
+            self.amount,
+            self.order_id,
+            self.id,
+            self.note,
+            self.multiplier,
+        ) = (where.get(c, absent) for c in COLUMNS)
+        # The row's content for its key: `column=value` of its non-empty cells in column-name order,
+        # without the account column (keyed apart, so that --account and an account column naming the
+        # same account give the same key).
+        self.content = tuple((where[k], f"{k}=") for k in sorted(keys) if k != "account")
 
     def col(self, key: str) -> str:
         return self.columns.get(key, key)
 
-    def text(self, key: str) -> str:
-        return self.cells.get(key, "").strip()
+    def missing(self, key: str, action: str) -> RowError:
+        return RowError(self.col(key), None, f"missing: {action} needs a {key}")
 
-    def required(self, key: str, action: str) -> str:
-        value = self.text(key)
-        if not value:
-            raise RowError(self.col(key), None, f"missing: {action} needs a {key}")
-        return value
 
-    def decimal(self, key: str, action: str, *, required: bool = True, default: Decimal = ZERO) -> Decimal:
-        raw = self.required(key, action) if required else self.text(key)
-        if not raw:
-            return default
+# Decimals by their text: a journal repeats its quantities, prices and fees, and a Decimal is immutable.
+_NUMBERS: dict[str, Decimal] = {}
+_NUMBERS_MAX = 100_000
+
+
+def _number(f: _File, raw: str, key: str) -> Decimal:
+    """The decimal a non-empty cell holds."""
+    value = _NUMBERS.get(raw)
+    if value is None:
         try:
-            return parse_decimal(raw)
+            value = parse_decimal(raw)
         except ValueError:
-            raise RowError(self.col(key), raw, "not a number") from None
-
-    def positive(self, key: str, action: str) -> Decimal:
-        value = self.decimal(key, action)
-        if value <= 0:
-            raise RowError(self.col(key), self.text(key), "must be positive")
-        return value
-
-    def non_negative(self, key: str, action: str, *, required: bool) -> Decimal:
-        value = self.decimal(key, action, required=required)
-        if value < 0:
-            raise RowError(self.col(key), self.text(key), "must not be negative")
-        return value
+            raise RowError(f.col(key), raw, "not a number") from None
+        if len(_NUMBERS) >= _NUMBERS_MAX:
+            _NUMBERS.clear()
+        _NUMBERS[raw] = value
+    return value
 
 
-def _parse_time(row: _Row) -> datetime:
-    raw = row.required("date", "every row")
+def _positive(f: _File, cells: list[str], i: int, key: str, action: str) -> Decimal:
+    raw = cells[i]
+    if not raw:
+        raise f.missing(key, action)
+    value = _number(f, raw, key)
+    if value <= 0:
+        raise RowError(f.col(key), raw, "must be positive")
+    return value
+
+
+def _non_negative(f: _File, cells: list[str], i: int, key: str, action: str, *, required: bool) -> Decimal:
+    raw = cells[i]
+    if not raw:
+        if required:
+            raise f.missing(key, action)
+        return ZERO
+    value = _number(f, raw, key)
+    if value < 0:
+        raise RowError(f.col(key), raw, "must not be negative")
+    return value
+
+
+def _parse_time(f: _File, raw: str) -> datetime:
+    if not raw:
+        raise f.missing("date", "every row")
     try:
         if len(raw) == 10:
             return datetime.combine(date.fromisoformat(raw), time())
@@ -131,35 +189,41 @@ def _parse_time(row: _Row) -> datetime:
             return datetime.fromisoformat(raw)
     except ValueError:
         pass
-    raise RowError(row.col("date"), raw, "not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]")
+    raise RowError(f.col("date"), raw, "not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]")
 
 
-def _multiplier(row: _Row, action: str) -> Decimal:
-    if not row.text("multiplier"):
+def _multiplier(f: _File, cells: list[str], action: str) -> Decimal:
+    if not cells[f.multiplier]:
         return STANDARD_MULTIPLIER
-    return row.positive("multiplier", action)
+    return _positive(f, cells, f.multiplier, "multiplier", action)
 
 
-def _option(row: _Row, action: str) -> OptionContract:
-    raw = row.required("symbol", action)
-    option = parse_option(raw, _multiplier(row, action))
+def _option(f: _File, cells: list[str], action: str) -> OptionContract:
+    raw = cells[f.symbol]
+    if not raw:
+        raise f.missing("symbol", action)
+    option = parse_option(raw, _multiplier(f, cells, action))
     if option is None:
         hint = " (a stock: use BUY or SELL)" if parse_stock(raw) else ""
-        raise RowError(row.col("symbol"), raw, f"not an option symbol{hint}")
+        raise RowError(f.col("symbol"), raw, f"not an option symbol{hint}")
     return option
 
 
-def _stock(row: _Row, action: str) -> Stock:
-    raw = row.required("symbol", action)
+def _stock(f: _File, cells: list[str], action: str) -> Stock:
+    raw = cells[f.symbol]
+    if not raw:
+        raise f.missing("symbol", action)
     stock = parse_stock(raw)
     if stock is None:
         hint = " (an option: use STO, BTC, BTO or STC)" if parse_option(raw) else ""
-        raise RowError(row.col("symbol"), raw, f"not a stock symbol{hint}")
+        raise RowError(f.col("symbol"), raw, f"not a stock symbol{hint}")
     return stock
 
 
-def _split_ratio(row: _Row) -> tuple[Decimal, Decimal]:
-    raw = row.required("quantity", "SPLIT")
+def _split_ratio(f: _File, cells: list[str]) -> tuple[Decimal, Decimal]:
+    raw = cells[f.quantity]
+    if not raw:
+        raise f.missing("quantity", "SPLIT")
     parts = raw.split(":")
     try:
         new, old = (parse_decimal(p) for p in parts) if len(parts) == 2 else (None, None)
@@ -167,78 +231,100 @@ def _split_ratio(row: _Row) -> tuple[Decimal, Decimal]:
         new = old = None
     if new is None or old is None or new <= 0 or old <= 0 or new == old:
         raise RowError(
-            row.col("quantity"), raw, "a split ratio is new:old, two different positive numbers (4:1)"
+            f.col("quantity"), raw, "a split ratio is new:old, two different positive numbers (4:1)"
         )
     return new, old
 
 
-def _event(row: _Row, account: str, when: datetime, action: str, source: SourceRef, key: str) -> Event:
+def _event(
+    f: _File, cells: list[str], account: str, when: datetime, action: str, source: SourceRef, key: str
+) -> Event:
+    """The row's event; `cells` are stripped, with the empty cell of absent columns past the end."""
+    broker_id = cells[f.id] or None
+    note = cells[f.note]
+    if action in STOCK_TRADES or action in OPTION_TRADES:
+        instrument = _stock(f, cells, action) if action in STOCK_TRADES else _option(f, cells, action)
+        return TradeExecuted(
+            action=_TRADE_ACTIONS[action],
+            instrument=instrument,
+            quantity=_positive(f, cells, f.quantity, "quantity", action),
+            price=_non_negative(f, cells, f.price, "price", action, required=True),
+            fees=_non_negative(f, cells, f.fees, "fees", action, required=False),
+            order_id=cells[f.order_id] or None,
+            account=account,
+            time=when,
+            key=key,
+            source=source,
+            broker_id=broker_id,
+            note=note,
+        )
+    if action in OPTION_ENDS:
+        option = _option(f, cells, action)
+        if action == "EXPIRE":
+            if when.date() < option.expiry:
+                raise RowError(
+                    f.col("date"), cells[f.date], f"before the option's expiration {option.expiry}"
+                )
+            # CONTRACT: an expiry closes on the expiration date even when the broker posts it later.
+            when = datetime.combine(option.expiry, END_OF_DAY)
+        return OPTION_ENDS[action](
+            option=option,
+            quantity=_positive(f, cells, f.quantity, "quantity", action),
+            fees=_non_negative(f, cells, f.fees, "fees", action, required=False),
+            account=account,
+            time=when,
+            key=key,
+            source=source,
+            broker_id=broker_id,
+            note=note,
+        )
     common: dict[str, Any] = {
         "account": account,
         "time": when,
         "key": key,
         "source": source,
-        "broker_id": row.text("id") or None,
-        "note": row.text("note"),
+        "broker_id": broker_id,
+        "note": note,
     }
-    if action in STOCK_TRADES or action in OPTION_TRADES:
-        instrument = _stock(row, action) if action in STOCK_TRADES else _option(row, action)
-        return TradeExecuted(
-            action=TradeAction(action),
-            instrument=instrument,
-            quantity=row.positive("quantity", action),
-            price=row.non_negative("price", action, required=True),
-            fees=row.non_negative("fees", action, required=False),
-            order_id=row.text("order_id") or None,
-            **common,
-        )
-    if action in OPTION_ENDS:
-        option = _option(row, action)
-        if action == "EXPIRE":
-            if when.date() < option.expiry:
-                raise RowError(
-                    row.col("date"), row.text("date"), f"before the option's expiration {option.expiry}"
-                )
-            # CONTRACT: an expiry closes on the expiration date even when the broker posts it later.
-            common["time"] = datetime.combine(option.expiry, END_OF_DAY)
-        return OPTION_ENDS[action](
-            option=option,
-            quantity=row.positive("quantity", action),
-            fees=row.non_negative("fees", action, required=False),
-            **common,
-        )
     if action in CASH:
-        amount = row.decimal("amount", action)
+        raw = cells[f.amount]
+        if not raw:
+            raise f.missing("amount", action)
+        amount = _number(f, raw, "amount")
         if action == "DEPOSIT" and amount < 0 or action == "WITHDRAW" and amount > 0:
             raise RowError(
-                row.col("amount"),
-                row.text("amount"),
+                f.col("amount"),
+                raw,
                 f"a {action} moves money {'in: positive' if action == 'DEPOSIT' else 'out: negative'} amount",
             )
-        symbol = row.text("symbol")
+        symbol = cells[f.symbol]
         if action == "DIVIDEND" and not symbol:
-            raise RowError(row.col("symbol"), None, "missing: DIVIDEND needs the symbol that paid it")
+            raise RowError(f.col("symbol"), None, "missing: DIVIDEND needs the symbol that paid it")
         underlying = (
             (
-                _stock(row, action).symbol
+                _stock(f, cells, action).symbol
                 if symbol and not parse_option(symbol)
-                else _option(row, action).underlying
+                else _option(f, cells, action).underlying
             )
             if symbol
             else None
         )
-        return CashMoved(kind=CashKind(action), amount=amount, symbol=underlying, **common)
+        return CashMoved(kind=_CASH_KINDS[action], amount=amount, symbol=underlying, **common)
     if action == "SPLIT":
-        new, old = _split_ratio(row)
-        return SplitApplied(symbol=_stock(row, action).symbol, new=new, old=old, **common)
+        new, old = _split_ratio(f, cells)
+        return SplitApplied(symbol=_stock(f, cells, action).symbol, new=new, old=old, **common)
     # MARK
-    symbol = row.required("symbol", action)
-    marked: Stock | OptionContract | None = parse_option(symbol, _multiplier(row, action)) or parse_stock(
-        symbol
-    )
+    symbol = cells[f.symbol]
+    if not symbol:
+        raise f.missing("symbol", action)
+    marked: Stock | OptionContract | None = parse_option(
+        symbol, _multiplier(f, cells, action)
+    ) or parse_stock(symbol)
     if marked is None:
-        raise RowError(row.col("symbol"), symbol, "not a symbol")
-    return PriceMarked(instrument=marked, price=row.non_negative("price", action, required=True), **common)
+        raise RowError(f.col("symbol"), symbol, "not a symbol")
+    return PriceMarked(
+        instrument=marked, price=_non_negative(f, cells, f.price, "price", action, required=True), **common
+    )
 
 
 def parse(path: Path, account: str | None = None) -> ParseResult:
@@ -273,47 +359,56 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
         return result
 
     default_account = account or DEFAULT_ACCOUNT
+    f = _File(keys, columns)
+    content_cells = f.content
     keymaker = KeyMaker()
     ids: dict[str, int] = {}
+    times: dict[str, datetime] = {}
     width = len(keys)
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not cells or all(not c.strip() for c in cells):
-                continue
-            if len(cells) != width:
-                problem(line, None, None, f"{len(cells)} fields where the header has {width}")
-                continue
-            row = _Row(dict(zip(keys, cells, strict=True)), columns)
-            action = row.text("action").upper()
-            try:
-                when = _parse_time(row)
-                if action not in ACTIONS:
-                    raise RowError(
-                        row.col("action"), row.text("action"), f"unknown action (known: {', '.join(ACTIONS)})"
-                    )
-                row_account = row.text("account") or default_account
-                broker_id = row.text("id") or None
-                # The row's content without its account column (the account is keyed apart, so that
-                # --account and an account column naming the same account give the same key).
-                content = "\x1f".join(
-                    f"{k}={c.strip()}"
-                    for k, c in sorted(zip(keys, cells, strict=True))
-                    if k != "account" and c.strip()
-                )
-                key = keymaker.key(row_account, broker_id, content)
-                event = _event(row, row_account, when, action, info.source(line), key)
-            except RowError as err:
-                problem(line, err.column, err.value, err.message)
-                continue
-            if event.broker_id:
-                if event.broker_id in ids:
-                    problem(
-                        line, row.col("id"), event.broker_id, f"the same id as line {ids[event.broker_id]}"
-                    )
+    file_name, file_sha256 = info.name, info.sha256
+    events = result.events
+    with paused_gc():  # many new objects, no cycles
+        try:
+            for row in reader:
+                line = reader.line_num
+                if not row:
                     continue
-                ids[event.broker_id] = line
-            result.events.append(event)
-    except csv.Error as exc:
-        problem(reader.line_num, None, None, f"not valid CSV: {exc}")
+                cells = list(map(str.strip, row))
+                if not any(cells):
+                    continue
+                if len(cells) != width:
+                    problem(line, None, None, f"{len(cells)} fields where the header has {width}")
+                    continue
+                cells.append("")  # what an absent column reads
+                action = cells[f.action].upper()
+                try:
+                    raw_time = cells[f.date]
+                    when = times.get(raw_time)
+                    if when is None:
+                        when = times[raw_time] = _parse_time(f, raw_time)
+                    if action not in ACTIONS:
+                        raise RowError(
+                            f.col("action"), cells[f.action], f"unknown action (known: {', '.join(ACTIONS)})"
+                        )
+                    row_account = cells[f.account] or default_account
+                    broker_id = cells[f.id]
+                    if broker_id:
+                        key = broker_key(row_account, broker_id)
+                    else:
+                        content = "\x1f".join([name + cells[i] for i, name in content_cells if cells[i]])
+                        key = keymaker.key(row_account, None, content)
+                    event = _event(
+                        f, cells, row_account, when, action, SourceRef(file_name, file_sha256, line), key
+                    )
+                except RowError as err:
+                    problem(line, err.column, err.value, err.message)
+                    continue
+                if broker_id:
+                    if broker_id in ids:
+                        problem(line, f.col("id"), broker_id, f"the same id as line {ids[broker_id]}")
+                        continue
+                    ids[broker_id] = line
+                events.append(event)
+        except csv.Error as exc:
+            problem(reader.line_num, None, None, f"not valid CSV: {exc}")
     return result

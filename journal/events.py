@@ -7,12 +7,17 @@ A correction is a new event (`EventVoided`), never an edit.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from json.encoder import encode_basestring_ascii as _json_str
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from journal.instruments import STANDARD_MULTIPLIER, Instrument, OptionContract, Stock, instrument_from_name
@@ -172,6 +177,28 @@ class PriceMarked(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PositionReported(Event):
+    """What the broker says the account held at `time` (OFX INVPOSLIST, IBKR OpenPositions): not a fact
+    of trading, but what `tj reconcile` compares the books with."""
+
+    type_name: ClassVar[str] = "PositionReported"
+    instrument: Instrument
+    quantity: Decimal  # signed: negative for a written option or short stock
+
+    @property
+    def underlying(self) -> str:
+        return self.instrument.underlying
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CashReported(Event):
+    """The cash balance the broker reported at `time`, for reconciliation."""
+
+    type_name: ClassVar[str] = "CashReported"
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EventVoided(Event):
     """The only correction: the event with natural key `voided_key` no longer counts."""
 
@@ -190,6 +217,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CashMoved,
         SplitApplied,
         PriceMarked,
+        PositionReported,
+        CashReported,
         EventVoided,
     )
 }
@@ -228,9 +257,45 @@ def payload(event: Event) -> dict[str, Any]:
     return out
 
 
+# Per event class: a getter of its payload fields' values in sorted name order, and each field's `"name":`.
+_JSON_LAYOUT: dict[type, tuple[Callable[[Event], tuple[Any, ...]], tuple[str, ...]]] = {}
+
+
+def _json_layout(cls: type) -> tuple[Callable[[Event], tuple[Any, ...]], tuple[str, ...]]:
+    names = sorted(f.name for f in dataclasses.fields(cls) if f.name not in _ENVELOPE)
+    getter = attrgetter(*names) if len(names) > 1 else lambda ev: tuple(getattr(ev, n) for n in names)
+    layout = _JSON_LAYOUT[cls] = (getter, tuple(f"{_json_str(name)}:" for name in names))
+    return layout
+
+
 def payload_json(event: Event) -> str:
-    """The stored form of `payload`: canonical JSON (sorted keys, no spaces)."""
-    return json.dumps(payload(event), sort_keys=True, separators=(",", ":"))
+    """The stored form of `payload`: canonical JSON (sorted keys, no spaces).
+
+    Byte for byte `json.dumps(payload(event), sort_keys=True, separators=(",", ":"))`, written out
+    directly for the field types events have (the stored payloads are hash-chained) and falling back to
+    `json.dumps` for any other value.
+    """
+    getter, prefixes = _JSON_LAYOUT.get(type(event)) or _json_layout(type(event))
+    parts = []
+    for prefix, value in zip(prefixes, getter(event), strict=True):
+        kind = type(value)
+        if kind is Decimal:
+            parts.append(f'{prefix}"{value!s}"')  # digits, sign, point, exponent: nothing to escape
+        elif isinstance(value, str):  # enum members too, by their value, as `json.dumps` writes them
+            if value != "":
+                parts.append(prefix + _json_str(value))
+        elif kind is OptionContract and type(value.name) is str:
+            if value.multiplier != STANDARD_MULTIPLIER:
+                parts.append(
+                    f'{prefix}{{"multiplier":{_json_str(str(value.multiplier))},"symbol":{_json_str(value.name)}}}'
+                )
+            else:
+                parts.append(prefix + _json_str(value.name))
+        elif kind is Stock and type(value.symbol) is str:
+            parts.append(prefix + _json_str(value.symbol))
+        elif value is not None and value != "":
+            parts.append(prefix + json.dumps(_encode(value), sort_keys=True, separators=(",", ":")))
+    return "{" + ",".join(parts) + "}"
 
 
 def _decode_instrument(raw: Any) -> Instrument:
@@ -262,6 +327,26 @@ def event_from_row(
         else:
             kwargs[name] = raw
     return cls(account=account, time=time, key=key, source=source, **kwargs)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while an import builds or stores its events: they are many long-lived
+    objects and no cycles, so the collector's repeated passes over them would only cost time (a third of a
+    large parse). Collection resumes afterwards, unless it was off before."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if not gc.get_freeze_count():
+            # Move what was made meanwhile straight to the oldest generation (freeze, then unfreeze into
+            # it), rather than have the next collection trace it all as young objects; skipped when
+            # someone else froze objects, which unfreeze would release.
+            gc.freeze()
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
 def content_digest(account: str, content: str) -> str:

@@ -63,7 +63,9 @@ class OptionContract:
 
     def __post_init__(self) -> None:
         thousandths = int(self.strike * 1000)
-        object.__setattr__(self, "name", f"{self.root:<6}{self.expiry:%y%m%d}{self.right}{thousandths:08d}")
+        expiry = self.expiry  # yymmdd as `%y%m%d` writes it, without strftime's cost
+        yymmdd = f"{expiry.year % 100:02d}{expiry.month:02d}{expiry.day:02d}"
+        object.__setattr__(self, "name", f"{self.root:<6}{yymmdd}{self.right}{thousandths:08d}")
 
     @property
     def underlying(self) -> str:

@@ -12,18 +12,37 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii as _json_str
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 
 from journal import schema
-from journal.events import Event, SourceRef, event_from_row, payload_json
+from journal.events import Event, SourceRef, event_from_row, paused_gc, payload_json
 
 GENESIS = "0" * 64
 DEFAULT_OWNER = "default"
 _KEY_CHUNK = 500
 _INSERT_CHUNK = 20_000
+_CACHE_KIB = 32 * 1024
+# Up to this many stored events per new one, `append` reads all stored keys instead of looking up its own.
+_SCAN_FACTOR = 4
+# The columns of `events`, in the order `append` writes its values.
+_COLUMNS = (
+    "seq",
+    "natural_key",
+    "owner",
+    "account",
+    "type",
+    "underlying",
+    "economic_time",
+    "recorded_time",
+    "payload",
+    "source",
+    "prev_hash",
+    "hash",
+)
 
 
 class StoreError(Exception):
@@ -78,6 +97,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # A page cache that holds the natural-key index of a large import (the default 2 MB makes its random
+    # inserts spill and re-read pages); memory is taken only as pages are used.
+    cursor.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
     cursor.close()
 
 
@@ -102,7 +124,18 @@ def chain_hash(prev_hash: str, row: dict[str, Any]) -> str:
 def _encode_source(source: SourceRef | None) -> str | None:
     if source is None:
         return None
-    return json.dumps({"file": source.file, "sha256": source.sha256, "line": source.line})
+    file, sha256, line = source.file, source.sha256, source.line
+    if type(file) is str and type(sha256) is str and type(line) is int:
+        # What the json.dumps below writes, without building a dict and an encoder per event.
+        return f'{{"file": {_json_str(file)}, "sha256": {_json_str(sha256)}, "line": {line}}}'
+    return json.dumps({"file": file, "sha256": sha256, "line": line})
+
+
+def _sqlite_time(value: Any) -> Any:
+    """A datetime in SQLAlchemy's own SQLite storage format, so that reads through it parse back."""
+    if type(value) is datetime and value.tzinfo is None and value.year >= 1000:
+        return value.isoformat(" ", "microseconds")  # the strftime below, several times faster
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, datetime) else value
 
 
 def _decode_source(raw: str | None) -> SourceRef | None:
@@ -110,6 +143,10 @@ def _decode_source(raw: str | None) -> SourceRef | None:
         return None
     d = json.loads(raw)
     return SourceRef(d["file"], d["sha256"], d["line"])
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -173,45 +210,70 @@ class EventStore:
         """Append the events whose natural key is new, all in one transaction; the rest are duplicates."""
         batch = list(new_events)
         table = schema.events
-        with self.engine.begin() as conn:
+        sqlite = self.dialect == "sqlite"
+        with paused_gc(), self.engine.begin() as conn:
             if self.dialect == "postgresql":
                 # One writer at a time, so the hash chain and the sequence have no gaps or forks.
                 conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
-            existing: set[str] = set()
-            for chunk in _chunks([e.key for e in batch], _KEY_CHUNK):
-                existing.update(
-                    conn.execute(select(table.c.natural_key).where(table.c.natural_key.in_(chunk))).scalars()
-                )
             last = conn.execute(
                 select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)
             ).first()
             seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+            existing = self._existing_keys(conn, [e.key for e in batch], seq)
             recorded = datetime.now(UTC).replace(tzinfo=None)
+            recorded_text = recorded.isoformat()
+            recorded_value = _sqlite_time(recorded) if sqlite else recorded
+            stored_time = _sqlite_time if sqlite else _as_is
+            sha256 = hashlib.sha256
             rows: list[tuple[Any, ...]] = []
             duplicates = 0
             for ev in batch:
-                if not ev.key:
+                key = ev.key
+                if not key:
                     raise StoreError(f"event without a natural key: {ev!r}")
-                if ev.key in existing:
+                if key in existing:
                     duplicates += 1
                     continue
-                existing.add(ev.key)
+                existing.add(key)
                 seq += 1
-                row = {
-                    "seq": seq,
-                    "natural_key": ev.key,
-                    "owner": owner,
-                    "account": ev.account,
-                    "type": ev.type_name,
-                    "underlying": ev.underlying,
-                    "economic_time": ev.time,
-                    "recorded_time": recorded,
-                    "payload": payload_json(ev),
-                    "source": _encode_source(ev.source),
-                }
-                row["prev_hash"] = prev_hash
-                row["hash"] = prev_hash = chain_hash(prev_hash, row)
-                rows.append(self._db_values(row))
+                account, type_name, underlying, when = ev.account, ev.type_name, ev.underlying, ev.time
+                payload = payload_json(ev)
+                source = _encode_source(ev.source)
+                # chain_hash of the row, its parts joined here rather than through a dict per row.
+                digest = sha256(
+                    "\x1f".join(
+                        (
+                            prev_hash,
+                            str(seq),
+                            key,
+                            owner,
+                            account,
+                            type_name,
+                            underlying or "",
+                            when.isoformat(),
+                            recorded_text,
+                            payload,
+                            source or "",
+                        )
+                    ).encode()
+                ).hexdigest()
+                rows.append(
+                    (
+                        seq,
+                        key,
+                        owner,
+                        account,
+                        type_name,
+                        underlying,
+                        stored_time(when),
+                        recorded_value,
+                        payload,
+                        source,
+                        prev_hash,
+                        digest,
+                    )
+                )
+                prev_hash = digest
             insert = self._insert_sql()
             for chunk in _chunks(rows, _INSERT_CHUNK):
                 # The driver's executemany straight away: SQLAlchemy's per-row parameter processing would
@@ -219,17 +281,23 @@ class EventStore:
                 conn.exec_driver_sql(insert, list(chunk))
         return AppendResult(added=len(rows), duplicates=duplicates)
 
-    def _insert_sql(self) -> str:
-        columns = [c.name for c in schema.events.columns]
+    def _existing_keys(self, conn: Connection, keys: list[str], stored: int) -> set[str]:
+        """Those of `keys` already stored (or a superset of them), given the number of events stored."""
+        if not stored:
+            return set()
+        if stored <= _SCAN_FACTOR * len(keys):
+            # Reading every key off the unique index beats looking each one up.
+            return set(conn.exec_driver_sql("SELECT natural_key FROM events").scalars())
+        existing: set[str] = set()
         mark = "?" if self.dialect == "sqlite" else "%s"
-        return f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+        for chunk in _chunks(keys, _KEY_CHUNK):
+            query = f"SELECT natural_key FROM events WHERE natural_key IN ({', '.join([mark] * len(chunk))})"
+            existing.update(conn.exec_driver_sql(query, tuple(chunk)).scalars())
+        return existing
 
-    def _db_values(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        values = [row[c.name] for c in schema.events.columns]
-        if self.dialect == "sqlite":
-            # SQLAlchemy's own SQLite storage format for DateTime, so that reads through it parse back.
-            values = [v.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v for v in values]
-        return tuple(values)
+    def _insert_sql(self) -> str:
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        return f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
 
     # -- reading ----------------------------------------------------------------------------------
 
