@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from importers import ImportProblem, ParseResult
 from journal.money import ZERO
@@ -17,6 +18,7 @@ from journal.projections import economic_order
 from journal.projections.cycles import Cycle, build_cycles, flow_of
 from journal.projections.lots import Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
+from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
 from journal.projections.risk import RiskReport, assess
 from journal.projections.rolls import RollChain, roll_chains
 from journal.store import EventStore, StoredEvent, VerifyReport
@@ -149,6 +151,30 @@ class Journal:
         if equity is None:
             equity = self.book_equity(as_of, account)
         return assess(self.positions(as_of, account), equity, max_position_pct, sectors or {})
+
+    def reconcile(self, as_of: date | None = None, account: str | None = None) -> Reconciliation:
+        """Each account's positions (and cash, where the broker reported a balance) beside the broker's
+        last report up to `as_of`, at the end of that report's day."""
+        events = economic_order(self.store.read(account))
+        last, reported = latest_reports(events, as_of)
+        books = {}
+        for name, day in last.items():
+            mine = [e for e in events if e.account == name]
+            cash = sum((flow_of(e).cash for e in mine if e.time.date() <= day), ZERO)
+            books[name] = AccountBooks(day, fold(mine, day).lots(), cash)
+        return reconcile(books, reported)
+
+    def report_monthly(self, month: str, account: str | None = None) -> dict[str, Any]:
+        from journal.reports.statements import monthly_statement
+
+        events = economic_order(self.store.read(account))
+        return monthly_statement(events, fold(events), month)
+
+    def report_year(self, year: int, account: str | None = None) -> dict[str, Any]:
+        from journal.reports.statements import year_summary
+
+        events = economic_order(self.store.read(account))
+        return year_summary(events, fold(events), year)
 
     def verify(self) -> VerifyReport:
         return self.store.verify()

@@ -223,6 +223,34 @@ def rolls(account: AccountOption = None, format: FormatOption = Format.table) ->
     emit(records, (*ROLL_COLUMNS, "legs", "roll_details"), format)
 
 
+report_app = typer.Typer(help="Reports: monthly income statement, year-end summary.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("monthly")
+def report_monthly(
+    month: Annotated[str, typer.Argument(metavar="YYYY-MM")],
+    account: AccountOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """The month's income: premiums by trade date, realized by closing date, dividends, interest, fees."""
+    try:
+        statement = journal().report_monthly(month, account)
+    except ValueError as exc:
+        fail(f"tj report monthly: {exc}", 2)
+    emit_object(statement, format)
+
+
+@report_app.command("year")
+def report_year(
+    year: Annotated[int, typer.Argument(metavar="YYYY")],
+    account: AccountOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """The year-end summary: realized by term (Section 1256 60/40), wash-sale adjustments, income, fees."""
+    emit_object(journal().report_year(year, account), format)
+
+
 cycle_app = typer.Typer(help="One wheel cycle.", no_args_is_help=True)
 app.add_typer(cycle_app, name="cycle")
 
@@ -327,6 +355,54 @@ def risk(
         emit([exposure_record(e) for e in exposures], RISK_COLUMNS, format)
     if report.unlimited and format is Format.table:
         typer.echo("\n== unlimited loss (no percentage) ==\n" + "\n".join(record["unlimited"]))
+
+
+@app.command()
+def reconcile(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Use the broker's last report up to this day.")
+    ] = None,
+    account: AccountOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Compare the journal's positions and cash with what the broker reported (OFX, IBKR, positions CSV)."""
+    from journal.money import cents, plain
+
+    result = journal().reconcile(_date(as_of, "--as-of"), account)
+    if not result.as_of:
+        fail(
+            "tj reconcile: no broker-reported positions recorded; import an OFX/QFX statement, an IBKR Flex "
+            "query with OpenPositions, or a positions CSV (date,account,symbol,quantity) first"
+        )
+    records = [
+        {
+            "account": d.account,
+            "item": d.item,
+            "journal": cents(d.journal) if d.item == "cash" else plain(d.journal),
+            "broker": None
+            if d.broker is None
+            else (cents(d.broker) if d.item == "cash" else plain(d.broker)),
+            "difference": cents(d.difference) if d.item == "cash" else plain(d.difference),
+        }
+        for d in result.differences
+    ]
+    if format is Format.json:
+        emit_object(
+            {
+                "reconciled": result.reconciled,
+                "as_of": {a: d.isoformat() for a, d in result.as_of.items()},
+                "compared": result.compared,
+                "differences": records,
+            },
+            format,
+        )
+        return
+    days = ", ".join(f"{a} {d.isoformat()}" for a, d in sorted(result.as_of.items()))
+    if result.reconciled:
+        typer.echo(f"reconciled: {result.compared} positions and balances agree ({days})")
+        return
+    typer.echo(f"{len(records)} differences ({days}):", err=format is not Format.table)
+    emit(records, ("account", "item", "journal", "broker", "difference"), format)
 
 
 @app.command()

@@ -54,7 +54,9 @@ def test_a_file_no_importer_knows_is_named_with_the_formats_tried(tj, tmp_path) 
     odd.write_text("hello\n")
     done = tj("import", str(odd), db=f"sqlite:///{tmp_path / 'j.sqlite'}")
     assert done.returncode == 1
-    assert "statement.txt:1: no importer recognises this file (tried: journal-csv)" in done.stderr
+    assert (
+        "statement.txt:1: no importer recognises this file (tried: journal-csv, positions-csv" in done.stderr
+    )
 
 
 def test_usage_errors_exit_2(tj, tmp_path) -> None:
@@ -171,8 +173,11 @@ def test_reconcile_says_reconciled_or_lists_differences(tj, db_url, write_csv) -
     done = tj("reconcile", db=db_url, check=True)
     assert done.stdout.splitlines()[0] == "1 differences (default 2024-04-01):"
     assert done.stdout.splitlines()[3].split() == ["default", "XYZ", "240419C00055000", "-1", "-1"]
-    exact = write_csv("date,account,symbol,quantity\n2024-04-02,default,XYZ,100\n2024-04-02,default,"
-                      "XYZ240419C55,-1\n", "positions2.csv")
+    exact = write_csv(
+        "date,account,symbol,quantity\n2024-04-02,default,XYZ,100\n2024-04-02,default,XYZ240419C55,-1\n",
+        "positions2.csv",
+    )
     tj("import", str(exact), db=db_url, check=True)
     assert tj("reconcile", db=db_url, check=True).stdout == (
-        "reconciled: 2 positions and balances agree (default 2024-04-02)\n")
+        "reconciled: 2 positions and balances agree (default 2024-04-02)\n"
+    )

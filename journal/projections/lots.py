@@ -8,8 +8,8 @@ holding the credit received; everything is exact `Decimal` until output.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -18,11 +18,14 @@ from journal.events import (
     OptionAssigned,
     OptionExercised,
     OptionExpired,
+    PriceMarked,
     SplitApplied,
     TradeExecuted,
 )
 from journal.instruments import Instrument, OptionContract, Stock
 from journal.money import ZERO, prorate
+from journal.projections.wash_sales import WashSaleTracker
+from journal.tax import DEFAULT_POLICY, AccountPolicy, is_section_1256
 
 
 @dataclass(slots=True)
@@ -37,6 +40,11 @@ class Lot:
     quantity: Decimal  # signed: negative for a written option or short stock
     basis: Decimal
     order_id: str | None = None  # the opening order: legs of one order form one position
+    acquired: date = date.min  # the real acquisition date; `opened` moves back for a wash sale's tacking
+
+    def __post_init__(self) -> None:
+        if self.acquired == date.min:
+            self.acquired = self.opened
 
     @property
     def is_short(self) -> bool:
@@ -63,10 +71,16 @@ class RealizedRow:
     closed: date
     proceeds: Decimal
     cost_basis: Decimal
-    term: str  # "short" or "long"
-    adjustment: Decimal = ZERO
+    term: str  # "short", "long" or "1256"
+    adjustment: Decimal = ZERO  # wash-sale loss disallowed (Form 8949 column g, code W)
     opened_by: str = ""  # natural keys of the events that opened and closed the lot: the trace to the file
     closed_by: str = ""
+    wash_sale: bool = False
+    lot_method: str = "fifo"
+
+    @property
+    def codes(self) -> str:
+        return "W" if self.wash_sale else ""
 
     @property
     def underlying(self) -> str:
@@ -104,11 +118,26 @@ class _Match:
 class Books:
     """The state of every account's lots, folded one event at a time in economic order."""
 
+    policies: Mapping[str, AccountPolicy] = field(default_factory=dict)
     open_lots: dict[tuple[str, str], deque[Lot]] = field(default_factory=dict)
     realized: list[RealizedRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     # (account, underlying) -> names of the instruments with open lots: what the account holds of it
     holdings: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    marks: dict[str, list[tuple[date, Decimal]]] = field(default_factory=dict)  # instrument name -> prices
+    washes: WashSaleTracker = field(init=False)
+    marked_through: int | None = None  # the last year whose Section 1256 year-end mark was applied
+    apply_wash_sales: bool = True  # off only to measure what the wash-sale rule moved
+
+    def __post_init__(self) -> None:
+        self.washes = WashSaleTracker(
+            lambda account: self.policy(account).owner,
+            lambda account: self.policy(account).tax_advantaged,
+            self._split_lot,
+        )
+
+    def policy(self, account: str) -> AccountPolicy:
+        return self.policies.get(account, DEFAULT_POLICY)
 
     # -- the fold ---------------------------------------------------------------------------------
 
@@ -123,6 +152,8 @@ class Books:
             self._exercise(event)
         elif isinstance(event, SplitApplied):
             self._split(event)
+        elif isinstance(event, PriceMarked):
+            self.marks.setdefault(event.instrument.name, []).append((event.time.date(), event.price))
 
     def lots(self) -> list[Lot]:
         return [lot for queue in self.open_lots.values() for lot in queue]
@@ -154,8 +185,21 @@ class Books:
         """A new lot: quantity signed (negative opens short), basis the cost paid or credit received."""
         queue = self.open_lots.setdefault((ev.account, instrument.name), deque())
         order_id = ev.order_id if isinstance(ev, TradeExecuted) else None
-        queue.append(Lot(ev.key, ev.account, instrument, ev.time.date(), quantity, basis, order_id))
+        lot = Lot(ev.key, ev.account, instrument, ev.time.date(), quantity, basis, order_id)
+        queue.append(lot)
         self._track(ev.account, instrument, True)
+        if quantity > 0 and self.apply_wash_sales and not is_section_1256(instrument):
+            self.washes.on_acquire(self.realized, lot)
+
+    def _split_lot(self, lot: Lot, units: Decimal) -> Lot:
+        """Split `units` off an open long lot into a lot of its own, just before it (FIFO order kept)."""
+        queue = self.open_lots[(lot.account, lot.instrument.name)]
+        basis = prorate(lot.basis, units, lot.quantity)
+        part = replace(lot, lot_id=f"{lot.lot_id}/{len(queue)}", quantity=units, basis=basis)
+        lot.quantity -= units
+        lot.basis -= basis
+        queue.insert(queue.index(lot), part)
+        return part
 
     def _holds(self, account: str, instrument: Instrument, *, short: bool) -> bool:
         queue = self.open_lots.get((account, instrument.name))
@@ -193,26 +237,48 @@ class Books:
             share = prorate(amount, m.quantity, units)
             amount -= share
             units -= m.quantity
-            if m.short:
-                # Pub 550, Options: a writer's gain or loss on closing or expiry is short term; short stock
-                # is closed by shares bought now, so it is short term too.
-                proceeds, cost, term = m.basis, share, "short"
-            else:
-                proceeds, cost, term = share, m.basis, holding_term(m.lot.opened, closed)
-            self.realized.append(
-                RealizedRow(
-                    ev.account,
-                    m.lot.instrument,
-                    m.quantity,
-                    m.lot.opened,
-                    closed,
-                    proceeds,
-                    cost,
-                    term,
-                    opened_by=m.lot.lot_id,
-                    closed_by=ev.key,
-                )
-            )
+            self._record(ev.account, m.lot, m.quantity, m.basis, share, closed, m.short, ev.key)
+
+    def _record(
+        self,
+        account: str,
+        lot: Lot,
+        quantity: Decimal,
+        basis: Decimal,
+        amount: Decimal,
+        closed: date,
+        short: bool,
+        closed_by: str,
+    ) -> None:
+        """One realized row: `basis` is the lot's cost (long) or credit (short) for `quantity`, `amount` the
+        closing side's proceeds (long) or cost (short)."""
+        section_1256 = is_section_1256(lot.instrument)
+        if short:
+            # Pub 550, Options: a writer's gain or loss on closing or expiry is short term; short stock
+            # is closed by shares bought now, so it is short term too.
+            proceeds, cost, term = basis, amount, "short"
+        else:
+            proceeds, cost, term = amount, basis, holding_term(lot.opened, closed)
+        if section_1256:
+            term = "1256"  # Pub 550: 60% long, 40% short term whatever the holding period (Form 6781)
+        row = RealizedRow(
+            account,
+            lot.instrument,
+            quantity,
+            lot.opened,
+            closed,
+            proceeds,
+            cost,
+            term,
+            opened_by=lot.lot_id,
+            closed_by=closed_by,
+            lot_method=self.policy(account).lot_method,
+        )
+        self.realized.append(row)
+        if not short and not section_1256 and row.gain < 0 and self.apply_wash_sales:
+            name = lot.instrument.name
+            candidates = [x for (_, held), queue in self.open_lots.items() if held == name for x in queue]
+            self.washes.on_loss(self.realized, len(self.realized) - 1, candidates, lot.lot_id)
 
     def _buy(
         self, ev: Event, instrument: Instrument, quantity: Decimal, cost: Decimal, *, opens: bool | None
@@ -338,12 +404,53 @@ class Books:
             self.open_lots.setdefault((account, adjusted.name), deque()).extend(queue)
             self._track(account, adjusted, True)
 
+    # -- Section 1256 year-end marking ------------------------------------------------------------
 
-def fold(events: Iterable[Event], until: date | None = None) -> Books:
-    """The books after every event (in economic order) up to the end of `until`."""
-    books = Books()
+    def mark_year_end(self, year: int) -> None:
+        """Pub 550 / Form 6781: Section 1256 contracts open at year end are treated as sold at fair value
+        on the year's last business day (the last MARK in December), and the basis is reset to that value."""
+        end = date(year, 12, 31)
+        for lot in self.lots():
+            if not is_section_1256(lot.instrument):
+                continue
+            prices = [
+                (d, p) for d, p in self.marks.get(lot.instrument.name, []) if date(year, 12, 1) <= d <= end
+            ]
+            if not prices:
+                self.problems.append(
+                    f"{lot.instrument.name} ({lot.account}) open at the end of {year} has no MARK "
+                    "price in December: not marked to market"
+                )
+                continue
+            day, price = max(prices)
+            size = abs(lot.quantity)
+            value = price * size * lot.instrument.multiplier
+            self._record(lot.account, lot, size, lot.basis, value, day, lot.is_short, f"mark:{year}")
+            lot.basis = value
+        self.marked_through = year
+
+
+def fold(
+    events: Iterable[Event],
+    until: date | None = None,
+    policies: Mapping[str, AccountPolicy] | None = None,
+    today: date | None = None,
+    wash_sales: bool = True,
+) -> Books:
+    """The books after every event (in economic order) up to the end of `until`; Section 1256 contracts open
+    at a year end that the books pass are marked to market then."""
+    books = Books(policies or {}, apply_wash_sales=wash_sales)
+    year: int | None = None
     for event in events:
         if until is not None and event.time.date() > until:
             break
+        while year is not None and event.time.year > year:
+            books.mark_year_end(year)
+            year += 1
+        year = event.time.year
         books.apply(event)
+    last_day = until or (today or date.today())
+    while year is not None and date(year, 12, 31) <= last_day:
+        books.mark_year_end(year)
+        year += 1
     return books

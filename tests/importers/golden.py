@@ -68,7 +68,7 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     if choice == 4:
         return b"".join(lines[:k] + lines[k + 1 :])  # a line lost
     if choice == 5:
-        junk = rng.choice([b",", b'"', b"\n", b"-", b"$", b"(", b"<", b">", b"\xff", b"0", b"ZZZ", b"\t", b";"])
+        junk = rng.choice([b",", b'"', b"\n", b"-", b"$", b"(", b"<", b">", b"\xff", b"0", b"Z", b"\t", b";"])
         return data[:i] + junk + data[i:]
     cells = lines[k].split(b",")
     rng.shuffle(cells)

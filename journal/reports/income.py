@@ -1,0 +1,111 @@
+"""Income over a period (a month, a year): premiums by trade date, realized gains by closing date, cash
+income and fees, as CONTRACT.md defines the monthly and year reports.
+
+Realized figures are sums of the rounded rows `tj realized` shows, so the report and the Form 8949 lines
+agree to the cent; the period's Section 1256 net goes 60% long, 40% short term, rounded once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from journal.events import (
+    CashKind,
+    CashMoved,
+    Event,
+    OptionAssigned,
+    OptionExercised,
+    OptionExpired,
+    TradeExecuted,
+)
+from journal.money import CENT, ZERO
+from journal.projections.lots import RealizedRow
+
+LONG_SHARE_1256 = Decimal("0.6")  # Pub 550 / Form 6781: 60% long term, 40% short term
+
+
+def rounded(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class RealizedSplit:
+    short_term: Decimal
+    long_term: Decimal
+    section_1256: Decimal  # the net of Section 1256 rows, already split into the two above
+    wash_sale_adjustments: Decimal
+
+
+def split_realized(rows: Iterable[RealizedRow]) -> RealizedSplit:
+    short = long = net_1256 = washed = ZERO
+    for row in rows:
+        proceeds, cost, adjustment = rounded(row.proceeds), rounded(row.cost_basis), rounded(row.adjustment)
+        gain = proceeds - cost + adjustment
+        washed += adjustment
+        if row.term == "1256":
+            net_1256 += gain
+        elif row.term == "long":
+            long += gain
+        else:
+            short += gain
+    long_1256 = rounded(net_1256 * LONG_SHARE_1256)
+    return RealizedSplit(short + net_1256 - long_1256, long + long_1256, net_1256, washed)
+
+
+@dataclass(frozen=True, slots=True)
+class CashIncome:
+    premium_collected: Decimal
+    premium_paid: Decimal
+    dividends: Decimal
+    interest: Decimal
+    fees: Decimal
+    options_opened: int
+    options_closed: int
+    assignments: int
+    called_away: int
+    expired: int
+
+    @property
+    def net_premium(self) -> Decimal:
+        return self.premium_collected - self.premium_paid
+
+
+def cash_income(events: Iterable[Event]) -> CashIncome:
+    """Premiums by trade date, dividends, interest and fees of the given events."""
+    collected = paid = dividends = interest = fees = ZERO
+    opened = closed = assigned = called = expired = 0
+    for ev in events:
+        if isinstance(ev, TradeExecuted):
+            fees += ev.fees
+            if ev.instrument.is_option:
+                if ev.action.is_buy:
+                    paid += ev.gross
+                else:
+                    collected += ev.gross
+                if ev.action.opens:
+                    opened += 1
+                else:
+                    closed += 1
+        elif isinstance(ev, OptionExpired | OptionAssigned | OptionExercised):
+            fees += ev.fees
+            if isinstance(ev, OptionExpired):
+                expired += 1
+            elif isinstance(ev, OptionAssigned) and not ev.option.is_put:
+                called += 1
+            elif isinstance(ev, OptionAssigned):
+                assigned += 1
+        elif isinstance(ev, CashMoved):
+            if ev.kind is CashKind.DIVIDEND:
+                dividends += ev.amount
+            elif ev.kind is CashKind.INTEREST:
+                interest += ev.amount
+            elif ev.kind is CashKind.FEE:
+                fees -= ev.amount
+    return CashIncome(collected, paid, dividends, interest, fees, opened, closed, assigned, called, expired)
+
+
+def in_period(day: date, start: date, end: date) -> bool:
+    return start <= day <= end

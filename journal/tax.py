@@ -1,0 +1,53 @@
+"""Tax classifications that depend on the instrument or the account, not on the trades.
+
+Section 1256 (Pub 550 "Section 1256 Contracts Marked to Market"; Form 6781): non-equity options on broad-based
+indexes. Options on ETFs (SPY, QQQ, IWM) are equity options and follow the ordinary rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from journal.instruments import Instrument, OptionContract
+
+# DOMAIN.md's list; the weekly/PM roots map to their index in journal.instruments.INDEX_ROOT_UNDERLYING.
+SECTION_1256_ROOTS = frozenset(
+    {
+        "SPX",
+        "SPXW",
+        "XSP",
+        "XSPW",
+        "NDX",
+        "NDXP",
+        "RUT",
+        "RUTW",
+        "VIX",
+        "VIXW",
+        "OEX",
+        "XEO",
+        "DJX",
+        "MNX",
+        "MXEF",
+    }
+)
+
+
+def is_section_1256(instrument: Instrument, roots: frozenset[str] = SECTION_1256_ROOTS) -> bool:
+    return isinstance(instrument, OptionContract) and (
+        instrument.root in roots or instrument.underlying in roots
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AccountPolicy:
+    """How one account is taxed: whose it is (wash sales span an owner's accounts), whether it is
+    tax-advantaged (an IRA: no Form 8949, a loss replaced in it is lost for good), its lot method, and whether
+    its broker reports basis to the IRS (Form 8949 boxes A/D versus B/E)."""
+
+    owner: str = "default"
+    tax_advantaged: bool = False
+    lot_method: str = "fifo"
+    basis_reported: bool = True
+
+
+DEFAULT_POLICY = AccountPolicy()
