@@ -6,22 +6,25 @@ The CLI only parses arguments and prints what these methods return.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from importers import ImportProblem, ParseResult
+from journal.events import AccountConfigured, content_digest, payload_json
 from journal.money import ZERO
 from journal.projections import economic_order
 from journal.projections.cycles import Cycle, build_cycles, flow_of
 from journal.projections.lots import Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
+from journal.projections.wash_sales import WashSale
 from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
 from journal.projections.risk import RiskReport, assess
 from journal.projections.rolls import RollChain, roll_chains
 from journal.store import EventStore, StoredEvent, VerifyReport
+from journal.tax import BASIS_REPORTING, DEFAULT_POLICY, LOT_METHODS, AccountPolicy
 
 
 class ImportFailed(Exception):
@@ -98,8 +101,56 @@ class Journal:
     def events(self, account: str | None = None) -> list[StoredEvent]:
         return self.store.read(account)
 
+    def policies(self) -> dict[str, AccountPolicy]:
+        """Each account's tax settings: the latest `tj account set` of it."""
+        out: dict[str, AccountPolicy] = {}
+        for stored in self.store.read():
+            ev = stored.event
+            if isinstance(ev, AccountConfigured):
+                out[ev.account] = AccountPolicy(
+                    ev.owner, ev.tax_advantaged, ev.lot_method, ev.basis_reporting
+                )
+        return out
+
+    def configure_account(self, account: str, **settings: Any) -> AccountPolicy:
+        """Record new settings for an account (unnamed settings keep their current value), as an event."""
+        current = self.policies().get(account, DEFAULT_POLICY)
+        policy = replace(current, **{k: v for k, v in settings.items() if v is not None})
+        if policy.lot_method not in LOT_METHODS or policy.basis_reporting not in BASIS_REPORTING:
+            raise ValueError(f"lot method is one of {LOT_METHODS}, basis reporting one of {BASIS_REPORTING}")
+        count = sum(1 for s in self.store.read(account) if isinstance(s.event, AccountConfigured))
+        event = AccountConfigured(
+            account=account,
+            time=datetime.now().replace(microsecond=0),
+            key="",
+            owner=policy.owner,
+            tax_advantaged=policy.tax_advantaged,
+            lot_method=policy.lot_method,
+            basis_reporting=policy.basis_reporting,
+        )
+        key = f"config:{content_digest(account, payload_json(event))[:32]}:{count}"
+        self.store.append([replace(event, key=key)])
+        return policy
+
     def books(self, account: str | None = None, until: date | None = None) -> Books:
-        return fold(economic_order(self.store.read(account)), until)
+        """The tax books at the end of `until`. Folded over every account, since wash sales cross an owner's
+        accounts; `account` then keeps that account's lots and rows only."""
+        books = fold(economic_order(self.store.read()), until, self.policies())
+        if account is not None:
+            books.open_lots = {k: q for k, q in books.open_lots.items() if k[0] == account}
+            books.realized = [r for r in books.realized if r.account == account]
+        return books
+
+    def washes(
+        self, year: int | None = None, account: str | None = None
+    ) -> list[tuple[WashSale, RealizedRow]]:
+        """Each wash sale with the loss row it disallowed (by the year the loss was realized)."""
+        books = self.books()
+        return [
+            (w, books.realized[w.loss_row])
+            for w in books.washes.washes
+            if (year is None or w.sold.year == year) and account in (None, w.account, w.replacement_account)
+        ]
 
     def lots(self, as_of: date | None = None, account: str | None = None) -> list[Lot]:
         return self.books(account, as_of).lots()
@@ -112,7 +163,7 @@ class Journal:
         self, account: str | None = None, underlying: str | None = None, status: str | None = None
     ) -> list[Cycle]:
         """Wheel cycles, in the order they opened; `status` is "open" or "closed"."""
-        cycles = build_cycles(economic_order(self.store.read(account)))
+        cycles = build_cycles(economic_order(self.store.read(account)), self.policies())
         return [
             c
             for c in cycles
@@ -161,20 +212,18 @@ class Journal:
         for name, day in last.items():
             mine = [e for e in events if e.account == name]
             cash = sum((flow_of(e).cash for e in mine if e.time.date() <= day), ZERO)
-            books[name] = AccountBooks(day, fold(mine, day).lots(), cash)
+            books[name] = AccountBooks(day, self.books(name, day).lots(), cash)
         return reconcile(books, reported)
 
     def report_monthly(self, month: str, account: str | None = None) -> dict[str, Any]:
         from journal.reports.statements import monthly_statement
 
-        events = economic_order(self.store.read(account))
-        return monthly_statement(events, fold(events), month)
+        return monthly_statement(economic_order(self.store.read(account)), self.books(account), month)
 
     def report_year(self, year: int, account: str | None = None) -> dict[str, Any]:
         from journal.reports.statements import year_summary
 
-        events = economic_order(self.store.read(account))
-        return year_summary(events, fold(events), year)
+        return year_summary(economic_order(self.store.read(account)), self.books(account), year)
 
     def verify(self) -> VerifyReport:
         return self.store.verify()

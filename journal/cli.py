@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from journal.output import Format, emit, emit_object
+from journal.tax import DEFAULT_POLICY
 
 if TYPE_CHECKING:
     from journal.api import Journal
@@ -34,6 +35,18 @@ AccountOption = Annotated[str | None, typer.Option("--account", help="Only this 
 class CycleStatus(StrEnum):
     open = "open"
     closed = "closed"
+
+
+class LotMethod(StrEnum):
+    fifo = "fifo"
+    lifo = "lifo"
+    hifo = "hifo"
+
+
+class BasisReporting(StrEnum):
+    reported = "reported"
+    not_reported = "not-reported"
+    no_1099 = "no-1099"
 
 
 class _State:
@@ -182,8 +195,9 @@ def realized(
 
     books = journal().books(account)
     warn_problems(books.problems)
+    policies = journal().policies()
     rows = [r for r in books.realized if year is None or r.closed.year == year]
-    records = [realized_record(r) for r in rows]
+    records = [realized_record(r, policies.get(r.account, DEFAULT_POLICY)) for r in rows]
     if format is Format.table and rows:
         records.append(realized_total(rows))
     emit(records, REALIZED_COLUMNS, format)
@@ -403,6 +417,76 @@ def reconcile(
         return
     typer.echo(f"{len(records)} differences ({days}):", err=format is not Format.table)
     emit(records, ("account", "item", "journal", "broker", "difference"), format)
+
+
+@app.command()
+def washes(
+    year: Annotated[int | None, typer.Option("--year", help="Only losses realized in this year.")] = None,
+    account: AccountOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """Wash sales: each disallowed loss, the replacement lot and the basis moved into it."""
+    from journal.records import WASH_COLUMNS, wash_record
+
+    emit([wash_record(w, row) for w, row in journal().washes(year, account)], WASH_COLUMNS, format)
+
+
+account_app = typer.Typer(help="An account's tax settings.", no_args_is_help=True)
+app.add_typer(account_app, name="account")
+
+
+@account_app.command("set")
+def account_set(
+    name: Annotated[str, typer.Argument(metavar="ACCOUNT")],
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Whose account: wash sales span an owner's.")
+    ] = None,
+    tax_advantaged: Annotated[
+        bool | None, typer.Option("--ira/--taxable", help="Tax-advantaged (IRA).")
+    ] = None,
+    lot_method: Annotated[
+        LotMethod | None, typer.Option("--lot-method", help="Which lots a sale takes.")
+    ] = None,
+    basis: Annotated[
+        BasisReporting | None,
+        typer.Option("--basis", help="What the 1099-B says of basis (Form 8949 box A/D, B/E, C/F)."),
+    ] = None,
+) -> None:
+    """Record an account's owner, IRA status, lot method and basis reporting (an event; the latest counts)."""
+    policy = journal().configure_account(
+        name,
+        owner=owner,
+        tax_advantaged=tax_advantaged,
+        lot_method=lot_method.value if lot_method else None,
+        basis_reporting=basis.value if basis else None,
+    )
+    typer.echo(
+        f"{name}: owner {policy.owner}, {'tax-advantaged' if policy.tax_advantaged else 'taxable'}, "
+        f"lots {policy.lot_method}, basis {policy.basis_reporting}"
+    )
+
+
+@app.command()
+def accounts(format: FormatOption = Format.table) -> None:
+    """The accounts in the journal with their tax settings."""
+    j = journal()
+    policies = j.policies()
+    names = sorted({s.event.account for s in j.events()})
+    emit(
+        [
+            {
+                "account": n,
+                "owner": p.owner,
+                "tax_advantaged": p.tax_advantaged,
+                "lot_method": p.lot_method,
+                "basis_reporting": p.basis_reporting,
+            }
+            for n in names
+            for p in [policies.get(n, DEFAULT_POLICY)]
+        ],
+        ("account", "owner", "tax_advantaged", "lot_method", "basis_reporting"),
+        format,
+    )
 
 
 @app.command()

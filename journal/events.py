@@ -79,6 +79,7 @@ class TradeExecuted(Event):
     price: Decimal
     fees: Decimal = Decimal(0)
     order_id: str | None = None
+    lot_ref: str | None = None  # a sale naming the lot it sells (specific identification): the lot's `id`
 
     @property
     def underlying(self) -> str:
@@ -199,6 +200,20 @@ class CashReported(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AccountConfigured(Event):
+    """How an account is taxed, said by its owner (`tj account set`): the latest one counts, for all time.
+
+    `basis_reporting` is what the broker's 1099-B says of basis: "reported" (Form 8949 box A/D),
+    "not-reported" (B/E) or "no-1099" (C/F)."""
+
+    type_name: ClassVar[str] = "AccountConfigured"
+    owner: str = "default"
+    tax_advantaged: bool = False
+    lot_method: str = "fifo"
+    basis_reporting: str = "reported"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EventVoided(Event):
     """The only correction: the event with natural key `voided_key` no longer counts."""
 
@@ -219,6 +234,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         PriceMarked,
         PositionReported,
         CashReported,
+        AccountConfigured,
         EventVoided,
     )
 }

@@ -25,6 +25,8 @@ from journal.projections.cycles import Cycle, CycleStep
 from journal.projections.lots import Lot, RealizedRow
 from journal.projections.positions import Leg, Position
 from journal.projections.risk import Exposure, RiskReport, label
+from journal.projections.wash_sales import WashSale
+from journal.tax import DEFAULT_POLICY, AccountPolicy, form_8949_box
 from journal.store import StoredEvent
 
 REALIZED_COLUMNS = (
@@ -48,7 +50,7 @@ def _round_cents(value: Decimal) -> Decimal:
     return Decimal(cents(value))
 
 
-def realized_record(row: RealizedRow) -> dict[str, Any]:
+def realized_record(row: RealizedRow, policy: AccountPolicy = DEFAULT_POLICY) -> dict[str, Any]:
     proceeds, cost, adjustment = (_round_cents(v) for v in (row.proceeds, row.cost_basis, row.adjustment))
     return {
         "account": row.account,
@@ -63,6 +65,37 @@ def realized_record(row: RealizedRow) -> dict[str, Any]:
         # The form's column (h) is (d) - (e) + (g) of the rounded figures, so the row adds up on paper.
         "gain": str(proceeds - cost + adjustment),
         "term": row.term,
+        "box": form_8949_box(row.term, policy),
+        "codes": row.codes,
+        "lot_method": row.lot_method,
+    }
+
+
+WASH_COLUMNS = (
+    "account",
+    "instrument",
+    "sold",
+    "quantity",
+    "loss_disallowed",
+    "replacement_account",
+    "replacement_acquired",
+    "basis_added",
+    "adjusted_opened",
+)
+
+
+def wash_record(wash: WashSale, row: RealizedRow) -> dict[str, Any]:
+    return {
+        "account": wash.account,
+        "instrument": row.instrument.name,
+        "sold": wash.sold.isoformat(),
+        "quantity": plain(wash.quantity),
+        "loss_disallowed": cents(wash.disallowed),
+        "replacement_account": wash.replacement_account,
+        "replacement_lot": wash.replacement_lot,
+        "replacement_acquired": wash.replacement_acquired.isoformat(),
+        "basis_added": cents(wash.basis_added),
+        "adjusted_opened": wash.adjusted_opened.isoformat(),
     }
 
 

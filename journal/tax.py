@@ -46,8 +46,19 @@ class AccountPolicy:
 
     owner: str = "default"
     tax_advantaged: bool = False
-    lot_method: str = "fifo"
-    basis_reported: bool = True
+    lot_method: str = "fifo"  # fifo, lifo or hifo; a sale may name its lot whatever the method
+    basis_reporting: str = "reported"  # what the 1099-B says of basis: reported, not-reported, no-1099
 
 
 DEFAULT_POLICY = AccountPolicy()
+LOT_METHODS = ("fifo", "lifo", "hifo")
+BASIS_REPORTING = ("reported", "not-reported", "no-1099")
+
+
+def form_8949_box(term: str, policy: AccountPolicy) -> str | None:
+    """Form 8949's box: A/B/C short term, D/E/F long term, by whether basis was reported to the IRS (or no
+    1099-B came at all). Section 1256 rows go on Form 6781 and a tax-advantaged account's on no form: None."""
+    if policy.tax_advantaged or term == "1256":
+        return None
+    index = BASIS_REPORTING.index(policy.basis_reporting)
+    return ("ABC" if term == "short" else "DEF")[index]

@@ -32,6 +32,9 @@ def test_import_then_realized_as_json_with_decimal_strings(tj, db_url, write_csv
             "adjustment": "0.00",
             "gain": "199.35",
             "term": "short",
+            "box": "A",
+            "codes": "",
+            "lot_method": "fifo",
         }
     ]
     again = tj("import", str(write_csv(TRADES)), "--format", "json", db=db_url, check=True)

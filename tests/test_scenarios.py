@@ -15,8 +15,8 @@ from tests.conformance import run_scenarios
     [
         ("foundation", None),
         ("wheel", None),
-        ("reports", "realized,lots,cycles,rolls"),
-        ("tax", "cycles"),
+        ("reports", None),
+        ("tax", None),
     ],
 )
 def test_shared_scenarios_pass(folder: str, commands: str | None) -> None:

@@ -7,7 +7,7 @@ tax basis (premium of calls that expired never enters it), so both are kept, und
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,6 +25,7 @@ from journal.events import (
 from journal.instruments import OptionContract
 from journal.money import ZERO
 from journal.projections.lots import Books
+from journal.tax import AccountPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +129,8 @@ class _Tracker:
     the account holds nothing of the underlying, so a roll or an expiry and a new sale on one day stay in
     one cycle."""
 
-    def __init__(self) -> None:
-        self.books = Books()
+    def __init__(self, policies: Mapping[str, AccountPolicy] | None = None) -> None:
+        self.books = Books(policies or {})
         self.cycles: list[Cycle] = []
         self.open: dict[tuple[str, str], Cycle] = {}
         self.last: dict[tuple[str, str], Cycle] = {}
@@ -186,9 +187,9 @@ def _assign_ids(cycles: list[Cycle]) -> None:
         cycle.id = name if base.count(name) == 1 else f"{name}-{cycle.account}"
 
 
-def build_cycles(events: Iterable[Event]) -> list[Cycle]:
+def build_cycles(events: Iterable[Event], policies: Mapping[str, AccountPolicy] | None = None) -> list[Cycle]:
     """Every wheel cycle of every account, in the order they opened."""
-    tracker = _Tracker()
+    tracker = _Tracker(policies)
     for event in events:
         tracker.apply(event)
     return tracker.finish()

@@ -41,6 +41,7 @@ class Lot:
     basis: Decimal
     order_id: str | None = None  # the opening order: legs of one order form one position
     acquired: date = date.min  # the real acquisition date; `opened` moves back for a wash sale's tacking
+    ref: str | None = None  # the opening row's broker id, by which a sale can name this lot
 
     def __post_init__(self) -> None:
         if self.acquired == date.min:
@@ -185,7 +186,7 @@ class Books:
         """A new lot: quantity signed (negative opens short), basis the cost paid or credit received."""
         queue = self.open_lots.setdefault((ev.account, instrument.name), deque())
         order_id = ev.order_id if isinstance(ev, TradeExecuted) else None
-        lot = Lot(ev.key, ev.account, instrument, ev.time.date(), quantity, basis, order_id)
+        lot = Lot(ev.key, ev.account, instrument, ev.time.date(), quantity, basis, order_id, ref=ev.broker_id)
         queue.append(lot)
         self._track(ev.account, instrument, True)
         if quantity > 0 and self.apply_wash_sales and not is_section_1256(instrument):
@@ -206,15 +207,25 @@ class Books:
         return queue is not None and bool(queue) and queue[0].is_short == short
 
     def _take(
-        self, account: str, instrument: Instrument, quantity: Decimal, *, short: bool
+        self,
+        account: str,
+        instrument: Instrument,
+        quantity: Decimal,
+        *,
+        short: bool,
+        sale: Event | None = None,
     ) -> tuple[list[_Match], Decimal]:
-        """Consume up to `quantity` from the oldest lots of one side; return the matches and what is left."""
+        """Consume up to `quantity` from the lots of one side, in the account's lot order (FIFO unless the
+        account chose another, or the sale names its lot); return the matches and what is left."""
         key = (account, instrument.name)
         queue = self.open_lots.get(key)
         matches: list[_Match] = []
         left = quantity
-        while left > 0 and queue and queue[0].is_short == short:
-            lot = queue[0]
+        if not queue:
+            return matches, left
+        for lot in self._selection(queue, short, sale):
+            if left <= 0:
+                break
             size = abs(lot.quantity)
             take = min(size, left)
             basis = prorate(lot.basis, take, size)
@@ -223,11 +234,30 @@ class Books:
             lot.quantity += take if short else -take
             left -= take
             if lot.quantity == 0:
-                queue.popleft()
-        if queue is not None and not queue:
+                queue.remove(lot)
+        if not queue:
             del self.open_lots[key]
             self._track(account, instrument, False)
         return matches, left
+
+    def _selection(self, queue: deque[Lot], short: bool, sale: Event | None) -> list[Lot]:
+        """The order in which a closing consumes lots: FIFO, LIFO, highest cost first (HIFO) for the
+        account's long lots, and first of all the lot a sale names (specific identification)."""
+        lots = [lot for lot in queue if lot.is_short == short]
+        method = self.policy(lots[0].account).lot_method if lots and not short else "fifo"
+        if method == "lifo":
+            lots.reverse()
+        elif method == "hifo":
+            lots.sort(key=lambda lot: lot.basis / lot.quantity, reverse=True)
+        ref = sale.lot_ref if isinstance(sale, TradeExecuted) else None
+        if ref:
+            named = [lot for lot in lots if ref in (lot.ref, lot.lot_id)]
+            if not named and sale is not None:
+                self._problem(
+                    sale, f"the lot {ref!r} named by the sale is not open; lots taken {method.upper()}"
+                )
+            lots = named + [lot for lot in lots if lot not in named]
+        return lots
 
     def _realize(self, ev: Event, matches: list[_Match], amount: Decimal, units: Decimal) -> None:
         """Close matched lots against a closing amount for `units` units (the sale's proceeds for long lots,
@@ -237,7 +267,10 @@ class Books:
             share = prorate(amount, m.quantity, units)
             amount -= share
             units -= m.quantity
-            self._record(ev.account, m.lot, m.quantity, m.basis, share, closed, m.short, ev.key)
+            method = "fifo" if m.short else self.policy(ev.account).lot_method
+            if isinstance(ev, TradeExecuted) and ev.lot_ref and not m.short:
+                method = "specific"
+            self._record(ev.account, m.lot, m.quantity, m.basis, share, closed, m.short, ev.key, method)
 
     def _record(
         self,
@@ -249,6 +282,7 @@ class Books:
         closed: date,
         short: bool,
         closed_by: str,
+        method: str = "fifo",
     ) -> None:
         """One realized row: `basis` is the lot's cost (long) or credit (short) for `quantity`, `amount` the
         closing side's proceeds (long) or cost (short)."""
@@ -272,7 +306,7 @@ class Books:
             term,
             opened_by=lot.lot_id,
             closed_by=closed_by,
-            lot_method=self.policy(account).lot_method,
+            lot_method=method,
         )
         self.realized.append(row)
         if not short and not section_1256 and row.gain < 0 and self.apply_wash_sales:
@@ -304,7 +338,7 @@ class Books:
         what no long lot covers opens a short position, as at the broker."""
         left = quantity
         if opens is not True:
-            matches, left = self._take(ev.account, instrument, quantity, short=False)
+            matches, left = self._take(ev.account, instrument, quantity, short=False, sale=ev)
             self._realize(ev, matches, prorate(proceeds, quantity - left, quantity), quantity - left)
             if left and opens is False:
                 self._problem(
@@ -425,7 +459,7 @@ class Books:
             day, price = max(prices)
             size = abs(lot.quantity)
             value = price * size * lot.instrument.multiplier
-            self._record(lot.account, lot, size, lot.basis, value, day, lot.is_short, f"mark:{year}")
+            self._record(lot.account, lot, size, lot.basis, value, day, lot.is_short, f"mark:{year}", "mark")
             lot.basis = value
         self.marked_through = year
 

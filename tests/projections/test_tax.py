@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from journal.api import Journal
 from journal.records import lot_record, realized_record
+from journal.tax import DEFAULT_POLICY
 
 FIGURES = (
     "instrument",
@@ -203,3 +204,98 @@ def test_total_gain_of_a_closed_history_is_the_same_with_and_without_wash_sales(
     # Pro-rata splits divide (0.66333…): equal to far below a cent, the precision the splits are carried at.
     difference = sum(r.gain for r in with_washes.realized) - sum(r.gain for r in without.realized)
     assert abs(difference) < Decimal("1e-20")
+
+
+# -- accounts: owners, IRAs, lot methods, Form 8949 boxes -------------------------------------------------
+
+
+def test_wash_sale_across_accounts_of_one_owner(journal: Journal, write_csv) -> None:
+    journal.configure_account("TAXABLE", owner="pat")
+    journal.configure_account("JOINT", owner="pat")
+    journal.configure_account("SPOUSE", owner="sam")
+    journal.import_files(
+        [
+            write_csv("""
+        date,account,action,symbol,quantity,price,fees
+        2024-01-02,TAXABLE,BUY,XYZ,100,60,0
+        2024-06-03,TAXABLE,SELL,XYZ,100,50,0
+        2024-06-05,SPOUSE,BUY,XYZ,100,49,0
+        2024-06-10,JOINT,BUY,XYZ,100,51,0
+        """)
+        ]
+    )
+    assert realized(journal, "account", "adjustment", "gain") == [("TAXABLE", "1000.00", "0.00")]
+    assert lots(journal, "account", "opened", "cost_basis") == [
+        ("SPOUSE", "2024-06-05", "4900.00"),  # another owner's purchase washes nothing
+        ("JOINT", "2024-01-09", "6100.00"),
+    ]
+
+
+def test_a_loss_replaced_in_an_ira_is_lost_for_good(journal: Journal, write_csv) -> None:
+    journal.configure_account("IRA", tax_advantaged=True)
+    journal.import_files(
+        [
+            write_csv("""
+        date,account,action,symbol,quantity,price,fees
+        2024-01-02,TAXABLE,BUY,XYZ,100,60,0
+        2024-06-03,TAXABLE,SELL,XYZ,100,50,0
+        2024-06-10,IRA,BUY,XYZ,100,51,0
+        """)
+        ]
+    )
+    assert realized(journal, "adjustment", "gain") == [("1000.00", "0.00")]
+    assert lots(journal, "account", "cost_basis") == [("IRA", "5100.00")]  # Rev. Rul. 2008-5: no basis added
+    (wash,) = journal.books().washes.washes
+    assert (wash.disallowed, wash.basis_added) == (1000, 0)
+
+
+def test_lot_methods_choose_which_lots_a_sale_takes(journal: Journal, write_csv) -> None:
+    journal.configure_account("L", lot_method="lifo")
+    journal.configure_account("H", lot_method="hifo")
+    body = "".join(
+        f"2024-0{m},{a},BUY,ABC,10,{p},0\n"
+        for a in ("F", "L", "H")
+        for m, p in (("1-02", 10), ("2-01", 30), ("3-01", 20))
+    )
+    journal.import_files(
+        [
+            write_csv(
+                "date,account,action,symbol,quantity,price,fees\n"
+                + body
+                + "2024-04-01,F,SELL,ABC,10,25,0\n2024-04-01,L,SELL,ABC,10,25,0\n"
+                + "2024-04-01,H,SELL,ABC,10,25,0\n"
+            )
+        ]
+    )
+    assert realized(journal, "account", "opened", "cost_basis", "gain") == [
+        ("F", "2024-01-02", "100.00", "150.00"),
+        ("L", "2024-03-01", "200.00", "50.00"),
+        ("H", "2024-02-01", "300.00", "-50.00"),
+    ]
+    assert [r.lot_method for r in journal.realized()] == ["fifo", "lifo", "hifo"]
+
+
+def test_form_8949_box_follows_term_and_basis_reporting(journal: Journal, write_csv) -> None:
+    journal.configure_account("OLD", basis_reporting="not-reported")
+    journal.configure_account("IRA", tax_advantaged=True)
+    journal.import_files(
+        [
+            write_csv("""
+        date,account,action,symbol,quantity,price,fees
+        2023-01-03,NEW,BUY,KO,10,50,0
+        2024-02-01,NEW,SELL,KO,10,60,0
+        2024-01-03,OLD,BUY,KO,10,50,0
+        2024-02-01,OLD,SELL,KO,10,60,0
+        2024-01-03,IRA,BUY,KO,10,50,0
+        2024-02-01,IRA,SELL,KO,10,60,0
+        2024-01-03,NEW,STO,SPX240119P4500,1,5,0
+        2024-01-19,NEW,EXPIRE,SPX240119P4500,1,,
+        """)
+        ]
+    )
+    policies = journal.policies()
+    boxes = [
+        (r.account, realized_record(r, policies.get(r.account, DEFAULT_POLICY))["box"])
+        for r in journal.realized()
+    ]
+    assert boxes == [("NEW", None), ("NEW", "D"), ("OLD", "B"), ("IRA", None)]
