@@ -19,10 +19,10 @@ from journal.projections import economic_order
 from journal.projections.cycles import Cycle, build_cycles, flow_of
 from journal.projections.lots import Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
-from journal.projections.wash_sales import WashSale
 from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
 from journal.projections.risk import RiskReport, assess
 from journal.projections.rolls import RollChain, roll_chains
+from journal.projections.wash_sales import WashSale
 from journal.store import EventStore, StoredEvent, VerifyReport
 from journal.tax import BASIS_REPORTING, DEFAULT_POLICY, LOT_METHODS, AccountPolicy
 

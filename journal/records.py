@@ -26,8 +26,8 @@ from journal.projections.lots import Lot, RealizedRow
 from journal.projections.positions import Leg, Position
 from journal.projections.risk import Exposure, RiskReport, label
 from journal.projections.wash_sales import WashSale
-from journal.tax import DEFAULT_POLICY, AccountPolicy, form_8949_box
 from journal.store import StoredEvent
+from journal.tax import DEFAULT_POLICY, AccountPolicy, form_8949_box
 
 REALIZED_COLUMNS = (
     "account",

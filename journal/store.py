@@ -145,10 +145,6 @@ def _decode_source(raw: str | None) -> SourceRef | None:
     return SourceRef(d["file"], d["sha256"], d["line"])
 
 
-def _as_is(value: Any) -> Any:
-    return value
-
-
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -219,12 +215,13 @@ class EventStore:
                 select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)
             ).first()
             seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
-            existing = self._existing_keys(conn, [e.key for e in batch], seq)
+            existing = self._existing_keys(conn, batch, seq)
             recorded = datetime.now(UTC).replace(tzinfo=None)
             recorded_text = recorded.isoformat()
             recorded_value = _sqlite_time(recorded) if sqlite else recorded
-            stored_time = _sqlite_time if sqlite else _as_is
             sha256 = hashlib.sha256
+            # The source JSON up to the line number, for the file of the events before (one, mostly).
+            source_file = source_sha256 = source_head = None
             rows: list[tuple[Any, ...]] = []
             duplicates = 0
             for ev in batch:
@@ -238,7 +235,29 @@ class EventStore:
                 seq += 1
                 account, type_name, underlying, when = ev.account, ev.type_name, ev.underlying, ev.time
                 payload = payload_json(ev)
-                source = _encode_source(ev.source)
+                when_text = when.isoformat()
+                stored_time: Any = when
+                if sqlite:
+                    if type(when) is datetime and when.tzinfo is None and when.year >= 1000:
+                        # _sqlite_time(when), from the isoformat at hand: a naive datetime's differs only
+                        # by its "T" and by leaving out zero microseconds.
+                        stored_time = when_text.replace("T", " ")
+                        if not when.microsecond:
+                            stored_time += ".000000"
+                    else:
+                        stored_time = _sqlite_time(when)
+                ref = ev.source
+                if ref is None:
+                    source = None
+                elif ref.file == source_file and ref.sha256 == source_sha256 and type(ref.line) is int:
+                    source = f"{source_head}{ref.line}}}"  # what _encode_source writes
+                else:
+                    source = _encode_source(ref)
+                    if type(ref.file) is str and type(ref.sha256) is str:
+                        source_file, source_sha256 = ref.file, ref.sha256
+                        source_head = (
+                            f'{{"file": {_json_str(ref.file)}, "sha256": {_json_str(ref.sha256)}, "line": '
+                        )
                 # chain_hash of the row, its parts joined here rather than through a dict per row.
                 digest = sha256(
                     "\x1f".join(
@@ -250,7 +269,7 @@ class EventStore:
                             account,
                             type_name,
                             underlying or "",
-                            when.isoformat(),
+                            when_text,
                             recorded_text,
                             payload,
                             source or "",
@@ -265,7 +284,7 @@ class EventStore:
                         account,
                         type_name,
                         underlying,
-                        stored_time(when),
+                        stored_time,
                         recorded_value,
                         payload,
                         source,
@@ -281,16 +300,16 @@ class EventStore:
                 conn.exec_driver_sql(insert, list(chunk))
         return AppendResult(added=len(rows), duplicates=duplicates)
 
-    def _existing_keys(self, conn: Connection, keys: list[str], stored: int) -> set[str]:
-        """Those of `keys` already stored (or a superset of them), given the number of events stored."""
+    def _existing_keys(self, conn: Connection, batch: list[Event], stored: int) -> set[str]:
+        """The natural keys of `batch` already stored (or a superset of them), given the number stored."""
         if not stored:
             return set()
-        if stored <= _SCAN_FACTOR * len(keys):
+        if stored <= _SCAN_FACTOR * len(batch):
             # Reading every key off the unique index beats looking each one up.
             return set(conn.exec_driver_sql("SELECT natural_key FROM events").scalars())
         existing: set[str] = set()
         mark = "?" if self.dialect == "sqlite" else "%s"
-        for chunk in _chunks(keys, _KEY_CHUNK):
+        for chunk in _chunks([e.key for e in batch], _KEY_CHUNK):
             query = f"SELECT natural_key FROM events WHERE natural_key IN ({', '.join([mark] * len(chunk))})"
             existing.update(conn.exec_driver_sql(query, tuple(chunk)).scalars())
         return existing
