@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from importers import journal_csv, positions_csv
+from importers import journal_csv, positions_csv, schwab
 from importers.base import ImportProblem, ParseResult
 
-IMPORTERS: tuple[ModuleType, ...] = (journal_csv, positions_csv)
+IMPORTERS: tuple[ModuleType, ...] = (journal_csv, schwab, positions_csv)
 _HEAD_BYTES = 8192
 
 

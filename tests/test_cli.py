@@ -58,7 +58,7 @@ def test_a_file_no_importer_knows_is_named_with_the_formats_tried(tj, tmp_path) 
     done = tj("import", str(odd), db=f"sqlite:///{tmp_path / 'j.sqlite'}")
     assert done.returncode == 1
     assert (
-        "statement.txt:1: no importer recognises this file (tried: journal-csv, positions-csv" in done.stderr
+        "statement.txt:1: no importer recognises this file (tried: journal-csv, schwab-csv, positions-csv" in done.stderr
     )
 
 

@@ -1,0 +1,670 @@
+"""Charles Schwab transaction history CSV (schwab.com → Accounts → History → Export → CSV).
+
+Why an importer of its own: Schwab writes one fact over several rows (an assignment is an "Assigned" option
+row plus a stock "Buy"/"Sell" row at the strike, with no id linking them), dates rows "MM/DD/YYYY as of
+MM/DD/YYYY", writes money as `$1,259.59` / `-$1,281.30` / `($123.45)`, and has changed the file's frame
+three times (../shared/FORMATS.md section 1):
+
+- up to mid-2022: a title line `"Transactions  for account ... as of ..."`, a trailing comma on the header
+  and every row (a ninth, empty column), and a closing `"Transactions Total",...` line;
+- 2022–2023: the same title and total line, no trailing comma;
+- 2023-12 onward (after the TD Ameritrade merger; TD accounts moved to Schwab export this same format):
+  no title and no total, the file starts with the header.
+
+All three share the eight column names, which are mapped by name (one report saw Quantity and Price
+swapped). Rows come newest first; that order is kept, the books order facts by their dates.
+
+Decisions, each deliberate (the report and tests/importers/fixtures/schwab/README.md list them):
+
+- Account: the files do not name it (the masked name in the old title line is not an id, and the new
+  files have none), so the `account` argument, else "default". The file name is never read.
+- Natural key: Schwab has no transaction id, so the key is the row's content, normalised (dates as ISO,
+  numbers as plain decimals, an option as its OCC name, the Description left out), plus its occurrence
+  among identical rows (KeyMaker). The same row from an old-format and a new-format export, or from two
+  overlapping exports, gets the same key; two identical fills in one file stay two facts.
+- The event date is the "as of" date when the row has one. An expiry is dated on the option's expiration
+  at 23:59:59; an assignment or exercise on the option row's ("as of") date, even when Schwab posts the
+  stock row days later.
+- Assigned / Exchange or Exercise: merged with the stock "Buy"/"Sell" row of the same underlying, shares =
+  100 × contracts, price = strike, dated on the option row's day or up to `SETTLEMENT_DAYS` after; the
+  stock row's fees are added to the event's. No such row is an error, never a guess.
+- Income and cash: dividends and fund capital-gain distributions are DIVIDEND (of their symbol); bank,
+  credit, bond and margin interest are INTEREST (margin interest negative, as written); fees and foreign
+  tax withheld are FEE (negative, of their symbol if any); transfers are DEPOSIT or WITHDRAW by the sign
+  of Amount.
+- Rows that change holdings without a trade price (Stock Merger, Name Change, Spin-off, Conversion,
+  Journaled Shares, Security Transfer, Stock Plan Activity) and Cash In Lieu (a sale of a fraction of a
+  share whose size the row does not give) are errors saying they are not supported yet. A Stock Split or
+  Reverse Split row gives the shares added or removed, not the ratio: it is a SplitApplied only when its
+  Description states the ratio (`2 FOR 1`), else an error asking for a journal-CSV SPLIT row.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import TypedDict
+
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
+from importers.common import CsvRow, StockLeg, match_stock_leg, money, read_csv_table, us_date
+from journal.events import (
+    CashKind,
+    CashMoved,
+    Event,
+    OptionAssigned,
+    OptionExercised,
+    OptionExpired,
+    SourceRef,
+    SplitApplied,
+    TradeAction,
+    TradeExecuted,
+)
+from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, parse_option, parse_stock
+from journal.money import ZERO
+
+name = "schwab-csv"
+description = (
+    "Charles Schwab transaction history CSV (Date, Action, Symbol, Description, Quantity, Price, "
+    "Fees & Comm, Amount), old and new layouts"
+)
+
+DEFAULT_ACCOUNT = "default"
+COLUMNS = ("date", "action", "symbol", "description", "quantity", "price", "fees & comm", "amount")
+# How many days after the option row Schwab may post the stock row of an assignment or exercise
+# (cgt-calc PR #1012's tests have it three and four days later, across a weekend; a holiday adds one).
+SETTLEMENT_DAYS = 5
+END_OF_DAY = time(23, 59, 59)
+
+_TITLE = re.compile(r"^\s*transactions\s+for\s+account\b", re.IGNORECASE)
+_FOOTER = re.compile(r"^\s*transactions\s+total\b", re.IGNORECASE)
+_DATE = re.compile(r"^\s*(\S+)(?:\s+as\s+of\s+(\S+))?\s*$", re.IGNORECASE)
+# Schwab's readable option symbol: `SPY 03/31/2020 284.00 P` (the OSI form goes to parse_option).
+_SCHWAB_OPTION = re.compile(
+    r"^(?P<root>[A-Z][A-Z0-9./]{0,7})\s+(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})\s+"
+    r"(?P<strike>\d+(?:\.\d+)?)\s+(?P<right>[CP])$"
+)
+# A split ratio stated in words in a Description: `2 FOR 1`, `1-FOR-10`.
+_RATIO = re.compile(r"\b(\d+(?:\.\d+)?)\s*-?\s*FOR\s*-?\s*(\d+(?:\.\d+)?)\b", re.IGNORECASE)
+
+
+# -- the action vocabulary ------------------------------------------------------------------------
+
+OPTION_TRADES = {
+    "buy to open": TradeAction.BTO,
+    "sell to open": TradeAction.STO,
+    "buy to close": TradeAction.BTC,
+    "sell to close": TradeAction.STC,
+}
+EXPIRED = "expired"
+ASSIGNED = "assigned"
+EXERCISED = "exchange or exercise"
+# "Buy"/"Sell" may be the stock leg of an assignment or exercise; the others never are.
+STOCK_LEG_ACTIONS = {"buy": True, "sell": False}
+STOCK_TRADES = {
+    "buy": TradeAction.BUY,
+    "sell": TradeAction.SELL,
+    "sell short": TradeAction.SELL,  # the books see a sale with no shares held as a short sale
+    # Shares bought with a reinvested dividend; the dividend itself is the "Reinvest Dividend" row.
+    "reinvest shares": TradeAction.BUY,
+}
+SPLITS = {"stock split": True, "reverse split": False}  # action -> whether the split is forward
+DIVIDENDS = {
+    "cash dividend",
+    "qualified dividend",
+    "non-qualified div",
+    "special dividend",
+    "special non qual div",
+    "special qual div",
+    "reinvest dividend",  # the dividend credited; the shares it buys are the "Reinvest Shares" row
+    "qual div reinvest",
+    "pr yr cash div",
+    "pr yr div reinvest",
+    "pr yr special div",
+    "pr yr non qual div",
+    # A fund's capital-gain distribution is cash income from the fund: DIVIDEND of its symbol.
+    "long term cap gain",
+    "short term cap gain",
+    "long term cap gain reinvest",
+    "short term cap gain reinvest",
+}
+INTEREST = {
+    "bank interest",
+    "bank interest adj",
+    "credit interest",
+    "bond interest",
+    "margin interest",  # interest paid: a negative INTEREST, as Schwab writes it
+}
+FEES = {
+    "service fee",
+    "adr mgmt fee",
+    "advisor fee",
+    "foreign tax paid",  # tax withheld on a foreign dividend: money out, kept with its symbol
+}
+# Money in or out of the account: DEPOSIT when Amount is positive, WITHDRAW when negative.
+TRANSFERS = {
+    "journal",
+    "moneylink transfer",
+    "moneylink deposit",
+    "moneylink adj",
+    "wire funds",
+    "wire funds received",
+    "wire funds adj",
+    "wire sent",
+    "funds received",
+    "internal transfer",
+    "bank transfer",
+    "misc cash entry",
+    "promotional award",  # a cash bonus: money in that no trade made
+}
+NOT_SUPPORTED = {
+    "stock merger": "changes holdings without a trade price",
+    "name change": "changes holdings without a trade price",
+    "spin-off": "changes holdings without a trade price",
+    "conversion": "changes holdings without a trade price",
+    "journaled shares": "changes holdings without a trade price",
+    "security transfer": "changes holdings without a trade price",
+    "stock plan activity": "changes holdings without a trade price",
+    "cash in lieu": "sells a fraction of a share without saying how much",
+}
+
+
+_OptionEnd = OptionAssigned | OptionExercised
+
+
+class _Common(TypedDict):
+    """What every event of a row carries besides its own fields and time."""
+
+    account: str
+    key: str
+    source: SourceRef
+    note: str
+
+
+class RowError(Exception):
+    def __init__(self, column: str | None, value: str | None, message: str) -> None:
+        super().__init__(message)
+        self.column, self.value, self.message = column, value, message
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _named(cells: list[str]) -> list[str]:
+    """The header's column names, lower-cased, without the empty column a trailing comma makes."""
+    names = [_normal(c) for c in cells]
+    while names and not names[-1]:
+        names.pop()
+    return names
+
+
+def _is_header(cells: list[str]) -> bool:
+    return sorted(_named(cells)) == sorted(COLUMNS)
+
+
+def _is_footer(cells: list[str]) -> bool:
+    return bool(cells) and bool(_FOOTER.match(cells[0]))
+
+
+def identify(path: Path, head: str) -> bool:
+    """The header on the first line, or under Schwab's `Transactions  for account` title line."""
+    lines = [line for line in head.lstrip("\ufeff").splitlines() if line.strip()][:2]
+    for i, line in enumerate(lines):
+        try:
+            cells = next(csv.reader([line]))
+        except (csv.Error, StopIteration):
+            return False
+        if _is_header(cells):
+            return True
+        if not (i == 0 and cells and _TITLE.match(cells[0])):
+            return False
+    return False
+
+
+# -- reading one row ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One data row, read: its dates, action and numbers, and the normalised content its key hashes."""
+
+    line: int
+    date_text: str
+    action: str  # normalised (lower case, single spaces)
+    action_text: str  # as written, for messages
+    posted: date
+    day: date  # the "as of" date when there is one, else the posted date
+    symbol: str
+    description: str
+    quantity: Decimal | None
+    price: Decimal | None
+    fees: Decimal | None
+    amount: Decimal | None
+    instrument: Stock | OptionContract | None
+
+    def content(self) -> str:
+        def num(value: Decimal | None) -> str:
+            return "" if value is None else format(value.normalize(), "f")
+
+        symbol = self.instrument.name if self.instrument is not None else self.symbol.upper()
+        return "\x1f".join(
+            (
+                f"date={self.posted.isoformat()}",
+                f"as_of={self.day.isoformat()}",
+                f"action={self.action}",
+                f"symbol={symbol}",
+                f"quantity={num(self.quantity)}",
+                f"price={num(self.price)}",
+                f"fees={num(self.fees)}",
+                f"amount={num(self.amount)}",
+            )
+        )
+
+
+class _Columns:
+    """Where each named column sits, and the header's own spelling of it for error messages."""
+
+    def __init__(self, header: list[str], spelled: list[str]) -> None:
+        header = [_normal(c) for c in header]  # as `_is_header` accepted it (`Fees  &  Comm` too)
+        self.index = {c: header.index(c) for c in COLUMNS}
+        self.spelling = {c: spelled[header.index(c)] for c in COLUMNS}
+        self.width = len(_named(header))
+
+    def cell(self, row: CsvRow, column: str) -> str:
+        i = self.index[column]
+        return row.raw[i].strip() if i < len(row.raw) else ""
+
+
+def _schwab_option(text: str) -> OptionContract | None:
+    m = _SCHWAB_OPTION.match(" ".join(text.split()).upper())
+    if not m:
+        return None
+    try:
+        expiry = date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+    strike = Decimal(m["strike"])
+    if strike <= 0 or strike * 1000 != int(strike * 1000):
+        return None
+    return OptionContract(m["root"], expiry, m["right"], strike.normalize() + 0, STANDARD_MULTIPLIER)
+
+
+def _option(text: str) -> OptionContract | None:
+    """Either Schwab option symbol: `SPY 03/31/2020 284.00 P` or OSI `QQQ   240430C00432000`."""
+    if not text:
+        return None
+    return _schwab_option(text) or parse_option(text)
+
+
+def _instrument(text: str) -> Stock | OptionContract | None:
+    return _option(text) or (parse_stock(text) if text else None)
+
+
+def _dates(raw: str) -> tuple[date, date]:
+    m = _DATE.match(raw)
+    if not m:
+        raise ValueError
+    posted = us_date(m[1])
+    return posted, us_date(m[2]) if m[2] else posted
+
+
+def _read_row(cols: _Columns, row: CsvRow) -> _Row:
+    spelled = cols.spelling
+    for i, cell in enumerate(row.raw):
+        if i >= cols.width and cell.strip():
+            raise RowError(None, cell.strip(), f"a value past the last column ({len(row.raw)} fields)")
+    if len(row.raw) < cols.width:
+        raise RowError(None, None, f"{len(row.raw)} fields where the header has {cols.width}")
+    raw_date = cols.cell(row, "date")
+    try:
+        posted, day = _dates(raw_date)
+    except ValueError:
+        raise RowError(
+            spelled["date"], raw_date, "not a date (MM/DD/YYYY or MM/DD/YYYY as of MM/DD/YYYY)"
+        ) from None
+
+    def number(column: str, what: str) -> Decimal | None:
+        raw = cols.cell(row, column)
+        if raw in ("", "--"):
+            return None
+        try:
+            return money(raw)
+        except ValueError:
+            raise RowError(spelled[column], raw, what) from None
+
+    symbol = cols.cell(row, "symbol")
+    return _Row(
+        line=row.line,
+        date_text=raw_date,
+        action=_normal(cols.cell(row, "action")),
+        action_text=" ".join(cols.cell(row, "action").split()),
+        posted=posted,
+        day=day,
+        symbol=symbol,
+        description=" ".join(cols.cell(row, "description").split()),
+        quantity=number("quantity", "not a number"),
+        price=number("price", "not an amount"),
+        fees=number("fees & comm", "not an amount"),
+        amount=number("amount", "not an amount"),
+        instrument=_instrument(symbol),
+    )
+
+
+# -- building events ------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Turns read rows into events; knows the column spellings for its error messages."""
+
+    def __init__(self, info: FileInfo, cols: _Columns, account: str) -> None:
+        self.info, self.cols, self.account = info, cols, account
+        self.keymaker = KeyMaker()
+
+    def col(self, column: str) -> str:
+        return self.cols.spelling[column]
+
+    def key(self, row: _Row) -> str:
+        return self.keymaker.key(self.account, None, row.content())
+
+    def common(self, row: _Row) -> _Common:
+        return {
+            "account": self.account,
+            "key": self.key(row),
+            "source": self.info.source(row.line),
+            "note": row.description,
+        }
+
+    # -- cells --
+
+    def quantity(self, row: _Row, raw_column: str = "quantity") -> Decimal:
+        if row.quantity is None:
+            raise RowError(self.col(raw_column), None, f"missing: {self.action_name(row)} needs a quantity")
+        if row.quantity == 0:
+            raise RowError(self.col(raw_column), "0", "must not be zero")
+        return abs(row.quantity)
+
+    def price(self, row: _Row) -> Decimal:
+        if row.price is None:
+            raise RowError(self.col("price"), None, f"missing: {self.action_name(row)} needs a price")
+        if row.price < 0:
+            raise RowError(self.col("price"), str(row.price), "must not be negative")
+        return row.price
+
+    def fees(self, row: _Row) -> Decimal:
+        if row.fees is None:
+            return ZERO
+        if row.fees < 0:
+            raise RowError(self.col("fees & comm"), str(row.fees), "must not be negative")
+        return row.fees
+
+    def amount(self, row: _Row) -> Decimal:
+        if row.amount is None:
+            raise RowError(self.col("amount"), None, f"missing: {self.action_name(row)} needs an amount")
+        return row.amount
+
+    def no_cash(self, row: _Row) -> None:
+        if row.amount is not None and row.amount != 0:
+            raise RowError(
+                self.col("amount"),
+                str(row.amount),
+                f"{self.action_name(row)} of an option moves no cash "
+                "(a cash-settled option is not supported)",
+            )
+
+    def option(self, row: _Row) -> OptionContract:
+        if not row.symbol:
+            raise RowError(self.col("symbol"), None, f"missing: {self.action_name(row)} needs an option")
+        if not isinstance(row.instrument, OptionContract):
+            hint = " (a stock: its action would be Buy or Sell)" if row.instrument else ""
+            raise RowError(self.col("symbol"), row.symbol, f"not an option symbol{hint}")
+        return row.instrument
+
+    def stock(self, row: _Row) -> Stock:
+        if not row.symbol:
+            raise RowError(self.col("symbol"), None, f"missing: {self.action_name(row)} needs a symbol")
+        if not isinstance(row.instrument, Stock):
+            hint = " (an option: its action would be Buy to Open, Sell to Close...)" if row.instrument else ""
+            raise RowError(self.col("symbol"), row.symbol, f"not a stock symbol{hint}")
+        return row.instrument
+
+    @staticmethod
+    def action_name(row: _Row) -> str:
+        return row.action_text or "the row"
+
+    # -- events --
+
+    def trade(self, row: _Row, action: TradeAction, instrument: Stock | OptionContract) -> TradeExecuted:
+        return TradeExecuted(
+            action=action,
+            instrument=instrument,
+            quantity=self.quantity(row),
+            price=self.price(row),
+            fees=self.fees(row),
+            time=datetime.combine(row.day, time()),
+            **self.common(row),
+        )
+
+    def expired(self, row: _Row) -> OptionExpired:
+        option = self.option(row)
+        self.no_cash(row)
+        if row.day < option.expiry:
+            raise RowError(self.col("date"), row.date_text, f"before the option's expiration {option.expiry}")
+        return OptionExpired(
+            option=option,
+            quantity=self.quantity(row),
+            fees=self.fees(row),
+            # CONTRACT: an expiry closes on the expiration date even when the broker posts it later.
+            time=datetime.combine(option.expiry, END_OF_DAY),
+            **self.common(row),
+        )
+
+    def cash(self, row: _Row) -> CashMoved:
+        amount = self.amount(row)
+        symbol: str | None = None
+        if row.action in DIVIDENDS:
+            kind = CashKind.DIVIDEND
+            if not row.symbol:
+                raise RowError(self.col("symbol"), None, "missing: a dividend names the symbol that paid it")
+            symbol = self.underlying(row)
+        elif row.action in INTEREST:
+            kind = CashKind.INTEREST  # of the account, even bond interest (its symbol is a CUSIP)
+        elif row.action in FEES:
+            kind = CashKind.FEE
+            symbol = self.underlying(row) if row.symbol else None
+        else:
+            kind = CashKind.DEPOSIT if amount >= 0 else CashKind.WITHDRAW
+        return CashMoved(
+            kind=kind,
+            amount=amount,
+            symbol=symbol,
+            time=datetime.combine(row.day, time()),
+            **self.common(row),
+        )
+
+    def underlying(self, row: _Row) -> str:
+        if row.instrument is None:
+            raise RowError(self.col("symbol"), row.symbol, "not a symbol")
+        return row.instrument.underlying
+
+    def split(self, row: _Row, forward: bool) -> SplitApplied:
+        stock = self.stock(row)
+        m = _RATIO.search(row.description)
+        if m is None:
+            added = "" if row.quantity is None else f" ({format(row.quantity.normalize(), 'f')} shares)"
+            raise RowError(
+                self.col("action"),
+                self.action_name(row),
+                f"the row gives the shares added or removed{added}, not the split ratio: record the split "
+                f"as a journal-CSV SPLIT row ({row.day.isoformat()},SPLIT,{stock.symbol},new:old) "
+                "and remove this row",
+            )
+        new, old = Decimal(m[1]), Decimal(m[2])
+        if new <= 0 or old <= 0 or (new > old) != forward:
+            raise RowError(
+                self.col("description"),
+                row.description,
+                f"the ratio {m[0]} is not a {'forward' if forward else 'reverse'} split",
+            )
+        return SplitApplied(
+            symbol=stock.symbol,
+            new=new,
+            old=old,
+            time=datetime.combine(row.day, time()),
+            **self.common(row),
+        )
+
+    def option_ended(self, row: _Row, legs: list[StockLeg], used: set[int]) -> _OptionEnd:
+        """An assignment or exercise: the option row and the stock row Schwab writes apart, as one event."""
+        option = self.option(row)
+        self.no_cash(row)
+        contracts = self.quantity(row)
+        assigned = row.action == ASSIGNED
+        # Assigned: a written put buys the shares, a written call sells them; exercised: the other way.
+        buys = option.is_put if assigned else not option.is_put
+        shares = contracts * option.multiplier
+        leg = match_stock_leg(
+            legs,
+            used,
+            account=self.account,
+            underlying=option.underlying,
+            day=row.day,
+            buy=buys,
+            shares=shares,
+            strike=option.strike,
+            days_after=SETTLEMENT_DAYS,
+        )
+        if leg is None:
+            last = row.day + timedelta(days=SETTLEMENT_DAYS)
+            raise RowError(
+                self.col("action"),
+                self.action_name(row),
+                f"no stock row for it in this file: expected a {'Buy' if buys else 'Sell'} of "
+                f"{format(shares.normalize(), 'f')} {option.underlying} at "
+                f"{format(option.strike.normalize(), 'f')} dated {row.day.isoformat()} to {last.isoformat()} "
+                "(export a period that includes it)",
+            )
+        cls = OptionAssigned if assigned else OptionExercised
+        return cls(
+            option=option,
+            quantity=contracts,
+            fees=self.fees(row) + leg.fees,
+            time=datetime.combine(row.day, time()),
+            **self.common(row),
+        )
+
+
+def parse(path: Path, account: str | None = None) -> ParseResult:
+    info = FileInfo.read(path)
+    result = ParseResult()
+
+    def problem(line: int, column: str | None, value: str | None, message: str) -> None:
+        result.errors.append(ImportProblem(info.name, line, column, value, message))
+
+    try:
+        text = info.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem(info.data.count(b"\n", 0, exc.start) + 1, None, None, f"not UTF-8 text (byte {exc.start})")
+        return result
+
+    rows: list[CsvRow] = []
+    spelled: list[str] = []
+
+    def is_header(cells: list[str]) -> bool:
+        # Keep the header as the file spells it, for messages (`Fees & Comm`, not `fees & comm`).
+        if _is_header(cells):
+            spelled[:] = cells
+            return True
+        return False
+
+    try:
+        _, header, table = read_csv_table(text, is_header, is_footer=_is_footer)
+        for csv_row in table:
+            rows.append(csv_row)
+    except ValueError:
+        problem(1, None, None, f"no Schwab header line ({', '.join(COLUMNS)})")
+        return result
+    except csv.Error as exc:
+        problem(rows[-1].line + 1 if rows else 1, None, None, f"not valid CSV: {exc}")
+        return result
+    cols = _Columns(header, spelled)
+    builder = _Builder(info, cols, account or DEFAULT_ACCOUNT)
+
+    # First every row is read; then the stock rows that may be assignment legs are set apart, so that an
+    # option row can find its stock row wherever the file put it (newest first: usually above it).
+    read: list[_Row | None] = []
+    for csv_row in rows:
+        try:
+            read.append(_read_row(cols, csv_row))
+        except RowError as err:
+            problem(csv_row.line, err.column, err.value, err.message)
+            read.append(None)
+
+    legs: list[StockLeg] = []
+    for i, row in enumerate(read):
+        if row is None or row.action not in STOCK_LEG_ACTIONS or not isinstance(row.instrument, Stock):
+            continue
+        if row.quantity is None or row.price is None or row.quantity == 0:
+            continue  # not a leg; the row's own error is reported below
+        legs.append(
+            StockLeg(
+                index=i,
+                account=builder.account,
+                symbol=row.instrument.symbol,
+                day=row.day,
+                buy=STOCK_LEG_ACTIONS[row.action],
+                shares=abs(row.quantity),
+                price=row.price,
+                fees=row.fees if row.fees is not None and row.fees >= 0 else ZERO,
+            )
+        )
+    # The nearest stock row first, when several would fit.
+    legs.sort(key=lambda leg: (leg.day, rows[leg.index].line))
+
+    used: set[int] = set()
+    events: dict[int, Event] = {}
+    for i, row in enumerate(read):
+        if row is not None and row.action in (ASSIGNED, EXERCISED):
+            try:
+                events[i] = builder.option_ended(row, legs, used)
+            except RowError as err:
+                problem(row.line, err.column, err.value, err.message)
+
+    for i, row in enumerate(read):
+        if row is None or i in used or row.action in (ASSIGNED, EXERCISED):
+            continue
+        try:
+            events[i] = _event(builder, row)
+        except RowError as err:
+            problem(row.line, err.column, err.value, err.message)
+
+    result.events.extend(events[i] for i in sorted(events))
+    result.errors.sort(key=lambda p: p.line)
+    return result
+
+
+def _event(builder: _Builder, row: _Row) -> Event:
+    action = row.action
+    if action in OPTION_TRADES:
+        return builder.trade(row, OPTION_TRADES[action], builder.option(row))
+    if action in STOCK_TRADES:
+        return builder.trade(row, STOCK_TRADES[action], builder.stock(row))
+    if action == EXPIRED:
+        return builder.expired(row)
+    if action in DIVIDENDS or action in INTEREST or action in FEES or action in TRANSFERS:
+        return builder.cash(row)
+    if action in SPLITS:
+        return builder.split(row, SPLITS[action])
+    if action in NOT_SUPPORTED:
+        raise RowError(
+            builder.col("action"),
+            builder.action_name(row),
+            f"not supported yet: it {NOT_SUPPORTED[action]}; remove the row and record its effect "
+            "in a journal CSV",
+        )
+    if not row.action:
+        raise RowError(builder.col("action"), None, "missing: every row needs an action")
+    raise RowError(builder.col("action"), row.action_text, "unknown action")
