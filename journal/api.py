@@ -21,8 +21,8 @@ from journal.projections.lots import Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
 from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
 from journal.projections.risk import RiskReport, assess
-from journal.projections.rolls import RollChain, roll_chains
 from journal.projections.wash_sales import WashSale
+from journal.readmodels import DayFlows, ReadModels
 from journal.store import EventStore, StoredEvent, VerifyReport
 from journal.tax import BASIS_REPORTING, DEFAULT_POLICY, LOT_METHODS, AccountPolicy
 
@@ -75,6 +75,7 @@ class Journal:
 
     def __init__(self, url: str | None = None) -> None:
         self.store = EventStore(url)
+        self.read_models = ReadModels(self.store, self.policies)
 
     def close(self) -> None:
         self.store.close()
@@ -94,7 +95,12 @@ class Journal:
         for path, name, result in parsed:
             appended = self.store.append(result.events)
             done.append(FileImport(path.name, name, appended.added, appended.duplicates))
+        self.read_models.refresh()
         return done
+
+    def rebuild(self) -> int:
+        """Recompute every read model from the events (in parallel); returns the number of rows written."""
+        return self.read_models.rebuild()
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -104,7 +110,7 @@ class Journal:
     def policies(self) -> dict[str, AccountPolicy]:
         """Each account's tax settings: the latest `tj account set` of it."""
         out: dict[str, AccountPolicy] = {}
-        for stored in self.store.read():
+        for stored in self.store.read(partitions=[""]):
             ev = stored.event
             if isinstance(ev, AccountConfigured):
                 out[ev.account] = AccountPolicy(
@@ -118,7 +124,7 @@ class Journal:
         policy = replace(current, **{k: v for k, v in settings.items() if v is not None})
         if policy.lot_method not in LOT_METHODS or policy.basis_reporting not in BASIS_REPORTING:
             raise ValueError(f"lot method is one of {LOT_METHODS}, basis reporting one of {BASIS_REPORTING}")
-        count = sum(1 for s in self.store.read(account) if isinstance(s.event, AccountConfigured))
+        count = sum(1 for s in self.store.read(account, [""]) if isinstance(s.event, AccountConfigured))
         event = AccountConfigured(
             account=account,
             time=datetime.now().replace(microsecond=0),
@@ -130,6 +136,7 @@ class Journal:
         )
         key = f"config:{content_digest(account, payload_json(event))[:32]}:{count}"
         self.store.append([replace(event, key=key)])
+        self.read_models.refresh()
         return policy
 
     def books(self, account: str | None = None, until: date | None = None) -> Books:
@@ -141,51 +148,76 @@ class Journal:
             books.realized = [r for r in books.realized if r.account == account]
         return books
 
-    def washes(
-        self, year: int | None = None, account: str | None = None
-    ) -> list[tuple[WashSale, RealizedRow]]:
-        """Each wash sale with the loss row it disallowed (by the year the loss was realized)."""
-        books = self.books()
+    def _rows(self, projection: str, cls: type | None = None, **where: Any) -> list[Any]:
+        self.read_models.refresh()
+        return self.read_models.rows(projection, cls, **where)
+
+    def problems(self) -> list[str]:
+        """What the books could not make sense of (a close of nothing, an unmarked Section 1256 contract)."""
+        return [str(p) for p in self._rows("problems")]
+
+    def washes(self, year: int | None = None, account: str | None = None) -> list[WashSale]:
+        """Each wash sale (by the year the loss was realized), in either account it touched."""
+        found = self._rows("washes", WashSale)
         return [
-            (w, books.realized[w.loss_row])
-            for w in books.washes.washes
+            w
+            for w in found
             if (year is None or w.sold.year == year) and account in (None, w.account, w.replacement_account)
         ]
 
     def lots(self, as_of: date | None = None, account: str | None = None) -> list[Lot]:
-        return self.books(account, as_of).lots()
+        """Open lots now (from the read model), or at the end of `as_of` (folded on demand)."""
+        if as_of is not None:
+            return self.books(account, as_of).lots()
+        return self._rows("lots", Lot, account=account)
 
     def realized(self, year: int | None = None, account: str | None = None) -> list[RealizedRow]:
-        rows = self.books(account).realized
-        return [r for r in rows if year is None or r.closed.year == year]
+        """Realized rows (Form 8949 lines), in the order they closed."""
+        bounds = {"start": date(year, 1, 1), "end": date(year, 12, 31)} if year is not None else {}
+        rows: list[RealizedRow] = self._rows("realized", RealizedRow, account=account, **bounds)
+        return sorted(rows, key=lambda r: r.closed)
 
     def cycles(
         self, account: str | None = None, underlying: str | None = None, status: str | None = None
     ) -> list[Cycle]:
         """Wheel cycles, in the order they opened; `status` is "open" or "closed"."""
-        cycles = build_cycles(economic_order(self.store.read(account)), self.policies())
-        return [
-            c
-            for c in cycles
-            if (underlying is None or c.underlying == underlying.upper())
-            and (status is None or c.status == status)
-        ]
+        cycles: list[Cycle] = self._rows("cycles", Cycle, account=account)
+        return sorted(
+            (
+                c
+                for c in cycles
+                if (underlying is None or c.underlying == underlying.upper())
+                and (status is None or c.status == status)
+            ),
+            key=lambda c: (c.opened, c.underlying, c.account),
+        )
 
     def cycle(self, cycle_id: str) -> Cycle | None:
-        return next((c for c in self.cycles() if c.id.upper() == cycle_id.upper()), None)
+        """One cycle with its timeline, folded from its underlying's events."""
+        found = next((c for c in self.cycles() if c.id.upper() == cycle_id.upper()), None)
+        if found is None:
+            return None
+        events = economic_order(self.store.read(partitions=[found.underlying]))
+        return next((c for c in build_cycles(events, self.policies()) if c.id == found.id), None)
 
-    def rolls(self, account: str | None = None) -> list[RollChain]:
-        """Roll chains: options closed and reopened in one order (or on one day), through every roll."""
-        return roll_chains(economic_order(self.store.read(account)))
+    def rolls(self, account: str | None = None) -> list[dict[str, Any]]:
+        """Roll chains as records (`tj rolls`): every leg, each roll's credit or debit and direction."""
+        records: list[dict[str, Any]] = self._rows("rolls", account=account)
+        return sorted(records, key=lambda r: (r["opened"], r["id"]))
 
     def positions(self, as_of: date | None = None, account: str | None = None) -> list[Position]:
         """Open positions at the end of `as_of` (default: everything recorded), grouped into strategies."""
         return open_positions(self.lots(as_of, account))
 
+    def flows(
+        self, account: str | None = None, start: date | None = None, end: date | None = None
+    ) -> list[DayFlows]:
+        """Each account's cash by day and underlying: premiums, fees, dividends, interest, net cash."""
+        return self._rows("flows", DayFlows, account=account, start=start, end=end)
+
     def cash(self, as_of: date | None = None, account: str | None = None) -> Decimal:
         """Cash from the journal alone: deposits, trades, fees, dividends, interest, up to `as_of`."""
-        events = economic_order(self.store.read(account))
-        return sum((flow_of(e).cash for e in events if as_of is None or e.time.date() <= as_of), ZERO)
+        return sum((f.cash for f in self.flows(account, end=as_of)), ZERO)
 
     def book_equity(self, as_of: date | None = None, account: str | None = None) -> Decimal:
         """Cash plus the cost of the open positions (a written option's credit counts against it)."""
@@ -218,12 +250,12 @@ class Journal:
     def report_monthly(self, month: str, account: str | None = None) -> dict[str, Any]:
         from journal.reports.statements import monthly_statement
 
-        return monthly_statement(economic_order(self.store.read(account)), self.books(account), month)
+        return monthly_statement(self, month, account)
 
     def report_year(self, year: int, account: str | None = None) -> dict[str, Any]:
         from journal.reports.statements import year_summary
 
-        return year_summary(economic_order(self.store.read(account)), self.books(account), year)
+        return year_summary(self, year, account)
 
     def verify(self) -> VerifyReport:
         return self.store.verify()

@@ -179,9 +179,15 @@ def lots(
     """Open tax lots (negative quantity: written options, short stock)."""
     from journal.records import LOT_COLUMNS, lot_record
 
-    books = journal().books(account, _date(as_of, "--as-of"))
-    warn_problems(books.problems)
-    emit([lot_record(lot) for lot in books.lots()], LOT_COLUMNS, format)
+    day = _date(as_of, "--as-of")
+    if day is None:
+        warn_problems(journal().problems())
+        found = journal().lots(None, account)
+    else:
+        books = journal().books(account, day)
+        warn_problems(books.problems)
+        found = books.lots()
+    emit([lot_record(lot) for lot in found], LOT_COLUMNS, format)
 
 
 @app.command()
@@ -193,10 +199,9 @@ def realized(
     """Realized gains and losses, one row per closed lot (a Form 8949 line)."""
     from journal.records import REALIZED_COLUMNS, realized_record, realized_total
 
-    books = journal().books(account)
-    warn_problems(books.problems)
+    warn_problems(journal().problems())
     policies = journal().policies()
-    rows = [r for r in books.realized if year is None or r.closed.year == year]
+    rows = journal().realized(year, account)
     records = [realized_record(r, policies.get(r.account, DEFAULT_POLICY)) for r in rows]
     if format is Format.table and rows:
         records.append(realized_total(rows))
@@ -220,9 +225,9 @@ def cycles(
 @app.command()
 def rolls(account: AccountOption = None, format: FormatOption = Format.table) -> None:
     """Roll chains: every leg from the first sale, each roll's credit or debit and direction."""
-    from journal.projections.rolls import ROLL_COLUMNS, roll_record
+    from journal.projections.rolls import ROLL_COLUMNS
 
-    records = [roll_record(c) for c in journal().rolls(account)]
+    records = journal().rolls(account)
     if format is Format.json:
         emit(records, ROLL_COLUMNS, format)
         return
@@ -428,7 +433,7 @@ def washes(
     """Wash sales: each disallowed loss, the replacement lot and the basis moved into it."""
     from journal.records import WASH_COLUMNS, wash_record
 
-    emit([wash_record(w, row) for w, row in journal().washes(year, account)], WASH_COLUMNS, format)
+    emit([wash_record(w) for w in journal().washes(year, account)], WASH_COLUMNS, format)
 
 
 account_app = typer.Typer(help="An account's tax settings.", no_args_is_help=True)
@@ -486,6 +491,19 @@ def accounts(format: FormatOption = Format.table) -> None:
         ],
         ("account", "owner", "tax_advantaged", "lot_method", "basis_reporting"),
         format,
+    )
+
+
+@app.command()
+def rebuild() -> None:
+    """Recompute every read model (lots, realized, cycles, rolls, cash) from the events, in parallel."""
+    import time
+
+    started = time.perf_counter()
+    rows = journal().rebuild()
+    typer.echo(
+        f"rebuilt {rows} read-model rows from {journal().store.count()} events "
+        f"in {time.perf_counter() - started:.2f} s"
     )
 
 

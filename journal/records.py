@@ -84,10 +84,10 @@ WASH_COLUMNS = (
 )
 
 
-def wash_record(wash: WashSale, row: RealizedRow) -> dict[str, Any]:
+def wash_record(wash: WashSale) -> dict[str, Any]:
     return {
         "account": wash.account,
-        "instrument": row.instrument.name,
+        "instrument": wash.instrument,
         "sold": wash.sold.isoformat(),
         "quantity": plain(wash.quantity),
         "loss_disallowed": cents(wash.disallowed),

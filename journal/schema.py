@@ -6,9 +6,9 @@ open can tell, without loading Alembic, whether the database is already current.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text
 
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 metadata = MetaData()
 
@@ -27,4 +27,33 @@ events = Table(
     Column("source", Text),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+Index("ix_events_underlying", events.c.underlying)
+
+# Projection results, one row per output record (a realized row, an open lot, a cycle, ...), JSON payload with
+# decimals as strings; `partition` is the underlying (all of an owner's accounts), "" for account-level cash.
+read_models = Table(
+    "read_models",
+    metadata,
+    Column("projection", String(32), nullable=False),
+    Column("partition", String(64), nullable=False),
+    Column("owner", String(64), nullable=False),
+    Column("account", String(64)),
+    Column("day", Date),
+    Column("ord", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Index("ix_read_models_partition", "projection", "partition"),
+    Index("ix_read_models_day", "projection", "day"),
+)
+
+# How far each projection of each partition has read the events, and with which projection version.
+read_model_checkpoints = Table(
+    "read_model_checkpoints",
+    metadata,
+    Column("projection", String(32), primary_key=True),
+    Column("partition", String(64), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
 )

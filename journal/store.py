@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii as _json_str
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, or_, select, text
 
 from journal import schema
 from journal.events import Event, SourceRef, event_from_row, paused_gc, payload_json
@@ -320,8 +320,11 @@ class EventStore:
 
     # -- reading ----------------------------------------------------------------------------------
 
-    def read(self, account: str | None = None) -> list[StoredEvent]:
-        """Every event in sequence order (the order they were recorded), optionally of one account."""
+    def read(
+        self, account: str | None = None, partitions: Collection[str] | None = None
+    ) -> list[StoredEvent]:
+        """Every event in sequence order (the order they were recorded), optionally of one account or of some
+        partitions (underlyings; "" for the events that name none)."""
         t = schema.events
         query = select(
             t.c.seq,
@@ -335,6 +338,10 @@ class EventStore:
         ).order_by(t.c.seq)
         if account is not None:
             query = query.where(t.c.account == account)
+        if partitions is not None:
+            named = [p for p in partitions if p]
+            condition = t.c.underlying.in_(named)
+            query = query.where(or_(condition, t.c.underlying.is_(None)) if "" in partitions else condition)
         with self.engine.connect() as conn:
             return [
                 StoredEvent(
@@ -351,6 +358,17 @@ class EventStore:
                 )
                 for r in conn.execute(query)
             ]
+
+    def last_seq(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(text("SELECT max(seq) FROM events")).scalar() or 0)
+
+    def partitions_since(self, seq: int) -> set[str]:
+        """The partitions (underlyings, "" for none) of the events recorded after `seq`."""
+        t = schema.events
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.c.underlying).where(t.c.seq > seq).distinct())
+            return {r[0] or "" for r in rows}
 
     def count(self) -> int:
         with self.engine.connect() as conn:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from journal.events import Event
 from journal.money import cents
-from journal.projections.lots import Books, RealizedRow
-from journal.reports.income import cash_income, split_realized
+from journal.reports.income import split_realized
+
+if TYPE_CHECKING:
+    from journal.api import Journal
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -25,33 +27,40 @@ def month_bounds(month: str) -> tuple[date, date]:
     return first, date(year, number, calendar.monthrange(year, number)[1])
 
 
-def _period(events: list[Event], books: Books, start: date, end: date) -> dict[str, Any]:
-    cash = cash_income(e for e in events if start <= e.time.date() <= end)
-    rows: list[RealizedRow] = [r for r in books.realized if start <= r.closed <= end]
-    realized = split_realized(rows)
+def _period(journal: Journal, start: date, end: date, account: str | None) -> dict[str, Any]:
+    flows = journal.flows(account, start, end)
+    realized = split_realized(r for r in journal.realized(None, account) if start <= r.closed <= end)
+
+    def total(name: str) -> Any:
+        return sum((getattr(f, name) for f in flows), Decimal(0) if name not in COUNTS else 0)
+
+    collected, paid = total("premium_collected"), total("premium_paid")
     return {
-        "premium_collected": cents(cash.premium_collected),
-        "premium_paid": cents(cash.premium_paid),
-        "net_premium": cents(cash.net_premium),
+        "premium_collected": cents(collected),
+        "premium_paid": cents(paid),
+        "net_premium": cents(collected - paid),
         "realized_short_term": cents(realized.short_term),
         "realized_long_term": cents(realized.long_term),
         "section_1256_net": cents(realized.section_1256),
         "wash_sale_adjustments": cents(realized.wash_sale_adjustments),
-        "dividends": cents(cash.dividends),
-        "interest": cents(cash.interest),
-        "fees": cents(cash.fees),
-        "options_opened": cash.options_opened,
-        "options_closed": cash.options_closed,
-        "expirations": cash.expired,
-        "assignments": cash.assignments,
-        "called_away": cash.called_away,
+        "dividends": cents(total("dividends")),
+        "interest": cents(total("interest")),
+        "fees": cents(total("fees")),
+        "options_opened": total("options_opened"),
+        "options_closed": total("options_closed"),
+        "expirations": total("expirations"),
+        "assignments": total("assignments"),
+        "called_away": total("called_away"),
     }
 
 
-def monthly_statement(events: list[Event], books: Books, month: str) -> dict[str, Any]:
+COUNTS = {"options_opened", "options_closed", "expirations", "assignments", "called_away"}
+
+
+def monthly_statement(journal: Journal, month: str, account: str | None = None) -> dict[str, Any]:
     start, end = month_bounds(month)
-    return {"month": month, **_period(events, books, start, end)}
+    return {"month": month, **_period(journal, start, end, account)}
 
 
-def year_summary(events: list[Event], books: Books, year: int) -> dict[str, Any]:
-    return {"year": str(year), **_period(events, books, date(year, 1, 1), date(year, 12, 31))}
+def year_summary(journal: Journal, year: int, account: str | None = None) -> dict[str, Any]:
+    return {"year": str(year), **_period(journal, date(year, 1, 1), date(year, 12, 31), account)}

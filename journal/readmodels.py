@@ -1,0 +1,313 @@
+"""Read models: each projection's results stored per partition, with a checkpoint, so that a query reads rows
+instead of folding the whole journal, and an import recomputes only the partitions it touched.
+
+A partition is an underlying across all accounts (wash sales cross accounts); "" holds the events that name
+no underlying (deposits, interest, account settings). Partitions are independent, so a full rebuild folds
+them in parallel processes. A new projection version (or a new calendar year, which changes Section 1256
+year-end marks) rebuilds everything by itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import typing
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from journal import schema
+from journal.events import AccountConfigured, Event
+from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, instrument_from_name
+from journal.projections import economic_order
+from journal.projections.cycles import Cycle, build_cycles, flow_of
+from journal.projections.lots import Lot, RealizedRow, fold
+from journal.projections.rolls import roll_chains, roll_record
+from journal.projections.wash_sales import WashSale
+from journal.reports.income import cash_income
+from journal.store import EventStore
+from journal.tax import AccountPolicy
+
+PROJECTION_VERSION = "1"
+ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
+_PARALLEL_FROM = 8  # partitions: fewer are folded in the importing process itself
+
+
+def version_tag(today: date) -> str:
+    return f"{PROJECTION_VERSION}/{today.year}"
+
+
+# -- encoding the projections' records as JSON payloads -----------------------------------------------------
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, OptionContract | Stock):
+        if value.multiplier != (STANDARD_MULTIPLIER if value.is_option else 1):
+            return {"symbol": value.name, "multiplier": str(value.multiplier)}
+        return value.name
+    return value
+
+
+def encode(record: Any, skip: tuple[str, ...] = ()) -> str:
+    data = {
+        f.name: _encode_value(getattr(record, f.name))
+        for f in dataclasses.fields(record)
+        if f.name not in skip
+    }
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _decoder(hint: Any) -> Any:
+    args = set(typing.get_args(hint))
+    if hint is Decimal:
+        return Decimal
+    if hint is date or args == {date, type(None)}:
+        return lambda v: None if v is None else date.fromisoformat(v)
+    if args == {Decimal, type(None)}:
+        return lambda v: None if v is None else Decimal(v)
+    if Stock in args or OptionContract in args:
+        return lambda v: (
+            instrument_from_name(v["symbol"], Decimal(v["multiplier"]))
+            if isinstance(v, dict)
+            else (instrument_from_name(v))
+        )
+    return None
+
+
+_DECODERS: dict[type, dict[str, Any]] = {}
+
+
+def decode(cls: type, payload: str) -> Any:
+    decoders = _DECODERS.get(cls)
+    if decoders is None:
+        hints = typing.get_type_hints(cls)
+        decoders = _DECODERS[cls] = {name: _decoder(hint) for name, hint in hints.items()}
+    data = json.loads(payload)
+    kwargs = {k: (decoders[k](v) if decoders.get(k) else v) for k, v in data.items()}
+    return cls(**kwargs)
+
+
+# -- what one partition's projections produce ---------------------------------------------------------------
+
+Row = tuple[
+    str, str, str, str | None, date | None, int, str
+]  # projection, partition, owner, account, day, ord, payload
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DayFlows:
+    """One account's cash of one day in one partition: what the monthly and year reports add up."""
+
+    account: str
+    day: date
+    premium_collected: Decimal
+    premium_paid: Decimal
+    fees: Decimal
+    dividends: Decimal
+    interest: Decimal
+    cash: Decimal
+    options_opened: int
+    options_closed: int
+    assignments: int
+    called_away: int
+    expirations: int
+
+
+def day_flows(events: Iterable[Event]) -> list[DayFlows]:
+    by_day: dict[tuple[str, date], list[Event]] = defaultdict(list)
+    for ev in events:
+        by_day[(ev.account, ev.time.date())].append(ev)
+    out = []
+    for (account, day), group in by_day.items():
+        c = cash_income(group)
+        cash = sum((flow_of(e).cash for e in group), Decimal(0))
+        out.append(
+            DayFlows(
+                account,
+                day,
+                c.premium_collected,
+                c.premium_paid,
+                c.fees,
+                c.dividends,
+                c.interest,
+                cash,
+                c.options_opened,
+                c.options_closed,
+                c.assignments,
+                c.called_away,
+                c.expired,
+            )
+        )
+    return out
+
+
+def project_partition(
+    partition: str, events: Sequence[Event], policies: Mapping[str, AccountPolicy], today: date
+) -> list[Row]:
+    """Every read-model row of one partition, from its events in economic order."""
+    owner = "default"
+    rows: list[Row] = []
+
+    def add(projection: str, account: str | None, day: date | None, payload: str) -> None:
+        rows.append((projection, partition, owner, account, day, len(rows), payload))
+
+    for flows in day_flows(events):
+        add("flows", flows.account, flows.day, encode(flows))
+    if partition:
+        books = fold(events, None, policies, today)
+        for row in books.realized:
+            add("realized", row.account, row.closed, encode(row))
+        for lot in books.lots():
+            add("lots", lot.account, lot.opened, encode(lot))
+        for wash in books.washes.washes:
+            add("washes", wash.account, wash.sold, encode(wash))
+        for problem in books.problems:
+            add("problems", None, None, json.dumps(problem))
+        for cycle in build_cycles(events, policies):
+            add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)))
+        for chain in roll_chains(events):
+            add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)))
+    return rows
+
+
+def _project_in_worker(
+    url: str, partitions: list[str], policies: dict[str, AccountPolicy], today: date
+) -> list[Row]:
+    store = EventStore(url)
+    try:
+        return _project(store, partitions, policies, today)
+    finally:
+        store.close()
+
+
+def _project(
+    store: EventStore, partitions: Sequence[str], policies: Mapping[str, AccountPolicy], today: date
+) -> list[Row]:
+    grouped: dict[str, list[Event]] = {p: [] for p in partitions}
+    for ev in economic_order(store.read(partitions=partitions)):
+        grouped[ev.underlying or ""].append(ev)
+    rows: list[Row] = []
+    for partition, events in grouped.items():
+        rows.extend(project_partition(partition, events, policies, today))
+    return rows
+
+
+# -- keeping them current -----------------------------------------------------------------------------------
+
+
+class ReadModels:
+    """The read models of one store: brought up to date before a query, rebuilt in parallel when asked."""
+
+    def __init__(self, store: EventStore, policies: Any) -> None:
+        self.store = store
+        self._policies = policies  # a callable returning the accounts' policies (they are events too)
+
+    def checkpoint(self) -> tuple[str, int] | None:
+        t = schema.read_model_checkpoints
+        with self.store.engine.connect() as conn:
+            row = conn.execute(select(t.c.version, t.c.last_seq).where(t.c.projection == ALL)).first()
+        return (row[0], int(row[1])) if row else None
+
+    def refresh(self, today: date | None = None) -> set[str] | None:
+        """Bring the read models up to the last event: the partitions touched since the checkpoint, or all of
+        them after a new version or new account settings. Returns the partitions recomputed (None: all)."""
+        today = today or date.today()
+        last = self.store.last_seq()
+        current = self.checkpoint()
+        if current is not None and current[0] == version_tag(today) and current[1] == last:
+            return set()
+        if current is None or current[0] != version_tag(today) or self._settings_changed(current[1]):
+            self.rebuild(today)
+            return None
+        touched = self.store.partitions_since(current[1])
+        self._write(_project(self.store, sorted(touched), self._policies(), today), touched, last, today)
+        return touched
+
+    def rebuild(self, today: date | None = None, workers: int | None = None) -> int:
+        """Recompute every partition, in parallel processes when there are many; returns the row count."""
+        today = today or date.today()
+        last = self.store.last_seq()
+        partitions = sorted(self.store.partitions_since(0))
+        policies = self._policies()
+        workers = workers or os.cpu_count() or 1
+        if len(partitions) < _PARALLEL_FROM or workers == 1 or self.store.url.endswith(":memory:"):
+            rows = _project(self.store, partitions, policies, today)
+        else:
+            chunks = [partitions[i::workers] for i in range(workers)]
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = [
+                    pool.submit(_project_in_worker, self.store.url, c, policies, today) for c in chunks if c
+                ]
+                rows = [row for f in futures for row in f.result()]
+        self._write(rows, None, last, today)
+        return len(rows)
+
+    def _settings_changed(self, since: int) -> bool:
+        return any(
+            isinstance(s.event, AccountConfigured) for s in self.store.read(partitions=[""]) if s.seq > since
+        )
+
+    def _write(self, rows: list[Row], partitions: set[str] | None, last: int, today: date) -> None:
+        rm, ck = schema.read_models, schema.read_model_checkpoints
+        names = ("projection", "partition", "owner", "account", "day", "ord", "payload")
+        with self.store.engine.begin() as conn:
+            if partitions is None:
+                conn.execute(delete(rm))
+                conn.execute(delete(ck))
+            else:
+                conn.execute(delete(rm).where(rm.c.partition.in_(sorted(partitions))))
+                conn.execute(
+                    delete(ck).where(ck.c.partition.in_(sorted(partitions)) | (ck.c.projection == ALL))
+                )
+            for start in range(0, len(rows), 20_000):
+                conn.execute(
+                    insert(rm), [dict(zip(names, r, strict=True)) for r in rows[start : start + 20_000]]
+                )
+            done = {r[1] for r in rows} | (partitions or set())
+            tag = version_tag(today)
+            checkpoints = [
+                {"projection": "all", "partition": p, "owner": "default", "version": tag, "last_seq": last}
+                for p in sorted(done)
+            ]
+            checkpoints.append(
+                {"projection": ALL, "partition": "", "owner": "default", "version": tag, "last_seq": last}
+            )
+            conn.execute(insert(ck), checkpoints)
+
+    # -- queries ----------------------------------------------------------------------------------------
+
+    def rows(
+        self,
+        projection: str,
+        cls: type | None = None,
+        *,
+        account: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> list[Any]:
+        rm = schema.read_models
+        query = select(rm.c.payload).where(rm.c.projection == projection).order_by(rm.c.partition, rm.c.ord)
+        if account is not None:
+            query = query.where(rm.c.account == account)
+        if start is not None:
+            query = query.where(rm.c.day >= start)
+        if end is not None:
+            query = query.where(rm.c.day <= end)
+        with self.store.engine.connect() as conn:
+            payloads = [r[0] for r in conn.execute(query)]
+        if cls is None:
+            return [json.loads(p) for p in payloads]
+        return [decode(cls, p) for p in payloads]
+
+
+__all__ = ["Cycle", "DayFlows", "Lot", "ReadModels", "RealizedRow", "WashSale", "project_partition"]
