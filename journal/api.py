@@ -6,14 +6,14 @@ The CLI only parses arguments and prints what these methods return.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from importers import ImportProblem, ParseResult
-from journal.events import AccountConfigured, content_digest, payload_json
+from journal.events import AccountConfigured, Event, content_digest, payload_json
 from journal.money import ZERO
 from journal.projections import economic_order
 from journal.projections.cycles import Cycle, build_cycles, flow_of
@@ -41,6 +41,7 @@ class FileImport:
     format: str
     events_added: int
     duplicates: int
+    lookalikes: list[tuple[Event, Event]] = field(default_factory=list)
 
 
 def parse_file(path: Path, format: str | None = None, account: str | None = None) -> tuple[str, ParseResult]:
@@ -83,20 +84,44 @@ class Journal:
     # -- writing ----------------------------------------------------------------------------------
 
     def import_files(
-        self, paths: Sequence[Path], format: str | None = None, account: str | None = None
+        self,
+        paths: Sequence[Path],
+        format: str | None = None,
+        account: str | None = None,
+        keep_lookalikes: bool = False,
     ) -> list[FileImport]:
         """Import files: every file is parsed first, and if any has an error nothing at all is written;
-        then each file lands in its own transaction, adding only facts not already recorded."""
+        then each file lands in its own transaction, adding only facts not already recorded. A fact that
+        another file already recorded under another key (the same trade from a broker's OFX and CSV) is
+        reported and left out, unless `keep_lookalikes`."""
         parsed = [(path, *parse_file(path, format, account)) for path in paths]
         problems = [p for _, _, result in parsed for p in result.errors]
         if problems:
             raise ImportFailed(problems)
         done = []
         for path, name, result in parsed:
-            appended = self.store.append(result.events)
-            done.append(FileImport(path.name, name, appended.added, appended.duplicates))
+            events, lookalikes = result.events, self._lookalikes(result.events)
+            if lookalikes and not keep_lookalikes:
+                left_out = {id(new) for new, _ in lookalikes}
+                events = [e for e in events if id(e) not in left_out]
+            appended = self.store.append(events)
+            done.append(FileImport(path.name, name, appended.added, appended.duplicates, lookalikes))
         self.read_models.refresh()
         return done
+
+    def _lookalikes(self, events: Sequence[Event]) -> list[tuple[Event, Event]]:
+        from journal.lookalikes import find_lookalikes
+
+        if not events or not self.store.last_seq():
+            return []
+        keys = {e.key for e in events}
+        recorded_keys = self.store.existing_keys(keys)
+        new = [e for e in events if e.key not in recorded_keys]
+        if not new:
+            return []
+        first, last = min(e.time for e in new), max(e.time for e in new)
+        recorded = self.store.read(partitions={e.underlying or "" for e in new}, between=(first, last))
+        return find_lookalikes(new, [s.event for s in recorded if s.event.key not in keys])
 
     def rebuild(self) -> int:
         """Recompute every read model from the events (in parallel); returns the number of rows written."""

@@ -120,6 +120,12 @@ def import_(
         typer.Option("--format", help="Force an importer (see `tj formats`); or json for machine output."),
     ] = None,
     account: Annotated[str | None, typer.Option("--account", help="Account for rows that name none.")] = None,
+    keep_lookalikes: Annotated[
+        bool,
+        typer.Option(
+            "--keep-lookalikes", help="Also record facts that another file already recorded under another id."
+        ),
+    ] = False,
 ) -> None:
     """Import files; re-importing the same or an overlapping export adds nothing."""
     from journal.api import ImportFailed
@@ -127,15 +133,30 @@ def import_(
     output = Format.json if format == "json" else Format.table
     importer = None if format in (None, "json") else format
     try:
-        done = journal().import_files(files, importer, account)
+        done = journal().import_files(files, importer, account, keep_lookalikes)
     except ImportFailed as exc:
         for p in exc.problems:
             typer.echo(str(p), err=True)
         fail("tj import: nothing was written")
     records = [
-        {"file": d.file, "format": d.format, "events_added": d.events_added, "duplicates": d.duplicates}
+        {
+            "file": d.file,
+            "format": d.format,
+            "events_added": d.events_added,
+            "duplicates": d.duplicates,
+            "lookalikes": [
+                {"new": str(new.source), "recorded": str(old.source)} for new, old in d.lookalikes
+            ],
+        }
         for d in done
     ]
+    for d in done:
+        verb = "recorded anyway" if keep_lookalikes else "left out (--keep-lookalikes to record them)"
+        for new, old in d.lookalikes:
+            typer.echo(
+                f"{new.source}: looks like {old.source}, recorded from another file under another id: {verb}",
+                err=True,
+            )
     if output is Format.json:
         emit_object({"files": records}, Format.json)
     else:

@@ -29,7 +29,7 @@ events = Table(
     Column("hash", String(64), nullable=False),
 )
 
-Index("ix_events_underlying", events.c.underlying)
+Index("ix_events_underlying", events.c.underlying, events.c.economic_time)
 
 # Projection results, one row per output record (a realized row, an open lot, a cycle, ...), JSON payload with
 # decimals as strings; `partition` is the underlying (all of an owner's accounts), "" for account-level cash.

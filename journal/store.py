@@ -321,7 +321,10 @@ class EventStore:
     # -- reading ----------------------------------------------------------------------------------
 
     def read(
-        self, account: str | None = None, partitions: Collection[str] | None = None
+        self,
+        account: str | None = None,
+        partitions: Collection[str] | None = None,
+        between: tuple[datetime, datetime] | None = None,
     ) -> list[StoredEvent]:
         """Every event in sequence order (the order they were recorded), optionally of one account or of some
         partitions (underlyings; "" for the events that name none)."""
@@ -342,6 +345,8 @@ class EventStore:
             named = [p for p in partitions if p]
             condition = t.c.underlying.in_(named)
             query = query.where(or_(condition, t.c.underlying.is_(None)) if "" in partitions else condition)
+        if between is not None:
+            query = query.where(t.c.economic_time.between(*between))
         with self.engine.connect() as conn:
             return [
                 StoredEvent(
@@ -358,6 +363,18 @@ class EventStore:
                 )
                 for r in conn.execute(query)
             ]
+
+    def existing_keys(self, keys: Collection[str]) -> set[str]:
+        """Which of these natural keys are recorded already."""
+        found: set[str] = set()
+        t = schema.events
+        ordered = sorted(keys)
+        with self.engine.connect() as conn:
+            for chunk in _chunks(ordered, _KEY_CHUNK):
+                found.update(
+                    conn.execute(select(t.c.natural_key).where(t.c.natural_key.in_(chunk))).scalars()
+                )
+        return found
 
     def last_seq(self) -> int:
         with self.engine.connect() as conn:

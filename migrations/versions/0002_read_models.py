@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("last_seq", sa.BigInteger, nullable=False),
     )
     # An import recomputes only the partitions it touched: their events must be found without a scan.
-    op.create_index("ix_events_underlying", "events", ["underlying"])
+    op.create_index("ix_events_underlying", "events", ["underlying", "economic_time"])
 
 
 def downgrade() -> None:
