@@ -202,7 +202,7 @@ def _option(f: _File, cells: list[str], action: str) -> OptionContract:
     raw = cells[f.symbol]
     if not raw:
         raise f.missing("symbol", action)
-    option = parse_option(raw, _multiplier(f, cells, action))
+    option = parse_option(raw, _multiplier(f, cells, action) if cells[f.multiplier] else STANDARD_MULTIPLIER)
     if option is None:
         hint = " (a stock: use BUY or SELL)" if parse_stock(raw) else ""
         raise RowError(f.col("symbol"), raw, f"not an option symbol{hint}")
@@ -244,12 +244,23 @@ def _event(
     note = cells[f.note]
     if action in STOCK_TRADES or action in OPTION_TRADES:
         instrument = _stock(f, cells, action) if action in STOCK_TRADES else _option(f, cells, action)
+        # A number read before and in range is taken as is; anything else goes the full way, which
+        # raises what is wrong in the order quantity, price, fees.
+        quantity = _NUMBERS.get(cells[f.quantity])
+        if quantity is None or quantity <= 0:
+            quantity = _positive(f, cells, f.quantity, "quantity", action)
+        price = _NUMBERS.get(cells[f.price])
+        if price is None or price < 0:
+            price = _non_negative(f, cells, f.price, "price", action, required=True)
+        fees = _NUMBERS.get(cells[f.fees])
+        if fees is None or fees < 0:
+            fees = _non_negative(f, cells, f.fees, "fees", action, required=False)
         return TradeExecuted(
             action=_TRADE_ACTIONS[action],
             instrument=instrument,
-            quantity=_positive(f, cells, f.quantity, "quantity", action),
-            price=_non_negative(f, cells, f.price, "price", action, required=True),
-            fees=_non_negative(f, cells, f.fees, "fees", action, required=False),
+            quantity=quantity,
+            price=price,
+            fees=fees,
             order_id=cells[f.order_id] or None,
             account=account,
             time=when,
@@ -267,10 +278,16 @@ def _event(
                 )
             # CONTRACT: an expiry closes on the expiration date even when the broker posts it later.
             when = datetime.combine(option.expiry, END_OF_DAY)
+        quantity = _NUMBERS.get(cells[f.quantity])
+        if quantity is None or quantity <= 0:
+            quantity = _positive(f, cells, f.quantity, "quantity", action)
+        fees = _NUMBERS.get(cells[f.fees])
+        if fees is None or fees < 0:
+            fees = _non_negative(f, cells, f.fees, "fees", action, required=False)
         return OPTION_ENDS[action](
             option=option,
-            quantity=_positive(f, cells, f.quantity, "quantity", action),
-            fees=_non_negative(f, cells, f.fees, "fees", action, required=False),
+            quantity=quantity,
+            fees=fees,
             account=account,
             time=when,
             key=key,

@@ -23,7 +23,7 @@ def signature(event: Event) -> tuple[Any, ...]:
 
 
 def find_lookalikes(new: Sequence[Event], recorded: Iterable[Event]) -> list[tuple[Event, Event]]:
-    """Pairs (new event, recorded event from another file that says the same), each recorded event used once."""
+    """Pairs (new event, recorded event of another file saying the same); each recorded one used once."""
     sha = {e.source.sha256 for e in new if e.source}
     pool: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
     for event in recorded:
