@@ -1,0 +1,1334 @@
+"""Interactive Brokers Flex Query XML: Activity Flex (`type="AF"`) and Trade Confirmation Flex (`type="TCF"`).
+
+Why a module of its own: a Flex file is not a table but a tree of statements (one per account) whose
+sections each say one kind of fact, with an attribute set the user picks in the query. What is read, and
+how (../shared/FORMATS.md section 3a; the fixtures' README names the public sources):
+
+- Parsing uses the standard library's expat (what ElementTree is built on) so that every element keeps
+  the line its start tag is on: events and errors name that line; the error's column is the attribute.
+  A malformed or truncated file is one problem with the line and column expat reports. A DOCTYPE is
+  refused (IBKR writes none; it is the only door to entity expansion).
+- Several `<FlexStatement>` elements (several accounts) in one file: a row's account is its own
+  `accountId`, else its statement's, else the `account` argument, else "default".
+- Attributes may be missing: only what a row needs is required, and the error names the attribute.
+  Unknown attributes are ignored. Dates: `20190212`, `20190212;031052`, `2025-10-17;16:20:00`,
+  `20210312,133036`, `20260419 144528`, `2024-01-15T10:00:00`, optionally followed by a zone name
+  (`20250613;202000 EDT`, dropped: times are naive exchange-local). Amounts: plain decimals; a
+  thousands separator (`21,792.73`, seen in OptionEAE) is accepted. Only USD rows are read: another
+  `currency` is an error (the journal has no currencies).
+
+Sections:
+
+- `<Trades>` / `<TradeConfirms>`: `<Trade>` / `<TradeConfirm>` rows at execution level only. `<Order>`
+  (order summaries), `<Lot>` (closed lots), `<SymbolSummary>`/`<AssetSummary>` and rows whose
+  levelOfDetail is ORDER, CLOSED_LOT, SYMBOL_SUMMARY or ASSET_SUMMARY repeat executions: not read.
+  Stock (`STK`) rows are BUY/SELL. Option (`OPT`) rows open or close by `openCloseIndicator` (TCF: the
+  `O`/`C` in `code`): `O` BTO/STO, `C` BTC/STC. `C;O` (one fill closing and opening) is split into a
+  closing and an opening TradeExecuted by the position held before the fill, which is the statement's
+  `<OpenPositions>` quantity less every later fill of the contract; the fees are split pro rata. `-` or
+  no indicator is decided the same way; without OpenPositions in the statement both are errors.
+  `FOP`/`FSFOP` (futures options) and every other asset category are errors (not supported yet).
+  Fees are `-(ibCommission) - (taxes)` (TCF: `commission`, `tax`); the commission is required (a missing
+  one would silently understate the cost), taxes default to 0. A positive commission (a rebate) gives a
+  negative fee, kept as IBKR wrote it. The natural key is `transactionID`, else the execution id
+  (`ibExecID`, TCF `execID`), else `tradeID`.
+- Option ends: an option row whose `notes`/`code` hold `A` is an assignment, `Ex` (`AEx`, `MEx`) an
+  exercise, `Ep` an expiry. The stock row of an assignment or exercise (same `positionActionID`, else the
+  stock row of the option's shares at its strike on that day or a few days after) is merged into ONE
+  OptionAssigned/OptionExercised, its fees added. An expiry is one OptionExpired at the expiration date
+  23:59:59. A stock row marked `A`/`Ex` (or a stock BookTrade) that belongs to no option row is an error.
+  An option BookTrade without those codes (the query left out Notes) is classified by its OptionEAE row,
+  else by a stock row sharing its `positionActionID` (closing a short: assigned; a long: exercised), else
+  it is an error.
+- `<OptionEAE>`: the same facts as the BookTrade rows of `<Trades>`. One source per fact: the BookTrade.
+  An OptionEAE row is matched to its BookTrade (same `tradeID`, else same contract and quantity) and
+  not read again; only an option end the statement's Trades do not hold (a query without the Trades
+  section) is taken from OptionEAE, with its `Buy`/`Sell` stock row as the leg (fees from
+  `commisionsAndTax`, IBKR's spelling).
+- `<CashTransactions>`: `type` mapped deliberately (CashKind; amounts signed as IBKR writes them):
+  `Dividends`, `Payment In Lieu Of Dividends` -> DIVIDEND; `Withholding Tax` -> reduces the income it was
+  withheld from: DIVIDEND when it names a symbol, else INTEREST; `Broker Interest Received`,
+  `Broker Interest Paid` (margin interest, negative), `Bond Interest Received`, `Bond Interest Paid`
+  -> INTEREST; `Other Fees`, `Fees` (advisor fees), `Commission Adjustments` -> FEE (naming the symbol's
+  underlying when there is one); `Deposits/Withdrawals`, `Deposits & Withdrawals` -> DEPOSIT when the
+  amount is >= 0, else WITHDRAW. Any other type is an error. Summary rows (`levelOfDetail="SUMMARY"` or
+  `accountId="-"`, IBKR's copy of each row when "Summary" is ticked) are not read when the section has
+  detail rows; a section of summary rows only is read as it is.
+- `<OpenPositions>` -> PositionReported at the row's `reportDate` (else the statement's `toDate`)
+  23:59:59, quantity signed by `position` and `side` (`Short` negates a positive position). LOT rows
+  are not read when SUMMARY rows exist; alone, they are summed per contract. Positions in categories
+  other than STK and OPT (bonds, futures, futures options, ...) are not reported: the journal books none.
+- `<CorporateActions>`: `FS`/`RS` splits -> one SplitApplied per split (IBKR may write a reverse split as
+  a removal and an addition row) with the ratio from `SPLIT n FOR m` in `actionDescription`/
+  `description`; no ratio there, or any other action type (merger, spin-off, ...), is an error.
+- `<Transfers>` rows move positions in or out: an error (not supported yet). Every other section
+  (AccountInformation, CashReport, SecuritiesInfo, NAV and performance summaries, accruals, ...) is
+  a report, not a fact of trading: not read.
+- Cancellations (`transactionType="TradeCancel"`, `buySell="SELL (Ca.)"`, code `Ca`) cancel the trade
+  with the same `tradeID`, quantity and price in the same statement: both are dropped. A cancellation
+  whose trade is not in the file is an error (void the earlier trade by hand).
+- `notes`/`code` are semicolon lists; codes that do not change what a row is (`P` partial, `FP`, `RP`,
+  `IA`, `PI`, `AFx`, `RI`, `LT`/`ST`, lot-matching methods, ...) and unknown ones are ignored.
+- A `transactionID` repeated in one file: an identical row is the same fact (read once); a different
+  row with the same id is an error.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
+from importers.common import StockLeg, match_stock_leg, money
+from journal.events import (
+    CashKind,
+    CashMoved,
+    Event,
+    OptionAssigned,
+    OptionExercised,
+    OptionExpired,
+    PositionReported,
+    SplitApplied,
+    TradeAction,
+    TradeExecuted,
+)
+from journal.instruments import (
+    STANDARD_MULTIPLIER,
+    Instrument,
+    OptionContract,
+    Stock,
+    parse_option,
+    parse_stock,
+)
+from journal.money import ZERO, prorate
+
+name = "ibkr-flex"
+description = "Interactive Brokers Flex Query XML (Activity Flex AF, Trade Confirmation Flex TCF)"
+
+DEFAULT_ACCOUNT = "default"
+END_OF_DAY = time(23, 59, 59)
+QUERY_TYPES = ("AF", "TCF")
+
+# -- reading the XML with line numbers ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Node:
+    """One element: its tag, attributes, the line of its start tag and its child elements."""
+
+    tag: str
+    attrs: dict[str, str]
+    line: int
+    children: list[Node] = field(default_factory=list)
+
+    def kids(self, tag: str) -> list[Node]:
+        return [c for c in self.children if c.tag == tag]
+
+    def descendants(self, tag: str) -> Iterator[Node]:
+        for child in self.children:
+            if child.tag == tag:
+                yield child
+            yield from child.descendants(tag)
+
+
+class XmlError(Exception):
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+def read_xml(data: bytes) -> Node:
+    """The element tree of `data`, each element with its line; XmlError when it is not well-formed."""
+    parser = xml.parsers.expat.ParserCreate()
+    roots: list[Node] = []
+    stack: list[Node] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        node = Node(tag, attrs, parser.CurrentLineNumber)
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+        stack.append(node)
+
+    def end(tag: str) -> None:
+        stack.pop()
+
+    def doctype(*args: object) -> None:
+        raise XmlError(
+            parser.CurrentLineNumber,
+            parser.CurrentColumnNumber,
+            "a DOCTYPE declaration is not allowed in a Flex statement",
+        )
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise XmlError(exc.lineno, exc.offset, xml.parsers.expat.ErrorString(exc.code) or str(exc)) from None
+    if not roots:  # pragma: no cover - expat reports "no element found" first
+        raise XmlError(1, 0, "no element found")
+    return roots[0]
+
+
+_ROOT = re.compile(r"<FlexQueryResponse[\s>/]")
+
+
+def identify(path: Path, head: str) -> bool:
+    return bool(_ROOT.search(head))
+
+
+# -- attribute values --------------------------------------------------------------------------------
+
+
+class RowError(Exception):
+    def __init__(self, column: str | None, value: str | None, message: str) -> None:
+        super().__init__(message)
+        self.column, self.value, self.message = column, value, message
+
+
+_STAMP = re.compile(
+    r"^(?P<date>\d{8}|\d{4}-\d{2}-\d{2})"
+    r"(?:\s*[;, T]\s*(?P<time>\d{6}|\d{4}|\d{2}:\d{2}(?::\d{2})?))?"
+    r"(?:\s+[A-Za-z]{1,5})?$"
+)
+DATE_FORMATS = "yyyyMMdd or yyyy-MM-dd, optionally with a time HHmmss or HH:mm:ss after ';', ',', ' ' or 'T'"
+
+
+def parse_stamp(raw: str) -> datetime:
+    """A Flex date or date-time in any of the formats a query can be set to; ValueError otherwise."""
+    m = _STAMP.match(raw.strip())
+    if not m:
+        raise ValueError(raw)
+    digits = m["date"].replace("-", "")
+    day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    if m["time"] is None:
+        return datetime.combine(day, time())
+    clock = m["time"].replace(":", "")
+    return datetime.combine(day, time(int(clock[:2]), int(clock[2:4]), int(clock[4:6] or 0)))
+
+
+class Row:
+    """An element read as a row: attribute access that names the attribute in every error."""
+
+    __slots__ = ("node", "what")
+
+    def __init__(self, node: Node, what: str | None = None) -> None:
+        self.node, self.what = node, what or node.tag
+
+    @property
+    def line(self) -> int:
+        return self.node.line
+
+    def get(self, *names: str) -> str:
+        """The first non-empty value among `names` (stripped), else ""."""
+        for n in names:
+            value = self.node.attrs.get(n, "").strip()
+            if value:
+                return value
+        return ""
+
+    def has(self, name: str) -> bool:
+        return name in self.node.attrs
+
+    def require(self, *names: str, why: str = "") -> tuple[str, str]:
+        for n in names:
+            value = self.node.attrs.get(n, "").strip()
+            if value:
+                return n, value
+        reason = f" ({why})" if why else ""
+        raise RowError(names[0], None, f"missing attribute: a {self.what} needs {names[0]}{reason}")
+
+    def number(self, *names: str, why: str = "") -> Decimal:
+        column, raw = self.require(*names, why=why)
+        return self.to_number(column, raw)
+
+    def optional_number(self, *names: str) -> Decimal | None:
+        for n in names:
+            raw = self.node.attrs.get(n, "").strip()
+            if raw:
+                return self.to_number(n, raw)
+        return None
+
+    @staticmethod
+    def to_number(column: str, raw: str) -> Decimal:
+        try:
+            return money(raw) + ZERO  # `+ ZERO` turns IBKR's "-0" into 0
+        except ValueError:
+            raise RowError(column, raw, "not a number") from None
+
+    def stamp(self, *names: str, why: str = "") -> datetime:
+        column, raw = self.require(*names, why=why)
+        try:
+            return parse_stamp(raw)
+        except ValueError:
+            raise RowError(column, raw, f"not a date: expected {DATE_FORMATS}") from None
+
+    def when(self) -> datetime:
+        """The row's time: `dateTime`, else `tradeDate` (with the old `tradeTime`), else `date` or
+        `reportDate`."""
+        if self.get("dateTime"):
+            return self.stamp("dateTime")
+        if self.get("tradeDate"):
+            day = self.stamp("tradeDate")
+            raw = self.get("tradeTime")
+            if raw and day.time() == time():
+                try:
+                    return parse_stamp(f"{day:%Y%m%d};{raw}")
+                except ValueError:
+                    raise RowError("tradeTime", raw, "not a time: expected HHmmss or HH:mm:ss") from None
+            return day
+        return self.stamp("dateTime", "date", "reportDate")
+
+    def usd(self) -> None:
+        for column in ("currency", "ibCommissionCurrency", "commissionCurrency"):
+            value = self.get(column)
+            if value and value != "USD":
+                raise RowError(column, value, "only USD rows are supported (the journal has no currencies)")
+
+    def codes(self) -> list[str]:
+        """`notes` (AF) and `code` (TCF): semicolon lists of IBKR's codes."""
+        out: list[str] = []
+        for column in ("notes", "code"):
+            out.extend(c.strip() for c in self.node.attrs.get(column, "").split(";") if c.strip())
+        return out
+
+
+# -- instruments -------------------------------------------------------------------------------------
+
+OPTION = "OPT"
+STOCK = "STK"
+FUTURES_OPTIONS = ("FOP", "FSFOP")
+
+
+def category(row: Row) -> str:
+    """`assetCategory`; when the query left it out, an OSI option symbol says OPT, a ticker STK."""
+    value = row.get("assetCategory")
+    if value:
+        if value in FUTURES_OPTIONS:
+            raise RowError("assetCategory", value, "futures options are not supported yet")
+        if value not in (OPTION, STOCK):
+            raise RowError(
+                "assetCategory", value, "only stocks (STK) and equity/index options (OPT) are supported"
+            )
+        return value
+    symbol = row.get("symbol")
+    if symbol and parse_option(symbol):
+        return OPTION
+    if symbol and parse_stock(_ticker(symbol)):
+        return STOCK
+    raise RowError("assetCategory", None, f"missing attribute: a {row.what} needs assetCategory")
+
+
+def _ticker(symbol: str) -> str:
+    # IBKR writes share classes with a space (`BRK B`); the journal's tickers use a dot (`BRK.B`).
+    return re.sub(r"\s+", ".", symbol.strip())
+
+
+def stock_of(row: Row, *names: str) -> Stock:
+    column, raw = row.require(*(names or ("symbol",)))
+    stock = parse_stock(_ticker(raw))
+    if stock is None:
+        raise RowError(column, raw, "not a stock symbol")
+    return stock
+
+
+def option_of(row: Row) -> OptionContract:
+    """The contract from the OSI `symbol` (checked against strike/expiry/putCall when present), else from
+    underlyingSymbol + expiry + putCall + strike; `multiplier` when given, else the standard 100."""
+    multiplier = row.optional_number("multiplier")
+    if multiplier is None:
+        multiplier = STANDARD_MULTIPLIER
+    elif multiplier <= 0:
+        raise RowError("multiplier", row.get("multiplier"), "must be positive")
+    symbol = row.get("symbol")
+    option = parse_option(symbol, multiplier) if symbol else None
+    strike = row.optional_number("strike")
+    right = row.get("putCall")
+    expiry_raw = row.get("expiry")
+    expiry: date | None = None
+    if expiry_raw:
+        try:
+            expiry = parse_stamp(expiry_raw).date()
+        except ValueError:
+            raise RowError("expiry", expiry_raw, f"not a date: expected {DATE_FORMATS}") from None
+    if right and right not in ("P", "C"):
+        raise RowError("putCall", right, "not P or C")
+    if option is not None:
+        if strike is not None and strike != option.strike:
+            raise RowError("strike", row.get("strike"), f"disagrees with the symbol {symbol!r}")
+        if expiry is not None and expiry != option.expiry:
+            raise RowError("expiry", expiry_raw, f"disagrees with the symbol {symbol!r}")
+        if right and right != option.right:
+            raise RowError("putCall", right, f"disagrees with the symbol {symbol!r}")
+        return option
+    if not (row.get("underlyingSymbol") and strike is not None and expiry is not None and right):
+        if symbol:
+            raise RowError(
+                "symbol", symbol, "not an option symbol (and no underlyingSymbol, strike, expiry, putCall)"
+            )
+        row.require("symbol")
+    assert strike is not None and expiry is not None
+    if strike <= 0 or strike * 1000 != int(strike * 1000):
+        raise RowError("strike", row.get("strike"), "not a strike price")
+    root = re.sub(r"\s+", "", row.get("underlyingSymbol")).upper()
+    if not re.fullmatch(r"[A-Z][A-Z0-9.]{0,5}", root):
+        raise RowError("underlyingSymbol", row.get("underlyingSymbol"), "not an option root")
+    return OptionContract(root, expiry, right, strike.normalize() + 0, multiplier)
+
+
+# -- trade rows --------------------------------------------------------------------------------------
+
+TRADE_TYPES = (
+    "ExchTrade",
+    "BookTrade",
+    "FracShare",
+    "TradeCorrect",
+    "DvpTrade",
+    "TradeCancel",
+    "FracShareCancel",
+)
+CANCEL_TYPES = ("TradeCancel", "FracShareCancel")
+# levelOfDetail of rows that repeat executions (orders, closed lots, summaries): not read.
+SUMMARY_LEVELS = ("ORDER", "CLOSED_LOT", "SYMBOL_SUMMARY", "ASSET_SUMMARY", "SUMMARY")
+ASSIGNED, EXERCISED, EXPIRED = "assigned", "exercised", "expired"
+END_CODES = {"A": ASSIGNED, "Ex": EXERCISED, "AEx": EXERCISED, "MEx": EXERCISED, "Ep": EXPIRED}
+END_EVENTS: dict[str, type[OptionAssigned | OptionExercised | OptionExpired]] = {
+    ASSIGNED: OptionAssigned,
+    EXERCISED: OptionExercised,
+    EXPIRED: OptionExpired,
+}
+
+
+@dataclass(slots=True)
+class Fill:
+    """One execution row, read."""
+
+    row: Row
+    index: int
+    account: str
+    instrument: Instrument
+    signed: Decimal  # quantity, negative for a sale
+    price: Decimal
+    fees: Decimal
+    when: datetime
+    codes: list[str]
+    effect: str  # "O", "C", "CO", "?" (unknown), "" (stock)
+    book: bool
+    cancel: bool
+    broker_id: str | None
+    order_id: str | None
+    trade_id: str
+    position_action: str
+    content: str
+    end: str | None = None  # ASSIGNED / EXERCISED / EXPIRED for an option end; "?" when to be classified
+    leg: Fill | None = None  # the stock row merged into this option end
+    leg_of: Fill | None = None  # for a stock row: the option end it belongs to
+    dropped: bool = False
+    eae_matched: bool = False  # an OptionEAE row said the same
+    before: Decimal | None = None  # the position held just before this fill, when known
+
+    @property
+    def is_option(self) -> bool:
+        return isinstance(self.instrument, OptionContract)
+
+    @property
+    def is_leg_candidate(self) -> bool:
+        return not self.is_option and (self.book or any(c in ("A", "Ex", "AEx", "MEx") for c in self.codes))
+
+    @property
+    def key_of_instrument(self) -> tuple[str, str]:
+        return (self.account, self.instrument.name)
+
+
+def _effect(row: Row, codes: list[str]) -> str:
+    if row.has("openCloseIndicator"):
+        raw = row.get("openCloseIndicator")
+    else:
+        has_o, has_c = "O" in codes, "C" in codes
+        raw = "C;O" if has_o and has_c else "O" if has_o else "C" if has_c else ""
+    if raw in ("O", "C"):
+        return raw
+    if raw in ("C;O", "O;C"):
+        return "CO"
+    if raw in ("-", ""):
+        return "?"
+    raise RowError("openCloseIndicator", raw, "unknown openCloseIndicator (known: O, C, C;O, -)")
+
+
+# -- the parse ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Eae:
+    """One OptionEAE row."""
+
+    row: Row
+    account: str
+    kind: str  # ASSIGNED / EXERCISED / EXPIRED / "buy" / "sell"
+    instrument: Instrument
+    signed: Decimal
+    price: Decimal | None
+    fees: Decimal
+    when: datetime
+    trade_id: str
+    used: bool = False
+
+
+EAE_TYPES = {
+    "Assignment": ASSIGNED,
+    "Exercise": EXERCISED,
+    "Expiration": EXPIRED,
+    "Buy": "buy",
+    "Sell": "sell",
+}
+
+
+class _Parser:
+    def __init__(self, path: Path, account: str | None) -> None:
+        self.info = FileInfo.read(path)
+        self.result = ParseResult()
+        self.default_account = account or DEFAULT_ACCOUNT
+        self.keys = KeyMaker()
+        self.ids: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
+        self.out: list[tuple[int, int, Event]] = []
+
+    # -- plumbing --
+
+    def problem(self, line: int, column: str | None, value: str | None, message: str) -> None:
+        self.result.errors.append(ImportProblem(self.info.name, line, column, value, message))
+
+    def row_problem(self, row: Row, err: RowError) -> None:
+        self.problem(row.line, err.column, err.value, err.message)
+
+    def emit(self, line: int, event: Event) -> None:
+        self.out.append((line, len(self.out), event))
+
+    def key(self, account: str, broker_id: str | None, content: str) -> str:
+        return self.keys.key(account, broker_id, content)
+
+    def account_of(self, row: Row, statement_account: str) -> str:
+        own = row.get("accountId")
+        return own if own and own != "-" else statement_account
+
+    def seen_before(self, row: Row, account: str, broker_id: str | None, column: str) -> bool:
+        """Whether this id was already read in the file: True for an identical row (the same fact, read
+        once); a problem for a different row with the same id."""
+        if not broker_id:
+            return False
+        earlier = self.ids.get((account, broker_id))
+        if earlier is None:
+            self.ids[(account, broker_id)] = (row.line, row.node.attrs)
+            return False
+        if earlier[1] != row.node.attrs:
+            raise RowError(column, broker_id, f"the same id as line {earlier[0]}, with other values")
+        return True
+
+    # -- the file --
+
+    def run(self) -> ParseResult:
+        try:
+            root = read_xml(self.info.data)
+        except XmlError as err:
+            self.problem(
+                err.line,
+                None,
+                None,
+                f"not well-formed XML: {err.message} (line {err.line}, column {err.column})",
+            )
+            return self.result
+        if root.tag != "FlexQueryResponse":
+            self.problem(
+                root.line,
+                None,
+                root.tag,
+                "not a Flex query statement: the root element is not FlexQueryResponse",
+            )
+            return self.result
+        query_type = root.attrs.get("type", "").strip()
+        if query_type and query_type not in QUERY_TYPES:
+            self.problem(root.line, "type", query_type, "unknown Flex query type (known: AF, TCF)")
+            return self.result
+        for statement in root.descendants("FlexStatement"):
+            self.statement(statement)
+        if self.result.errors:
+            self.result.events = []
+        else:
+            self.out.sort(key=lambda item: (item[0], item[1]))
+            self.result.events = [event for _, _, event in self.out]
+        return self.result
+
+    def statement(self, node: Node) -> None:
+        st = Row(node)
+        account = st.get("accountId") or self.default_account
+        to_date: date | None = None
+        if st.get("toDate"):
+            try:
+                to_date = st.stamp("toDate").date()
+            except RowError as err:
+                self.row_problem(st, err)
+        sections = {child.tag: child for child in node.children}
+        positions = self.open_positions(sections.get("OpenPositions"), account, to_date)
+        fills: list[Fill] = []
+        trades_present = False
+        for tag, row_tag in (("Trades", "Trade"), ("TradeConfirms", "TradeConfirm")):
+            for section in node.kids(tag):
+                trades_present = True
+                for child in section.kids(row_tag):
+                    self.fill(Row(child), account, fills)
+        eae = self.option_eae(node.kids("OptionEAE"), account)
+        self.cancel_pairs(fills)
+        self.classify_ends(fills, eae, trades_present)
+        self.merge_legs(fills)
+        self.resolve_effects(fills, positions)
+        for f in fills:
+            self.trade_events(f)
+        self.eae_events(eae, trades_present)
+        for section in node.kids("CashTransactions"):
+            self.cash(section, account)
+        for section in node.kids("CorporateActions"):
+            self.corporate_actions(section, account)
+        for section in node.kids("Transfers"):
+            for child in section.kids("Transfer"):
+                if Row(child).get("levelOfDetail") != "SUMMARY":
+                    self.problem(
+                        child.line,
+                        None,
+                        None,
+                        "a position transfer (Transfers) is not supported yet: enter it by hand",
+                    )
+
+    # -- trades --
+
+    def fill(self, row: Row, account: str, fills: list[Fill]) -> None:
+        try:
+            level = row.get("levelOfDetail")
+            if level in SUMMARY_LEVELS:
+                return  # summaries of executions, not executions
+            if level and level != "EXECUTION":
+                raise RowError("levelOfDetail", level, "unknown levelOfDetail for an execution row")
+            acct = self.account_of(row, account)
+            kind = category(row)
+            row.usd()
+            instrument: Instrument = option_of(row) if kind == OPTION else stock_of(row)
+            ttype = row.get("transactionType")
+            if ttype and ttype not in TRADE_TYPES:
+                raise RowError(
+                    "transactionType", ttype, f"unknown transactionType (known: {', '.join(TRADE_TYPES)})"
+                )
+            codes = row.codes()
+            side_raw = row.get("buySell")
+            cancel = ttype in CANCEL_TYPES or side_raw.endswith("(Ca.)") or "Ca" in codes
+            side = side_raw.removesuffix("(Ca.)").strip()
+            if side and side not in ("BUY", "SELL"):
+                raise RowError("buySell", side_raw, "unknown buySell (known: BUY, SELL)")
+            qty = row.number("quantity")
+            if qty == 0:
+                raise RowError("quantity", row.get("quantity"), "must not be zero")
+            if not cancel and side and (qty > 0) != (side == "BUY"):
+                raise RowError("quantity", row.get("quantity"), f"the sign disagrees with buySell {side}")
+            signed = qty  # IBKR signs quantities: a sale is negative (checked against buySell above)
+            price = row.number("tradePrice", "price")
+            if price < 0:
+                raise RowError(*row.require("tradePrice", "price"), "must not be negative")
+            commission = row.number("ibCommission", "commission")
+            taxes = row.optional_number("taxes", "tax") or ZERO
+            fees = ZERO - commission - taxes
+            when = row.when()
+            effect = _effect(row, codes) if kind == OPTION else ""
+            broker_id = ""
+            for broker_column in ("transactionID", "ibExecID", "execID", "tradeID"):
+                broker_id = row.get(broker_column)
+                if broker_id:
+                    break
+            if self.seen_before(row, acct, broker_id or None, broker_column):
+                return
+            order_id = row.get("ibOrderID", "orderID")
+            content = "\x1f".join(
+                f"{n}={row.get(n)}"
+                for n in (
+                    "symbol",
+                    "dateTime",
+                    "tradeDate",
+                    "tradeTime",
+                    "buySell",
+                    "quantity",
+                    "tradePrice",
+                    "price",
+                    "ibCommission",
+                    "commission",
+                    "transactionType",
+                    "notes",
+                    "code",
+                )
+                if row.get(n)
+            )
+            fills.append(
+                Fill(
+                    row=row,
+                    index=len(fills),
+                    account=acct,
+                    instrument=instrument,
+                    signed=signed,
+                    price=price,
+                    fees=fees,
+                    when=when,
+                    codes=codes,
+                    effect=effect,
+                    book=ttype == "BookTrade",
+                    cancel=cancel,
+                    broker_id=broker_id or None,
+                    order_id=order_id if order_id not in ("", "0") else None,
+                    trade_id=row.get("tradeID"),
+                    position_action=row.get("positionActionID"),
+                    content=content,
+                )
+            )
+        except RowError as err:
+            self.row_problem(row, err)
+
+    def cancel_pairs(self, fills: list[Fill]) -> None:
+        for c in fills:
+            if not c.cancel:
+                continue
+            c.dropped = True
+            original = next(
+                (
+                    f
+                    for f in fills
+                    if not f.cancel
+                    and not f.dropped
+                    and f.account == c.account
+                    and f.instrument == c.instrument
+                    and abs(f.signed) == abs(c.signed)
+                    and f.price == c.price
+                    and (not c.trade_id or not f.trade_id or f.trade_id == c.trade_id)
+                ),
+                None,
+            )
+            if original is None:
+                self.problem(
+                    c.row.line,
+                    "buySell",
+                    c.row.get("buySell") or None,
+                    "a cancellation of a trade that is not in this file: void the earlier trade by hand",
+                )
+            else:
+                original.dropped = True
+
+    def classify_ends(self, fills: list[Fill], eae: list[Eae], trades_present: bool) -> None:
+        for f in fills:
+            if f.dropped or not f.is_option:
+                continue
+            kinds = {END_CODES[c] for c in f.codes if c in END_CODES}
+            if len(kinds) > 1:
+                self.problem(
+                    f.row.line, "notes", f.row.get("notes", "code"), "codes of more than one option end"
+                )
+                f.dropped = True
+            elif kinds:
+                f.end = kinds.pop()
+            elif f.book:
+                if f.effect == "O":
+                    self.problem(
+                        f.row.line,
+                        "transactionType",
+                        "BookTrade",
+                        "an option BookTrade that opens a position is not supported",
+                    )
+                    f.dropped = True
+                else:
+                    f.end = "?"
+        ends = [f for f in fills if f.end and not f.dropped]
+        # OptionEAE rows say the same as the BookTrades: match each to its BookTrade (by tradeID, then by
+        # contract and quantity), so that only option ends the Trades lack are taken from OptionEAE.
+        options = [e for e in eae if e.kind in END_EVENTS]
+        for by_id in (True, False):
+            for e in options:
+                if e.used:
+                    continue
+                match = next((f for f in ends if self._same_end(e, f, by_id)), None)
+                if match is not None:
+                    e.used = match.eae_matched = True
+                    if match.end == "?":
+                        match.end = e.kind
+        for f in ends:
+            if f.end != "?":
+                continue
+            if self._partner(f, fills) is not None:
+                # A stock row booked with the option's close: closing a short is an assignment, a long
+                # an exercise.
+                f.end = ASSIGNED if f.signed > 0 else EXERCISED
+                continue
+            self.problem(
+                f.row.line,
+                "notes",
+                f.row.get("notes", "code") or None,
+                "an option BookTrade without an A, Ex or Ep code: cannot tell an expiry from an assignment "
+                "(add Notes/Codes or the Option Exercises section to the Flex query)",
+            )
+            f.dropped = True
+
+    @staticmethod
+    def _same_end(e: Eae, f: Fill, by_id: bool) -> bool:
+        if f.eae_matched or f.account != e.account:
+            return False
+        if by_id:
+            return bool(e.trade_id) and f.trade_id == e.trade_id
+        return f.instrument == e.instrument and abs(f.signed) == abs(e.signed) and f.end in ("?", e.kind)
+
+    @staticmethod
+    def _partner(f: Fill, fills: list[Fill]) -> Fill | None:
+        if not f.position_action:
+            return None
+        return next(
+            (
+                s
+                for s in fills
+                if not s.is_option
+                and not s.dropped
+                and s.leg_of is None
+                and s.account == f.account
+                and s.position_action == f.position_action
+            ),
+            None,
+        )
+
+    def merge_legs(self, fills: list[Fill]) -> None:
+        candidates = [s for s in fills if s.is_leg_candidate and not s.dropped]
+        legs = [
+            StockLeg(
+                s.index,
+                s.account,
+                s.instrument.name,
+                s.when.date(),
+                s.signed > 0,
+                abs(s.signed),
+                s.price,
+                s.fees,
+            )
+            for s in candidates
+        ]
+        used: set[int] = set()
+        for f in fills:
+            if f.dropped or f.end not in (ASSIGNED, EXERCISED):
+                continue
+            option = f.instrument
+            assert isinstance(option, OptionContract)
+            buys = option.is_put if f.end == ASSIGNED else not option.is_put
+            shares = abs(f.signed) * option.multiplier
+            leg: Fill | None = None
+            partner = self._partner(f, fills)
+            if partner is not None and partner.index not in used:
+                if (partner.signed > 0) != buys or abs(partner.signed) != shares:
+                    self.problem(
+                        partner.row.line,
+                        "positionActionID",
+                        partner.position_action,
+                        f"the stock row of the option end on line {f.row.line} should "
+                        f"{'buy' if buys else 'sell'} {shares} shares",
+                    )
+                    partner.dropped = True
+                    continue
+                leg = partner
+                used.add(partner.index)
+            else:
+                found = match_stock_leg(
+                    legs,
+                    used,
+                    account=f.account,
+                    underlying=option.underlying,
+                    day=f.when.date(),
+                    buy=buys,
+                    shares=shares,
+                    strike=option.strike,
+                )
+                leg = fills[found.index] if found is not None else None
+            if leg is not None:
+                f.leg, leg.leg_of = leg, f
+        for s in candidates:
+            if s.leg_of is None and not s.dropped:
+                codes = ";".join(c for c in s.codes if c in END_CODES)
+                if codes:
+                    self.problem(
+                        s.row.line,
+                        "notes",
+                        codes,
+                        "the stock row of an assignment or exercise with no option row",
+                    )
+                else:
+                    self.problem(
+                        s.row.line,
+                        "transactionType",
+                        "BookTrade",
+                        "a stock BookTrade that is no assignment or exercise leg is not supported",
+                    )
+                s.dropped = True
+
+    def resolve_effects(self, fills: list[Fill], positions: dict[tuple[str, str], Decimal] | None) -> None:
+        """The position before each option fill, from the statement's end positions walked backwards."""
+        if positions is None:
+            return
+        by_contract: dict[tuple[str, str], list[Fill]] = defaultdict(list)
+        for f in fills:
+            if f.is_option and not f.dropped:
+                by_contract[f.key_of_instrument].append(f)
+        for contract, rows in by_contract.items():
+            held = positions.get(contract, ZERO)
+            after = ZERO
+            for f in sorted(rows, key=lambda r: (r.when, r.row.line), reverse=True):
+                f.before = held - after - f.signed
+                after += f.signed
+
+    def trade_events(self, f: Fill) -> None:
+        if f.dropped or f.leg_of is not None:
+            return
+        row = f.row
+        if f.end in END_EVENTS:
+            option = f.instrument
+            assert isinstance(option, OptionContract)
+            when = datetime.combine(option.expiry, END_OF_DAY) if f.end == EXPIRED else f.when
+            fees = f.fees + (f.leg.fees if f.leg else ZERO)
+            self.emit(
+                row.line,
+                END_EVENTS[f.end](
+                    option=option,
+                    quantity=abs(f.signed),
+                    fees=fees,
+                    account=f.account,
+                    time=when,
+                    key=self.key(f.account, f.broker_id, f.content),
+                    source=self.info.source(row.line),
+                    broker_id=f.broker_id,
+                ),
+            )
+            return
+        buy = f.signed > 0
+        if not f.is_option:
+            self.emit(
+                row.line,
+                self._trade(f, TradeAction.BUY if buy else TradeAction.SELL, abs(f.signed), f.fees, ""),
+            )
+            return
+        size = abs(f.signed)
+        if f.effect in ("O", "C"):
+            closing = size if f.effect == "C" else ZERO
+        else:
+            b = f.before
+            if b is None:
+                column = "openCloseIndicator"
+                if f.effect == "CO":
+                    message = (
+                        "a fill that closes and opens (C;O) cannot be split without OpenPositions "
+                        "in the statement"
+                    )
+                elif row.has(column) or "O" in f.codes or "C" in f.codes:
+                    message = "cannot tell opening from closing without OpenPositions in the statement"
+                else:
+                    message = (
+                        "missing attribute: an option Trade needs openCloseIndicator "
+                        "(or OpenPositions in the statement)"
+                    )
+                self.problem(row.line, column, row.get(column) or None, message)
+                return
+            closing = min(size, abs(b)) if b != 0 and (b > 0) != buy else ZERO
+            if f.effect == "CO" and (closing == 0 or closing == size):
+                self.problem(
+                    row.line,
+                    "openCloseIndicator",
+                    row.get("openCloseIndicator") or None,
+                    f"the fill closes and opens, but OpenPositions leaves {b} held before it",
+                )
+                return
+        opening = size - closing
+        close_fees = prorate(f.fees, closing, size) if closing else ZERO
+        split = bool(closing and opening)
+        if closing:
+            action = TradeAction.BTC if buy else TradeAction.STC
+            self.emit(row.line, self._trade(f, action, closing, close_fees, ":close" if split else ""))
+        if opening:
+            action = TradeAction.BTO if buy else TradeAction.STO
+            self.emit(
+                row.line, self._trade(f, action, opening, f.fees - close_fees, ":open" if split else "")
+            )
+
+    def _trade(
+        self, f: Fill, action: TradeAction, quantity: Decimal, fees: Decimal, part: str
+    ) -> TradeExecuted:
+        broker_id = f"{f.broker_id}{part}" if f.broker_id else None
+        return TradeExecuted(
+            action=action,
+            instrument=f.instrument,
+            quantity=quantity,
+            price=f.price,
+            fees=fees,
+            order_id=f.order_id,
+            account=f.account,
+            time=f.when,
+            key=self.key(f.account, broker_id, f.content + part),
+            source=self.info.source(f.row.line),
+            broker_id=broker_id,
+        )
+
+    # -- OptionEAE --
+
+    def option_eae(self, sections: list[Node], account: str) -> list[Eae]:
+        out: list[Eae] = []
+        for section in sections:
+            for node in section.kids("OptionEAE"):
+                row = Row(node)
+                try:
+                    if row.get("levelOfDetail") == "SUMMARY":
+                        continue
+                    acct = self.account_of(row, account)
+                    _, ttype = row.require("transactionType")
+                    kind = EAE_TYPES.get(ttype)
+                    if kind is None:
+                        raise RowError(
+                            "transactionType",
+                            ttype,
+                            f"unknown OptionEAE transactionType (known: {', '.join(EAE_TYPES)})",
+                        )
+                    cat = category(row)
+                    row.usd()
+                    if kind in END_EVENTS and cat != OPTION or kind not in END_EVENTS and cat != STOCK:
+                        raise RowError("assetCategory", cat, f"unexpected for an OptionEAE {ttype} row")
+                    instrument: Instrument = option_of(row) if cat == OPTION else stock_of(row)
+                    signed = row.number("quantity")
+                    if signed == 0:
+                        raise RowError("quantity", row.get("quantity"), "must not be zero")
+                    price = row.optional_number("tradePrice")
+                    commission = row.optional_number("commisionsAndTax", "commissionsAndTax") or ZERO
+                    out.append(
+                        Eae(
+                            row,
+                            acct,
+                            kind,
+                            instrument,
+                            signed,
+                            price,
+                            ZERO - commission,
+                            row.stamp("date", "dateTime", "reportDate"),
+                            row.get("tradeID"),
+                        )
+                    )
+                except RowError as err:
+                    self.row_problem(row, err)
+        return out
+
+    def eae_events(self, eae: list[Eae], trades_present: bool) -> None:
+        """Option ends only OptionEAE holds (the statement's Trades lack them), each with its stock row."""
+        stock = [e for e in eae if e.kind in ("buy", "sell") and not e.used]
+        legs = [
+            StockLeg(
+                i,
+                e.account,
+                e.instrument.name,
+                e.when.date(),
+                e.kind == "buy",
+                abs(e.signed),
+                e.price or ZERO,
+                e.fees,
+            )
+            for i, e in enumerate(stock)
+        ]
+        used: set[int] = set()
+        for e in eae:
+            if e.used or e.kind not in END_EVENTS:
+                continue
+            e.used = True
+            option = e.instrument
+            assert isinstance(option, OptionContract)
+            fees = e.fees
+            if e.kind != EXPIRED:
+                found = match_stock_leg(
+                    legs,
+                    used,
+                    account=e.account,
+                    underlying=option.underlying,
+                    day=e.when.date(),
+                    buy=option.is_put if e.kind == ASSIGNED else not option.is_put,
+                    shares=abs(e.signed) * option.multiplier,
+                    strike=option.strike,
+                )
+                if found is not None:
+                    stock[found.index].used = True
+                    fees += found.fees
+            when = datetime.combine(option.expiry, END_OF_DAY) if e.kind == EXPIRED else e.when
+            broker_id = f"eae:{e.trade_id}" if e.trade_id else None
+            content = "\x1f".join(
+                f"{n}={e.row.get(n)}"
+                for n in ("symbol", "date", "transactionType", "quantity")
+                if e.row.get(n)
+            )
+            self.emit(
+                e.row.line,
+                END_EVENTS[e.kind](
+                    option=option,
+                    quantity=abs(e.signed),
+                    fees=fees,
+                    account=e.account,
+                    time=when,
+                    key=self.key(e.account, broker_id, "eae\x1f" + content),
+                    source=self.info.source(e.row.line),
+                    broker_id=broker_id,
+                ),
+            )
+        for s in stock:
+            # With Trades in the statement, OptionEAE's stock rows are the twins of the BookTrade legs.
+            if not s.used and not trades_present:
+                self.problem(
+                    s.row.line,
+                    "transactionType",
+                    s.row.get("transactionType"),
+                    "an OptionEAE stock row that belongs to no assignment or exercise in this statement",
+                )
+
+    # -- cash --
+
+    def cash(self, section: Node, account: str) -> None:
+        rows = [Row(n) for n in section.kids("CashTransaction")]
+        detail = [r for r in rows if not _is_summary(r)]
+        for row in detail or rows:
+            try:
+                self.cash_row(row, account)
+            except RowError as err:
+                self.row_problem(row, err)
+
+    def cash_row(self, row: Row, account: str) -> None:
+        acct = self.account_of(row, account)
+        _, kind_raw = row.require("type")
+        mapping = CASH_TYPES.get(kind_raw)
+        if mapping is None:
+            raise RowError(
+                "type", kind_raw, f"unknown cash transaction type (known: {', '.join(CASH_TYPES)})"
+            )
+        row.usd()
+        amount = row.number("amount")
+        when = row.stamp("dateTime", "date", "reportDate", "settleDate")
+        symbol_raw = row.get("symbol")
+        if mapping == "WITHHOLDING":
+            kind = CashKind.DIVIDEND if symbol_raw else CashKind.INTEREST
+        elif mapping == "TRANSFER":
+            kind = CashKind.DEPOSIT if amount >= 0 else CashKind.WITHDRAW
+        else:
+            kind = CashKind(mapping)
+        symbol: str | None = None
+        if kind is CashKind.DIVIDEND:
+            if not symbol_raw:
+                raise RowError("symbol", None, "missing attribute: a dividend names the stock that paid it")
+            symbol = self.underlying(symbol_raw)
+        elif kind is CashKind.FEE and symbol_raw:
+            symbol = self.underlying(symbol_raw)
+        broker_id = row.get("transactionID") or None
+        if self.seen_before(row, acct, broker_id, "transactionID"):
+            return
+        text = row.get("description")
+        content = "\x1f".join(
+            f"{n}={row.get(n)}"
+            for n in ("type", "dateTime", "date", "reportDate", "amount", "symbol", "description")
+            if row.get(n)
+        )
+        self.emit(
+            row.line,
+            CashMoved(
+                kind=kind,
+                amount=amount,
+                symbol=symbol,
+                account=acct,
+                time=when,
+                key=self.key(acct, broker_id, "cash\x1f" + content),
+                source=self.info.source(row.line),
+                broker_id=broker_id,
+                note=f"{kind_raw}: {text}" if text else kind_raw,
+            ),
+        )
+
+    @staticmethod
+    def underlying(raw: str) -> str:
+        option = parse_option(raw)
+        if option is not None:
+            return option.underlying
+        stock = parse_stock(_ticker(raw))
+        if stock is None:
+            raise RowError("symbol", raw, "not a stock or option symbol")
+        return stock.symbol
+
+    # -- positions --
+
+    def open_positions(
+        self, section: Node | None, account: str, to_date: date | None
+    ) -> dict[tuple[str, str], Decimal] | None:
+        """Emit PositionReported events; return the end positions (None when the statement has none)."""
+        if section is None:
+            return None
+        rows = [Row(n) for n in section.kids("OpenPosition")]
+        summary = [r for r in rows if r.get("levelOfDetail") in ("", "SUMMARY")]
+        chosen = summary or [r for r in rows if r.get("levelOfDetail") == "LOT"]
+        totals: dict[tuple[str, str, date], tuple[Row, Instrument, Decimal]] = {}
+        for row in chosen:
+            try:
+                acct = self.account_of(row, account)
+                if row.get("assetCategory") not in ("", OPTION, STOCK):
+                    continue  # a bond, future, ...: the journal books none, so none is reported either
+                kind = category(row)
+                instrument: Instrument = option_of(row) if kind == OPTION else stock_of(row)
+                quantity = row.number("position")
+                side = row.get("side")
+                if side == "Short" and quantity > 0:
+                    quantity = -quantity
+                elif side == "Long" and quantity < 0:
+                    raise RowError("position", row.get("position"), "negative for a Long side")
+                elif side not in ("", "Long", "Short"):
+                    raise RowError("side", side, "unknown side (known: Long, Short)")
+                if row.get("reportDate"):
+                    day = row.stamp("reportDate").date()
+                elif to_date is not None:
+                    day = to_date
+                else:
+                    raise RowError(
+                        "reportDate",
+                        None,
+                        "missing attribute: an OpenPosition needs reportDate (or the statement toDate)",
+                    )
+                slot = (acct, instrument.name, day)
+                first, _, held = totals.get(slot, (row, instrument, ZERO))
+                totals[slot] = (first, instrument, held + quantity)
+            except RowError as err:
+                self.row_problem(row, err)
+        ends: dict[tuple[str, str], Decimal] = {}
+        for (acct, inst_name, day), (row, instrument, quantity) in totals.items():
+            ends[(acct, inst_name)] = quantity
+            self.emit(
+                row.line,
+                PositionReported(
+                    instrument=instrument,
+                    quantity=quantity,
+                    account=acct,
+                    time=datetime.combine(day, END_OF_DAY),
+                    key=self.key(acct, None, f"position\x1f{day.isoformat()}\x1f{inst_name}"),
+                    source=self.info.source(row.line),
+                ),
+            )
+        return ends
+
+    # -- corporate actions --
+
+    def corporate_actions(self, section: Node, account: str) -> None:
+        rows = [Row(n) for n in section.kids("CorporateAction")]
+        detail = [r for r in rows if not _is_summary(r)]
+        done: set[tuple[str, str, Decimal, Decimal, date]] = set()
+        for row in detail or rows:
+            try:
+                acct = self.account_of(row, account)
+                _, code = row.require("type")
+                words = row.get("actionDescription", "description")
+                if code not in ("FS", "RS"):
+                    what = REORG.get(code, "unknown corporate action")
+                    raise RowError("type", code, f"{what} is not supported yet: enter it by hand ({words})")
+                m = _SPLIT.search(words)
+                if not m:
+                    raise RowError(
+                        "actionDescription" if row.get("actionDescription") else "description",
+                        words or None,
+                        "no split ratio ('SPLIT n FOR m') in the description",
+                    )
+                new, old = Decimal(m["new"]), Decimal(m["old"])
+                if new <= 0 or old <= 0 or new == old:
+                    raise RowError("description", words, "not a split ratio")
+                ticker = _SPLIT_SYMBOL.match(words)
+                symbol = (parse_stock(_ticker(ticker[1])) if ticker else None) or stock_of(row)
+                when = row.stamp("dateTime", "date", "reportDate")
+                group = (acct, symbol.symbol, new, old, when.date())
+                if group in done:
+                    continue  # the other row of the same split (a reverse split's removal and addition)
+                done.add(group)
+                action_id = row.get("actionID")
+                broker_id = f"action:{action_id}" if action_id else row.get("transactionID") or None
+                self.emit(
+                    row.line,
+                    SplitApplied(
+                        symbol=symbol.symbol,
+                        new=new,
+                        old=old,
+                        account=acct,
+                        time=when,
+                        key=self.key(
+                            acct, broker_id, f"split\x1f{symbol.symbol}\x1f{new}:{old}\x1f{when.date()}"
+                        ),
+                        source=self.info.source(row.line),
+                        broker_id=broker_id,
+                        note=words,
+                    ),
+                )
+            except RowError as err:
+                self.row_problem(row, err)
+
+
+def _is_summary(row: Row) -> bool:
+    return row.get("levelOfDetail") == "SUMMARY" or row.get("accountId") == "-"
+
+
+CASH_TYPES: dict[str, str] = {
+    "Dividends": "DIVIDEND",
+    "Payment In Lieu Of Dividends": "DIVIDEND",
+    "Withholding Tax": "WITHHOLDING",
+    "Broker Interest Received": "INTEREST",
+    "Broker Interest Paid": "INTEREST",
+    "Bond Interest Received": "INTEREST",
+    "Bond Interest Paid": "INTEREST",
+    "Other Fees": "FEE",
+    "Fees": "FEE",
+    "Commission Adjustments": "FEE",
+    "Deposits/Withdrawals": "TRANSFER",
+    "Deposits & Withdrawals": "TRANSFER",
+}
+
+# IBKR's corporate action codes (csingley/ibflex enums.Reorg), for the error message.
+REORG: dict[str, str] = {
+    "BC": "a bond conversion",
+    "BM": "a bond maturity",
+    "CA": "a contract soulte",
+    "CC": "a contract consolidation",
+    "CD": "a cash dividend",
+    "CH": "a choice dividend",
+    "CI": "a convertible issue",
+    "CO": "a contract spin-off",
+    "CP": "a coupon payment",
+    "CS": "a contract split",
+    "CT": "a CFD termination",
+    "DI": "a dividend rights issue",
+    "DW": "a delisting (worthless)",
+    "ED": "an expired dividend right",
+    "FA": "a fee allocation",
+    "FI": "a forward split issue",
+    "GV": "a generic voluntary action",
+    "HD": "a choice dividend delivery",
+    "HI": "a choice dividend issue",
+    "IC": "an issue change (CUSIP/ISIN or name)",
+    "OR": "an asset purchase",
+    "PI": "a purchase issue",
+    "PV": "a proxy vote",
+    "RI": "a rights issue",
+    "SD": "a stock dividend",
+    "SO": "a spin-off",
+    "SR": "a subscribe rights",
+    "TC": "a merger",
+    "TI": "a tender issue",
+    "TO": "a tender",
+}
+
+_SPLIT = re.compile(r"\bSPLIT\s+(?P<new>\d+(?:\.\d+)?)\s+FOR\s+(?P<old>\d+(?:\.\d+)?)", re.IGNORECASE)
+_SPLIT_SYMBOL = re.compile(r"^\s*([^\s(]+(?:\s[A-Z])?)\s*\(")
+
+
+def parse(path: Path, account: str | None = None) -> ParseResult:
+    return _Parser(path, account).run()
