@@ -1,0 +1,446 @@
+"""The Fidelity history importer: golden files for each header variant, every bad row named by file, line
+and column, fuzzing, and a wheel imported end to end on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import importers
+from importers import fidelity, journal_csv, robinhood
+from journal.api import ImportFailed, Journal
+from journal.events import OptionAssigned, TradeAction, TradeExecuted
+from journal.money import cents
+from tests.importers.golden import FIXTURES, check_golden, fuzz_once
+
+HERE = FIXTURES / "fidelity"
+SINGLE_2025 = HERE / "History_for_Account_Z24681357.csv"
+SINGLE_2025_LATER = HERE / "History_for_Account_Z24681357_Q2.csv"
+LAYOUT_2019 = HERE / "Accounts_History_2021.csv"
+ALL_ACCOUNTS_2025 = HERE / "Accounts_History_2025.csv"
+ALL_FIXTURES = [SINGLE_2025, SINGLE_2025_LATER, LAYOUT_2019, ALL_ACCOUNTS_2025]
+
+SINGLE_HEADER = (
+    "Run Date,Action,Symbol,Description,Type,Price ($),Quantity,Commission ($),Fees ($),"
+    "Accrued Interest ($),Amount ($),Cash Balance ($),Settlement Date\n"
+)
+OLD_HEADER = (
+    "Run Date,Account,Action,Symbol,Security Description,Security Type,Exchange Quantity,Exchange Currency,"
+    "Quantity,Currency,Price,Exchange Rate,Commission,Fees,Accrued Interest,Amount,Settlement Date\n"
+)
+STO_KO = (
+    "01/06/2025,YOU SOLD OPENING TRANSACTION PUT (KO) COCA COLA CO FEB 21 25 $60 (100 SHS) (Cash), "
+    "-KO250221P60,PUT (KO) COCA COLA CO FEB 21 25 $60 (100 SHS),Cash,1.25,-1,0.65,0.02,,124.33,20124.33,"
+    "01/07/2025\n"
+)
+
+
+@pytest.fixture
+def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The importer as `tj import` finds it (whether or not importers/__init__.py lists it yet)."""
+    if fidelity not in importers.IMPORTERS:
+        monkeypatch.setattr(importers, "IMPORTERS", (*importers.IMPORTERS, fidelity))
+    yield
+
+
+def realized_rows(journal: Journal) -> list[str]:
+    """`tj realized` as text: instrument, quantity, opened, closed, proceeds, cost basis, gain, term."""
+    return [
+        f"{r.instrument.name} {r.quantity} {r.opened} {r.closed} {cents(r.proceeds)} {cents(r.cost_basis)} "
+        f"{cents(r.gain)} {r.term}"
+        for r in journal.realized()
+    ]
+
+
+def write(tmp_path: Path, text: str, name: str = "History_for_Account_X.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def errors(path: Path, account: str | None = None) -> list[str]:
+    result = fidelity.parse(path, account)
+    assert result.events == [] or not result.errors
+    return [str(e) for e in result.errors]
+
+
+# -- golden files: one per header variant ----------------------------------------------------------
+
+
+def test_golden_single_account_2025_layout() -> None:
+    result = check_golden(fidelity, SINGLE_2025)
+    assert result["errors"] == []
+    assert len(result["events"]) == 17
+
+
+def test_golden_single_account_later_export() -> None:
+    result = check_golden(fidelity, SINGLE_2025_LATER)
+    assert result["errors"] == []
+    assert len(result["events"]) == 8
+
+
+def test_golden_2019_layout_with_shifted_rows() -> None:
+    result = check_golden(fidelity, LAYOUT_2019)
+    assert result["errors"] == []
+    assert len(result["events"]) == 9
+
+
+def test_golden_all_accounts_2025_layout() -> None:
+    result = check_golden(fidelity, ALL_ACCOUNTS_2025)
+    assert result["errors"] == []
+    assert len(result["events"]) == 14
+
+
+# -- recognising the file --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fixture", ALL_FIXTURES, ids=lambda p: p.name)
+def test_identifies_every_header_variant_and_no_other_importer_claims_it(fixture: Path) -> None:
+    head = fixture.read_bytes()[:8192].decode("utf-8", errors="replace")
+    assert fidelity.identify(fixture, head)
+    assert not journal_csv.identify(fixture, head)
+    assert not robinhood.identify(fixture, head)
+
+
+def test_does_not_claim_other_formats() -> None:
+    others = [FIXTURES / "journal_csv" / "wheel.csv", *sorted((FIXTURES / "robinhood").glob("*.csv"))]
+    for path in others:
+        assert not fidelity.identify(path, path.read_text()[:8192]), path.name
+    schwab = '"Date","Action","Symbol","Description","Quantity","Price","Fees & Comm","Amount"\n'
+    assert not fidelity.identify(Path("x.csv"), schwab)
+    assert not fidelity.identify(Path("x.csv"), "")
+    assert not fidelity.identify(Path("x.csv"), '"unclosed\n,,,\x00')
+
+
+def test_detect_picks_fidelity_by_content(registered: None, tmp_path: Path) -> None:
+    renamed = write(tmp_path, SINGLE_2025.read_text(), "download.csv")
+    assert importers.detect(renamed) is fidelity
+
+
+# -- what each action becomes ----------------------------------------------------------------------
+
+
+def test_assignment_is_one_event_dated_as_of_with_the_stock_rows_fees() -> None:
+    events = fidelity.parse(SINGLE_2025, "Z24681357").events
+    assigned = [e for e in events if isinstance(e, OptionAssigned)]
+    assert [
+        (e.option.name, e.time, e.quantity, e.fees, e.source.line if e.source else 0) for e in assigned
+    ] == [
+        ("KO    250417C00061000", datetime(2025, 4, 17, 23, 59, 59), Decimal(1), Decimal("0.04"), 15),
+        ("KO    250221P00060000", datetime(2025, 2, 21, 23, 59, 59), Decimal(1), Decimal(0), 21),
+    ]
+    # The stock rows (lines 14 and 20) are merged, not traded a second time.
+    assert not [e for e in events if isinstance(e, TradeExecuted) and e.instrument.name == "KO"]
+    assert {e.account for e in events} == {"Z24681357"}
+
+
+def test_same_day_rows_listed_newest_first_keep_the_order_they_happened_in() -> None:
+    events = fidelity.parse(SINGLE_2025).events
+    may_14 = [
+        (e.action, e.time)
+        for e in events
+        if isinstance(e, TradeExecuted) and e.time.date() == date(2025, 5, 14)
+    ]
+    assert sorted(may_14, key=lambda pair: pair[1]) == [
+        (TradeAction.BUY, datetime(2025, 5, 14, 0, 0, 0)),
+        (TradeAction.STO, datetime(2025, 5, 14, 0, 0, 1)),
+        (TradeAction.BTC, datetime(2025, 5, 14, 0, 0, 2)),
+    ]
+
+
+def test_a_file_listed_oldest_first_keeps_its_order(tmp_path: Path) -> None:
+    btc = STO_KO.replace("YOU SOLD OPENING", "YOU BOUGHT CLOSING").replace(",1.25,-1,", ",0.50,1,")
+    btc = btc.replace(",124.33,20124.33,", ",-50.67,20073.66,")
+    deposit = (
+        "01/02/2025,Electronic Funds Transfer Received (Cash),,No Description,Cash,,0.000,,,,20000.00,"
+        "20000.00,\n"
+    )
+    events = fidelity.parse(write(tmp_path, SINGLE_HEADER + deposit + STO_KO + btc)).events
+    assert [(type(e).__name__, e.time) for e in events] == [
+        ("CashMoved", datetime(2025, 1, 2)),
+        ("TradeExecuted", datetime(2025, 1, 6, 0, 0, 0)),
+        ("TradeExecuted", datetime(2025, 1, 6, 0, 0, 1)),
+    ]
+
+
+def test_shifted_rows_are_read_as_currency_price_quantity() -> None:
+    events = fidelity.parse(LAYOUT_2019).events
+    bought = next(e for e in events if isinstance(e, TradeExecuted) and e.instrument.name == "PBI")
+    assert (bought.quantity, bought.price, bought.fees) == (Decimal(500), Decimal("7.12"), Decimal(0))
+    # "Joint WROS - TOD X30097152": the account number the name ends with.
+    assert {e.account for e in events} == {"X30097152"}
+
+
+def test_account_from_the_account_number_column_else_the_argument_else_default(tmp_path: Path) -> None:
+    events = fidelity.parse(ALL_ACCOUNTS_2025, "ignored").events
+    assert {e.account for e in events} == {"Z23456789", "238765432"}
+    path = write(tmp_path, SINGLE_HEADER + STO_KO)
+    assert [e.account for e in fidelity.parse(path, "my-ira").events] == ["my-ira"]
+    assert [e.account for e in fidelity.parse(path).events] == ["default"]
+
+
+def test_money_market_reinvestment_stays_cash_and_a_fund_reinvestment_buys_shares() -> None:
+    single = fidelity.parse(SINGLE_2025).events
+    assert not [e for e in single if isinstance(e, TradeExecuted) and e.instrument.name == "SPAXX"]
+    everything = fidelity.parse(ALL_ACCOUNTS_2025).events
+    reinvested = [e for e in everything if isinstance(e, TradeExecuted) and e.note == "dividend reinvested"]
+    assert [(e.instrument.name, e.quantity, e.price) for e in reinvested] == [
+        ("BND", Decimal("0.153"), Decimal("74.18"))
+    ]
+
+
+def test_rows_of_one_export_keyed_alike_in_the_overlapping_export() -> None:
+    first = {e.key for e in fidelity.parse(SINGLE_2025, "Z").events}
+    later = {e.key for e in fidelity.parse(SINGLE_2025_LATER, "Z").events}
+    assert len(later - first) == 2
+    assert len(later & first) == 6
+
+
+def test_leading_spaces_runs_of_spaces_crlf_and_a_glued_footer_are_read() -> None:
+    text = LAYOUT_2019.read_bytes()
+    assert b"\r\n" in text and b"  SOLD  OPENING" in text and b'Fidelity.com.""Date downloaded"' in text
+    result = fidelity.parse(LAYOUT_2019)
+    assert result.errors == []
+    sold = [e for e in result.events if isinstance(e, TradeExecuted) and e.instrument.underlying == "SPY"]
+    assert [(e.action, e.price) for e in sold] == [
+        (TradeAction.BTC, Decimal("5.05")),
+        (TradeAction.STO, Decimal("2.37")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("symbol", "description", "name"),
+    [
+        (" -SPY180322P198", "PUT (SPY) SPDR S&P 500 ETF MAR 22 18 $198 (100 SHS)", "SPY   180322P00198000"),
+        ("-EWY260904C182.5", "CALL (EWY) ISHARES MSCI SOUTH KOREA SEP 04 26 $182.5", "EWY   260904C00182500"),
+        (
+            "-BRKB260116P400",
+            "PUT (BRKB) BERKSHIRE HATHAWAY INC JAN 16 26 $400 (100 SHS)",
+            "BRKB  260116P00400000",
+        ),
+    ],
+)
+def test_option_symbols(tmp_path: Path, symbol: str, description: str, name: str) -> None:
+    action = f"YOU SOLD OPENING TRANSACTION {description} (Cash)"
+    row = f"01/06/2025,{action},{symbol},{description},Cash,1.25,-1,,,,125,,\n"
+    [event] = fidelity.parse(write(tmp_path, SINGLE_HEADER + row)).events
+    assert isinstance(event, TradeExecuted) and event.instrument.name == name
+
+
+def test_shares_per_contract_from_the_description(tmp_path: Path) -> None:
+    description = "CALL (AMZN) AMAZON COM INC JAN 17 14 $400 (10 SHS)"
+    row = (
+        f"12/02/2013,YOU BOUGHT OPENING TRANSACTION {description} (Cash),-AMZN140117C400,{description},Cash,"
+    )
+    row += "5.10,2,,,,-102.00,,\n"
+    [event] = fidelity.parse(write(tmp_path, SINGLE_HEADER + row)).events
+    assert isinstance(event, TradeExecuted)
+    assert (event.instrument.multiplier, event.gross) == (Decimal(10), Decimal("102.00"))
+
+
+def test_redemption_payout_of_a_ticker_sells_the_shares(tmp_path: Path) -> None:
+    row = (
+        "06/30/2025,REDEMPTION PAYOUT ABC CAPITAL CORP PFD SER A CALLED (Cash),ABCPA,ABC CAPITAL CORP PFD,"
+        "Cash,25,-40,,,,1000.00,,\n"
+    )
+    [event] = fidelity.parse(write(tmp_path, SINGLE_HEADER + row)).events
+    assert isinstance(event, TradeExecuted)
+    assert (event.action, event.instrument.name, event.quantity, event.price) == (
+        TradeAction.SELL,
+        "ABCPA",
+        Decimal(40),
+        Decimal(25),
+    )
+
+
+# -- errors: exact messages, nothing written ---------------------------------------------------------
+
+
+def test_unknown_action_bad_amount_and_bad_date_are_named(tmp_path: Path) -> None:
+    rows = [
+        "11/17/2025,MERGER MER FROM 54211N101#REOR M0051702100001 (Margin),LSEGY,LONDON STOCK EXCHANGE,"
+        "Shares,,1060,,,,30246.04,50000.00,\n",
+        STO_KO.replace(",124.33,", ",12..5,"),
+        STO_KO.replace("01/06/2025", "13/45/2025"),
+        STO_KO,
+    ]
+    path = write(tmp_path, SINGLE_HEADER + "".join(rows))
+    assert errors(path) == [
+        "History_for_Account_X.csv:2: Action: unknown action "
+        "(got 'MERGER MER FROM 54211N101#REOR M0051702100001 (Margin)')",
+        "History_for_Account_X.csv:3: Amount ($): not a number (got '12..5')",
+        "History_for_Account_X.csv:4: Run Date: not a date (MM/DD/YYYY) (got '13/45/2025')",
+    ]
+
+
+def test_a_file_with_errors_writes_nothing(registered: None, journal: Journal, tmp_path: Path) -> None:
+    path = write(tmp_path, SINGLE_HEADER + STO_KO + STO_KO.replace(",124.33,", ",abc,"))
+    with pytest.raises(ImportFailed) as failed:
+        journal.import_files([path])
+    assert [str(p) for p in failed.value.problems] == [
+        "History_for_Account_X.csv:3: Amount ($): not a number (got 'abc')"
+    ]
+    assert journal.store.count() == 0
+
+
+def test_a_row_between_data_rows_that_is_no_data_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, SINGLE_HEADER + STO_KO + "Brokerage,,,,,,,,,,,,\n" + STO_KO)
+    assert errors(path) == [
+        "History_for_Account_X.csv:3: Run Date: not a date (MM/DD/YYYY) (got 'Brokerage')"
+    ]
+
+
+def test_no_header(tmp_path: Path) -> None:
+    path = write(tmp_path, "Date,Action,Symbol\n01/02/2025,YOU BOUGHT,AAPL\n")
+    assert errors(path) == [
+        "History_for_Account_X.csv:1: no Fidelity header found "
+        "(Run Date, Action, Symbol, Quantity, Price, Amount)"
+    ]
+
+
+def test_shifted_row_that_does_not_add_up_is_an_error(tmp_path: Path) -> None:
+    row = (
+        ' 11/10/2021,"INDIVIDUAL"," YOU BOUGHT PITNEY BOWES INC (PBI) (Cash)", PBI," PITNEY BOWES INC",'
+        "Cash,0,,USD,7.12,500,0,,,,-900.00,11/12/2021\n"
+    )
+    assert errors(write(tmp_path, OLD_HEADER + row)) == [
+        "History_for_Account_X.csv:2: Amount: does not match quantity × price and fees (expected -3560.00) "
+        "(got '-900.00')"
+    ]
+
+
+def test_currency_in_quantity_without_a_currency_column_is_an_error(tmp_path: Path) -> None:
+    row = STO_KO.replace(",1.25,-1,", ",1.25,USD,")
+    assert errors(write(tmp_path, SINGLE_HEADER + row)) == [
+        "History_for_Account_X.csv:2: Quantity: a currency code, not a quantity: columns shifted (got 'USD')"
+    ]
+
+
+def test_swapped_quantity_and_price_give_a_negative_price_error(tmp_path: Path) -> None:
+    row = STO_KO.replace(",1.25,-1,", ",-1,1.25,")
+    assert errors(write(tmp_path, SINGLE_HEADER + row)) == [
+        "History_for_Account_X.csv:2: Price ($): a negative price: are Quantity and Price swapped? (got '-1')"
+    ]
+
+
+def test_stock_row_of_an_assignment_without_its_option_row_is_an_error(tmp_path: Path) -> None:
+    leg = (
+        "02/24/2025,YOU BOUGHT ASSIGNED PUTS AS OF 02-21-25 COCA COLA CO (KO) (Cash),KO,COCA COLA CO,Cash,60,"
+        "100,,,,-6000.00,14124.33,02/25/2025\n"
+    )
+    assert errors(write(tmp_path, SINGLE_HEADER + leg)) == [
+        "History_for_Account_X.csv:2: Action: the stock side of an assignment or exercise, but no ASSIGNED "
+        "row of KO at 60 in the 5 days before it: export a period that includes it "
+        "(got 'YOU BOUGHT ASSIGNED PUTS AS OF 02-21-25 COCA COLA CO (KO) (Cash)')"
+    ]
+
+
+def test_an_assignment_without_its_stock_row_still_is_an_assignment(tmp_path: Path) -> None:
+    row = (
+        "02/24/2025,ASSIGNED as of Feb-21-2025 PUT (KO) COCA COLA CO FEB 21 25 $60 (100 SHS) (Cash), "
+        "-KO250221P60,PUT (KO) COCA COLA CO FEB 21 25 $60 (100 SHS),Cash,,1,,,,0.00,20124.33,\n"
+    )
+    [event] = fidelity.parse(write(tmp_path, SINGLE_HEADER + row)).events
+    assert isinstance(event, OptionAssigned) and event.time == datetime(2025, 2, 21, 23, 59, 59)
+
+
+def test_unsupported_rows_say_why(tmp_path: Path) -> None:
+    rows = [
+        "11/17/2025,REDEMPTION PAYOUT HOUSTON TEX UTIL SYS REV REF BDS SER. 05.00000% 11/15/2025 2015D "
+        "(Cash),44244CCF2,HOUSTON TEX UTIL SYS REV,Cash,1,-25000,,,,25000,50000.00,\n",
+        "12/01/2025,TRANSFERRED FROM 555555555 (Cash),AAPL,APPLE INC,Shares,,25,,,,0.00,50000.00,\n",
+        "03/20/2025,EXPIRED CALL (KO) COCA COLA CO MAR 21 25 $62 (100 SHS) (Cash), -KO250321C62,"
+        "CALL (KO) COCA COLA CO MAR 21 25 $62 (100 SHS),Cash,,1,,,,0.00,14213.66,\n",
+    ]
+    assert errors(write(tmp_path, SINGLE_HEADER + "".join(rows))) == [
+        "History_for_Account_X.csv:2: Symbol: not a stock symbol (a CUSIP: bonds, CDs and funds without a "
+        "ticker are not supported yet) (got '44244CCF2')",
+        "History_for_Account_X.csv:3: Action: a transfer of shares: not supported yet "
+        "(got 'TRANSFERRED FROM 555555555 (Cash)')",
+        "History_for_Account_X.csv:4: Action: before the option's expiration 2025-03-21 "
+        "(got 'EXPIRED CALL (KO) COCA COLA CO MAR 21 25 $62 (100 SHS) (Cash)')",
+    ]
+
+
+def test_another_currency_is_an_error(tmp_path: Path) -> None:
+    row = (
+        ' 11/15/2021,"INDIVIDUAL"," YOU BOUGHT SHOPIFY INC (SHOP) (Cash)", SHOP," SHOPIFY INC",Cash,0,,2,CAD,'
+        "1900,1.25,,,,-3800,11/17/2021\n"
+    )
+    assert errors(write(tmp_path, OLD_HEADER + row)) == [
+        "History_for_Account_X.csv:2: Currency: only USD amounts are supported (got 'CAD')"
+    ]
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "History_for_Account_X.csv"
+    path.write_bytes(SINGLE_HEADER.encode() + b"\xff\xfe\n")
+    assert errors(path) == ["History_for_Account_X.csv:1: not UTF-8 text (byte 148)"]
+
+
+# -- fuzzing ------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32), fixture=st.sampled_from(ALL_FIXTURES))
+def test_mutated_files_give_errors_with_a_place_never_a_crash(
+    tmp_path_factory, seed: int, fixture: Path
+) -> None:
+    fuzz_once(fidelity, fixture, tmp_path_factory.mktemp("fuzz"), seed)
+
+
+# -- end to end: a wheel through Journal, on SQLite and PostgreSQL ------------------------------------
+
+
+def test_wheel_end_to_end_and_overlapping_exports(registered: None, journal: Journal) -> None:
+    [first] = journal.import_files([SINGLE_2025], account="Z24681357")
+    assert (first.format, first.events_added, first.duplicates) == ("fidelity-csv", 17, 0)
+    [again] = journal.import_files([SINGLE_2025], account="Z24681357")
+    assert (again.events_added, again.duplicates) == (0, 17)
+
+    assert sorted(realized_rows(journal), key=lambda row: row.split()[-5]) == [
+        "KO    250321C00062000 1 2025-02-25 2025-03-21 89.33 0.00 89.33 short",
+        # Put assigned: basis 6000 - 124.33; called away: 6100 + 109.33 - 0.04 (the stock row's fee).
+        "KO 100 2025-02-21 2025-04-17 6209.29 5875.67 333.62 short",
+        "SPY   250620C00570000 1 2025-05-05 2025-05-12 1139.31 815.68 323.63 short",
+        "AAPL  250620P00200000 2 2025-05-14 2025-05-14 638.66 421.34 217.32 short",
+        "AAPL 10 2025-05-14 2025-05-20 2050.98 2114.50 -63.52 short",
+    ]
+    assert journal.lots() == []
+    [ko] = journal.cycles(underlying="KO")
+    assert (
+        ko.opened,
+        ko.closed,
+        ko.premium_collected,
+        ko.premium_paid,
+        ko.fees,
+        ko.dividends,
+        ko.net_cash,
+    ) == (
+        date(2025, 1, 6),
+        date(2025, 4, 17),
+        Decimal("325.00"),
+        0,
+        Decimal("2.05"),
+        Decimal("51.00"),
+        Decimal("473.95"),
+    )
+    # The file's last Cash Balance, 15963.72, less the money-market reinvestment the journal keeps as cash.
+    assert journal.cash() == Decimal("15971.93")
+
+    [later] = journal.import_files([SINGLE_2025_LATER], account="Z24681357")
+    assert (later.events_added, later.duplicates) == (2, 6)
+    rebought = [r for r in journal.realized() if r.instrument.name == "KO    250718P00068000"]
+    assert [(r.proceeds, r.cost_basis, r.gain) for r in rebought] == [
+        (Decimal("84.33"), Decimal("35.67"), Decimal("48.66"))
+    ]
+    assert [(c.opened, c.closed) for c in journal.cycles(underlying="KO")] == [
+        (date(2025, 1, 6), date(2025, 4, 17)),
+        (date(2025, 6, 2), date(2025, 6, 16)),
+    ]
