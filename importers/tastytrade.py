@@ -1,0 +1,972 @@
+"""The tastytrade transaction-history CSV (the site launched 2023-09) in its three header variants, and the
+mapping of tastytrade's Type / Sub Type vocabulary to journal events, shared with importers/tastyworks.py.
+
+Why one core for two formats: the legacy tastyworks export writes the same transaction codes and subcodes
+(Trade, Receive Deliver, Money Movement; Sell to Open, Expiration, Assignment, ...), only in other columns.
+Each module reads its own columns into `TastyRow`s; `events_from_rows` turns them into events: it merges an
+assignment's option row with the stock row written at the same time, derives split ratios, and refuses
+what the journal cannot record yet (futures, position transfers, mergers) with a message naming the row.
+
+Deliberate mappings (FORMATS.md section 2; the fixtures' README says where each fact comes from):
+- times: the local wall time the file gives, offset dropped; expiry, assignment, exercise and cash-settlement
+  rows carry a synthetic after-close time, so they use their date at 23:59:59 (an expiry the option's
+  expiration date): the OCC assigns after the close, so the event follows every trade of its day, also an
+  option sold that same day.
+- option premium: Average Price is per contract; the price is per share: |Value| / (Quantity × Multiplier),
+  which is Average Price / Multiplier whenever that reproduces Value (Average Price is rounded to cents, so
+  a fill at 44.6797 shows 44.68; Value is the cash that moved).
+- Cash Settled Assignment / Exercise (index options): no stock moves, so the option is closed (BTC for an
+  assignment, STC for an exercise) at the settlement cash per share, |Value| / (Quantity × Multiplier).
+- Symbol Change (and the adjusted-root option rows of a non-whole split): booked as the close of the old
+  instrument and the open of the new one at the cost the broker carries over (Value); the journal has no
+  rename event yet, so the holding period of renamed shares restarts (said in the event's note).
+- Forward / Reverse Split: SplitApplied new:old from the share rows (Open quantity : Close quantity), at
+  the time of the action's last row; the option rows of a whole split are the standard OCC adjustment the
+  books apply themselves, those of any other split are re-issued contracts (booked like a symbol change).
+- Assignment / Exercise: one OptionAssigned / OptionExercised from the option's removal row and the stock
+  row at the strike (same moment preferred, else common.match_stock_leg); the stock row's fee is the
+  assignment fee. A removal with no such stock row is an error; a stock delivery with no removal row is
+  the stock trade it is (BUY / SELL, noted). Quantity is unsigned and Action is never read for direction.
+- Account: the export names none, so the `account` argument, else "default". Keys: no row has a broker id,
+  so the row's content keys it, built from the cells every header variant shares (an overlapping export in
+  another variant repeats the same keys).
+- Money Movement: Credit / Debit Interest and Fully Paid Stock Lending Income → INTEREST; Dividend →
+  DIVIDEND (negative = withholding); Balance Adjustment (regulatory fee adjustment, fee correction) and Fee
+  → FEE; Deposit / Withdrawal / Transfer → DEPOSIT or WITHDRAW by the sign of Value (old rows are labelled
+  "Withdrawal" for money received), or INTEREST when the description is tastyworks' interest wording.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
+from pathlib import Path
+
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
+from importers.common import CsvRow, StockLeg, match_stock_leg, money_or, read_csv_table, us_date
+from journal.events import (
+    CashKind,
+    CashMoved,
+    Event,
+    OptionAssigned,
+    OptionExercised,
+    OptionExpired,
+    SourceRef,
+    SplitApplied,
+    TradeAction,
+    TradeExecuted,
+)
+from journal.instruments import (
+    INDEX_ROOT_UNDERLYING,
+    STANDARD_MULTIPLIER,
+    OptionContract,
+    Stock,
+    parse_option,
+    parse_stock,
+)
+from journal.money import CENT, EXACT, ZERO
+
+name = "tastytrade-csv"
+description = (
+    "tastytrade transaction history CSV (Date,Type,[Sub Type,]Action,Symbol,...,Order #[,Total][,Currency])"
+)
+
+DEFAULT_ACCOUNT = "default"
+END_OF_DAY = time(23, 59, 59)
+
+# The columns every variant has (2023-09, 2024 with Sub Type and Currency, 2025 with Total): identify and
+# read by these names, in any order; other columns are read where known and otherwise ignored.
+REQUIRED = (
+    "date",
+    "type",
+    "action",
+    "symbol",
+    "instrument type",
+    "description",
+    "value",
+    "quantity",
+    "average price",
+    "commissions",
+    "fees",
+    "multiplier",
+    "root symbol",
+    "underlying symbol",
+    "expiration date",
+    "strike price",
+    "call or put",
+    "order #",
+)
+
+TRADE, RECEIVE_DELIVER, MONEY_MOVEMENT = "Trade", "Receive Deliver", "Money Movement"
+TYPES = (TRADE, RECEIVE_DELIVER, MONEY_MOVEMENT)
+OPENING_CLOSING = ("Buy to Open", "Sell to Close", "Sell to Open", "Buy to Close")
+ACTION_SUB = {s.upper().replace(" ", "_"): s for s in OPENING_CLOSING}  # SELL_TO_OPEN -> Sell to Open
+OPTION_TRADE = {
+    "Sell to Open": TradeAction.STO,
+    "Buy to Close": TradeAction.BTC,
+    "Buy to Open": TradeAction.BTO,
+    "Sell to Close": TradeAction.STC,
+}
+EXPIRATION, ASSIGNMENT, EXERCISE = "Expiration", "Assignment", "Exercise"
+CASH_SETTLED = {"Cash Settled Assignment": TradeAction.BTC, "Cash Settled Exercise": TradeAction.STC}
+SYMBOL_CHANGE = "Symbol Change"
+SPLITS = ("Forward Split", "Reverse Split")
+POSITION_TRANSFERS = ("ACAT", "Transfer")
+NOT_SUPPORTED = {
+    "Stock Merger": (
+        "a stock merger is not supported yet (it may be a taxable exchange): record it with journal-CSV rows"
+    ),
+    "Special Dividend": "an option adjusted for a special dividend is not supported yet",
+    "Futures Settlement": "futures are not supported yet",
+}
+RECEIVE_DELIVER_SUBS = (
+    *OPENING_CLOSING,
+    EXPIRATION,
+    ASSIGNMENT,
+    EXERCISE,
+    *CASH_SETTLED,
+    SYMBOL_CHANGE,
+    *SPLITS,
+    *POSITION_TRANSFERS,
+    *NOT_SUPPORTED,
+)
+INTEREST_SUBS = ("Credit Interest", "Debit Interest", "Fully Paid Stock Lending Income")
+MONEY_SUBS = (
+    *INTEREST_SUBS,
+    "Dividend",
+    "Balance Adjustment",
+    "Fee",
+    "Deposit",
+    "Withdrawal",
+    "Transfer",
+    "Mark to Market",
+)
+EQUITY, EQUITY_OPTION = "Equity", "Equity Option"
+FUTURES_TYPES = ("Future", "Future Option", "Futures Option")
+# tastyworks' own wording of interest rows that older history labels Deposit or Withdrawal.
+_CREDIT_INTEREST = re.compile(r"^INTEREST ON CREDIT BALANCE", re.IGNORECASE)
+_DEBIT_INTEREST = re.compile(r"^FROM \d\d/\d\d THRU \d\d/\d\d @", re.IGNORECASE)
+_FEE_ADJUSTMENT = re.compile(r"^(REGULATORY FEE ADJUSTMENT|FEE CORRECTION)", re.IGNORECASE)
+_OPEN_CLOSE_WORD = re.compile(r"\b(Open|Close)\b", re.IGNORECASE)
+
+
+class RowError(Exception):
+    """A cell this importer cannot read exactly: its column (as the header spells it), value and why."""
+
+    def __init__(self, column: str | None, value: str | None, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.column, self.value, self.message, self.line = column, value, message, line
+
+
+@dataclass(frozen=True, slots=True)
+class TastyRow:
+    """One transaction row in terms both tastytrade formats share; `columns` spells the fields the way this
+    file's header does (`value` is "Value" here, "Amount" in a tastyworks file) for error messages."""
+
+    line: int
+    account: str
+    when: datetime  # local wall time, naive
+    instant: str  # the moment as written (UTC when the file gives an offset): rows written together share it
+    kind: str  # Trade, Receive Deliver, Money Movement
+    sub: str  # Sub Type (derived from Action or Description where the file has no Sub Type column)
+    side: str | None  # BUY or SELL where the row says it (Action, Buy/Sell), else None
+    opens: bool | None  # True / False where the row says open or close, else None
+    symbol: str
+    description: str
+    value: Decimal  # the cash that moved, signed, before commissions and fees
+    quantity: Decimal  # unsigned: shares or contracts
+    fees: Decimal  # commissions plus fees, positive
+    unit_price: Decimal | None  # per share as the broker rounds it
+    option: OptionContract | None
+    stock: Stock | None
+    underlying: str  # the underlying stock symbol (Underlying Symbol column, or the stock itself)
+    order_id: str | None
+    content: str  # what the row says, for its natural key
+    columns: dict[str, str] = field(compare=False)
+    unsupported: str | None = None  # why this row's instrument cannot be recorded yet
+
+    def col(self, key: str) -> str:
+        return self.columns.get(key, key)
+
+    @property
+    def multiplier(self) -> Decimal:
+        return self.option.multiplier if self.option else Decimal(1)
+
+    @property
+    def is_buy(self) -> bool:
+        """The direction of a trade or a delivery row: its words, else the sign of the cash."""
+        if self.sub in OPTION_TRADE:
+            return self.sub.startswith("Buy")
+        if self.side is not None:
+            return self.side == "BUY"
+        return self.value < 0
+
+
+# -- reading cells -------------------------------------------------------------------------------------
+
+
+def amount(
+    raw: str, column: str, *, blanks: Sequence[str] = ("", "--"), default: Decimal | None = None
+) -> Decimal:
+    """A number as tastytrade writes it (`"-10,300.00"`, `--` for none), or `default` for a blank cell."""
+    try:
+        value = money_or(raw, default, blanks=blanks)
+    except ValueError:
+        raise RowError(column, raw, "not an amount") from None
+    if value is None:
+        raise RowError(column, None, "missing: this row needs an amount")
+    return value
+
+
+def key_number(value: Decimal, places: Decimal = CENT) -> str:
+    """A number for a natural key: the same amount written `1,040.00` or `1040` keys the same."""
+    with localcontext(EXACT):
+        try:
+            return str(value.quantize(places, rounding=ROUND_HALF_UP))
+        except InvalidOperation:  # more digits than any amount has: key it as written
+            return str(value)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def fees_paid(commissions: Decimal, fees: Decimal, column: str, raw: str) -> Decimal:
+    """Commissions and fees as the positive cost the journal records; tastytrade writes them negative."""
+    paid = -(commissions + fees)
+    if paid < 0:
+        raise RowError(column, raw, "a fee the broker paid out is not a fee (expected a negative amount)")
+    return paid
+
+
+def option_from_columns(
+    row: CsvRow, option: OptionContract, *, expiration: str, strike: str, right: str
+) -> None:
+    """Check the Expiration / Strike / Call-or-Put columns against the option symbol: a shifted column or a
+    hand edit shows up here rather than as a wrong contract."""
+    raw_expiry, raw_strike, raw_right = row.get(expiration), row.get(strike), row.get(right)
+    if raw_expiry:
+        try:
+            expiry = us_date(raw_expiry)
+        except ValueError:
+            raise RowError(expiration, raw_expiry, "not a date (M/D/YY)") from None
+        if expiry != option.expiry:
+            raise RowError(expiration, raw_expiry, f"does not match the option symbol's {option.expiry}")
+    if raw_strike and amount(raw_strike, strike) != option.strike:
+        raise RowError(strike, raw_strike, f"does not match the option symbol's strike {option.strike}")
+    if raw_right and raw_right.upper()[:1] != option.right:
+        raise RowError(right, raw_right, f"does not match the option symbol's right {option.right}")
+
+
+# -- the new tastytrade export -------------------------------------------------------------------------
+
+
+def header_cells(head: str) -> list[str] | None:
+    for line in head.lstrip("\ufeff").splitlines():
+        if line.strip():
+            try:
+                return [c.strip().lower() for c in next(csv.reader([line]))]
+            except (StopIteration, csv.Error):
+                return None
+    return None
+
+
+def identify(path: Path, head: str) -> bool:
+    cells = header_cells(head)
+    return cells is not None and all(c in cells for c in REQUIRED)
+
+
+def _is_header(cells: list[str]) -> bool:
+    lowered = [c.lower() for c in cells]
+    return all(c in lowered for c in REQUIRED)
+
+
+def iso_time(raw: str, column: str) -> tuple[datetime, str]:
+    """`2024-08-16T15:57:13+0200`: the wall time as written (naive) and the instant for the row's key."""
+    text = raw.strip()
+    try:
+        if len(text) < 16 or text[10] not in "T ":
+            raise ValueError
+        moment = datetime.fromisoformat(text)
+        local = moment.replace(tzinfo=None)
+        instant = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else local
+    except (ValueError, OverflowError):
+        raise RowError(column, raw, "not a date: expected YYYY-MM-DDTHH:MM:SS+HHMM") from None
+    return local, instant.isoformat()
+
+
+_COLUMNS_NEW = {
+    "date": "Date",
+    "type": "Type",
+    "sub": "Sub Type",
+    "action": "Action",
+    "symbol": "Symbol",
+    "instrument": "Instrument Type",
+    "description": "Description",
+    "value": "Value",
+    "quantity": "Quantity",
+    "price": "Average Price",
+    "commissions": "Commissions",
+    "fees": "Fees",
+    "multiplier": "Multiplier",
+    "total": "Total",
+    "currency": "Currency",
+}
+
+
+def _derive_sub(kind: str, action: str, text: str, symbol: str, columns: dict[str, str]) -> str:
+    """The Sub Type of a 2023-09 file, which has none: trades and deliveries say it in Action, removals and
+    money movements only in their Description (tastyworks' fixed wording)."""
+    words = squash(text).upper()
+    if kind == TRADE:
+        if action in ACTION_SUB:
+            return ACTION_SUB[action]
+        raise RowError(
+            columns["action"], action, "unknown trade action (known: " + ", ".join(ACTION_SUB) + ")"
+        )
+    if kind == RECEIVE_DELIVER:
+        for marker, sub in (
+            ("DUE TO EXPIRATION", EXPIRATION),
+            ("DUE TO ASSIGNMENT", ASSIGNMENT),
+            ("DUE TO EXERCISE", EXERCISE),
+            ("SYMBOL CHANGE", SYMBOL_CHANGE),
+            ("FORWARD SPLIT", "Forward Split"),
+            ("REVERSE SPLIT", "Reverse Split"),
+            ("STOCK MERGER", "Stock Merger"),
+        ):
+            if marker in words:
+                return sub
+        if "CASH SETTLE" in words and ("ASSIGN" in words or "EXERCIS" in words):
+            return "Cash Settled Assignment" if "ASSIGN" in words else "Cash Settled Exercise"
+        if action in ACTION_SUB:
+            return ACTION_SUB[action]
+        raise RowError(
+            columns["description"],
+            text,
+            "cannot tell what this Receive Deliver row is (the file has no Sub Type)",
+        )
+    if _CREDIT_INTEREST.match(words):
+        return "Credit Interest"
+    if _DEBIT_INTEREST.match(words):
+        return "Debit Interest"
+    if _FEE_ADJUSTMENT.match(words):
+        return "Balance Adjustment"
+    if "LENDING" in words:
+        return "Fully Paid Stock Lending Income"
+    if symbol:
+        return "Dividend"  # a company's name with its symbol: a dividend, or its withholding when negative
+    if re.search(r"\bFEE\b", words):
+        return "Fee"
+    if re.search(r"WIRE|ACH|DEPOSIT|WITHDRAW|TRANSFER|CHECK|JOURNAL", words):
+        return "Transfer"
+    raise RowError(
+        columns["description"], text, "cannot tell what this money movement is (the file has no Sub Type)"
+    )
+
+
+def _instrument(
+    row: CsvRow, kind: str, instrument_type: str, symbol: str, multiplier: Decimal | None
+) -> tuple[OptionContract | None, Stock | None, str | None]:
+    """The option or stock a Trade or Receive Deliver row is about, or why it cannot be recorded yet."""
+    if symbol.startswith("./") or instrument_type in FUTURES_TYPES:
+        what = "futures options" if symbol.startswith("./") or "Option" in instrument_type else "futures"
+        return None, None, f"{what} are not supported yet"
+    if instrument_type == EQUITY_OPTION:
+        if multiplier is not None and multiplier <= 0:
+            raise RowError("Multiplier", row.get("multiplier"), "must be positive")
+        option = parse_option(symbol, multiplier or STANDARD_MULTIPLIER)
+        if option is None:
+            raise RowError("Symbol", symbol, "not an option symbol")
+        option_from_columns(
+            row, option, expiration="Expiration Date", strike="Strike Price", right="Call or Put"
+        )
+        return option, None, None
+    if instrument_type == EQUITY:
+        stock = parse_stock(symbol)
+        if stock is None:
+            raise RowError("Symbol", symbol, "not a stock symbol")
+        return None, stock, None
+    if not instrument_type and kind == RECEIVE_DELIVER and not symbol:
+        return None, None, None  # a cash delivery (an ACAT of cash)
+    return None, None, f"instrument type {instrument_type!r} is not supported yet"
+
+
+def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
+    get = row.get
+    when, instant = iso_time(get("date"), "Date")
+    kind = get("type")
+    if kind not in TYPES:
+        raise RowError("Type", kind, "unknown transaction type (known: " + ", ".join(TYPES) + ")")
+    action = get("action").upper()
+    symbol = get("symbol")
+    text = get("description")
+    instrument_type = get("instrument type")
+    columns = dict(_COLUMNS_NEW)
+    if not has_sub:
+        columns["sub"] = "Action" if kind == TRADE else "Description"
+    sub = get("sub type") if has_sub else _derive_sub(kind, action, text, symbol, columns)
+    value = amount(get("value"), "Value")
+    quantity = abs(amount(get("quantity"), "Quantity", blanks=("",), default=ZERO))
+    raw_commissions, raw_fees = get("commissions"), get("fees")
+    commissions = amount(raw_commissions, "Commissions", default=ZERO)
+    fee = amount(raw_fees, "Fees", default=ZERO)
+    fees = fees_paid(commissions, fee, "Fees", raw_fees)
+    currency = get("currency")
+    if currency and currency.upper() != "USD":
+        raise RowError("Currency", currency, "only USD accounts are supported")
+    raw_total = get("total")
+    if raw_total and amount(raw_total, "Total") != value + commissions + fee:
+        raise RowError("Total", raw_total, "is not Value + Commissions + Fees")
+    raw_multiplier = get("multiplier")
+    multiplier = amount(raw_multiplier, "Multiplier") if raw_multiplier else None
+    option = stock = unsupported = None
+    if kind != MONEY_MOVEMENT:
+        option, stock, unsupported = _instrument(row, kind, instrument_type, symbol, multiplier)
+    average = amount(get("average price"), "Average Price", default=ZERO)
+    unit_price = abs(average) / option.multiplier if option else abs(average) if stock else None
+    side = "BUY" if action.startswith("BUY") else "SELL" if action.startswith("SELL") else None
+    opens = action.endswith("_OPEN") if action.endswith(("_OPEN", "_CLOSE")) else None
+    if opens is None and kind == RECEIVE_DELIVER and (m := _OPEN_CLOSE_WORD.search(text)):
+        opens = m[1].lower() == "open"
+    underlying = squash(get("underlying symbol")) or (option.underlying if option else symbol)
+    order_id = get("order #") or None
+    # The key: what the row says in every header variant alike. Not Action (2025 fills it on removals),
+    # not Sub Type (a 2023-09 file has none: a delivery's kind is keyed as derived), not commissions and
+    # fees (older exports give tenths of a cent), not Total or Currency.
+    content = "\x1f".join(
+        [
+            instant,
+            kind,
+            sub if kind == RECEIVE_DELIVER else "",
+            squash(symbol),
+            key_number(value),
+            key_number(quantity, Decimal("0.00001")),
+            order_id or "",
+            squash(text).upper() if kind == MONEY_MOVEMENT else "",
+        ]
+    )
+    return TastyRow(
+        line=row.line,
+        account=account,
+        when=when,
+        instant=instant,
+        kind=kind,
+        sub=sub,
+        side=side,
+        opens=opens,
+        symbol=symbol,
+        description=text,
+        value=value,
+        quantity=quantity,
+        fees=fees,
+        unit_price=unit_price,
+        option=option,
+        stock=stock,
+        underlying=underlying,
+        order_id=order_id,
+        content=content,
+        columns=columns,
+        unsupported=unsupported,
+    )
+
+
+def read_table(
+    info: FileInfo,
+    is_header: Callable[[list[str]], bool],
+    read_row: Callable[[CsvRow, int], TastyRow],
+) -> tuple[list[TastyRow], list[ImportProblem]]:
+    """Rows of a tastytrade-family CSV: each row read by `read_row(row, header_width)`, or a problem."""
+    problems: list[ImportProblem] = []
+    rows: list[TastyRow] = []
+    try:
+        text = info.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return rows, [ImportProblem(info.name, 1, None, None, f"not UTF-8 text (byte {exc.start})")]
+    if "\x00" in text:
+        return rows, [ImportProblem(info.name, 1, None, None, "not a text file (NUL byte)")]
+    line = 1
+    try:
+        _, header, table = read_csv_table(text, is_header)
+        width = len(header)
+        for row in table:
+            line = row.line
+            extra = [c for c in row.raw[width:] if c.strip()]
+            if len(row.raw) < width or extra:
+                problems.append(
+                    ImportProblem(
+                        info.name, row.line, None, None, f"{len(row.raw)} fields where the header has {width}"
+                    )
+                )
+                continue
+            try:
+                rows.append(read_row(row, width))
+            except RowError as err:
+                problems.append(ImportProblem(info.name, row.line, err.column, err.value, err.message))
+    except ValueError:
+        problems.append(ImportProblem(info.name, 1, None, None, "no tastytrade header line found"))
+    except csv.Error as exc:
+        problems.append(ImportProblem(info.name, line, None, None, f"not valid CSV: {exc}"))
+    return rows, problems
+
+
+def parse(path: Path, account: str | None = None) -> ParseResult:
+    info = FileInfo.read(path)
+    row_account = account or DEFAULT_ACCOUNT  # the export names no account
+    has_sub: list[bool] = []
+
+    def is_header(cells: list[str]) -> bool:
+        if _is_header(cells):
+            has_sub.append("sub type" in [c.lower() for c in cells])
+            return True
+        return False
+
+    def read_row(row: CsvRow, _width: int) -> TastyRow:
+        return _new_row(row, has_sub[0], row_account)
+
+    rows, problems = read_table(info, is_header, read_row)
+    return finish(info, rows, problems)
+
+
+def finish(info: FileInfo, rows: list[TastyRow], problems: list[ImportProblem]) -> ParseResult:
+    events, more = events_from_rows(info, rows)
+    return ParseResult(events, sorted(problems + more, key=lambda p: p.line))
+
+
+# -- from rows to events -------------------------------------------------------------------------------
+
+
+def unit_price(row: TastyRow) -> Decimal:
+    """The price per share of a trade: the broker's rounded price when it reproduces the cash exactly,
+    else the cash over the shares (exact, carried at high precision)."""
+    units = row.quantity * row.multiplier
+    gross = abs(row.value)
+    if row.unit_price is not None and row.unit_price * units == gross:
+        return row.unit_price
+    with localcontext(EXACT):
+        return gross / units
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day, END_OF_DAY)
+
+
+class _Builder:
+    """Turns one file's rows into events, in file order, with one natural key per fact."""
+
+    def __init__(self, info: FileInfo) -> None:
+        self.info = info
+        self.keys = KeyMaker()
+        self.events: list[tuple[int, int, Event]] = []  # (row index, sub-order, event)
+        self.problems: list[ImportProblem] = []
+
+    def source(self, row: TastyRow) -> SourceRef:
+        return self.info.source(row.line)
+
+    def key(self, row: TastyRow, *more: TastyRow) -> str:
+        return self.keys.key(row.account, None, "\x1e".join(r.content for r in (row, *more)))
+
+    def add(self, index: int, event: Event, order: int = 0) -> None:
+        self.events.append((index, order, event))
+
+    def problem(self, row: TastyRow, err: RowError) -> None:
+        line = err.line if err.line is not None else row.line
+        self.problems.append(ImportProblem(self.info.name, line, err.column, err.value, err.message))
+
+    # -- one row, one event --
+
+    def trade(
+        self, row: TastyRow, action: TradeAction, when: datetime | None = None, note: str = ""
+    ) -> Event:
+        instrument = row.option or row.stock
+        if instrument is None:
+            raise RowError(row.col("symbol"), row.symbol, "missing: this row needs a stock or option symbol")
+        if row.quantity <= 0:
+            raise RowError(row.col("quantity"), str(row.quantity), "must be positive")
+        return TradeExecuted(
+            action=action,
+            instrument=instrument,
+            quantity=row.quantity,
+            price=unit_price(row),
+            fees=row.fees,
+            order_id=row.order_id,
+            account=row.account,
+            time=when or row.when,
+            key=self.key(row),
+            source=self.source(row),
+            note=note,
+        )
+
+    def trade_row(self, row: TastyRow) -> Event:
+        if row.sub not in OPTION_TRADE:
+            raise RowError(row.col("sub"), row.sub, "unknown trade (known: " + ", ".join(OPTION_TRADE) + ")")
+        buy = row.sub.startswith("Buy")
+        # Value's sign is the cash: a buy pays, a sale receives. A row that says otherwise is misread.
+        if (buy and row.value > 0) or (not buy and row.value < 0):
+            raise RowError(row.col("value"), str(row.value), f"the cash of a {row.sub} has the wrong sign")
+        if row.option:
+            return self.trade(row, OPTION_TRADE[row.sub])
+        return self.trade(row, TradeAction.BUY if buy else TradeAction.SELL)
+
+    def money_row(self, row: TastyRow) -> Event:
+        sub, text = row.sub, squash(row.description)
+        if sub not in MONEY_SUBS:
+            raise RowError(
+                row.col("sub"),
+                sub,
+                "unknown sub type for Money Movement (known: " + ", ".join(MONEY_SUBS) + ")",
+            )
+        if sub == "Mark to Market":
+            raise RowError(row.col("sub"), sub, "futures are not supported yet (a futures mark-to-market)")
+        symbol = row.symbol or None
+        if symbol is not None and parse_stock(symbol) is None:
+            raise RowError(row.col("symbol"), row.symbol, "not a stock symbol")
+        kind: CashKind
+        if sub in INTEREST_SUBS:
+            kind, symbol = CashKind.INTEREST, None
+        elif sub == "Dividend":
+            if symbol is None:
+                raise RowError(row.col("symbol"), None, "missing: a dividend needs the symbol that paid it")
+            kind = CashKind.DIVIDEND
+        elif sub == "Balance Adjustment":
+            if not _FEE_ADJUSTMENT.match(text):
+                raise RowError(
+                    row.col("description"),
+                    row.description,
+                    "a balance adjustment that is not a fee adjustment is not supported yet",
+                )
+            kind, symbol = CashKind.FEE, None
+        elif sub == "Fee":
+            kind = CashKind.FEE
+        else:  # Deposit, Withdrawal, Transfer
+            if _CREDIT_INTEREST.match(text) or _DEBIT_INTEREST.match(text):
+                kind, symbol = CashKind.INTEREST, None
+            else:
+                kind = CashKind.DEPOSIT if row.value >= 0 else CashKind.WITHDRAW
+        return CashMoved(
+            kind=kind,
+            amount=row.value,
+            symbol=symbol,
+            account=row.account,
+            time=row.when,
+            key=self.key(row),
+            source=self.source(row),
+        )
+
+    def expiry(self, row: TastyRow) -> Event:
+        option = self.need_option(row)
+        if row.when.date() < option.expiry:
+            raise RowError(
+                row.col("date"), row.when.isoformat(), f"before the option's expiration {option.expiry}"
+            )
+        # CONTRACT: an expiry closes on the expiration date, at its end, even when posted later.
+        return OptionExpired(
+            option=option,
+            quantity=self.positive(row),
+            fees=row.fees,
+            account=row.account,
+            time=end_of_day(option.expiry),
+            key=self.key(row),
+            source=self.source(row),
+        )
+
+    def cash_settlement(self, row: TastyRow) -> Event:
+        """An index option settled in cash: no stock moves, so it is closed at the settlement amount."""
+        self.need_option(row)
+        action = CASH_SETTLED[row.sub]
+        # An assignment debits the writer, an exercise credits the holder.
+        if (action is TradeAction.BTC and row.value > 0) or (action is TradeAction.STC and row.value < 0):
+            raise RowError(row.col("value"), str(row.value), f"the cash of a {row.sub} has the wrong sign")
+        note = f"{row.sub.lower()}: closed at the settlement cash"
+        return self.trade(row, action, end_of_day(row.when.date()), note)
+
+    def rename(self, row: TastyRow) -> Event:
+        """A symbol change (or an option re-issued under an adjusted root): the close of the old instrument
+        or the open of the new one, at the cost the broker carries over."""
+        instrument = row.option or row.stock
+        if instrument is None:
+            raise RowError(row.col("symbol"), row.symbol, "missing: this row needs a stock or option symbol")
+        if row.value == 0:
+            raise RowError(
+                row.col("value"), "0", f"a {row.sub.lower()} row without the carried cost cannot be booked"
+            )
+        if row.opens is None:
+            raise RowError(
+                row.col("description"), row.description, "cannot tell whether this row opens or closes"
+            )
+        buy = row.is_buy
+        if row.option:
+            action = {
+                (True, True): TradeAction.BTO,
+                (True, False): TradeAction.BTC,
+                (False, True): TradeAction.STO,
+                (False, False): TradeAction.STC,
+            }[(buy, row.opens)]
+        else:
+            action = TradeAction.BUY if buy else TradeAction.SELL
+        note = (
+            f"{row.sub.lower()}: {'open' if row.opens else 'close'} {instrument.name} at the carried cost "
+            "(the journal has no rename event: the holding period restarts)"
+        )
+        return self.trade(row, action, note=note)
+
+    @staticmethod
+    def need_option(row: TastyRow) -> OptionContract:
+        if row.option is None:
+            raise RowError(row.col("symbol"), row.symbol, f"a {row.sub} row needs an option symbol")
+        return row.option
+
+    @staticmethod
+    def positive(row: TastyRow) -> Decimal:
+        if row.quantity <= 0:
+            raise RowError(row.col("quantity"), str(row.quantity), "must be positive")
+        return row.quantity
+
+
+def events_from_rows(info: FileInfo, rows: Sequence[TastyRow]) -> tuple[list[Event], list[ImportProblem]]:
+    """The events of a tastytrade-family file: one per fact, in the file's order."""
+    b = _Builder(info)
+    legs: list[StockLeg] = []
+    removals: list[int] = []
+    splits: dict[tuple[str, date, str], list[int]] = {}
+    for index, row in enumerate(rows):
+        try:
+            if row.unsupported and row.kind != MONEY_MOVEMENT:
+                raise RowError(row.col("symbol"), row.symbol, row.unsupported)
+            if row.kind == TRADE:
+                b.add(index, b.trade_row(row))
+            elif row.kind == MONEY_MOVEMENT:
+                b.add(index, b.money_row(row))
+            elif row.sub in OPENING_CLOSING:
+                if row.stock is None:
+                    raise RowError(
+                        row.col("sub"), row.sub, "an option delivered without an assignment or exercise row"
+                    )
+                # Maybe the stock side of an assignment or exercise: merged below.
+                price = unit_price(row) if b.positive(row) else ZERO
+                legs.append(
+                    StockLeg(
+                        index,
+                        row.account,
+                        row.stock.symbol,
+                        row.when.date(),
+                        row.is_buy,
+                        row.quantity,
+                        price,
+                        row.fees,
+                    )
+                )
+            elif row.sub == EXPIRATION:
+                b.add(index, b.expiry(row))
+            elif row.sub in (ASSIGNMENT, EXERCISE):
+                b.need_option(row)
+                b.positive(row)
+                removals.append(index)
+            elif row.sub in CASH_SETTLED:
+                b.add(index, b.cash_settlement(row))
+            elif row.sub == SYMBOL_CHANGE:
+                b.add(index, b.rename(row))
+            elif row.sub in SPLITS:
+                splits.setdefault((row.account, row.when.date(), row.underlying), []).append(index)
+            elif row.sub in POSITION_TRANSFERS:
+                b.add(index, _cash_transfer(b, row))
+            elif row.sub in NOT_SUPPORTED:
+                raise RowError(row.col("sub"), row.sub, NOT_SUPPORTED[row.sub])
+            else:
+                raise RowError(
+                    row.col("sub"),
+                    row.sub,
+                    "unknown sub type for Receive Deliver (known: " + ", ".join(RECEIVE_DELIVER_SUBS) + ")",
+                )
+        except RowError as err:
+            b.problem(row, err)
+    used: set[int] = set()
+    for index in removals:
+        try:
+            b.add(index, _assignment(b, rows, index, legs, used))
+        except RowError as err:
+            b.problem(rows[index], err)
+    for leg in legs:
+        if leg.index not in used:
+            # Stock delivered with no option row beside it (a promotion, a lone delivery): the trade it is.
+            row = rows[leg.index]
+            note = f"stock delivered ({row.sub}) without an option row"
+            try:
+                action = TradeAction.BUY if leg.buy else TradeAction.SELL
+                b.add(leg.index, b.trade(row, action, end_of_day(row.when.date()), note))
+            except RowError as err:
+                b.problem(row, err)
+    for indexes in splits.values():
+        _split(b, rows, indexes)
+    b.events.sort(key=lambda item: (item[0], item[1]))
+    return [event for _, _, event in b.events], b.problems
+
+
+def _cash_transfer(b: _Builder, row: TastyRow) -> Event:
+    if row.option or row.stock or row.symbol:
+        raise RowError(
+            row.col("sub"),
+            row.sub,
+            "a position transferred in or out is not supported yet: the file gives neither its cost basis "
+            "nor its acquisition date (record it with journal-CSV BUY/STO rows instead)",
+        )
+    kind = CashKind.DEPOSIT if row.value >= 0 else CashKind.WITHDRAW
+    return CashMoved(
+        kind=kind, amount=row.value, account=row.account, time=row.when, key=b.key(row), source=b.source(row)
+    )
+
+
+def _assignment(
+    b: _Builder, rows: Sequence[TastyRow], index: int, legs: list[StockLeg], used: set[int]
+) -> Event:
+    """One OptionAssigned / OptionExercised from the option's removal row and the stock row at the strike
+    (its fee is the assignment fee), preferring the stock row written at the same moment."""
+    row = rows[index]
+    option = b.need_option(row)
+    assigned = row.sub == ASSIGNMENT
+    # A put assigned or a call exercised buys the shares; a call assigned or a put exercised sells them.
+    buy = option.is_put if assigned else not option.is_put
+    shares = row.quantity * option.multiplier
+
+    def match(candidates: Sequence[StockLeg]) -> StockLeg | None:
+        return match_stock_leg(
+            candidates,
+            used,
+            account=row.account,
+            underlying=row.underlying,
+            day=row.when.date(),
+            buy=buy,
+            shares=shares,
+            strike=option.strike,
+        )
+
+    leg = match([leg for leg in legs if rows[leg.index].instant == row.instant]) or match(legs)
+    if leg is None:
+        adjusted = option.root != row.underlying and INDEX_ROOT_UNDERLYING.get(option.root) != row.underlying
+        why = (
+            f" ({option.root} is an adjusted option whose deliverable is not {shares} {row.underlying}: "
+            "not supported yet)"
+            if adjusted
+            else ""
+        )
+        raise RowError(
+            row.col("symbol"),
+            row.symbol,
+            f"no stock row for this {row.sub.lower()}: expected a {'purchase' if buy else 'sale'} of "
+            f"{shares} {row.underlying} at {option.strike} on or after {row.when.date()}{why}",
+        )
+    stock_row = rows[leg.index]
+    cls = OptionAssigned if assigned else OptionExercised
+    return cls(
+        option=option,
+        quantity=row.quantity,
+        fees=row.fees + leg.fees,
+        account=row.account,
+        # The option row's date; the event follows every trade of that day (an option sold that day too).
+        time=end_of_day(row.when.date()),
+        key=b.key(row, stock_row),
+        source=b.source(row),
+    )
+
+
+def _split(b: _Builder, rows: Sequence[TastyRow], indexes: list[int]) -> None:
+    """One split of one underlying: SplitApplied from the share rows (Open : Close quantity); the option rows
+    are the standard adjustment when the ratio is whole (the books apply it), else re-issued contracts."""
+    group = [rows[i] for i in indexes]
+    shares = [(i, r) for i, r in zip(indexes, group, strict=True) if r.option is None]
+    options = [(i, r) for i, r in zip(indexes, group, strict=True) if r.option is not None]
+    first = shares[0][1] if shares else group[0]
+    ratio: Fraction | None = None
+    try:
+        if shares:
+            if any(r.opens is None for _, r in shares):
+                bad = next(r for _, r in shares if r.opens is None)
+                raise RowError(
+                    bad.col("description"),
+                    bad.description,
+                    "cannot tell whether this row opens or closes",
+                    bad.line,
+                )
+            old = sum((r.quantity for _, r in shares if not r.opens), ZERO)
+            new = sum((r.quantity for _, r in shares if r.opens), ZERO)
+            if old <= 0 or new <= 0:
+                raise RowError(
+                    first.col("sub"),
+                    first.sub,
+                    f"cannot derive the split ratio of {first.underlying}: the file needs both the Close row "
+                    "of the old shares and the Open row of the new ones",
+                )
+            ratio = Fraction(new) / Fraction(old)
+            if ratio == 1 or max(ratio.numerator, ratio.denominator) > 1000:
+                raise RowError(
+                    first.col("quantity"),
+                    f"{new}:{old}",
+                    f"cannot derive the split ratio of {first.underlying} "
+                    f"from {new} new for {old} old shares",
+                )
+            stock_rows = [r for _, r in shares]
+            b.add(
+                shares[0][0],
+                SplitApplied(
+                    symbol=first.underlying,
+                    new=Decimal(ratio.numerator),
+                    old=Decimal(ratio.denominator),
+                    account=first.account,
+                    # The last moment of the action: options it re-issues are renamed before shares scale.
+                    time=max(r.when for r in group),
+                    key=b.key(*stock_rows),
+                    source=b.source(first),
+                ),
+            )
+        if ratio is not None and ratio.denominator == 1:
+            _standard_adjustment(options, int(ratio.numerator))
+            return
+    except RowError as err:
+        b.problem(first, err)
+        return
+    for order, (index, row) in enumerate(options):
+        try:
+            b.add(index, b.rename(row), order)
+        except RowError as err:
+            b.problem(row, err)
+
+
+def _standard_adjustment(options: list[tuple[int, TastyRow]], ratio: int) -> None:
+    """Check that the option rows of a whole n:1 split are the OCC's standard adjustment (n times the
+    contracts at 1/n the strike), which SplitApplied makes in the books; anything else is refused."""
+    closes = [r for _, r in options if r.opens is False]
+    opens = [r for _, r in options if r.opens is True]
+    for old in closes:
+        assert old.option is not None
+        match = next(
+            (
+                r
+                for r in opens
+                if r.option is not None
+                and (r.option.root, r.option.expiry, r.option.right)
+                == (old.option.root, old.option.expiry, old.option.right)
+                and r.option.strike * ratio == old.option.strike
+                and r.quantity == old.quantity * ratio
+            ),
+            None,
+        )
+        if match is None:
+            raise RowError(
+                old.col("symbol"),
+                old.symbol,
+                f"this option was not adjusted the standard way for a {ratio}:1 split: not supported yet",
+                old.line,
+            )
+        opens.remove(match)
+    if opens or any(r.opens is None for _, r in options):
+        extra = next(iter(opens), None) or next(r for _, r in options if r.opens is None)
+        raise RowError(
+            extra.col("symbol"),
+            extra.symbol,
+            f"an option row of a {ratio}:1 split with no matching Close row",
+            extra.line,
+        )
