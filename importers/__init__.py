@@ -8,10 +8,30 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from importers import journal_csv, positions_csv, schwab
+from importers import (
+    fidelity,
+    ibkr_flex,
+    journal_csv,
+    ofx,
+    positions_csv,
+    robinhood,
+    schwab,
+    tastytrade,
+    tastyworks,
+)
 from importers.base import ImportProblem, ParseResult
 
-IMPORTERS: tuple[ModuleType, ...] = (journal_csv, schwab, positions_csv)
+IMPORTERS: tuple[ModuleType, ...] = (
+    journal_csv,
+    schwab,
+    fidelity,
+    robinhood,
+    tastytrade,
+    tastyworks,
+    ibkr_flex,
+    ofx,
+    positions_csv,
+)
 _HEAD_BYTES = 8192
 
 

@@ -16,7 +16,15 @@ date,account,action,symbol,quantity,price,fees
 def test_import_then_realized_as_json_with_decimal_strings(tj, db_url, write_csv) -> None:
     done = tj("import", str(write_csv(TRADES)), "--format", "json", db=db_url, check=True)
     assert json.loads(done.stdout) == {
-        "files": [{"file": "trades.csv", "format": "journal-csv", "events_added": 2, "duplicates": 0}]
+        "files": [
+            {
+                "file": "trades.csv",
+                "format": "journal-csv",
+                "events_added": 2,
+                "duplicates": 0,
+                "lookalikes": [],
+            }
+        ]
     }
     rows = json.loads(tj("realized", "--format", "json", db=db_url, check=True).stdout)
     assert rows == [
@@ -57,9 +65,12 @@ def test_a_file_no_importer_knows_is_named_with_the_formats_tried(tj, tmp_path) 
     odd.write_text("hello\n")
     done = tj("import", str(odd), db=f"sqlite:///{tmp_path / 'j.sqlite'}")
     assert done.returncode == 1
-    assert (
-        "statement.txt:1: no importer recognises this file (tried: journal-csv, schwab-csv, positions-csv" in done.stderr
+    tried = (
+        "journal-csv, schwab-csv, fidelity-csv, robinhood-csv, tastytrade-csv, tastyworks-csv, ibkr-flex, "
+        "ofx, "
+        "positions-csv"
     )
+    assert f"statement.txt:1: no importer recognises this file (tried: {tried})" in done.stderr
 
 
 def test_usage_errors_exit_2(tj, tmp_path) -> None:
