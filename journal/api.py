@@ -16,6 +16,7 @@ from importers import ImportProblem, ParseResult
 from journal.events import AccountConfigured, Event, content_digest, payload_json
 from journal.money import ZERO
 from journal.projections import economic_order
+from journal.projections.covered_calls import CoveredCall
 from journal.projections.cycles import Cycle, build_cycles, flow_of
 from journal.projections.lots import Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
@@ -189,6 +190,10 @@ class Journal:
             for w in found
             if (year is None or w.sold.year == year) and account in (None, w.account, w.replacement_account)
         ]
+
+    def covered_calls(self, account: str | None = None) -> list[CoveredCall]:
+        """Calls written against shares held, each classified (IRC 1092(c)(4)) with what it did to them."""
+        return self._rows("covered_calls", CoveredCall, account=account)
 
     def lots(self, as_of: date | None = None, account: str | None = None) -> list[Lot]:
         """Open lots now (from the read model), or at the end of `as_of` (folded on demand)."""

@@ -457,6 +457,24 @@ def washes(
     emit([wash_record(w) for w in journal().washes(year, account)], WASH_COLUMNS, format)
 
 
+@app.command("covered-calls")
+def covered_calls(account: AccountOption = None, format: FormatOption = Format.table) -> None:
+    """Calls written against shares: qualified or not (IRC 1092), and what that did to the shares' holding."""
+    records = [
+        {
+            "account": c.account,
+            "call": c.call.name,
+            "written": c.written.isoformat(),
+            "closed": c.closed.isoformat() if c.closed else None,
+            "stock_price": None if c.stock_price is None else str(c.stock_price),
+            "status": c.status,
+            "holding_period": "; ".join(c.adjusted) or None,
+        }
+        for c in journal().covered_calls(account)
+    ]
+    emit(records, ("account", "call", "written", "closed", "stock_price", "status", "holding_period"), format)
+
+
 account_app = typer.Typer(help="An account's tax settings.", no_args_is_help=True)
 app.add_typer(account_app, name="account")
 

@@ -34,7 +34,7 @@ from journal.reports.income import cash_income
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 
-PROJECTION_VERSION = "1"
+PROJECTION_VERSION = "2"
 ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
 _PARALLEL_FROM = 8  # partitions: fewer are folded in the importing process itself
 
@@ -75,7 +75,7 @@ def _decoder(hint: Any) -> Any:
         return lambda v: None if v is None else date.fromisoformat(v)
     if args == {Decimal, type(None)}:
         return lambda v: None if v is None else Decimal(v)
-    if Stock in args or OptionContract in args:
+    if Stock in args or OptionContract in args or hint in (Stock, OptionContract):
         return lambda v: (
             instrument_from_name(v["symbol"], Decimal(v["multiplier"]))
             if isinstance(v, dict)
@@ -177,6 +177,8 @@ def project_partition(
             add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)))
         for chain in roll_chains(events):
             add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)))
+        for covered in books.covered_calls.values():
+            add("covered_calls", covered.account, covered.written, encode(covered))
     return rows
 
 

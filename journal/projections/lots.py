@@ -20,10 +20,12 @@ from journal.events import (
     OptionExpired,
     PriceMarked,
     SplitApplied,
+    TradeAction,
     TradeExecuted,
 )
 from journal.instruments import Instrument, OptionContract, Stock
 from journal.money import ZERO, prorate
+from journal.projections.covered_calls import CoveredCall, classify, price_on
 from journal.projections.wash_sales import WashSaleTracker
 from journal.tax import DEFAULT_POLICY, AccountPolicy, is_section_1256
 
@@ -42,10 +44,13 @@ class Lot:
     order_id: str | None = None  # the opening order: legs of one order form one position
     acquired: date = date.min  # the real acquisition date; `opened` moves back for a wash sale's tacking
     ref: str | None = None  # the opening row's broker id, by which a sale can name this lot
+    held_from: date = date.min  # where the holding period counts from: `opened`, unless a straddle moved it
 
     def __post_init__(self) -> None:
         if self.acquired == date.min:
             self.acquired = self.opened
+        if self.held_from == date.min:
+            self.held_from = self.opened
 
     @property
     def is_short(self) -> bool:
@@ -129,6 +134,7 @@ class Books:
     washes: WashSaleTracker = field(init=False)
     marked_through: int | None = None  # the last year whose Section 1256 year-end mark was applied
     apply_wash_sales: bool = True  # off only to measure what the wash-sale rule moved
+    covered_calls: dict[str, CoveredCall] = field(default_factory=dict)  # by the call lot's id
 
     def __post_init__(self) -> None:
         self.washes = WashSaleTracker(
@@ -235,6 +241,8 @@ class Books:
             left -= take
             if lot.quantity == 0:
                 queue.remove(lot)
+                if lot.lot_id in self.covered_calls:
+                    self._covered_call_closed(self.covered_calls[lot.lot_id], sale)
         if not queue:
             del self.open_lots[key]
             self._track(account, instrument, False)
@@ -292,7 +300,7 @@ class Books:
             # is closed by shares bought now, so it is short term too.
             proceeds, cost, term = basis, amount, "short"
         else:
-            proceeds, cost, term = amount, basis, holding_term(lot.opened, closed)
+            proceeds, cost, term = amount, basis, holding_term(lot.held_from, closed)
         if section_1256:
             term = "1256"  # Pub 550: 60% long, 40% short term whatever the holding period (Form 6781)
         row = RealizedRow(
@@ -320,7 +328,7 @@ class Books:
         """Shares or contracts bought for `cost` (fees in): they cover short lots unless the trade opens."""
         left = quantity
         if opens is not True:
-            matches, left = self._take(ev.account, instrument, quantity, short=True)
+            matches, left = self._take(ev.account, instrument, quantity, short=True, sale=ev)
             self._realize(ev, matches, prorate(cost, quantity - left, quantity), quantity - left)
             if left and opens is False:
                 self._problem(
@@ -357,10 +365,54 @@ class Books:
             self._buy(ev, ev.instrument, ev.quantity, ev.gross + ev.fees, opens=opens)
         else:
             self._sell(ev, ev.instrument, ev.quantity, ev.gross - ev.fees, opens=opens)
+            if ev.action is TradeAction.STO and isinstance(ev.instrument, OptionContract):
+                self._covered_call_written(ev, ev.instrument)
+
+    # -- covered calls (IRC 1092) -----------------------------------------------------------------
+
+    def _covered_call_written(self, ev: TradeExecuted, call: OptionContract) -> None:
+        """A call written against shares held: classify it, and remember which share lots it covers."""
+        if call.is_put:
+            return
+        needed = ev.quantity * call.multiplier
+        shares = [lot for lot in self.stock_lots(ev.account, call.underlying) if lot.quantity > 0]
+        if sum((lot.quantity for lot in shares), ZERO) < needed:
+            return  # a naked call: no shares whose holding period it could touch
+        covering, held = [], ZERO
+        for lot in shares:
+            if held >= needed:
+                break
+            covering.append(lot.lot_id)
+            held += lot.quantity
+        price = price_on(self.marks.get(call.underlying, []), ev.time.date())
+        record = CoveredCall(
+            ev.account, call, ev.key, ev.time.date(), covering, price, classify(call, ev.time.date(), price)
+        )
+        self.covered_calls[ev.key] = record
+
+    def _covered_call_closed(self, record: CoveredCall, ev: Event | None) -> None:
+        """Apply what the call did to the shares' holding period, now that it is closed."""
+        closed = ev.time.date() if ev is not None else record.written
+        record.closed = closed
+        if not record.changes_holding_period:
+            return
+        for lot in self.stock_lots(record.account, record.call.underlying):
+            if lot.lot_id not in record.shares_lots or holding_term(lot.held_from, record.written) == "long":
+                continue
+            if record.qualified:
+                # IRC 1092(f)(2): suspended while the in-the-money qualified covered call was open.
+                lot.held_from += closed - record.written
+                record.adjusted.append(
+                    f"{lot.lot_id}: holding period suspended {(closed - record.written).days} days"
+                )
+            else:
+                # Treas. Reg. 1.1092(b)-2T(a): the stock holding period starts when the straddle ends.
+                lot.held_from = closed
+                record.adjusted.append(f"{lot.lot_id}: holding period starts again on {closed}")
 
     def _expire(self, ev: OptionExpired) -> None:
         short = self._holds(ev.account, ev.option, short=True)
-        matches, left = self._take(ev.account, ev.option, ev.quantity, short=short)
+        matches, left = self._take(ev.account, ev.option, ev.quantity, short=short, sale=ev)
         if left:
             self._problem(ev, f"{ev.option.name}: {left} contracts expired that were not open")
         closed = ev.quantity - left
@@ -371,7 +423,7 @@ class Books:
 
     def _ended_premium(self, ev: OptionAssigned | OptionExercised, *, short: bool) -> Decimal:
         """Close the option lots an assignment or exercise ends; their premium moves into the stock leg."""
-        matches, left = self._take(ev.account, ev.option, ev.quantity, short=short)
+        matches, left = self._take(ev.account, ev.option, ev.quantity, short=short, sale=ev)
         if left:
             side = "written" if short else "bought"
             self._problem(

@@ -136,7 +136,7 @@ class WashSaleTracker:
         part = self.split(lot, units) if units < lot.quantity else lot
         self.used[part.lot_id] = self.used.get(part.lot_id, ZERO) + units
         part.basis += added
-        part.opened = part.acquired - (pending.sold - pending.sold_opened)
+        part.opened = part.held_from = part.acquired - (pending.sold - pending.sold_opened)
         self.washes.append(
             WashSale(
                 pending.row,

@@ -299,3 +299,87 @@ def test_form_8949_box_follows_term_and_basis_reporting(journal: Journal, write_
         for r in journal.realized()
     ]
     assert boxes == [("NEW", None), ("NEW", "D"), ("OLD", "B"), ("IRA", None)]
+
+
+# -- qualified covered calls (IRC 1092) ------------------------------------------------------------------
+
+
+def test_short_dated_in_the_money_call_restarts_the_holding_period_of_young_shares(
+    journal: Journal, write_csv
+) -> None:
+    journal.import_files(
+        [
+            write_csv("""
+        date,action,symbol,quantity,price,fees
+        2024-01-02,BUY,XYZ,100,50,0
+        2024-06-03,MARK,XYZ,,57,
+        2024-06-03,STO,XYZ240614C55,1,2.50,0
+        2024-06-14,EXPIRE,XYZ240614C55,1,,
+        2025-01-03,SELL,XYZ,100,60,0
+        """)
+        ]
+    )
+    (call,) = journal.covered_calls()
+    assert (call.status, call.closed) == ("not qualified: 11 days to expiry, 30 or less", date(2024, 6, 14))
+    # Held from 2024-06-14 (Reg. 1.1092(b)-2T), not 2024-01-02: short term; the date acquired stays.
+    assert realized(journal, "instrument", "opened", "term") == [
+        ("XYZ   240614C00055000", "2024-06-03", "short"),
+        ("XYZ", "2024-01-02", "short"),
+    ]
+
+
+def test_short_dated_out_of_the_money_call_is_flagged_only(journal: Journal, write_csv) -> None:
+    journal.import_files(
+        [
+            write_csv("""
+        date,action,symbol,quantity,price,fees
+        2024-01-02,BUY,XYZ,100,50,0
+        2024-06-03,STO,XYZ240614C55,1,0.50,0
+        2024-06-14,EXPIRE,XYZ240614C55,1,,
+        2025-01-03,SELL,XYZ,100,60,0
+        """)
+        ]
+    )
+    (call,) = journal.covered_calls()
+    assert (call.qualified, call.adjusted) == (False, [])
+    assert realized(journal, "instrument", "term")[1] == ("XYZ", "long")
+
+
+def test_in_the_money_qualified_call_suspends_the_holding_period(journal: Journal, write_csv) -> None:
+    journal.import_files(
+        [
+            write_csv("""
+        date,action,symbol,quantity,price,fees
+        2024-01-02,BUY,ABC,100,50,0
+        2024-05-01,MARK,ABC,,51,
+        2024-05-01,STO,ABC240719C50,1,4.00,0
+        2024-06-03,BTC,ABC240719C50,1,1.00,0
+        2025-01-03,SELL,ABC,100,60,0
+        2025-02-05,BUY,ABC,100,60,0
+        2025-02-06,SELL,ABC,100,61,0
+        """)
+        ]
+    )
+    (call,) = journal.covered_calls()
+    assert call.status == "in the money (qualified)"
+    # Held 2024-01-02 .. 2025-01-03 less the 33 suspended days: not more than a year.
+    assert realized(journal, "instrument", "closed", "term")[1] == ("ABC", "2025-01-03", "short")
+
+
+def test_out_of_the_money_long_dated_call_is_qualified_and_changes_nothing(
+    journal: Journal, write_csv
+) -> None:
+    journal.import_files(
+        [
+            write_csv("""
+        date,action,symbol,quantity,price,fees
+        2023-06-01,BUY,KO,100,58,0
+        2024-05-01,MARK,KO,,60,
+        2024-05-01,STO,KO240621C62,1,0.80,0
+        2024-06-21,ASSIGN,KO240621C62,1,,
+        """)
+        ]
+    )
+    (call,) = journal.covered_calls()
+    assert call.status == "qualified" and call.adjusted == []
+    assert realized(journal, "instrument", "term") == [("KO", "long")]
