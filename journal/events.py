@@ -50,7 +50,10 @@ class TradeAction(StrEnum):
     @property
     def opens(self) -> bool | None:
         """True/False for an option's declared effect; None for stock, whose effect depends on holdings."""
-        return {"STO": True, "BTO": True, "BTC": False, "STC": False}.get(self.value)
+        return _OPENS.get(self.value)
+
+
+_OPENS = {"STO": True, "BTO": True, "BTC": False, "STC": False}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

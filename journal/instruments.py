@@ -60,16 +60,15 @@ class OptionContract:
     multiplier: Decimal = STANDARD_MULTIPLIER
     # The OCC symbol: root padded to six, yymmdd, right, strike in thousandths over eight digits.
     name: str = field(init=False, repr=False, compare=False)
+    # The index a weekly/PM root settles on (SPXW -> SPX), else the root: computed once, read on every fold step.
+    underlying: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         thousandths = int(self.strike * 1000)
         expiry = self.expiry  # yymmdd as `%y%m%d` writes it, without strftime's cost
         yymmdd = f"{expiry.year % 100:02d}{expiry.month:02d}{expiry.day:02d}"
         object.__setattr__(self, "name", f"{self.root:<6}{yymmdd}{self.right}{thousandths:08d}")
-
-    @property
-    def underlying(self) -> str:
-        return INDEX_ROOT_UNDERLYING.get(self.root, self.root)
+        object.__setattr__(self, "underlying", INDEX_ROOT_UNDERLYING.get(self.root, self.root))
 
     @property
     def is_option(self) -> bool:

@@ -26,8 +26,8 @@ from journal import schema
 from journal.events import AccountConfigured, Event
 from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, instrument_from_name
 from journal.projections import economic_order
-from journal.projections.cycles import Cycle, build_cycles, flow_of
-from journal.projections.lots import Lot, RealizedRow, fold
+from journal.projections.cycles import Cycle, flow_of, fold_with_cycles
+from journal.projections.lots import Lot, RealizedRow
 from journal.projections.rolls import roll_chains, roll_record
 from journal.projections.wash_sales import WashSale
 from journal.reports.income import cash_income
@@ -164,7 +164,7 @@ def project_partition(
     for flows in day_flows(events):
         add("flows", flows.account, flows.day, encode(flows))
     if partition:
-        books = fold(events, None, policies, today)
+        books, cycles = fold_with_cycles(events, policies, today)
         for row in books.realized:
             add("realized", row.account, row.closed, encode(row))
         for lot in books.lots():
@@ -173,7 +173,7 @@ def project_partition(
             add("washes", wash.account, wash.sold, encode(wash))
         for problem in books.problems:
             add("problems", None, None, json.dumps(problem))
-        for cycle in build_cycles(events, policies):
+        for cycle in cycles:
             add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)))
         for chain in roll_chains(events):
             add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)))
@@ -271,10 +271,15 @@ class ReadModels:
                 conn.execute(
                     delete(ck).where(ck.c.partition.in_(sorted(partitions)) | (ck.c.projection == ALL))
                 )
+            # The driver's executemany: SQLAlchemy's per-row parameter work would cost more than the insert.
+            sqlite = conn.dialect.name == "sqlite"
+            mark = "?" if sqlite else "%s"
+            sql = f"INSERT INTO read_models ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
             for start in range(0, len(rows), 20_000):
-                conn.execute(
-                    insert(rm), [dict(zip(names, r, strict=True)) for r in rows[start : start + 20_000]]
-                )
+                chunk: list[tuple[Any, ...]] = list(rows[start : start + 20_000])
+                if sqlite:  # SQLAlchemy's SQLite storage format for Date: ISO text
+                    chunk = [(*r[:4], r[4].isoformat() if r[4] else None, *r[5:]) for r in chunk]
+                conn.exec_driver_sql(sql, chunk)
             done = {r[1] for r in rows} | (partitions or set())
             tag = version_tag(today)
             checkpoints = [

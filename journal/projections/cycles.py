@@ -130,7 +130,7 @@ class _Tracker:
     one cycle."""
 
     def __init__(self, policies: Mapping[str, AccountPolicy] | None = None) -> None:
-        self.books = Books(policies or {})
+        self.books = Books(policies or {})  # the tax books folded alongside: the read models take them too
         self.cycles: list[Cycle] = []
         self.open: dict[tuple[str, str], Cycle] = {}
         self.last: dict[tuple[str, str], Cycle] = {}
@@ -144,6 +144,7 @@ class _Tracker:
 
     def apply(self, event: Event) -> None:
         self.close_emptied(event.time.date())
+        self.books.advance(event.time.date())
         self.books.apply(event)
         underlying = event.underlying
         if underlying is None:
@@ -174,8 +175,9 @@ class _Tracker:
         cycle.shares = sum((lot.quantity for lot in lots), ZERO)
         cycle.tax_basis = sum((lot.cost_basis for lot in lots), ZERO)
 
-    def finish(self) -> list[Cycle]:
+    def finish(self, today: date | None = None) -> list[Cycle]:
         self.close_emptied(None)
+        self.books.close_through(today or date.today())
         _assign_ids(self.cycles)
         return self.cycles
 
@@ -187,12 +189,20 @@ def _assign_ids(cycles: list[Cycle]) -> None:
         cycle.id = name if base.count(name) == 1 else f"{name}-{cycle.account}"
 
 
-def build_cycles(events: Iterable[Event], policies: Mapping[str, AccountPolicy] | None = None) -> list[Cycle]:
-    """Every wheel cycle of every account, in the order they opened."""
+def fold_with_cycles(
+    events: Iterable[Event], policies: Mapping[str, AccountPolicy] | None = None, today: date | None = None
+) -> tuple[Books, list[Cycle]]:
+    """One pass over the events: the tax books and every wheel cycle, in the order they opened."""
     tracker = _Tracker(policies)
     for event in events:
         tracker.apply(event)
-    return tracker.finish()
+    cycles = tracker.finish(today)
+    return tracker.books, cycles
+
+
+def build_cycles(events: Iterable[Event], policies: Mapping[str, AccountPolicy] | None = None) -> list[Cycle]:
+    """Every wheel cycle of every account, in the order they opened."""
+    return fold_with_cycles(events, policies)[1]
 
 
 # SplitApplied changes the shares of an open cycle but moves no cash: flow_of gives it an empty Flow.

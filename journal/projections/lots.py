@@ -135,6 +135,7 @@ class Books:
     marked_through: int | None = None  # the last year whose Section 1256 year-end mark was applied
     apply_wash_sales: bool = True  # off only to measure what the wash-sale rule moved
     covered_calls: dict[str, CoveredCall] = field(default_factory=dict)  # by the call lot's id
+    year: int | None = None  # the year the fold is in, for the Section 1256 year-end marks
 
     def __post_init__(self) -> None:
         self.washes = WashSaleTracker(
@@ -492,6 +493,20 @@ class Books:
 
     # -- Section 1256 year-end marking ------------------------------------------------------------
 
+    def advance(self, day: date) -> None:
+        """Mark the Section 1256 year ends the books pass on their way to `day` (call before each event)."""
+        if self.year is None:
+            self.year = day.year
+        while day.year > self.year:
+            self.mark_year_end(self.year)
+            self.year += 1
+
+    def close_through(self, last_day: date) -> None:
+        """Mark every year end up to `last_day` (the end of the fold: `until`, else today)."""
+        while self.year is not None and date(self.year, 12, 31) <= last_day:
+            self.mark_year_end(self.year)
+            self.year += 1
+
     def mark_year_end(self, year: int) -> None:
         """Pub 550 / Form 6781: Section 1256 contracts open at year end are treated as sold at fair value
         on the year's last business day (the last MARK in December), and the basis is reset to that value."""
@@ -526,17 +541,10 @@ def fold(
     """The books after every event (in economic order) up to the end of `until`; Section 1256 contracts open
     at a year end that the books pass are marked to market then."""
     books = Books(policies or {}, apply_wash_sales=wash_sales)
-    year: int | None = None
     for event in events:
         if until is not None and event.time.date() > until:
             break
-        while year is not None and event.time.year > year:
-            books.mark_year_end(year)
-            year += 1
-        year = event.time.year
+        books.advance(event.time.date())
         books.apply(event)
-    last_day = until or (today or date.today())
-    while year is not None and date(year, 12, 31) <= last_day:
-        books.mark_year_end(year)
-        year += 1
+    books.close_through(until or (today or date.today()))
     return books
