@@ -22,6 +22,12 @@ demo: $(BIN)/.installed
 	@echo; echo "== the KO wheel: put assigned, calls sold, called away =="; $(TJ) cycle show KO-20240318
 	@echo; echo "== open positions at year end =="; $(TJ) positions --as-of 2024-12-31
 	@echo; echo "== risk at year end =="; $(TJ) risk --as-of 2024-12-31 --sectors examples/sectors.toml
+	@echo; echo "== monthly income statement, December 2024 =="; $(TJ) report monthly 2024-12 --target 2000
+	@$(TJ) report monthly 2024-12 --target 2000 --format html --output .demo/monthly-2024-12.html
+	@$(TJ) report year 2024 --format html --output .demo/year-2024.html --form8949 .demo/form8949-2024.csv \
+		--txf .demo/2024.txf
+	@echo; echo "reports written: $(CURDIR)/.demo/monthly-2024-12.html, $(CURDIR)/.demo/year-2024.html"
+	@echo "Form 8949 CSV: $(CURDIR)/.demo/form8949-2024.csv, TXF: $(CURDIR)/.demo/2024.txf"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check journal importers tests bench migrations
@@ -36,5 +42,5 @@ bench: $(BIN)/.installed
 clean:
 	rm -rf .demo .pytest_cache
 
-golden: $(BIN)/.installed  ## rewrite the importers' expected events after an intended change; review the diff
-	TJ_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/importers
+golden: $(BIN)/.installed  ## rewrite the expected importer events and report outputs after an intended change
+	TJ_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/importers tests/reports

@@ -10,11 +10,12 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from journal.output import Format, emit, emit_object
+from journal.reports.render import ReportFormat
 from journal.tax import DEFAULT_POLICY
 
 if TYPE_CHECKING:
@@ -263,32 +264,202 @@ def rolls(account: AccountOption = None, format: FormatOption = Format.table) ->
     emit(records, (*ROLL_COLUMNS, "legs", "roll_details"), format)
 
 
-report_app = typer.Typer(help="Reports: monthly income statement, year-end summary.", no_args_is_help=True)
+report_app = typer.Typer(
+    help="Reports: monthly income statement, year-end summary, a wheel's story, weekly review.",
+    no_args_is_help=True,
+)
 app.add_typer(report_app, name="report")
+
+ReportFormatOption = Annotated[
+    ReportFormat, typer.Option("--format", "-f", help="Output format (md and html are documents).")
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+]
+TargetOption = Annotated[
+    str | None,
+    typer.Option("--target", help="Monthly income target (default: `tj config get income_target`)."),
+]
+
+
+def _income_target(target: str | None) -> Decimal | None:
+    """--target when given, else the configured income_target (None when neither is set)."""
+    if target is not None:
+        return _decimal(target, "--target")
+    from journal import config
+
+    try:
+        return config.income_target()
+    except config.ConfigError as exc:
+        fail(f"tj: {exc}")
+
+
+def _write(path: Path, text: str, option: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"tj: {option} {path}: {exc.strerror or exc}")
+    typer.echo(f"wrote {path}", err=True)
+
+
+def _emit_report(kind: str, data: dict[str, Any], format: ReportFormat, output: Path | None) -> None:
+    """Render a report and print it, or write it to --output (an HTML report is one self-contained file)."""
+    from journal.reports.render import render
+
+    text = render(kind, data, format)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        _write(output, text, "--output")
 
 
 @report_app.command("monthly")
 def report_monthly(
     month: Annotated[str, typer.Argument(metavar="YYYY-MM")],
     account: AccountOption = None,
-    format: FormatOption = Format.table,
+    target: TargetOption = None,
+    format: ReportFormatOption = ReportFormat.table,
+    output: OutputOption = None,
 ) -> None:
-    """The month's income: premiums by trade date, realized by closing date, dividends, interest, fees."""
+    """The month's income: premiums by trade date, realized by closing date, dividends, interest, fees; by
+    underlying and strategy; trades, assignments, open positions; the month against the income target and
+    the last 12 months; the return on capital at risk."""
+    from journal.reports.monthly import monthly_report
+
+    income_target = _income_target(target)
     try:
-        statement = journal().report_monthly(month, account)
+        data = monthly_report(journal(), month, account, income_target)
     except ValueError as exc:
         fail(f"tj report monthly: {exc}", 2)
-    emit_object(statement, format)
+    _emit_report("monthly", data, format, output)
 
 
 @report_app.command("year")
 def report_year(
     year: Annotated[int, typer.Argument(metavar="YYYY")],
     account: AccountOption = None,
+    form8949: Annotated[
+        Path | None, typer.Option("--form8949", help="Also write the year's Form 8949 lines as CSV.")
+    ] = None,
+    txf: Annotated[
+        Path | None, typer.Option("--txf", help="Also write them as a TXF (V042) file for tax software.")
+    ] = None,
+    format: ReportFormatOption = ReportFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """The year-end summary: realized by term and by Form 8949 box (code W adjustments), Section 1256 totals
+    (Form 6781), dividends, interest, fees, premium by month, wheel cycles closed with their profit."""
+    from journal.reports.year import year_report
+
+    data = year_report(journal(), year, account)
+    if form8949 is not None or txf is not None:
+        from journal.reports.form8949 import form_8949_csv
+        from journal.reports.txf import txf as txf_file
+        from journal.reports.year import form_8949_for_year
+
+        lines = form_8949_for_year(journal(), year, account)
+        if form8949 is not None:
+            _write(form8949, form_8949_csv(lines), "--form8949")
+        if txf is not None:
+            _write(txf, txf_file(lines, date.today()), "--txf")
+    _emit_report("year", data, format, output)
+
+
+@report_app.command("cycle")
+def report_cycle(
+    cycle_id: Annotated[str, typer.Argument(metavar="ID", help="A cycle id from `tj cycles`.")],
+    format: ReportFormatOption = ReportFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """A wheel's story as a document: its figures, its timeline, and its break-even against the strikes
+    sold over time."""
+    from journal.reports.cycle import CycleNotFound, cycle_report
+
+    try:
+        data = cycle_report(journal(), cycle_id)
+    except CycleNotFound as exc:
+        fail(f"tj: {exc}")
+    _emit_report("cycle", data, format, output)
+
+
+@report_app.command("weekly")
+def report_weekly(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Review the 7 days ending on this day (default: today).")
+    ] = None,
+    account: AccountOption = None,
+    target: TargetOption = None,
+    format: ReportFormatOption = ReportFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """The weekly review: positions expiring in the next 7 days, short options by days to expiry, the week's
+    assignments, collateral in use, and the week's premium against the weekly share of the target."""
+    from journal.reports.weekly import weekly_report
+
+    day = _date(as_of, "--as-of")
+    data = weekly_report(journal(), day, account, _income_target(target))
+    _emit_report("weekly", data, format, output)
+
+
+config_app = typer.Typer(
+    help="Your settings: a TOML file in your config directory ($TJ_CONFIG names another).",
+    no_args_is_help=True,
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A setting, e.g. income_target.")],
+    value: Annotated[str, typer.Argument(metavar="VALUE")],
+) -> None:
+    """Set a setting: `tj config set income_target 2000`."""
+    from journal import config
+
+    try:
+        parsed = config.set_value(key, value)
+    except config.ConfigError as exc:
+        fail(f"tj config set: {exc}", 2)
+    typer.echo(f"{key} = {parsed}  ({config.config_path()})")
+
+
+@config_app.command("get")
+def config_get(
+    key: Annotated[str | None, typer.Argument(metavar="[KEY]", help="One setting; all when omitted.")] = None,
     format: FormatOption = Format.table,
 ) -> None:
-    """The year-end summary: realized by term (Section 1256 60/40), wash-sale adjustments, income, fees."""
-    emit_object(journal().report_year(year, account), format)
+    """Show a setting's value (exit 1 when it is not set, as `git config` does), or every setting."""
+    from journal import config
+
+    try:
+        if key is not None:
+            value = config.get(key)
+        values = config.load()
+    except config.ConfigError as exc:
+        fail(f"tj config get: {exc}", 2)
+    if key is not None and format is Format.table:
+        if value is None:
+            raise typer.Exit(1)
+        typer.echo(str(value))
+        return
+    keys = [key] if key is not None else sorted(config.SETTINGS)
+    shown = {k: None if values.get(k) is None else str(values[k]) for k in keys}
+    if format is Format.json:
+        emit_object(shown, format)
+        return
+    records = [{"key": k, "value": shown[k], "meaning": config.SETTINGS[k][1]} for k in keys]
+    emit(records, ("key", "value", "meaning"), format)
+
+
+@config_app.command("unset")
+def config_unset(key: Annotated[str, typer.Argument(metavar="KEY")]) -> None:
+    """Remove a setting."""
+    from journal import config
+
+    try:
+        config.unset(key)
+    except config.ConfigError as exc:
+        fail(f"tj config unset: {exc}", 2)
 
 
 cycle_app = typer.Typer(help="One wheel cycle.", no_args_is_help=True)

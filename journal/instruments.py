@@ -60,7 +60,7 @@ class OptionContract:
     multiplier: Decimal = STANDARD_MULTIPLIER
     # The OCC symbol: root padded to six, yymmdd, right, strike in thousandths over eight digits.
     name: str = field(init=False, repr=False, compare=False)
-    # The index a weekly/PM root settles on (SPXW -> SPX), else the root: computed once, read on every fold step.
+    # The index a weekly/PM root settles on (SPXW -> SPX), else the root: computed once, read on every fold.
     underlying: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

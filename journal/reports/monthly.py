@@ -1,0 +1,149 @@
+"""The monthly income statement (`tj report monthly YYYY-MM`) as plain data: CONTRACT.md's figures first
+(`journal.reports.statements`), then what a trader reviews at month end: income by underlying and by
+strategy, trades opened, lots closed, assignments, open positions, the month against the income target
+and the last twelve months, and the return on the capital the positions tied up.
+
+"Income" here is the month's cash income from option selling: net premium (by trade date) plus dividends
+and interest, less every fee. Realized gains (by closing date) are shown beside it, never added to it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from journal.events import OptionAssigned, OptionExercised, TradeExecuted
+from journal.money import ZERO, cents
+from journal.records import position_record
+from journal.reports.capital import annualized_pct, capital_at_risk, return_pct, total_at_risk
+from journal.reports.entries import assignment_record, opens_position, realized_line, trade_record
+from journal.reports.frames import by_month, flow_frame, income_by, realized_frame
+from journal.reports.periods import month_bounds, months_ending
+from journal.reports.source import read_source
+from journal.reports.strategies import STRATEGY_ORDER, attribute
+
+if TYPE_CHECKING:
+    from journal.api import Journal
+
+HISTORY_MONTHS = 12
+HUNDRED = Decimal(100)
+
+
+def income_of(figures: dict[str, Decimal]) -> Decimal:
+    """The income the target is measured against: net premium + dividends + interest - fees."""
+    return figures["net_premium"] + figures["dividends"] + figures["interest"] - figures["fees"]
+
+
+def _pct(value: Decimal | None) -> str | None:
+    return None if value is None else cents(value)
+
+
+def _money_record(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: cents(v) if isinstance(v, Decimal) else v for k, v in record.items()}
+
+
+def target_figures(income: Decimal, target: Decimal | None) -> dict[str, Any]:
+    """How far the period's income went toward its target: percent reached and what is still missing."""
+    if target is None:
+        return {"income_target": None, "target_reached_pct": None, "target_remaining": None}
+    return {
+        "income_target": cents(target),
+        "target_reached_pct": _pct(income / target * HUNDRED if target > 0 else None),
+        "target_remaining": cents(max(target - income, ZERO)),
+    }
+
+
+def monthly_report(
+    journal: Journal,
+    month: str,
+    account: str | None = None,
+    target: Decimal | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Everything `tj report monthly` shows, as exact strings. `today` (default: the real one) bounds a
+    month still running: positions and capital at risk are then those of today."""
+    start, end = month_bounds(month)
+    statement = journal.report_monthly(month, account)  # CONTRACT.md's figures, as `tj report` had them
+    src = read_source(journal, account)
+
+    strategies = attribute(src.account_events)
+    flows = flow_frame(src.account_events, strategies)
+    realized = realized_frame(src.realized, strategies)
+    this_month_flows = flows[flows["month"] == month]
+    this_month_realized = realized[realized["month"] == month]
+
+    history = by_month(flows, realized, months_ending(month, HISTORY_MONTHS))
+    for point in history:
+        point["income"] = income_of(point)
+    income = history[-1]["income"]
+
+    in_month = [e for e in src.account_events if start <= e.time.date() <= end]
+    opened = [
+        trade_record(e, strategies) for e in in_month if isinstance(e, TradeExecuted) and opens_position(e)
+    ]
+    closed = [realized_line(r, strategies) for r in src.realized if start <= r.closed <= end]
+    assignments = [assignment_record(e) for e in in_month if isinstance(e, OptionAssigned | OptionExercised)]
+
+    as_of = min(end, today or date.today())
+    report: dict[str, Any] = {
+        **statement,
+        "account": account,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+    }
+    report["as_of"] = as_of.isoformat()
+    report["income"] = cents(income)
+    report["realized_total"] = cents(
+        Decimal(statement["realized_short_term"]) + Decimal(statement["realized_long_term"])
+    )
+    report.update(target_figures(income, target))
+
+    if as_of >= start:
+        capital = capital_at_risk(src.events, src.policies, start, as_of, account)
+        positions = journal.positions(as_of, account)
+        on_return = return_pct(income, capital.average)
+        report.update(
+            {
+                "days": len(capital.daily),
+                "capital_at_risk_average": cents(capital.average),
+                "capital_at_risk_end": cents(total_at_risk(positions)),
+                "return_on_capital_pct": _pct(on_return),
+                "return_on_capital_annualized_pct": _pct(annualized_pct(on_return, len(capital.daily))),
+                "positions": [position_record(p, as_of) for p in positions],
+            }
+        )
+    else:  # a month that has not begun: nothing was at risk in it yet
+        report.update(
+            {
+                "days": 0,
+                "capital_at_risk_average": cents(ZERO),
+                "capital_at_risk_end": cents(ZERO),
+                "return_on_capital_pct": None,
+                "return_on_capital_annualized_pct": None,
+                "positions": [],
+            }
+        )
+
+    report["by_underlying"] = [
+        _money_record(r) for r in income_by(this_month_flows, this_month_realized, "underlying")
+    ]
+    report["by_strategy"] = [
+        _money_record(r) for r in income_by(this_month_flows, this_month_realized, "strategy", STRATEGY_ORDER)
+    ]
+    report["trades_opened"] = len(opened)
+    report["lots_closed"] = len(closed)
+    report["opened"] = opened
+    report["closed"] = closed
+    report["assignment_events"] = assignments
+    report["last_12_months"] = [
+        {
+            "month": p["month"],
+            "income": cents(p["income"]),
+            "net_premium": cents(p["net_premium"]),
+            "realized": cents(p["realized"]),
+            **({"target_reached": p["income"] >= target} if target is not None else {}),
+        }
+        for p in history
+    ]
+    return report

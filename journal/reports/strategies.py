@@ -1,0 +1,105 @@
+"""Which strategy each trade and realized row belongs to, for income by strategy: puts, calls, spreads.
+
+An option is opened together with the legs of its order (or, without an order id, with the options of
+its underlying opened that day, as `journal.projections.positions` groups them); the group names the
+strategy, and every later close, expiry or assignment of that contract inherits it. Shares are "shares".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from journal.events import (
+    CashMoved,
+    Event,
+    OptionAssigned,
+    OptionExercised,
+    OptionExpired,
+    SplitApplied,
+    TradeExecuted,
+)
+from journal.instruments import Instrument, OptionContract
+from journal.projections.lots import RealizedRow
+
+PUTS = "puts"
+CALLS = "calls"
+SPREADS = "spreads"
+STRANGLES = "strangles"
+LONG_OPTIONS = "long options"
+SHARES = "shares"
+# The order reports list them in.
+STRATEGY_ORDER = (PUTS, CALLS, SPREADS, STRANGLES, LONG_OPTIONS, SHARES)
+
+
+def _group_key(ev: TradeExecuted) -> tuple[str, str, str]:
+    return ev.account, ev.instrument.underlying, ev.order_id or f"day:{ev.time.date().isoformat()}"
+
+
+def classify_opening(legs: list[TradeExecuted]) -> str:
+    """The strategy of the option legs opened together: written and bought legs make a spread, written
+    puts and calls a strangle, written puts alone puts, written calls alone calls."""
+    written = [leg for leg in legs if not leg.action.is_buy]
+    bought = [leg for leg in legs if leg.action.is_buy]
+    if written and bought:
+        return SPREADS
+    if not written:
+        return LONG_OPTIONS
+    rights = {leg.instrument.right for leg in written if isinstance(leg.instrument, OptionContract)}
+    if rights == {"P", "C"}:
+        return STRANGLES
+    return PUTS if rights == {"P"} else CALLS
+
+
+def _by_right(instrument: Instrument) -> str:
+    return PUTS if isinstance(instrument, OptionContract) and instrument.is_put else CALLS
+
+
+@dataclass
+class StrategyMap:
+    """Event key -> strategy, for every trade and option ending; opening key -> strategy for realized rows."""
+
+    of_key: dict[str, str] = field(default_factory=dict)
+    opened_as: dict[str, str] = field(default_factory=dict)
+
+    def of_event(self, event: Event) -> str | None:
+        """The strategy of an event, or None for cash that belongs to no position (interest, account fees)."""
+        if isinstance(event, CashMoved):
+            return SHARES if event.kind.value == "DIVIDEND" else None
+        return self.of_key.get(event.key)
+
+    def of_row(self, row: RealizedRow) -> str:
+        if not row.instrument.is_option:
+            return SHARES
+        # A lot split off another (a wash-sale replacement, a split) keeps the opening key before the "/".
+        return self.opened_as.get(row.opened_by.split("/")[0]) or _by_right(row.instrument)
+
+
+def attribute(events: Iterable[Event]) -> StrategyMap:
+    """Attribute every event (in economic order) to a strategy."""
+    ordered = list(events)
+    groups: dict[tuple[str, str, str], list[TradeExecuted]] = defaultdict(list)
+    for ev in ordered:
+        if isinstance(ev, TradeExecuted) and ev.instrument.is_option and ev.action.opens:
+            groups[_group_key(ev)].append(ev)
+    group_strategy = {key: classify_opening(legs) for key, legs in groups.items()}
+    out = StrategyMap()
+    holding: dict[tuple[str, str], str] = {}  # (account, contract) -> strategy it was opened as
+    for ev in ordered:
+        if isinstance(ev, TradeExecuted):
+            if not ev.instrument.is_option:
+                out.of_key[ev.key] = SHARES
+                continue
+            contract = (ev.account, ev.instrument.name)
+            if ev.action.opens:
+                strategy = group_strategy[_group_key(ev)]
+                holding[contract] = out.opened_as[ev.key] = strategy
+            else:
+                strategy = holding.get(contract) or _by_right(ev.instrument)
+            out.of_key[ev.key] = strategy
+        elif isinstance(ev, OptionExpired | OptionAssigned | OptionExercised):
+            out.of_key[ev.key] = holding.get((ev.account, ev.option.name)) or _by_right(ev.option)
+        elif isinstance(ev, SplitApplied):
+            out.of_key[ev.key] = SHARES
+    return out

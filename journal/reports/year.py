@@ -1,0 +1,107 @@
+"""The year-end summary (`tj report year YYYY`) as plain data: CONTRACT.md's figures first, then what goes
+on the tax forms (realized by term, Form 8949 lines and box totals with code W adjustments, Section 1256
+totals for Form 6781), premium income by month, and the wheel cycles closed in the year with their profit.
+
+Every realized row of the year is on exactly one of: a Form 8949 box, Form 6781 (Section 1256), or no
+form (a tax-advantaged account), so the three add up to the `tj realized --year` total.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from journal.money import ZERO, cents
+from journal.projections.lots import RealizedRow
+from journal.reports.entries import closed_cycle_record, realized_line
+from journal.reports.form8949 import Form8949Line, box_totals, form_8949_lines, line_record
+from journal.reports.frames import by_month, flow_frame, realized_frame
+from journal.reports.income import LONG_SHARE_1256, rounded
+from journal.reports.source import read_source
+from journal.reports.strategies import attribute
+
+if TYPE_CHECKING:
+    from journal.api import Journal
+
+
+def _gain(row: RealizedRow) -> Decimal:
+    return rounded(row.proceeds) - rounded(row.cost_basis) + rounded(row.adjustment)
+
+
+def _total(rows: list[RealizedRow]) -> Decimal:
+    return sum((_gain(r) for r in rows), ZERO)
+
+
+def year_report(journal: Journal, year: int, account: str | None = None) -> dict[str, Any]:
+    """Everything `tj report year` shows, as exact strings; `form_8949_lines` is what --form8949 and --txf
+    export."""
+    summary = journal.report_year(year, account)  # CONTRACT.md's figures, as `tj report year` had them
+    src = read_source(journal, account)
+    rows = [r for r in src.realized if r.closed.year == year]
+    strategies = attribute(src.account_events)
+
+    lines = form_8949_lines(rows, src.policy)
+    section_1256 = [r for r in rows if r.term == "1256"]
+    no_form = [r for r in rows if r.term != "1256" and src.policy(r.account).tax_advantaged]
+    net_1256 = _total(section_1256)
+    long_1256 = rounded(net_1256 * LONG_SHARE_1256)  # Form 6781 line 8/9: 60% long term, rounded once
+
+    flows = flow_frame(src.account_events, strategies)
+    realized = realized_frame(rows, strategies)
+    months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
+    by_months = by_month(flows, realized, months)
+
+    cycles = [
+        c for c in journal.cycles(account, status="closed") if c.closed is not None and c.closed.year == year
+    ]
+    wash_lines = [line for line in lines if line.code]
+
+    report: dict[str, Any] = {**summary, "account": account}
+    report["realized_total"] = cents(_total(rows))
+    report["realized_by_term"] = {
+        "short": cents(_total([r for r in rows if r.term == "short"])),
+        "long": cents(_total([r for r in rows if r.term == "long"])),
+        "section_1256": cents(net_1256),
+    }
+    report["form_8949"] = {
+        "boxes": box_totals(lines),
+        "rows": len(lines),
+        "proceeds": cents(sum((line.proceeds for line in lines), ZERO)),
+        "cost_basis": cents(sum((line.cost_basis for line in lines), ZERO)),
+        "adjustment": cents(sum((line.adjustment for line in lines), ZERO)),
+        "gain_or_loss": cents(sum((line.gain for line in lines), ZERO)),
+        "wash_sale_rows": len(wash_lines),
+        "wash_sale_adjustment": cents(sum((line.adjustment for line in wash_lines), ZERO)),
+    }
+    report["form_6781"] = {
+        "rows": len(section_1256),
+        "net": cents(net_1256),
+        "short_term_40": cents(net_1256 - long_1256),
+        "long_term_60": cents(long_1256),
+        "lines": [realized_line(r, strategies) for r in section_1256],
+    }
+    report["no_form"] = {
+        "rows": len(no_form),
+        "gain": cents(_total(no_form)),
+        "accounts": sorted({r.account for r in no_form}),
+    }
+    report["premium_by_month"] = [
+        {
+            "month": m["month"],
+            "premium_collected": cents(m["premium_collected"]),
+            "premium_paid": cents(m["premium_paid"]),
+            "net_premium": cents(m["net_premium"]),
+            "realized": cents(m["realized"]),
+        }
+        for m in by_months
+    ]
+    report["cycles_closed"] = [closed_cycle_record(c) for c in cycles]
+    report["cycles_closed_profit"] = cents(sum((c.net_cash for c in cycles), ZERO))
+    report["form_8949_lines"] = [line_record(line) for line in lines]
+    return report
+
+
+def form_8949_for_year(journal: Journal, year: int, account: str | None = None) -> list[Form8949Line]:
+    """The year's Form 8949 lines, for the --form8949 CSV and --txf exports."""
+    src = read_source(journal, account)
+    return form_8949_lines([r for r in src.realized if r.closed.year == year], src.policy)
