@@ -1,0 +1,290 @@
+"""The scale benchmark: every figure the scale issue sets a target for, beside its reference, measured in one
+run on this machine (`python bench/run.py`; `--events 100000` for a quick run). Never a test: it prints."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.import_rate import (  # noqa: E402
+    DEFAULT_POSTGRES_URL,
+    plain_db,
+    raw_executemany,
+    store_schema_db,
+    store_tuples,
+)
+from importers import journal_csv  # noqa: E402
+
+TJ = str(Path(sys.executable).with_name("tj"))
+BEANCOUNT_VENV = HERE / ".venv-beancount"
+
+
+@dataclass
+class Row:
+    measure: str
+    value: str
+    reference: str = ""
+    target: str = ""
+    met: str = ""
+
+
+def run(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Wall seconds, peak memory (KiB) and stdout of one command, measured with wait4."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    # communicate() has reaped it; the peak of children is kept by getrusage: measure by difference.
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {err.strip()[-500:]}")
+    return seconds, _peak_children(), out
+
+
+def _peak_children() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def generate(events: int, fmt: str, path: Path, seed: int) -> float:
+    seconds, _, _ = run(
+        [
+            sys.executable,
+            str(HERE / "generate.py"),
+            "--events",
+            str(events),
+            "--seed",
+            str(seed),
+            "--format",
+            fmt,
+            "-o",
+            str(path),
+        ]
+    )
+    return seconds
+
+
+def split_last_month(path: Path, head: Path, month: Path) -> str:
+    """The history without its last full month (and what follows it), and that month apart: what a monthly
+    import adds."""
+    lines = path.read_text().splitlines(keepends=True)
+    header, body = lines[0], lines[1:]
+    months = sorted({line[:7] for line in body})
+    last = months[-2] if len(months) > 1 else months[-1]
+    head.write_text(header + "".join(line for line in body if line[:7] < last))
+    month.write_text(header + "".join(line for line in body if line[:7] == last))
+    return last
+
+
+def tj(url: str, *args: str) -> tuple[float, int, str]:
+    return run([TJ, "--db", url, *args])
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "NO"
+
+
+def postgres_url() -> tuple[str, str] | None:
+    base = make_url(os.environ.get("TJ_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    schema = f"tj_bench_{secrets.token_hex(4)}"
+    try:
+        with create_engine(base, connect_args={"connect_timeout": 3}).begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # unreachable: the PostgreSQL rows say so
+        print(f"postgresql unreachable: {type(exc).__name__}")
+        return None
+    url = base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    return url, schema
+
+
+def drop_schema(schema: str) -> None:
+    base = make_url(os.environ.get("TJ_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    with create_engine(base).begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def beancount_python() -> Path | None:
+    """Beancount v3 in the benchmark's own environment (never in the project's)."""
+    python = BEANCOUNT_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(BEANCOUNT_VENV)], check=True)
+        done = subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "beancount>=3"], capture_output=True
+        )
+        if done.returncode != 0:
+            print("beancount could not be installed: skipped")
+            return None
+    return python
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=1_000_000, help="size of the big journal (default 10^6)")
+    ap.add_argument("--small", type=int, default=100_000, help="size of the small journal (default 10^5)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--no-beancount", action="store_true")
+    ns = ap.parse_args(argv)
+    rows: list[Row] = []
+    work = Path(tempfile.mkdtemp(prefix="tj-bench-"))
+    print(f"working in {work}; {os.cpu_count()} cores")
+
+    # -- the histories ---------------------------------------------------------------------------------
+    big, small = work / "big.csv", work / "small.csv"
+    seconds = generate(ns.events, "journal-csv", big, ns.seed)
+    generate(ns.small, "journal-csv", small, ns.seed)
+    head, month_file = work / "head.csv", work / "month.csv"
+    month = split_last_month(big, head, month_file)
+    n_big = sum(1 for _ in big.open()) - 1
+    n_month = sum(1 for _ in month_file.open()) - 1
+    print(f"generated {n_big:,} events in {seconds:.1f} s; last month {month}: {n_month:,} events")
+
+    # -- import rate vs raw executemany (the small journal) ----------------------------------------------
+    parsed = journal_csv.parse(small)
+    assert not parsed.errors, parsed.errors[:3]
+    values = store_tuples(parsed.events)
+    raw_store = raw_executemany(store_schema_db(work / "raw-store.sqlite"), values)
+    raw_plain = raw_executemany(plain_db(work / "raw-plain.sqlite"), values)
+    small_url = f"sqlite:///{work / 'small.sqlite'}"
+    t_import, mem_import, _ = tj(small_url, "import", str(small))
+    n_small = len(parsed.events)
+    rows.append(
+        Row(
+            f"import {n_small:,} journal-CSV rows, SQLite (events + read models)",
+            f"{n_small / t_import:,.0f} rows/s",
+            f"raw executemany: store table {n_small / raw_store:,.0f}, plain {n_small / raw_plain:,.0f}",
+            ">= 100,000 rows/s",
+            verdict(n_small / t_import >= 100_000),
+        )
+    )
+
+    # -- full rebuild: time per event should stay flat ----------------------------------------------------
+    t_small, _, _ = tj(small_url, "rebuild")
+    big_url = f"sqlite:///{work / 'big.sqlite'}"
+    t_head_import, _, _ = tj(big_url, "import", str(head))
+    t_big, mem_rebuild, _ = tj(big_url, "rebuild")
+    rows.append(
+        Row(
+            f"full rebuild, {n_small:,} events", f"{t_small:.2f} s", f"{t_small / n_small * 1e6:.1f} us/event"
+        )
+    )
+    rows.append(
+        Row(
+            f"full rebuild, {n_big - n_month:,} events",
+            f"{t_big:.2f} s",
+            f"{t_big / (n_big - n_month) * 1e6:.1f} us/event",
+            "<= 10 s at 10^6",
+            verdict(t_big <= 10),
+        )
+    )
+
+    # -- one month into the big journal ------------------------------------------------------------------
+    t_month, _, _ = tj(big_url, "import", str(month_file))
+    rows.append(
+        Row(
+            f"import one month ({n_month:,} events) into {n_big - n_month:,}",
+            f"{t_month:.2f} s",
+            "(import, then read models of the touched partitions)",
+            "<= 1 s",
+            verdict(t_month <= 1),
+        )
+    )
+
+    # -- reports and queries at the big journal ---------------------------------------------------------
+    year = int(month[:4])
+    _, _, cycles = tj(big_url, "cycles", "--status", "closed", "--format", "csv")
+    cycle_id = cycles.splitlines()[-1].split(",")[0] if len(cycles.splitlines()) > 1 else ""
+    startup, _, _ = run([TJ, "--help"])
+    queries = [
+        ("report monthly", ["report", "monthly", month, "--format", "html"]),
+        ("report year", ["report", "year", str(year), "--format", "html"]),
+        ("report weekly", ["report", "weekly", "--as-of", f"{month}-15", "--format", "html"]),
+        ("report cycle", ["report", "cycle", cycle_id, "--format", "html"]),
+        ("realized --year", ["realized", "--year", str(year), "--format", "json"]),
+        ("lots", ["lots", "--format", "json"]),
+        ("positions", ["positions", "--format", "json"]),
+    ]
+    for name, args in queries:
+        t_query, _, _ = tj(big_url, *args)
+        rows.append(
+            Row(
+                f"{name} at {n_big:,} events (CLI, wall)",
+                f"{t_query:.2f} s",
+                f"tj --help alone: {startup:.2f} s",
+                "<= 0.5 s",
+                verdict(t_query <= 0.5),
+            )
+        )
+    rows.append(
+        Row(
+            "peak memory (rebuild of the big journal)",
+            f"{mem_rebuild / 1024:,.0f} MiB",
+            f"import: {mem_import / 1024:,.0f} MiB",
+            "<= 1 GiB",
+            verdict(mem_rebuild <= 1024 * 1024),
+        )
+    )
+
+    # -- PostgreSQL ------------------------------------------------------------------------------------------
+    if not ns.no_postgres and (pg := postgres_url()):
+        url, schema = pg
+        try:
+            t_pg_import, _, _ = tj(url, "import", str(small))
+            t_pg_rebuild, _, _ = tj(url, "rebuild")
+            t_pg_report, _, _ = tj(url, "report", "monthly", month, "--format", "json")
+            rows.append(Row(f"PostgreSQL: import {n_small:,}", f"{n_small / t_pg_import:,.0f} rows/s"))
+            rows.append(
+                Row(
+                    f"PostgreSQL: full rebuild {n_small:,}",
+                    f"{t_pg_rebuild:.2f} s",
+                    f"{t_pg_rebuild / n_small * 1e6:.1f} us/event",
+                )
+            )
+            rows.append(Row(f"PostgreSQL: report monthly at {n_small:,}", f"{t_pg_report:.2f} s"))
+        finally:
+            drop_schema(schema)
+
+    # -- Beancount v3 on the same trades ---------------------------------------------------------------------
+    if not ns.no_beancount and (python := beancount_python()):
+        ledger = work / "small.beancount"
+        generate(ns.small, "beancount", ledger, ns.seed)
+        load = "from beancount import loader; e, errors, o = loader.load_file(__import__('sys').argv[1])"
+        t_bean, _, _ = run([str(python), "-c", load, str(ledger)])
+        t_query, _, _ = tj(small_url, "realized", "--format", "json")
+        rows.append(
+            Row(
+                f"Beancount v3 load of the same {n_small:,} trades",
+                f"{t_bean:.2f} s",
+                f"tj rebuild {t_small:.2f} s ({t_bean / t_small:.1f}x); tj realized {t_query:.2f} s "
+                f"({t_bean / t_query:.1f}x)",
+                ">= 10x faster",
+                verdict(t_bean / t_query >= 10),
+            )
+        )
+
+    width = max(len(r.measure) for r in rows)
+    print(f"\n{'measure'.ljust(width)}  {'value':>16}  {'target':<18} met  reference")
+    for r in rows:
+        print(f"{r.measure.ljust(width)}  {r.value:>16}  {r.target:<18} {r.met:<4} {r.reference}")
+    print(f"\n(rows of {date.today()}, {os.cpu_count()} cores; files in {work})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
