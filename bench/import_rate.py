@@ -14,6 +14,7 @@ import pstats
 import random
 import secrets
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +33,8 @@ from journal.events import Event, payload_json
 from journal.store import GENESIS, EventStore
 
 TARGET_ROWS_PER_S = 100_000
+TARGET_CSV_ROWS_PER_S = 50_000  # broker CSV importers (issue 5)
+TARGET_OFX_PER_S = 5_000
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 COLUMNS = (
     "date", "account", "action", "symbol", "quantity", "price", "fees", "amount", "order_id", "id", "note",
@@ -334,6 +337,35 @@ def print_table(measures: Sequence[Measure], indexed: Measure, plain: Measure) -
     print("(x raw: the measure's seconds over those of the raw executemany reference; 2.0 = twice as slow)")
 
 
+def ofx_rates(folder: Path, events: int, seed: int) -> list[Measure]:
+    """OFX: parse rate (transactions/s) and import rate of a generated OFX 2 statement (bench/generate.py)."""
+    from importers import ofx
+
+    path = folder / "statement.ofx"
+    generator = Path(__file__).with_name("generate.py")
+    done = subprocess.run([sys.executable, str(generator), "--events", str(events), "--seed", str(seed),
+                           "--format", "ofx", "-o", str(path)], capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"ofx: the generator failed, skipped ({done.stderr.strip()[-200:]})")
+        return []
+    paths = sorted(folder.glob("statement*.ofx")) or [path]
+    start = time.perf_counter()
+    results = [ofx.parse(p, None) for p in paths]
+    seconds = time.perf_counter() - start
+    errors = [e for r in results for e in r.errors]
+    assert not errors, errors[:3]
+    count = sum(len(r.events) for r in results)
+    parse = Measure(f"ofx parse ({len(paths)} file(s), events)", count, seconds)
+    journal = Journal(sqlite_url(folder / "ofx.sqlite"))
+    try:
+        start = time.perf_counter()
+        journal.import_files(paths)
+        imported = Measure("ofx import, sqlite", count, time.perf_counter() - start)
+    finally:
+        journal.close()
+    return [parse, imported]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=200_000,
@@ -381,12 +413,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         del values
 
         postgres = postgres_import(csv_path, args.rows)
-        measures = [first, parse_only, again, indexed, plain, *([postgres] if postgres else [])]
+        ofx = ofx_rates(folder, min(args.rows, 20_000), args.seed)
+        measures = [first, parse_only, again, indexed, plain, *([postgres] if postgres else []), *ofx]
         print()
         print_table(measures, indexed, plain)
         met = first.rate >= TARGET_ROWS_PER_S
         print(f"\ntarget: >= {TARGET_ROWS_PER_S:,} rows/s for the journal import on SQLite: "
               f"{first.rate:,.0f} rows/s, {'MET' if met else 'NOT MET'}")
+        csv_met = first.rate >= TARGET_CSV_ROWS_PER_S
+        print(f"target: >= {TARGET_CSV_ROWS_PER_S:,} CSV rows/s (import): {first.rate:,.0f}, "
+              f"{'MET' if csv_met else 'NOT MET'}; parse alone {parse_only.rate:,.0f} rows/s")
+        if ofx:
+            ofx_met = ofx[0].rate >= TARGET_OFX_PER_S
+            print(f"target: >= {TARGET_OFX_PER_S:,} OFX transactions/s (parse): {ofx[0].rate:,.0f}, "
+                  f"{'MET' if ofx_met else 'NOT MET'}")
 
         if args.profile:
             profile_import(sqlite_url(folder / "profiled.sqlite"), csv_path, args.rows)

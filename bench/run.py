@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     t_small, _, _ = tj(small_url, "rebuild")
     big_url = f"sqlite:///{work / 'big.sqlite'}"
     t_head_import, _, _ = tj(big_url, "import", str(head))
-    t_big, mem_rebuild, _ = tj(big_url, "rebuild")
+    t_big, mem_rebuild, _ = tj(big_url, "rebuild")  # (the import left the read models to the next query)
     rows.append(
         Row(
             f"full rebuild, {n_small:,} events", f"{t_small:.2f} s", f"{t_small / n_small * 1e6:.1f} us/event"
