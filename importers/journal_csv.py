@@ -182,14 +182,18 @@ def _non_negative(f: _File, cells: list[str], i: int, key: str, action: str, *, 
 def _parse_time(f: _File, raw: str) -> datetime:
     if not raw:
         raise f.missing("date", "every row")
+    when: datetime | None = None
     try:
         if len(raw) == 10:
-            return datetime.combine(date.fromisoformat(raw), time())
-        if len(raw) in (16, 19) and raw[10] == "T":
-            return datetime.fromisoformat(raw)
+            when = datetime.combine(date.fromisoformat(raw), time())
+        elif len(raw) in (16, 19) and raw[10] == "T":
+            when = datetime.fromisoformat(raw)
     except ValueError:
         pass
-    raise RowError(f.col("date"), raw, "not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]")
+    # Exchange local time, no offset (stored naive); and a year the store can write back (not before 1900).
+    if when is None or when.tzinfo is not None or when.year < 1900:
+        raise RowError(f.col("date"), raw, "not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]")
+    return when
 
 
 def _multiplier(f: _File, cells: list[str], action: str) -> Decimal:

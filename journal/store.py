@@ -215,7 +215,7 @@ class EventStore:
                 select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)
             ).first()
             seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
-            existing = self._existing_keys(conn, batch, seq)
+            existing = self._existing_keys(conn, [e.key for e in batch], seq)
             recorded = datetime.now(UTC).replace(tzinfo=None)
             recorded_text = recorded.isoformat()
             recorded_value = _sqlite_time(recorded) if sqlite else recorded
@@ -300,16 +300,17 @@ class EventStore:
                 conn.exec_driver_sql(insert, list(chunk))
         return AppendResult(added=len(rows), duplicates=duplicates)
 
-    def _existing_keys(self, conn: Connection, batch: list[Event], stored: int) -> set[str]:
-        """The natural keys of `batch` already stored (or a superset of them), given the number stored."""
+    def _existing_keys(self, conn: Connection, keys: Collection[str], stored: int) -> set[str]:
+        """Those of `keys` already stored, given how many events are: when they are not many more than
+        `keys`, every stored key (a superset)."""
         if not stored:
             return set()
-        if stored <= _SCAN_FACTOR * len(batch):
+        if stored <= _SCAN_FACTOR * len(keys):
             # Reading every key off the unique index beats looking each one up.
             return set(conn.exec_driver_sql("SELECT natural_key FROM events").scalars())
         existing: set[str] = set()
         mark = "?" if self.dialect == "sqlite" else "%s"
-        for chunk in _chunks([e.key for e in batch], _KEY_CHUNK):
+        for chunk in _chunks(list(keys), _KEY_CHUNK):
             query = f"SELECT natural_key FROM events WHERE natural_key IN ({', '.join([mark] * len(chunk))})"
             existing.update(conn.exec_driver_sql(query, tuple(chunk)).scalars())
         return existing
@@ -366,15 +367,10 @@ class EventStore:
 
     def existing_keys(self, keys: Collection[str]) -> set[str]:
         """Which of these natural keys are recorded already."""
-        found: set[str] = set()
-        t = schema.events
-        ordered = sorted(keys)
         with self.engine.connect() as conn:
-            for chunk in _chunks(ordered, _KEY_CHUNK):
-                found.update(
-                    conn.execute(select(t.c.natural_key).where(t.c.natural_key.in_(chunk))).scalars()
-                )
-        return found
+            stored = conn.exec_driver_sql("SELECT max(seq) FROM events").scalar() or 0
+            found = self._existing_keys(conn, keys, stored)
+        return found if stored > _SCAN_FACTOR * len(keys) else found.intersection(keys)
 
     def last_seq(self) -> int:
         with self.engine.connect() as conn:

@@ -98,6 +98,8 @@ def test_every_action_becomes_its_event(write_csv) -> None:
             "trades.csv:2: date: not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (got '2024-02-30')",
         ),
         ("2024-01-02,A,BUY,AAPL,-1,1,0,,,,", "trades.csv:2: quantity: must be positive (got '-1')"),
+        ("2024-01-19T10:30+01,A,BUY,AAPL,1,1,0,,,,", "trades.csv:2: date: not a date: write YYYY-MM-DD or "),
+        ("0999-05-05,A,BUY,AAPL,1,1,0,,,,", "trades.csv:2: date: not a date: write YYYY-MM-DD or "),
         ("2024-01-02,A,BUY,AAPL,1,,0,,,,", "trades.csv:2: price: missing: BUY needs a price"),
         (
             "2024-01-02,A,STO,AAPL,1,1,0,,,,",
