@@ -201,10 +201,17 @@ class Journal:
             return self.books(account, as_of).lots()
         return self._rows("lots", Lot, account=account)
 
-    def realized(self, year: int | None = None, account: str | None = None) -> list[RealizedRow]:
-        """Realized rows (Form 8949 lines), in the order they closed."""
-        bounds = {"start": date(year, 1, 1), "end": date(year, 12, 31)} if year is not None else {}
-        rows: list[RealizedRow] = self._rows("realized", RealizedRow, account=account, **bounds)
+    def realized(
+        self,
+        year: int | None = None,
+        account: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> list[RealizedRow]:
+        """Realized rows (Form 8949 lines) closed in `year` (or between `start` and `end`), in closing order."""
+        if year is not None:
+            start, end = date(year, 1, 1), date(year, 12, 31)
+        rows: list[RealizedRow] = self._rows("realized", RealizedRow, account=account, start=start, end=end)
         return sorted(rows, key=lambda r: r.closed)
 
     def cycles(

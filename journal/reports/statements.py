@@ -29,7 +29,7 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 def _period(journal: Journal, start: date, end: date, account: str | None) -> dict[str, Any]:
     flows = journal.flows(account, start, end)
-    realized = split_realized(r for r in journal.realized(None, account) if start <= r.closed <= end)
+    realized = split_realized(journal.realized(None, account, start, end))
 
     def total(name: str) -> Any:
         return sum((getattr(f, name) for f in flows), Decimal(0) if name not in COUNTS else 0)
