@@ -33,6 +33,14 @@ class ImportProblem:
         return f"{where} {self.message}{shown}"
 
 
+class RowError(Exception):
+    """A row an importer cannot read exactly: its column, value and what is wrong (an ImportProblem)."""
+
+    def __init__(self, column: str | None, value: str | None, message: str) -> None:
+        super().__init__(message)
+        self.column, self.value, self.message = column, value, message
+
+
 @dataclass(slots=True)
 class ParseResult:
     events: list[Event] = field(default_factory=list)
@@ -82,3 +90,14 @@ class KeyMaker:
         occurrence = self._seen[digest]
         self._seen[digest] += 1
         return content_key(digest, occurrence)
+
+
+def utf8_text(info: FileInfo, result: ParseResult) -> str | None:
+    """The file's text (a byte-order mark dropped), or None with the problem recorded: brokers' CSV exports
+    are UTF-8; anything else is named, never guessed."""
+    try:
+        return info.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = info.data.count(b"\n", 0, exc.start) + 1
+        result.errors.append(ImportProblem(info.name, line, None, None, f"not UTF-8 text (byte {exc.start})"))
+        return None

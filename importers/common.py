@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -143,3 +144,17 @@ def match_stock_leg(
             used.add(leg.index)
             return leg
     return None
+
+
+def day_offsets(days: list[date]) -> list[int]:
+    """Seconds to add to each row's date so that the rows of one date keep the order they happened in.
+
+    Brokers that give no time of day list the newest rows first (then a put sold and bought back the same
+    day reads back to front); a file whose first date is before its last is read oldest first."""
+    newest_first = not days or days[0] >= days[-1]
+    count, seen = Counter(days), Counter[date]()
+    offsets = []
+    for day in days:
+        offsets.append(count[day] - 1 - seen[day] if newest_first else seen[day])
+        seen[day] += 1
+    return offsets

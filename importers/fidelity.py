@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -18,8 +17,8 @@ from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
-from importers.common import CsvRow, StockLeg, match_stock_leg, money, read_csv_table
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError, utf8_text
+from importers.common import CsvRow, StockLeg, day_offsets, match_stock_leg, money, read_csv_table
 from journal.events import (
     CashKind,
     CashMoved,
@@ -173,12 +172,6 @@ _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 _ACCOUNT_NUMBER = re.compile(r"^[A-Z]?\d{5,}$", re.ASCII)
 # Money-market funds (five-letter tickers ending in XX, and Fidelity's FCASH) hold the account's cash.
 _MONEY_MARKET = re.compile(r"^(?:[A-Z]{3}XX|FCASH)$")
-
-
-class RowError(Exception):
-    def __init__(self, column: str | None, value: str | None, message: str) -> None:
-        super().__init__(message)
-        self.column, self.value, self.message = column, value, message
 
 
 def _canonical(header_cell: str) -> str | None:
@@ -428,20 +421,6 @@ def _cash_amount(cols: _Columns, r: _Row) -> Decimal:
     return r.amount
 
 
-def _day_offsets(days: list[date]) -> list[int]:
-    """Seconds to add to each row's date so that the rows of one date keep the order they happened in.
-
-    Fidelity gives no time of day and lists the newest rows first (then a put sold and bought back the
-    same day reads back to front); a file whose first date is before its last is read oldest first."""
-    newest_first = not days or days[0] >= days[-1]
-    count, seen = Counter(days), Counter[date]()
-    offsets = []
-    for day in days:
-        offsets.append(count[day] - 1 - seen[day] if newest_first else seen[day])
-        seen[day] += 1
-    return offsets
-
-
 Problem = Callable[[int, str | None, str | None, str], None]
 
 
@@ -452,10 +431,8 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     def problem(line: int, column: str | None, value: str | None, message: str) -> None:
         result.errors.append(ImportProblem(info.name, line, column, value, message))
 
-    try:
-        text = info.data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem(1, None, None, f"not UTF-8 text (byte {exc.start})")
+    text = utf8_text(info, result)
+    if text is None:
         return result
     try:
         _, header, rows_iter = read_csv_table(text, _is_header)
@@ -487,7 +464,7 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
 def _events(cols: _Columns, rows: list[_Row], info: FileInfo, problem: Problem) -> list[Event]:
     """The rows' events in file order: the stock rows of assignments and exercises merged into them."""
     keymaker = KeyMaker()
-    offsets = _day_offsets([r.day for r in rows])
+    offsets = day_offsets([r.day for r in rows])
     placed: list[tuple[int, Event]] = []
     legs: list[tuple[_Row, StockLeg]] = []
     endings: list[_Row] = []

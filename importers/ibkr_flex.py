@@ -84,7 +84,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError
 from importers.common import StockLeg, match_stock_leg, money
 from journal.events import (
     CashKind,
@@ -187,12 +187,6 @@ def identify(path: Path, head: str) -> bool:
 
 
 # -- attribute values --------------------------------------------------------------------------------
-
-
-class RowError(Exception):
-    def __init__(self, column: str | None, value: str | None, message: str) -> None:
-        super().__init__(message)
-        self.column, self.value, self.message = column, value, message
 
 
 _STAMP = re.compile(

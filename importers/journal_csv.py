@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError, utf8_text
 from journal.events import (
     CashKind,
     CashMoved,
@@ -60,12 +60,6 @@ _CASH_KINDS = {k.value: k for k in CashKind}
 DEFAULT_ACCOUNT = "default"
 # An expiry happens at the close: after any trade of its day, whatever file brought the trade.
 END_OF_DAY = time(23, 59, 59)
-
-
-class RowError(Exception):
-    def __init__(self, column: str | None, value: str | None, message: str) -> None:
-        super().__init__(message)
-        self.column, self.value, self.message = column, value, message
 
 
 def _header(text: str) -> list[str] | None:
@@ -355,10 +349,8 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     def problem(line: int, column: str | None, value: str | None, message: str) -> None:
         result.errors.append(ImportProblem(info.name, line, column, value, message))
 
-    try:
-        text = info.data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem(1, None, None, f"not UTF-8 text (byte {exc.start})")
+    text = utf8_text(info, result)
+    if text is None:
         return result
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
-from importers.common import CsvRow, StockLeg, match_stock_leg, money, read_csv_table
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError, utf8_text
+from importers.common import CsvRow, StockLeg, day_offsets, match_stock_leg, money, read_csv_table
 from journal.events import (
     CashKind,
     CashMoved,
@@ -106,12 +105,6 @@ _QUANTITY = re.compile(r"^(\d[\d,]*(?:\.\d+)?|\.\d+)(S?)$", re.ASCII)
 # The stock row of an assignment or exercise says so in its description ("1 TSLA Option Assigned").
 _LEG_NOTE = re.compile(r"\boption (?:assign|exercis)", re.IGNORECASE)
 _RATIO = re.compile(r"\b(\d+)\s*(?:-\s*)?(?:for|:)\s*(?:-\s*)?(\d+)\b", re.IGNORECASE | re.ASCII)
-
-
-class RowError(Exception):
-    def __init__(self, column: str | None, value: str | None, message: str) -> None:
-        super().__init__(message)
-        self.column, self.value, self.message = column, value, message
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -275,20 +268,6 @@ def _cash_amount(r: _Row) -> Decimal:
     return r.amount
 
 
-def _day_offsets(days: list[date]) -> list[int]:
-    """Seconds to add to each row's date so that the rows of one date keep the order they happened in.
-
-    Robinhood gives no time of day and lists the newest rows first (then a put sold and bought back the
-    same day reads back to front); a file whose first date is before its last is read oldest first."""
-    newest_first = not days or days[0] >= days[-1]
-    count, seen = Counter(days), Counter[date]()
-    offsets = []
-    for day in days:
-        offsets.append(count[day] - 1 - seen[day] if newest_first else seen[day])
-        seen[day] += 1
-    return offsets
-
-
 Problem = Callable[[int, str | None, str | None, str], None]
 
 
@@ -299,10 +278,8 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     def problem(line: int, column: str | None, value: str | None, message: str) -> None:
         result.errors.append(ImportProblem(info.name, line, column, value, message))
 
-    try:
-        text = info.data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem(1, None, None, f"not UTF-8 text (byte {exc.start})")
+    text = utf8_text(info, result)
+    if text is None:
         return result
     try:
         _, _, rows_iter = read_csv_table(text, _is_header)
@@ -333,7 +310,7 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
 def _events(rows: list[_Row], account: str, info: FileInfo, problem: Problem) -> list[Event]:
     """The rows' events in file order: assignment and exercise stock rows merged, split rows paired."""
     keymaker = KeyMaker()
-    offsets = _day_offsets([r.day for r in rows])
+    offsets = day_offsets([r.day for r in rows])
     placed: list[tuple[int, Event]] = []
     stock_trades: list[tuple[_Row, datetime, StockLeg, Decimal]] = []
     endings: list[_Row] = []

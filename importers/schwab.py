@@ -49,7 +49,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypedDict
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError
 from importers.common import CsvRow, StockLeg, match_stock_leg, money, read_csv_table, us_date
 from journal.events import (
     CashKind,
@@ -182,12 +182,6 @@ class _Common(TypedDict):
     key: str
     source: SourceRef
     note: str
-
-
-class RowError(Exception):
-    def __init__(self, column: str | None, value: str | None, message: str) -> None:
-        super().__init__(message)
-        self.column, self.value, self.message = column, value, message
 
 
 def _normal(text: str) -> str:
