@@ -381,7 +381,7 @@ def test_another_currency_is_an_error(tmp_path: Path) -> None:
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "History_for_Account_X.csv"
     path.write_bytes(SINGLE_HEADER.encode() + b"\xff\xfe\n")
-    assert errors(path) == ["History_for_Account_X.csv:1: not UTF-8 text (byte 148)"]
+    assert errors(path) == ["History_for_Account_X.csv:2: not UTF-8 text (byte 148)"]
 
 
 # -- fuzzing ------------------------------------------------------------------------------------------
