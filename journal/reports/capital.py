@@ -35,6 +35,7 @@ class CapitalAtRisk:
 
     daily: list[tuple[date, Decimal]]
     unlimited_days: int  # days on which some position had unlimited loss (not in the figures)
+    positions: list[Position]  # those open at the end of the last day: no second fold to know them
 
     @property
     def average(self) -> Decimal:
@@ -62,6 +63,7 @@ def capital_at_risk(
     books = fold(events, before, policies)
     pending = [e for e in events if start <= e.time.date() <= end]
     daily: list[tuple[date, Decimal]] = []
+    positions: list[Position] = []
     unlimited = 0
     i = 0
     seen = any(e.time.date() <= before for e in events[:1])
@@ -76,7 +78,7 @@ def capital_at_risk(
         positions = positions_of(books, account)
         daily.append((day, total_at_risk(positions)))
         unlimited += any(p.capital_at_risk is None for p in positions)
-    return CapitalAtRisk(daily, unlimited)
+    return CapitalAtRisk(daily, unlimited, positions)
 
 
 def return_pct(income: Decimal, capital: Decimal) -> Decimal | None:

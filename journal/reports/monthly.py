@@ -101,7 +101,7 @@ def monthly_report(
 
     if as_of >= start:
         capital = capital_at_risk(src.events, src.policies, start, as_of, account)
-        positions = journal.positions(as_of, account)
+        positions = capital.positions
         on_return = return_pct(income, capital.average)
         report.update(
             {

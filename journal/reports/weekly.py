@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from journal.events import OptionAssigned, OptionExercised, TradeExecuted
 from journal.instruments import OptionContract
 from journal.money import ZERO, cents
-from journal.projections.lots import Lot
+from journal.projections.lots import Lot, fold
+from journal.projections.positions import open_positions
 from journal.records import position_record
 from journal.reports.capital import total_at_risk
 from journal.reports.entries import assignment_record, short_option_record, trade_record
@@ -49,14 +50,17 @@ def weekly_report(
     week = [e for e in src.account_events if start <= e.time.date() <= end]
     cash = cash_income(week)
 
-    positions = journal.positions(as_of, account)
+    # One fold of the events already read, for both the positions and the written lots at `as_of`.
+    books = fold(src.events, as_of, src.policies)
+    open_lots = [lot for lot in books.lots() if account is None or lot.account == account]
+    positions = open_positions(open_lots)
     expiring = [
         position_record(p, as_of)
         for p in positions
         if p.expiry is not None and 0 <= (p.expiry - as_of).days <= WEEK_DAYS
     ]
     written: dict[tuple[str, str], list[Lot]] = defaultdict(list)
-    for lot in journal.lots(as_of, account):
+    for lot in open_lots:
         if isinstance(lot.instrument, OptionContract) and lot.quantity < 0:
             written[(lot.account, lot.instrument.name)].append(lot)
     strategy_of = {
