@@ -31,6 +31,7 @@ from journal.events import (
 )
 from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, parse_option, parse_stock
 from journal.money import ZERO, parse_decimal
+from journal.tax import LOT_METHODS
 
 name = "journal-csv"
 description = "theta-journal's own CSV (date, action, symbol, quantity, price, fees, ...)"
@@ -48,6 +49,8 @@ COLUMNS = (
     "id",
     "note",
     "multiplier",
+    "lot",
+    "lot_method",
 )
 REQUIRED = ("date", "action")
 STOCK_TRADES = ("BUY", "SELL")
@@ -100,6 +103,8 @@ class _File:
         "id",
         "note",
         "multiplier",
+        "lot",
+        "lot_method",
     )
 
     def __init__(self, keys: list[str], columns: dict[str, str]) -> None:
@@ -119,6 +124,8 @@ class _File:
             self.id,
             self.note,
             self.multiplier,
+            self.lot,
+            self.lot_method,
         ) = (where.get(c, absent) for c in COLUMNS)
         # The row's content for its key: `column=value` of its non-empty cells in column-name order,
         # without the account column (keyed apart, so that --account and an account column naming the
@@ -253,6 +260,14 @@ def _event(
         fees = _NUMBERS.get(cells[f.fees])
         if fees is None or fees < 0:
             fees = _non_negative(f, cells, f.fees, "fees", action, required=False)
+        lot_ref, lot_method = cells[f.lot] or None, cells[f.lot_method].lower() or None
+        if (lot_ref or lot_method) and action not in ("SELL", "STC"):
+            column = "lot" if lot_ref else "lot_method"
+            raise RowError(
+                f.col(column), cells[getattr(f, column)], "only a sale (SELL, STC) chooses its lots"
+            )
+        if lot_method is not None and lot_method not in LOT_METHODS:
+            raise RowError(f.col("lot_method"), cells[f.lot_method], f"one of {', '.join(LOT_METHODS)}")
         return TradeExecuted(
             action=_TRADE_ACTIONS[action],
             instrument=instrument,
@@ -260,6 +275,8 @@ def _event(
             price=price,
             fees=fees,
             order_id=cells[f.order_id] or None,
+            lot_ref=lot_ref,
+            lot_method=lot_method,
             account=account,
             time=when,
             key=key,

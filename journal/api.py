@@ -208,7 +208,7 @@ class Journal:
         start: date | None = None,
         end: date | None = None,
     ) -> list[RealizedRow]:
-        """Realized rows (Form 8949 lines) closed in `year` (or between `start` and `end`), in closing order."""
+        """Realized rows (Form 8949 lines) closed in `year` (or from `start` to `end`), in closing order."""
         if year is not None:
             start, end = date(year, 1, 1), date(year, 12, 31)
         rows: list[RealizedRow] = self._rows("realized", RealizedRow, account=account, start=start, end=end)

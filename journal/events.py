@@ -83,6 +83,7 @@ class TradeExecuted(Event):
     fees: Decimal = Decimal(0)
     order_id: str | None = None
     lot_ref: str | None = None  # a sale naming the lot it sells (specific identification): the lot's `id`
+    lot_method: str | None = None  # a sale choosing its lots otherwise than the account's method
 
     @property
     def underlying(self) -> str:

@@ -254,6 +254,8 @@ class Books:
         account's long lots, and first of all the lot a sale names (specific identification)."""
         lots = [lot for lot in queue if lot.is_short == short]
         method = self.policy(lots[0].account).lot_method if lots and not short else "fifo"
+        if isinstance(sale, TradeExecuted) and sale.lot_method and not short:
+            method = sale.lot_method
         if method == "lifo":
             lots.reverse()
         elif method == "hifo":
@@ -277,8 +279,8 @@ class Books:
             amount -= share
             units -= m.quantity
             method = "fifo" if m.short else self.policy(ev.account).lot_method
-            if isinstance(ev, TradeExecuted) and ev.lot_ref and not m.short:
-                method = "specific"
+            if isinstance(ev, TradeExecuted) and not m.short:
+                method = "specific" if ev.lot_ref else ev.lot_method or method
             self._record(ev.account, m.lot, m.quantity, m.basis, share, closed, m.short, ev.key, method)
 
     def _record(

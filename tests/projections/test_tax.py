@@ -383,3 +383,25 @@ def test_out_of_the_money_long_dated_call_is_qualified_and_changes_nothing(
     (call,) = journal.covered_calls()
     assert call.status == "qualified" and call.adjusted == []
     assert realized(journal, "instrument", "term") == [("KO", "long")]
+
+
+def test_a_sale_names_its_lot_or_its_method_in_the_journal_csv(journal: Journal, write_csv) -> None:
+    journal.import_files(
+        [
+            write_csv("""
+        date,action,symbol,quantity,price,fees,id,lot,lot_method
+        2024-01-02,BUY,ABC,10,10,0,B1,,
+        2024-02-01,BUY,ABC,10,30,0,B2,,
+        2024-03-01,BUY,ABC,10,20,0,B3,,
+        2024-04-01,SELL,ABC,10,25,0,S1,B3,
+        2024-04-02,SELL,ABC,10,25,0,S2,,lifo
+        2024-04-03,SELL,ABC,10,25,0,S3,,
+        """)
+        ]
+    )
+    assert realized(journal, "opened", "cost_basis", "gain") == [
+        ("2024-03-01", "200.00", "50.00"),  # the lot named B3
+        ("2024-02-01", "300.00", "-50.00"),  # LIFO among what is left
+        ("2024-01-02", "100.00", "150.00"),  # the account's FIFO
+    ]
+    assert [r.lot_method for r in journal.realized()] == ["specific", "lifo", "fifo"]
