@@ -14,6 +14,7 @@ from importers import (
     journal_csv,
     ofx,
     positions_csv,
+    prices_csv,
     robinhood,
     schwab,
     tastytrade,
@@ -31,6 +32,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     ibkr_flex,
     ofx,
     positions_csv,
+    prices_csv,
 )
 _HEAD_BYTES = 8192
 

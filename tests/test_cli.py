@@ -68,7 +68,7 @@ def test_a_file_no_importer_knows_is_named_with_the_formats_tried(tj, tmp_path) 
     tried = (
         "journal-csv, schwab-csv, fidelity-csv, robinhood-csv, tastytrade-csv, tastyworks-csv, ibkr-flex, "
         "ofx, "
-        "positions-csv"
+        "positions-csv, prices-csv"
     )
     assert f"statement.txt:1: no importer recognises this file (tried: {tried})" in done.stderr
 

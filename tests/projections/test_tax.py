@@ -405,3 +405,19 @@ def test_a_sale_names_its_lot_or_its_method_in_the_journal_csv(journal: Journal,
         ("2024-01-02", "100.00", "150.00"),  # the account's FIFO
     ]
     assert [r.lot_method for r in journal.realized()] == ["specific", "lifo", "fifo"]
+
+
+def test_year_end_prices_from_a_prices_csv_mark_section_1256_contracts(journal: Journal, write_csv) -> None:
+    journal.import_files(
+        [
+            write_csv("""
+            date,action,symbol,quantity,price,fees
+            2024-12-02,BTO,XSP250117C600,2,5.00,0
+            """),
+            write_csv("date,symbol,price\n2024-12-31,XSP250117C600,7.25\n", "prices.csv"),
+        ]
+    )
+    assert realized(journal, "closed", "proceeds", "cost_basis", "gain", "term") == [
+        ("2024-12-31", "1450.00", "1000.00", "450.00", "1256"),
+    ]
+    assert lots(journal, "quantity", "cost_basis") == [("2", "1450.00")]
