@@ -59,9 +59,8 @@ def test_sqlite_refuses_insert_or_replace(tmp_path: Path, write_csv) -> None:
     assert [s.event.account for s in journal.events()] == ["IRA", "IRA", "IRA"]
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_postgresql_refuses_truncate_and_upsert(db_url: str, write_csv) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL-only statements")
     journal = Journal(db_url)
     journal.import_files([write_csv(TRADES)])
     for statement in (
