@@ -15,7 +15,7 @@ import os
 import typing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -232,36 +232,42 @@ class ReadModels:
             self.rebuild(today)
             return None
         touched = self.store.partitions_since(current[1])
-        self._write(_project(self.store, sorted(touched), self._policies(), today), touched, last, today)
+        self._write([_project(self.store, sorted(touched), self._policies(), today)], touched, last, today)
         return touched
 
     def rebuild(self, today: date | None = None, workers: int | None = None) -> int:
-        """Recompute every partition, in parallel processes when there are many; returns the row count."""
+        """Recompute every partition, in parallel processes when there are many; returns the row count.
+
+        Partitions are projected one by one (each its own task) and written as they come, in one
+        transaction: memory holds a partition's events and rows at a time, not the journal's."""
         today = today or date.today()
         last = self.store.last_seq()
         partitions = sorted(self.store.partitions_since(0))
         policies = self._policies()
         workers = workers or os.cpu_count() or 1
         if len(partitions) < _PARALLEL_FROM or workers == 1 or self.store.url.endswith(":memory:"):
-            rows = _project(self.store, partitions, policies, today)
-        else:
-            chunks = [partitions[i::workers] for i in range(workers)]
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [
-                    pool.submit(_project_in_worker, self.store.url, c, policies, today) for c in chunks if c
-                ]
-                rows = [row for f in futures for row in f.result()]
-        self._write(rows, None, last, today)
-        return len(rows)
+            return self._write(
+                (_project(self.store, [p], policies, today) for p in partitions), None, last, today
+            )
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            # Largest first would balance better; alphabetical is deterministic and close enough.
+            futures = [
+                pool.submit(_project_in_worker, self.store.url, [p], policies, today) for p in partitions
+            ]
+            return self._write((f.result() for f in as_completed(futures)), None, last, today)
 
     def _settings_changed(self, since: int) -> bool:
         return any(
             isinstance(s.event, AccountConfigured) for s in self.store.read(partitions=[""]) if s.seq > since
         )
 
-    def _write(self, rows: list[Row], partitions: set[str] | None, last: int, today: date) -> None:
+    def _write(
+        self, batches: Iterable[list[Row]], partitions: set[str] | None, last: int, today: date
+    ) -> int:
+        """Replace the rows of `partitions` (None: all) by the batches' rows; checkpoint them at `last`."""
         rm, ck = schema.read_models, schema.read_model_checkpoints
         names = ("projection", "partition", "owner", "account", "day", "ord", "payload")
+        written, done = 0, set(partitions or ())
         with self.store.engine.begin() as conn:
             if partitions is None:
                 conn.execute(delete(rm))
@@ -275,12 +281,14 @@ class ReadModels:
             sqlite = conn.dialect.name == "sqlite"
             mark = "?" if sqlite else "%s"
             sql = f"INSERT INTO read_models ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
-            for start in range(0, len(rows), 20_000):
-                chunk: list[tuple[Any, ...]] = list(rows[start : start + 20_000])
-                if sqlite:  # SQLAlchemy's SQLite storage format for Date: ISO text
-                    chunk = [(*r[:4], r[4].isoformat() if r[4] else None, *r[5:]) for r in chunk]
-                conn.exec_driver_sql(sql, chunk)
-            done = {r[1] for r in rows} | (partitions or set())
+            for rows in batches:
+                for start in range(0, len(rows), 20_000):
+                    chunk: list[tuple[Any, ...]] = list(rows[start : start + 20_000])
+                    if sqlite:  # SQLAlchemy's SQLite storage format for Date: ISO text
+                        chunk = [(*r[:4], r[4].isoformat() if r[4] else None, *r[5:]) for r in chunk]
+                    conn.exec_driver_sql(sql, chunk)
+                done |= {r[1] for r in rows}
+                written += len(rows)
             tag = version_tag(today)
             checkpoints = [
                 {"projection": "all", "partition": p, "owner": "default", "version": tag, "last_seq": last}
@@ -290,6 +298,7 @@ class ReadModels:
                 {"projection": ALL, "partition": "", "owner": "default", "version": tag, "last_seq": last}
             )
             conn.execute(insert(ck), checkpoints)
+        return written
 
     # -- queries ----------------------------------------------------------------------------------------
 
