@@ -52,6 +52,8 @@ COLUMNS = (
     "lot",
     "lot_method",
 )
+# Other spellings of a column, read as the column itself (the words: "a lot id on the sell row").
+ALIASES = {"lot_id": "lot"}
 REQUIRED = ("date", "action")
 STOCK_TRADES = ("BUY", "SELL")
 OPTION_TRADES = ("STO", "BTC", "BTO", "STC")
@@ -78,7 +80,7 @@ def identify(path: Path, head: str) -> bool:
     cells = _header(head)
     if not cells:
         return False
-    return all(r in cells for r in REQUIRED) and all(c in COLUMNS for c in cells if c)
+    return all(r in cells for r in REQUIRED) and all(c in COLUMNS or c in ALIASES for c in cells if c)
 
 
 class _File:
@@ -375,8 +377,8 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     except StopIteration:
         problem(1, None, None, "empty file: expected a header line")
         return result
-    columns = {c.strip().lower(): c.strip() for c in header}
-    keys = [c.strip().lower() for c in header]
+    keys = [ALIASES.get(k, k) for k in (c.strip().lower() for c in header)]
+    columns = {key: c.strip() for key, c in zip(keys, header, strict=True)}
     for raw, key in zip(header, keys, strict=True):
         if key not in COLUMNS:
             problem(1, raw.strip(), None, f"unknown column (known: {', '.join(COLUMNS)})")

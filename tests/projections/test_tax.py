@@ -421,3 +421,17 @@ def test_year_end_prices_from_a_prices_csv_mark_section_1256_contracts(journal: 
         ("2024-12-31", "1450.00", "1000.00", "450.00", "1256"),
     ]
     assert lots(journal, "quantity", "cost_basis") == [("2", "1450.00")]
+
+
+def test_the_lot_column_may_be_spelled_lot_id(journal: Journal, write_csv) -> None:
+    journal.import_files(
+        [
+            write_csv("""
+        date,action,symbol,quantity,price,fees,id,lot_id
+        2024-01-02,BUY,ABC,10,10,0,B1,
+        2024-02-01,BUY,ABC,10,30,0,B2,
+        2024-04-01,SELL,ABC,10,25,0,S1,B2
+        """)
+        ]
+    )
+    assert realized(journal, "opened", "gain") == [("2024-02-01", "-50.00")]
