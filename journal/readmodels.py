@@ -269,6 +269,10 @@ class ReadModels:
         names = ("projection", "partition", "owner", "account", "day", "ord", "payload")
         written, done = 0, set(partitions or ())
         with self.store.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two sessions catching up at once would each delete the old rows and both insert theirs;
+                # one writer at a time (SQLite serialises its writers by itself).
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7104385)")
             if partitions is None:
                 conn.execute(delete(rm))
                 conn.execute(delete(ck))

@@ -87,3 +87,17 @@ def test_every_table_carries_the_distribution_key() -> None:
     # docs/scaling.md: on Citus every table is distributed (or co-located) by owner.
     for table in schema.metadata.tables.values():
         assert "owner" in table.columns, table.name
+
+
+def test_concurrent_catch_ups_leave_one_copy_of_each_row(db_url: str, write_csv) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    first = Journal(db_url)
+    first.import_files(
+        [write_csv(HEADER + "2024-01-02,A,STO,KO240119P60,1,1,0,\n2024-01-19,A,EXPIRE,KO240119P60,1,,,\n")]
+    )
+    journals = [Journal(db_url) for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda j: j.read_models.refresh(), journals))
+    assert len(first.realized()) == 1
+    assert len(snapshot(first)["realized/KO"]) == 1
