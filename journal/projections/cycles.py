@@ -19,7 +19,6 @@ from journal.events import (
     OptionAssigned,
     OptionExercised,
     OptionExpired,
-    SplitApplied,
     TradeExecuted,
 )
 from journal.instruments import OptionContract
@@ -69,7 +68,7 @@ def flow_of(event: Event) -> Flow:
         if event.kind is CashKind.FEE:
             return Flow(fees=-event.amount, cash=event.amount)
         return Flow(cash=event.amount)
-    return Flow()
+    return Flow()  # a split changes an open cycle's shares, a mark or report its nothing: no cash moves
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +202,3 @@ def fold_with_cycles(
 def build_cycles(events: Iterable[Event], policies: Mapping[str, AccountPolicy] | None = None) -> list[Cycle]:
     """Every wheel cycle of every account, in the order they opened."""
     return fold_with_cycles(events, policies)[1]
-
-
-# SplitApplied changes the shares of an open cycle but moves no cash: flow_of gives it an empty Flow.
-_ = SplitApplied
