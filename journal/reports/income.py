@@ -105,7 +105,3 @@ def cash_income(events: Iterable[Event]) -> CashIncome:
             elif ev.kind is CashKind.FEE:
                 fees -= ev.amount
     return CashIncome(collected, paid, dividends, interest, fees, opened, closed, assigned, called, expired)
-
-
-def in_period(day: date, start: date, end: date) -> bool:
-    return start <= day <= end
