@@ -568,16 +568,61 @@ def risk(
         typer.echo("\n== unlimited loss (no percentage) ==\n" + "\n".join(record["unlimited"]))
 
 
+def _reconcile_1099b(path: Path, account: str | None, format: Format) -> None:
+    from journal.broker_1099b import Form1099Error, compare, read_1099b
+
+    try:
+        sales = read_1099b(path.name, path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, Form1099Error) as exc:
+        fail(str(exc))
+    j = journal()
+    years = {s.sold.year for s in sales}
+    rows = [r for r in j.realized(None, account) if r.closed.year in years]
+    differences = compare(
+        rows, [s for s in sales if account is None or s.account in (None, account)], j.washes(None, account)
+    )
+    records = [
+        {
+            "instrument": d.instrument,
+            "sold": d.sold.isoformat(),
+            "field": d.field,
+            "journal": None if d.journal is None else str(d.journal),
+            "broker": None if d.broker is None else str(d.broker),
+            "why": d.why,
+        }
+        for d in differences
+    ]
+    if format is Format.json:
+        emit_object({"reconciled": not records, "sales": len(sales), "differences": records}, format)
+    elif not records:
+        typer.echo(f"reconciled: {len(sales)} 1099-B sales agree with tj realized")
+    else:
+        emit(records, ("instrument", "sold", "field", "journal", "broker", "why"), format)
+
+
 @app.command()
 def reconcile(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Use the broker's last report up to this day.")
     ] = None,
     account: AccountOption = None,
+    form_1099b: Annotated[
+        Path | None,
+        typer.Option(
+            "--1099b",
+            help="A broker's 1099-B sales as CSV, to compare "
+            "with tj realized (wash-sale adjustments included).",
+        ),
+    ] = None,
     format: FormatOption = Format.table,
 ) -> None:
-    """Compare the journal's positions and cash with what the broker reported (OFX, IBKR, positions CSV)."""
+    """Compare the journal's positions and cash with what the broker reported (OFX, IBKR, positions CSV);
+    with --1099b, its realized rows with the sales of a broker's 1099-B."""
     from journal.money import cents, plain
+
+    if form_1099b is not None:
+        _reconcile_1099b(form_1099b, account, format)
+        return
 
     result = journal().reconcile(_date(as_of, "--as-of"), account)
     if not result.as_of:
