@@ -94,6 +94,8 @@ ACTIONS: dict[str, _Kind] = {
     "SHORT-TERM CAP GAIN": _Kind.CAPITAL_GAIN,
     "LONG-TERM CAP GAIN": _Kind.CAPITAL_GAIN,
     "INTEREST EARNED": _Kind.INTEREST,
+    # Tax-exempt municipal bond interest (redstreet/beancount_reds_importers all-accounts fixture, 2025).
+    "MUNI EXEMPT INT": _Kind.INTEREST,
     "FOREIGN TAX PAID": _Kind.FOREIGN_TAX,
     "FEE CHARGED": _Kind.FEE,
     "ADVISOR FEE": _Kind.FEE,
@@ -110,6 +112,13 @@ ACTIONS: dict[str, _Kind] = {
     "REDEMPTION FROM CORE ACCOUNT": _Kind.SWEEP,
 }
 _PREFIXES = sorted(ACTIONS, key=len, reverse=True)
+
+# Actions seen in real exports that change holdings without a trade price: refused deliberately, with
+# the reason, rather than reported as unknown. `MERGER MER FROM ...` / `MERGER MER PAYOUT ...` rows
+# (shares in, old shares or cash out; redstreet/beancount_reds_importers fidelity fixtures).
+NOT_SUPPORTED: dict[str, str] = {
+    "MERGER": "a merger changes holdings without a trade price",
+}
 
 OPTION_TRADES = {
     _Kind.STO: TradeAction.STO,
@@ -309,6 +318,14 @@ def _read_row(cols: _Columns, row: CsvRow, index: int, default_account: str) -> 
     action = " ".join(cols.get(row, "action").split())
     kind = _kind(action)
     if kind is None:
+        upper = action.upper()
+        reason = next((why for prefix, why in NOT_SUPPORTED.items() if upper.startswith(prefix)), None)
+        if reason:
+            raise RowError(
+                cols.col("action"),
+                action,
+                f"not supported yet: {reason}; remove the row and record its effect in a journal CSV",
+            )
         raise RowError(cols.col("action"), action, "unknown action")
     quantity_text, price_text, currency, quantity_col, price_col = _quantity_and_price(cols, row)
     if currency and currency != "USD":

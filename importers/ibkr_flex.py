@@ -61,7 +61,9 @@ Sections:
 - `<CorporateActions>`: `FS`/`RS` splits -> one SplitApplied per split (IBKR may write a reverse split as
   a removal and an addition row) with the ratio from `SPLIT n FOR m` in `actionDescription`/
   `description`; no ratio there, or any other action type (merger, spin-off, ...), is an error.
-- `<Transfers>` rows move positions in or out: an error (not supported yet). Every other section
+- `<Transfers>` rows move positions in or out: an error (not supported yet). `<StmtFunds>` (Statement of
+  Funds, a cash ledger of the same facts) is not read; in a statement with none of Trades, TradeConfirms,
+  OptionEAE and CashTransactions it is an error (not supported yet), not an empty import. Every other section
   (AccountInformation, CashReport, SecuritiesInfo, NAV and performance summaries, accruals, ...) is
   a report, not a fact of trading: not read.
 - Cancellations (`transactionType="TradeCancel"`, `buySell="SELL (Ca.)"`, code `Ca`) cancel the trade
@@ -598,6 +600,19 @@ class _Parser:
                         None,
                         None,
                         "a position transfer (Transfers) is not supported yet: enter it by hand",
+                    )
+        # The Statement of Funds is a cash ledger of the same trades and cash rows: read alone, it would
+        # give no events and no error (gabbersepp/ib-flex-reader TestFiles/StatementOfFunds.xml).
+        read_sections = ("Trades", "TradeConfirms", "OptionEAE", "CashTransactions")
+        if not any(node.kids(tag) for tag in read_sections):
+            for section in node.kids("StmtFunds"):
+                if section.kids("StatementOfFundsLine"):
+                    self.problem(
+                        section.line,
+                        None,
+                        "StmtFunds",
+                        "the Statement of Funds section is not supported yet: add the Trades, Option "
+                        "Exercises/Assignments/Expirations and Cash Transactions sections to the Flex query",
                     )
 
     # -- trades --

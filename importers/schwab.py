@@ -143,6 +143,9 @@ FEES = {
     "adr mgmt fee",
     "advisor fee",
     "foreign tax paid",  # tax withheld on a foreign dividend: money out, kept with its symbol
+    # US tax withheld from a non-resident's interest (or its refund), written `$-0.88`
+    # (KapJI/capital-gains-calculator tests/schwab/data/interest_tax/transactions.csv).
+    "nra tax adj",
 }
 # Money in or out of the account: DEPOSIT when Amount is positive, WITHDRAW when negative.
 TRANSFERS = {

@@ -33,7 +33,9 @@ Deliberate mappings (FORMATS.md section 2; the fixtures' README says where each 
 - Money Movement: Credit / Debit Interest and Fully Paid Stock Lending Income → INTEREST; Dividend →
   DIVIDEND (negative = withholding); Balance Adjustment (regulatory fee adjustment, fee correction) and Fee
   → FEE; Deposit / Withdrawal / Transfer → DEPOSIT or WITHDRAW by the sign of Value (old rows are labelled
-  "Withdrawal" for money received), or INTEREST when the description is tastyworks' interest wording.
+  "Withdrawal" for money received), or INTEREST when the description is tastyworks' interest wording. A
+  Deposit naming a holding (Symbol set) is dividend withholding paid back → DIVIDEND of that symbol; a
+  Withdrawal or Transfer naming one is an error (not supported yet).
 """
 
 from __future__ import annotations
@@ -415,7 +417,9 @@ def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
     raw_commissions, raw_fees = get("commissions"), get("fees")
     commissions = amount(raw_commissions, "Commissions", default=ZERO)
     fee = amount(raw_fees, "Fees", default=ZERO)
-    fees = fees_paid(commissions, fee, "Fees", raw_fees)
+    # Each column on its own: a positive one must not hide inside the other's sum.
+    fees = fees_paid(ZERO, fee, "Fees", raw_fees)
+    fees += fees_paid(commissions, ZERO, "Commissions", raw_commissions)
     currency = get("currency")
     if currency and currency.upper() != "USD":
         raise RowError("Currency", currency, "only USD accounts are supported")
@@ -626,6 +630,7 @@ class _Builder:
         if symbol is not None and parse_stock(symbol) is None:
             raise RowError(row.col("symbol"), row.symbol, "not a stock symbol")
         kind: CashKind
+        note = ""
         if sub in INTEREST_SUBS:
             kind, symbol = CashKind.INTEREST, None
         elif sub == "Dividend":
@@ -645,6 +650,19 @@ class _Builder:
         else:  # Deposit, Withdrawal, Transfer
             if _CREDIT_INTEREST.match(text) or _DEBIT_INTEREST.match(text):
                 kind, symbol = CashKind.INTEREST, None
+            elif symbol is not None:
+                # A "Deposit" naming a holding is no money the owner put in: it is tax withheld from that
+                # holding's dividends paid back (ICSH, `ISHARES TRUST`, avion23/tastyworksTaxes
+                # test/tastytrade_transactions_history_180201_to_240817.csv). The withholding was a
+                # negative DIVIDEND, so the refund is a positive one. Other such rows are not understood.
+                if sub != "Deposit" or row.value <= 0:
+                    raise RowError(
+                        row.col("symbol"),
+                        row.symbol,
+                        f"not supported yet: a {sub} naming a holding (only a Deposit refunding "
+                        "dividend withholding is read)",
+                    )
+                kind, note = CashKind.DIVIDEND, "dividend withholding refunded"
             else:
                 kind = CashKind.DEPOSIT if row.value >= 0 else CashKind.WITHDRAW
         return CashMoved(
@@ -655,6 +673,7 @@ class _Builder:
             time=row.when,
             key=self.key(row),
             source=self.source(row),
+            note=note,
         )
 
     def expiry(self, row: TastyRow) -> Event:

@@ -666,6 +666,36 @@ def test_position_transfers_are_errors(tmp_path: Path) -> None:
     ]
 
 
+def test_a_statement_of_funds_alone_is_an_error_not_an_empty_import(tmp_path: Path) -> None:
+    # A Flex query with only the Statement of Funds section, like gabbersepp/ib-flex-reader
+    # IbFlexReader.Tests/XmlFileTest/TestFiles/StatementOfFunds.xml (a real paper-account export).
+    line = element(
+        "StatementOfFundsLine",
+        {
+            "accountId": "DU231262",
+            "currency": "EUR",
+            "assetCategory": "",
+            "reportDate": "20180803",
+            "date": "20180803",
+            "activityCode": "CINT",
+            "activityDescription": "USD Credit Interest for Jul-2018",
+            "amount": "1041.24207",
+            "levelOfDetail": "BaseCurrency",
+        },
+    )
+    result = read(flex(tmp_path, section("StmtFunds", line)))
+    assert result.events == []
+    assert [str(e) for e in result.errors] == [
+        "flex.xml:4: the Statement of Funds section is not supported yet: add the Trades, Option "
+        "Exercises/Assignments/Expirations and Cash Transactions sections to the Flex query (got 'StmtFunds')"
+    ]
+    # Beside the sections that are read, it is the same facts again: not read, no error.
+    both = read(flex(tmp_path, section("StmtFunds", line), section("CashTransactions", cash())))
+    assert both.errors == [] and len(both.events) == 1
+    # An empty Statement of Funds (nothing happened in the period) is no error either.
+    assert read(flex(tmp_path, "<StmtFunds />")).errors == []
+
+
 def test_every_bad_row_is_reported_not_just_the_first(tmp_path: Path) -> None:
     path = flex(
         tmp_path,

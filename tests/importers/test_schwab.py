@@ -337,6 +337,22 @@ def test_post_merge_income_kinds() -> None:
         assert (event.kind, event.symbol, event.amount) == (CashKind.DIVIDEND, symbol, Decimal(amount)), line
 
 
+def test_nra_tax_adjustment_is_tax_withheld_from_interest(tmp_path: Path) -> None:
+    # KapJI/capital-gains-calculator tests/schwab/data/interest_tax/transactions.csv, as published:
+    # unquoted, Price before Quantity, the debit written `$-0.88`.
+    header = "Date,Action,Symbol,Description,Price,Quantity,Fees & Comm,Amount\n"
+    body = (
+        "06/27/2024,NRA Tax Adj,,SCHWAB1 INT 05/30-06/26,,,,$-0.88\n"
+        "06/27/2024,Credit Interest,,SCHWAB1 INT 05/30-06/26,,,,$2.94\n"
+    )
+    result = schwab.parse(write(tmp_path, body, header=header))
+    assert result.errors == []
+    assert [(e.kind, e.symbol, e.amount) for e in result.events if isinstance(e, CashMoved)] == [
+        (CashKind.FEE, None, Decimal("-0.88")),
+        (CashKind.INTEREST, None, Decimal("2.94")),
+    ]
+
+
 def test_account_is_the_argument_else_default_never_the_file_name() -> None:
     assert {e.account for e in schwab.parse(NEW, None).events} == {"default"}
     assert {e.account for e in schwab.parse(NEW, "Schwab IRA").events} == {"Schwab IRA"}

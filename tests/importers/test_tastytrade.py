@@ -247,6 +247,32 @@ def test_money_movements_map_to_cash_kinds() -> None:
         assert (event.kind, event.amount, event.symbol) == (kind, Decimal(amount), symbol), line
 
 
+def test_a_deposit_naming_a_holding_is_dividend_withholding_paid_back(tmp_path: Path) -> None:
+    # Rows of avion23/tastyworksTaxes test/tastytrade_transactions_history_180201_to_240817.csv: ICSH's
+    # dividends had tax withheld (negative Dividend rows); in March it came back as Deposits naming ICSH.
+    rows = (
+        "2024-03-21T22:00:00+0100,Money Movement,Deposit,,ICSH,Equity,ISHARES TRUST,3.23,0,,--,0.00,"
+        ",,,,,,,USD\n"
+        "2023-12-20T23:00:00+0100,Money Movement,Dividend,,ICSH,Equity,ISHARES TRUST,-3.35,0,,--,0.00,"
+        ",,,,,,,USD\n"
+        '2024-01-03T14:00:00+0200,Money Movement,Deposit,,,,Wire Funds Received,"1,000.00",0,,--,0.00,'
+        ",,,,,,,USD\n"
+    )
+    result = parse_text(tmp_path, HEADER_2024 + rows)
+    assert result.errors == []
+    assert [(e.kind, e.amount, e.symbol, e.note) for e in by_line(result).values()] == [
+        (CashKind.DIVIDEND, Decimal("3.23"), "ICSH", "dividend withholding refunded"),
+        (CashKind.DIVIDEND, Decimal("-3.35"), "ICSH", ""),
+        (CashKind.DEPOSIT, Decimal("1000.00"), None, ""),
+    ]
+    # Money out naming a holding is not understood: refused, not booked as the owner's withdrawal.
+    out = "2024-03-21T22:00:00+0100,Money Movement,Withdrawal,,ICSH,Equity,ISHARES TRUST,-3.23,0,,--,0.00,"
+    assert [str(e) for e in parse_text(tmp_path, HEADER_2024 + out + ",,,,,,,USD\n").errors] == [
+        "tastytrade.csv:2: Symbol: not supported yet: a Withdrawal naming a holding "
+        "(only a Deposit refunding dividend withholding is read) (got 'ICSH')"
+    ]
+
+
 def test_the_three_header_variants_read_the_same_row_alike(tmp_path: Path) -> None:
     row_2023 = STO_ROW.replace("Trade,Sell to Open,", "Trade,").replace(",USD\n", "\n")
     row_2025 = STO_ROW.replace(",USD\n", ",368.85,USD\n")
@@ -378,6 +404,12 @@ def test_a_symbol_change_closes_the_old_symbol_and_opens_the_new_at_the_carried_
         (
             HEADER_2024,
             STO_ROW.replace("-0.15,100", "0.15,100").replace("-1.00,", "0.00,"),
+            "tastytrade.csv:2: Fees: a fee the broker paid out is not a fee (expected a negative amount) "
+            "(got '0.15')",
+        ),
+        (
+            HEADER_2024,
+            STO_ROW.replace("-0.15,100", "0.15,100"),  # a positive fee smaller than the commission
             "tastytrade.csv:2: Fees: a fee the broker paid out is not a fee (expected a negative amount) "
             "(got '0.15')",
         ),
