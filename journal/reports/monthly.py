@@ -68,8 +68,11 @@ def monthly_report(
     src = read_source(journal, account)
 
     strategies = attribute(src.account_events)
-    flows = flow_frame(src.account_events, strategies)
-    realized = realized_frame(src.realized, strategies)
+    # Only the months the statement shows (this one and the history before it): the frames hold a pandas row
+    # per event, and a decade of events would be read for twelve months of figures.
+    window, _ = month_bounds(months_ending(month, HISTORY_MONTHS)[0])
+    flows = flow_frame((e for e in src.account_events if e.time.date() >= window), strategies)
+    realized = realized_frame((r for r in src.realized if r.closed >= window), strategies)
     this_month_flows = flows[flows["month"] == month]
     this_month_realized = realized[realized["month"] == month]
 

@@ -46,7 +46,8 @@ def year_report(journal: Journal, year: int, account: str | None = None) -> dict
     net_1256 = _total(section_1256)
     long_1256 = rounded(net_1256 * LONG_SHARE_1256)  # Form 6781 line 8/9: 60% long term, rounded once
 
-    flows = flow_frame(src.account_events, strategies)
+    # Only the year's events: the frames are per-event pandas rows, and the year is all they are asked about.
+    flows = flow_frame((e for e in src.account_events if e.time.year == year), strategies)
     realized = realized_frame(rows, strategies)
     months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
     by_months = by_month(flows, realized, months)
