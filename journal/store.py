@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -146,7 +147,8 @@ def _decode_source(raw: str | None) -> SourceRef | None:
     if not raw:
         return None
     d = json.loads(raw)
-    return SourceRef(d["file"], d["sha256"], d["line"])
+    # One copy of each file's name and hash, however many of its events are read (a journal is few files).
+    return SourceRef(sys.intern(d["file"]), sys.intern(d["sha256"]), d["line"])
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
