@@ -118,6 +118,22 @@ def month_abbr(month: str) -> str:
     return date(year, number, 1).strftime("%b")
 
 
+def _net_premium_card(data: dict[str, Any]) -> Card:
+    return Card("Net premium", data["net_premium"], note=_collected_paid(data))
+
+
+def _cash_income_cards(data: dict[str, Any]) -> list[Card]:
+    """Dividends with interest, and fees: the same two cards on the monthly and the year report."""
+    return [
+        Card(
+            "Dividends + interest",
+            str(dec(data["dividends"]) + dec(data["interest"])),
+            note=f"dividends {money_text(data['dividends'])}, interest {money_text(data['interest'])}",
+        ),
+        Card("Fees", data["fees"], tone="neg" if dec(data["fees"]) else ""),
+    ]
+
+
 def _collected_paid(data: dict[str, Any]) -> str:
     return f"collected {money_text(data['premium_collected'])}, paid {money_text(data['premium_paid'])}"
 
@@ -193,22 +209,13 @@ def monthly_view(data: dict[str, Any]) -> View:
     )
     view.cards = [
         Card("Income", data["income"], note=target_note),
-        Card(
-            "Net premium",
-            data["net_premium"],
-            note=_collected_paid(data),
-        ),
+        _net_premium_card(data),
         Card(
             "Realized",
             data["realized_total"],
             note=_short_long(data),
         ),
-        Card(
-            "Dividends + interest",
-            str(dec(data["dividends"]) + dec(data["interest"])),
-            note=f"dividends {money_text(data['dividends'])}, interest {money_text(data['interest'])}",
-        ),
-        Card("Fees", data["fees"], tone="neg" if dec(data["fees"]) else ""),
+        *_cash_income_cards(data),
         Card(
             "Return on capital",
             data["return_on_capital_pct"],
@@ -353,17 +360,8 @@ def year_view(data: dict[str, Any]) -> View:
             note=f"Form 6781: 40% short {money_text(f6781['short_term_40'])}, "
             f"60% long {money_text(f6781['long_term_60'])}",
         ),
-        Card(
-            "Net premium",
-            data["net_premium"],
-            note=_collected_paid(data),
-        ),
-        Card(
-            "Dividends + interest",
-            str(dec(data["dividends"]) + dec(data["interest"])),
-            note=f"dividends {money_text(data['dividends'])}, interest {money_text(data['interest'])}",
-        ),
-        Card("Fees", data["fees"], tone="neg" if dec(data["fees"]) else ""),
+        _net_premium_card(data),
+        *_cash_income_cards(data),
         Card(
             "Wheel cycles closed",
             data["cycles_closed_profit"],
@@ -525,11 +523,7 @@ def cycle_view(data: dict[str, Any]) -> View:
             data["net_cash"],
             note="every cash flow of the wheel" if status == "closed" else f"{data['shares']} shares held",
         ),
-        Card(
-            "Net premium",
-            data["net_premium"],
-            note=_collected_paid(data),
-        ),
+        _net_premium_card(data),
         Card("Dividends", data["dividends"]),
         Card("Fees", data["fees"], tone="neg" if dec(data["fees"]) else ""),
     ]
