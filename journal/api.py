@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,8 @@ from journal.projections.positions import Position, open_positions
 from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
 from journal.projections.risk import RiskReport, assess
 from journal.projections.wash_sales import WashSale
-from journal.readmodels import DayFlows, ReadModels
+from journal.readmodels import DayFlows, MonthIncome, ReadModels
+from journal.replay import Replay, replay
 from journal.store import EventStore, StoredEvent, VerifyReport
 from journal.tax import BASIS_REPORTING, DEFAULT_POLICY, LOT_METHODS, AccountPolicy
 
@@ -165,9 +166,15 @@ class Journal:
         self.store.append([replace(event, key=key)])
         return policy
 
+    def replay(self, start: date, end: date) -> Replay:
+        """The books at the end of the day before `start` and every event from `start` to `end`, to carry
+        them forward (`Replay.books_at`): a period's view without folding what came before it."""
+        return replay(self, start, end)
+
     def books(self, account: str | None = None, until: date | None = None) -> Books:
-        """The tax books at the end of `until`. Folded over every account, since wash sales cross an owner's
-        accounts; `account` then keeps that account's lots and rows only."""
+        """The tax books at the end of `until`, folded from the first event (every realized row and problem
+        up to then). Folded over every account, since wash sales cross an owner's accounts; `account` then
+        keeps that account's lots and rows only. For the open lots alone, `lots(as_of)` is much faster."""
         books = fold(economic_order(self.store.read()), until, self.policies())
         if account is not None:
             books.open_lots = {k: q for k, q in books.open_lots.items() if k[0] == account}
@@ -196,9 +203,10 @@ class Journal:
         return self._rows("covered_calls", CoveredCall, account=account)
 
     def lots(self, as_of: date | None = None, account: str | None = None) -> list[Lot]:
-        """Open lots now (from the read model), or at the end of `as_of` (folded on demand)."""
+        """Open lots now (from the read model), or at the end of `as_of` (from the month-end snapshots)."""
         if as_of is not None:
-            return self.books(account, as_of).lots()
+            lots = self.replay(as_of + timedelta(days=1), as_of).books.lots()
+            return [lot for lot in lots if account is None or lot.account == account]
         return self._rows("lots", Lot, account=account)
 
     def realized(
@@ -252,6 +260,13 @@ class Journal:
         """Each account's cash by day and underlying: premiums, fees, dividends, interest, net cash."""
         return self._rows("flows", DayFlows, account=account, start=start, end=end)
 
+    def month_income(
+        self, account: str | None = None, start: date | None = None, end: date | None = None
+    ) -> list[MonthIncome]:
+        """Income by month, underlying and strategy (premiums, dividends, interest, fees, realized gains) of
+        the months from `start`'s to `end`'s: what the reports break down and chart."""
+        return self._rows("month_income", MonthIncome, account=account, start=start, end=end)
+
     def cash(self, as_of: date | None = None, account: str | None = None) -> Decimal:
         """Cash from the journal alone: deposits, trades, fees, dividends, interest, up to `as_of`."""
         return sum((f.cash for f in self.flows(account, end=as_of)), ZERO)
@@ -281,7 +296,7 @@ class Journal:
         for name, day in last.items():
             mine = [e for e in events if e.account == name]
             cash = sum((flow_of(e).cash for e in mine if e.time.date() <= day), ZERO)
-            books[name] = AccountBooks(day, self.books(name, day).lots(), cash)
+            books[name] = AccountBooks(day, self.lots(day, name), cash)
         return reconcile(books, reported)
 
     def report_monthly(self, month: str, account: str | None = None) -> dict[str, Any]:

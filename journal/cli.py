@@ -206,9 +206,8 @@ def lots(
         warn_problems(journal().problems())
         found = journal().lots(None, account)
     else:
-        books = journal().books(account, day)
-        warn_problems(books.problems)
-        found = books.lots()
+        warn_problems(journal().problems())
+        found = journal().lots(day, account)
     emit([lot_record(lot) for lot in found], LOT_COLUMNS, format)
 
 

@@ -9,101 +9,43 @@ year-end marks) rebuilds everything by itself.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import json
 import os
-import typing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, tuple_
 
 from journal import schema
+from journal.codec import decode, encode
 from journal.events import AccountConfigured, Event
-from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, instrument_from_name
+from journal.money import ZERO
 from journal.projections import economic_order
-from journal.projections.cycles import Cycle, flow_of, fold_with_cycles
+from journal.projections.cycles import Cycle, CycleFold, flow_of
 from journal.projections.lots import Lot, RealizedRow
 from journal.projections.rolls import roll_chains, roll_record
+from journal.projections.snapshots import snapshot
 from journal.projections.wash_sales import WashSale
-from journal.reports.income import cash_income
+from journal.reports.frames import NO_UNDERLYING
+from journal.reports.income import cash_income, moves_income, rounded
+from journal.reports.periods import month_of
+from journal.reports.strategies import Attribution, StrategyMap
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 
-PROJECTION_VERSION = "2"
+PROJECTION_VERSION = "3"
 ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
 _PARALLEL_FROM = 8  # partitions: fewer are folded in the importing process itself
 
 
 def version_tag(today: date) -> str:
     return f"{PROJECTION_VERSION}/{today.year}"
-
-
-# -- encoding the projections' records as JSON payloads -----------------------------------------------------
-
-
-def _encode_instrument(value: OptionContract | Stock) -> Any:
-    if value.multiplier != (STANDARD_MULTIPLIER if value.is_option else 1):
-        return {"symbol": value.name, "multiplier": str(value.multiplier)}
-    return value.name
-
-
-# By exact type: a dict lookup per value instead of a chain of isinstance checks (rows are many).
-_ENCODERS: dict[type, Any] = {
-    Decimal: str,
-    date: date.isoformat,
-    datetime: datetime.isoformat,
-    OptionContract: _encode_instrument,
-    Stock: _encode_instrument,
-}
-_FIELD_NAMES: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
-
-
-def _encode_value(value: Any) -> Any:
-    encoder = _ENCODERS.get(type(value))
-    return value if encoder is None else encoder(value)
-
-
-def encode(record: Any, skip: tuple[str, ...] = ()) -> str:
-    key = (type(record), skip)
-    names = _FIELD_NAMES.get(key)
-    if names is None:
-        names = _FIELD_NAMES[key] = tuple(f.name for f in dataclasses.fields(record) if f.name not in skip)
-    return json.dumps({n: _encode_value(getattr(record, n)) for n in names}, separators=(",", ":"))
-
-
-def _decoder(hint: Any) -> Any:
-    args = set(typing.get_args(hint))
-    if hint is Decimal:
-        return Decimal
-    if hint is date or args == {date, type(None)}:
-        return lambda v: None if v is None else date.fromisoformat(v)
-    if args == {Decimal, type(None)}:
-        return lambda v: None if v is None else Decimal(v)
-    if Stock in args or OptionContract in args or hint in (Stock, OptionContract):
-        return lambda v: (
-            instrument_from_name(v["symbol"], Decimal(v["multiplier"]))
-            if isinstance(v, dict)
-            else (instrument_from_name(v))
-        )
-    return None
-
-
-_DECODERS: dict[type, dict[str, Any]] = {}
-
-
-def decode(cls: type, payload: str) -> Any:
-    decoders = _DECODERS.get(cls)
-    if decoders is None:
-        hints = typing.get_type_hints(cls)
-        decoders = _DECODERS[cls] = {name: _decoder(hint) for name, hint in hints.items()}
-    data = json.loads(payload)
-    kwargs = {k: (decoders[k](v) if decoders.get(k) else v) for k, v in data.items()}
-    return cls(**kwargs)
 
 
 # -- what one partition's projections produce ---------------------------------------------------------------
@@ -160,6 +102,48 @@ def day_flows(events: Iterable[Event]) -> list[DayFlows]:
     return out
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class MonthIncome:
+    """One account's income of one month from one underlying and strategy: the rows the monthly and year
+    reports break down (premiums by trade date, realized gains by closing date, as Form 8949 rounds them)."""
+
+    account: str
+    month: str  # YYYY-MM
+    underlying: str  # NO_UNDERLYING for cash of no position (interest, account fees)
+    strategy: str  # NO_UNDERLYING likewise
+    premium_collected: Decimal
+    premium_paid: Decimal
+    dividends: Decimal
+    interest: Decimal
+    fees: Decimal
+    realized: Decimal
+
+
+def month_income(
+    events: Iterable[Event], realized: Iterable[RealizedRow], strategies: StrategyMap
+) -> list[MonthIncome]:
+    moving: dict[tuple[str, str, str, str], list[Event]] = defaultdict(list)
+    for ev in events:
+        if moves_income(ev):
+            strategy = strategies.of_event(ev) or NO_UNDERLYING
+            key = (ev.account, month_of(ev.time.date()), ev.underlying or NO_UNDERLYING, strategy)
+            moving[key].append(ev)
+    gains: dict[tuple[str, str, str, str], Decimal] = defaultdict(Decimal)
+    for row in realized:
+        key = (row.account, month_of(row.closed), row.underlying, strategies.of_row(row))
+        gains[key] += rounded(row.proceeds) - rounded(row.cost_basis) + rounded(row.adjustment)
+    out = []
+    for key in sorted(moving.keys() | gains.keys()):
+        c = cash_income(moving.get(key, ()))
+        amounts = (c.premium_collected, c.premium_paid, c.dividends, c.interest, c.fees)
+        out.append(MonthIncome(*key, *amounts, gains.get(key, ZERO)))
+    return out
+
+
+def month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
 def project_partition(
     partition: str, events: Sequence[Event], policies: Mapping[str, AccountPolicy], today: date
 ) -> list[Row]:
@@ -172,22 +156,46 @@ def project_partition(
 
     for flows in day_flows(events):
         add("flows", flows.account, flows.day, encode(flows))
-    if partition:
-        books, cycles = fold_with_cycles(events, policies, today)
-        for row in books.realized:
-            add("realized", row.account, row.closed, encode(row))
-        for lot in books.lots():
-            add("lots", lot.account, lot.opened, encode(lot))
-        for wash in books.washes.washes:
-            add("washes", wash.account, wash.sold, encode(wash))
-        for problem in books.problems:
-            add("problems", None, None, json.dumps(problem))
-        for cycle in cycles:
-            add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)))
-        for chain in roll_chains(events):
-            add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)))
-        for covered in books.covered_calls.values():
-            add("covered_calls", covered.account, covered.written, encode(covered))
+    attribution = Attribution(events)
+    if not partition:
+        for ev in events:
+            attribution.apply(ev)
+        for income in month_income(events, (), attribution.map):
+            add("month_income", income.account, date.fromisoformat(f"{income.month}-01"), encode(income))
+        return rows
+
+    # One pass: the books with the wheel cycles, the strategies, and a snapshot after each month's last event.
+    fold = CycleFold(policies)
+    books, month = fold.books, None
+    for ev in events:
+        day = ev.time.date()
+        if month is not None and (day.year, day.month) != (month.year, month.month):
+            add("snapshots", None, month_end(month), snapshot(books, attribution.holding, month_end(month)))
+        month = day
+        fold.apply(ev)
+        attribution.apply(ev)
+    if month is not None:
+        add("snapshots", None, month_end(month), snapshot(books, attribution.holding, month_end(month)))
+    cycles = fold.finish(today)
+
+    strategies = attribution.map
+    realized = [dataclasses.replace(row, strategy=strategies.of_row(row)) for row in books.realized]
+    for row in realized:
+        add("realized", row.account, row.closed, encode(row))
+    for income in month_income(events, realized, strategies):
+        add("month_income", income.account, date.fromisoformat(f"{income.month}-01"), encode(income))
+    for lot in books.lots():
+        add("lots", lot.account, lot.opened, encode(lot))
+    for wash in books.washes.washes:
+        add("washes", wash.account, wash.sold, encode(wash))
+    for problem in books.problems:
+        add("problems", None, None, json.dumps(problem))
+    for cycle in cycles:
+        add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)))
+    for chain in roll_chains(events):
+        add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)))
+    for covered in books.covered_calls.values():
+        add("covered_calls", covered.account, covered.written, encode(covered))
     return rows
 
 
@@ -314,6 +322,29 @@ class ReadModels:
         return written
 
     # -- queries ----------------------------------------------------------------------------------------
+
+    def snapshots(self, day: date) -> list[str]:
+        """Each partition's latest snapshot of the books on or before `day`."""
+        rm = schema.read_models
+        latest = (
+            select(rm.c.partition, func.max(rm.c.day))
+            .where(rm.c.projection == "snapshots", rm.c.day <= day)
+            .group_by(rm.c.partition)
+        )
+        with self.store.engine.connect() as conn:
+            pairs = [tuple(r) for r in conn.execute(latest)]
+            if not pairs:
+                return []
+            query = select(rm.c.payload).where(
+                rm.c.projection == "snapshots", tuple_(rm.c.partition, rm.c.day).in_(pairs)
+            )
+            return [r[0] for r in conn.execute(query)]
+
+    def partitions(self) -> list[str]:
+        """Every partition the read models hold ("" for the events of no underlying)."""
+        ck = schema.read_model_checkpoints
+        with self.store.engine.connect() as conn:
+            return [r[0] for r in conn.execute(select(ck.c.partition).where(ck.c.projection == "all"))]
 
     def rows(
         self,

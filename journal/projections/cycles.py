@@ -123,7 +123,7 @@ class Cycle:
         self.net_cash += flow.cash
 
 
-class _Tracker:
+class CycleFold:
     """Folds events into the books and the cycles together: a cycle ends on the first day at whose end
     the account holds nothing of the underlying, so a roll or an expiry and a new sale on one day stay in
     one cycle."""
@@ -192,7 +192,7 @@ def fold_with_cycles(
     events: Iterable[Event], policies: Mapping[str, AccountPolicy] | None = None, today: date | None = None
 ) -> tuple[Books, list[Cycle]]:
     """One pass over the events: the tax books and every wheel cycle, in the order they opened."""
-    tracker = _Tracker(policies)
+    tracker = CycleFold(policies)
     for event in events:
         tracker.apply(event)
     cycles = tracker.finish(today)

@@ -83,6 +83,7 @@ class RealizedRow:
     closed_by: str = ""
     wash_sale: bool = False
     lot_method: str = "fifo"
+    strategy: str | None = None  # what its lot was opened as (puts, spreads...): the read models set it
 
     @property
     def codes(self) -> str:

@@ -1,24 +1,23 @@
 """Capital at risk over a period and the return on it: what the open positions tied up at the end of each
 day (DOMAIN.md's capital at risk, from `journal.projections.positions`), averaged over the days.
 
-The books are folded once up to the day before the period and then advanced event by event, so a month
-costs one fold, not one per day. Naked calls and short stock (unlimited loss) have no capital at risk and
-are counted apart, never as zero risk silently.
+The books start from the month-end snapshots (`journal.replay`) and are advanced event by event, so a
+month costs its own events, not the journal's. Naked calls and short stock (unlimited loss) have no
+capital at risk and are counted apart, never as zero risk silently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from journal.events import Event
 from journal.money import ZERO
-from journal.projections.lots import Books, fold
+from journal.projections.lots import Books
 from journal.projections.positions import Position, open_positions
+from journal.replay import Replay
 from journal.reports.periods import days
-from journal.tax import AccountPolicy
 
 DAYS_PER_YEAR = Decimal(365)
 HUNDRED = Decimal(100)
@@ -50,32 +49,14 @@ def total_at_risk(positions: Sequence[Position]) -> Decimal:
     return sum((p.capital_at_risk for p in positions if p.capital_at_risk is not None), ZERO)
 
 
-def capital_at_risk(
-    events: Sequence[Event],
-    policies: Mapping[str, AccountPolicy],
-    start: date,
-    end: date,
-    account: str | None = None,
-) -> CapitalAtRisk:
-    """Capital at risk at the end of every day from `start` to `end`. `events` are every account's, in
-    economic order (wash sales cross accounts, so the books are folded whole and then filtered)."""
-    before = start - timedelta(days=1)
-    books = fold(events, before, policies)
-    pending = [e for e in events if start <= e.time.date() <= end]
+def capital_at_risk(replay: Replay, start: date, end: date, account: str | None = None) -> CapitalAtRisk:
+    """Capital at risk at the end of every day from `start` (the replay's) to `end` (every account's books
+    are carried, since wash sales cross accounts, and then filtered)."""
     daily: list[tuple[date, Decimal]] = []
     positions: list[Position] = []
     unlimited = 0
-    i = 0
-    seen = any(e.time.date() <= before for e in events[:1])
     for day in days(start, end):
-        while i < len(pending) and pending[i].time.date() <= day:
-            books.apply(pending[i])
-            seen = True
-            i += 1
-        if seen and (day.month, day.day) == (12, 31) and books.marked_through != day.year:
-            # As `fold` does at a year end the books pass: Section 1256 contracts marked to market.
-            books.mark_year_end(day.year)
-        positions = positions_of(books, account)
+        positions = positions_of(replay.books_at(day), account)
         daily.append((day, total_at_risk(positions)))
         unlimited += any(p.capital_at_risk is None for p in positions)
     return CapitalAtRisk(daily, unlimited, positions)

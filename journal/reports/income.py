@@ -72,6 +72,17 @@ class CashIncome:
         return self.premium_collected - self.premium_paid
 
 
+def moves_income(ev: Event) -> bool:
+    """Whether the event moves premium, dividends, interest or fees: a line of the income breakdowns."""
+    if isinstance(ev, TradeExecuted):
+        return bool(ev.fees) or (ev.instrument.is_option and bool(ev.gross))
+    if isinstance(ev, OptionExpired | OptionAssigned | OptionExercised):
+        return bool(ev.fees)
+    if isinstance(ev, CashMoved):
+        return ev.kind in (CashKind.DIVIDEND, CashKind.INTEREST, CashKind.FEE) and bool(ev.amount)
+    return False
+
+
 def cash_income(events: Iterable[Event]) -> CashIncome:
     """Premiums by trade date, dividends, interest and fees of the given events."""
     collected = paid = dividends = interest = fees = ZERO

@@ -18,10 +18,9 @@ from journal.money import ZERO, cents
 from journal.records import position_record
 from journal.reports.capital import annualized_pct, capital_at_risk, return_pct, total_at_risk
 from journal.reports.entries import assignment_record, opens_position, realized_line, trade_record
-from journal.reports.frames import by_month, flow_frame, income_by, realized_frame
+from journal.reports.frames import by_month, income_by, income_frame
 from journal.reports.periods import month_bounds, months_ending
-from journal.reports.source import read_source
-from journal.reports.strategies import STRATEGY_ORDER, attribute
+from journal.reports.strategies import STRATEGY_ORDER
 
 if TYPE_CHECKING:
     from journal.api import Journal
@@ -65,27 +64,25 @@ def monthly_report(
     month still running: positions and capital at risk are then those of today."""
     start, end = month_bounds(month)
     statement = journal.report_monthly(month, account)  # CONTRACT.md's figures, as `tj report` had them
-    src = read_source(journal, account)
+    # The income rows of the months shown (this one and the history before it), never the events behind them.
+    history_months = months_ending(month, HISTORY_MONTHS)
+    window, _ = month_bounds(history_months[0])
+    frame = income_frame(journal.month_income(account, window, end))
+    this_month = frame[frame["month"] == month]
 
-    strategies = attribute(src.account_events)
-    # Only the months the statement shows (this one and the history before it): the frames hold a pandas row
-    # per event, and a decade of events would be read for twelve months of figures.
-    window, _ = month_bounds(months_ending(month, HISTORY_MONTHS)[0])
-    flows = flow_frame((e for e in src.account_events if e.time.date() >= window), strategies)
-    realized = realized_frame((r for r in src.realized if r.closed >= window), strategies)
-    this_month_flows = flows[flows["month"] == month]
-    this_month_realized = realized[realized["month"] == month]
-
-    history = by_month(flows, realized, months_ending(month, HISTORY_MONTHS))
+    history = by_month(frame, history_months)
     for point in history:
         point["income"] = income_of(point)
     income = history[-1]["income"]
 
-    in_month = [e for e in src.account_events if start <= e.time.date() <= end]
+    # The books at the month's start from the snapshots, and the month's own events.
+    replay = journal.replay(start, end)
+    strategies = replay.strategies
+    in_month = [e for e in replay.events if account is None or e.account == account]
     opened = [
         trade_record(e, strategies) for e in in_month if isinstance(e, TradeExecuted) and opens_position(e)
     ]
-    closed = [realized_line(r, strategies) for r in src.realized if start <= r.closed <= end]
+    closed = [realized_line(r, strategies) for r in journal.realized(None, account, start, end)]
     assignments = [assignment_record(e) for e in in_month if isinstance(e, OptionAssigned | OptionExercised)]
 
     as_of = min(end, today or date.today())
@@ -103,7 +100,7 @@ def monthly_report(
     report.update(target_figures(income, target))
 
     if as_of >= start:
-        capital = capital_at_risk(src.events, src.policies, start, as_of, account)
+        capital = capital_at_risk(replay, start, as_of, account)
         positions = capital.positions
         on_return = return_pct(income, capital.average)
         report.update(
@@ -128,12 +125,8 @@ def monthly_report(
             }
         )
 
-    report["by_underlying"] = [
-        _money_record(r) for r in income_by(this_month_flows, this_month_realized, "underlying")
-    ]
-    report["by_strategy"] = [
-        _money_record(r) for r in income_by(this_month_flows, this_month_realized, "strategy", STRATEGY_ORDER)
-    ]
+    report["by_underlying"] = [_money_record(r) for r in income_by(this_month, "underlying")]
+    report["by_strategy"] = [_money_record(r) for r in income_by(this_month, "strategy", STRATEGY_ORDER)]
     report["trades_opened"] = len(opened)
     report["lots_closed"] = len(closed)
     report["opened"] = opened

@@ -70,30 +70,37 @@ class StrategyMap:
         return self.of_key.get(event.key)
 
     def of_row(self, row: RealizedRow) -> str:
+        if row.strategy is not None:
+            return row.strategy
         if not row.instrument.is_option:
             return SHARES
         # A lot split off another (a wash-sale replacement, a split) keeps the opening key before the "/".
         return self.opened_as.get(row.opened_by.split("/")[0]) or _by_right(row.instrument)
 
 
-def attribute(events: Iterable[Event]) -> StrategyMap:
-    """Attribute every event (in economic order) to a strategy."""
-    ordered = list(events)
-    groups: dict[tuple[str, str, str], list[TradeExecuted]] = defaultdict(list)
-    for ev in ordered:
-        if isinstance(ev, TradeExecuted) and ev.instrument.is_option and ev.action.opens:
-            groups[_group_key(ev)].append(ev)
-    group_strategy = {key: classify_opening(legs) for key, legs in groups.items()}
-    out = StrategyMap()
-    holding: dict[tuple[str, str], str] = {}  # (account, contract) -> strategy it was opened as
-    for ev in ordered:
+class Attribution:
+    """Attributes events one at a time (in economic order), so a fold can stop at a month end and keep what
+    it knows: `holding`, each contract held and the strategy it was opened as. The opening groups come from
+    the events given at the start, which must hold every leg of each opening (whole days do)."""
+
+    def __init__(self, events: Iterable[Event], holding: dict[tuple[str, str], str] | None = None) -> None:
+        groups: dict[tuple[str, str, str], list[TradeExecuted]] = defaultdict(list)
+        for ev in events:
+            if isinstance(ev, TradeExecuted) and ev.instrument.is_option and ev.action.opens:
+                groups[_group_key(ev)].append(ev)
+        self.group_strategy = {key: classify_opening(legs) for key, legs in groups.items()}
+        self.holding = dict(holding or {})  # (account, contract) -> strategy it was opened as
+        self.map = StrategyMap()
+
+    def apply(self, ev: Event) -> None:
+        out, holding = self.map, self.holding
         if isinstance(ev, TradeExecuted):
             if not ev.instrument.is_option:
                 out.of_key[ev.key] = SHARES
-                continue
+                return
             contract = (ev.account, ev.instrument.name)
             if ev.action.opens:
-                strategy = group_strategy[_group_key(ev)]
+                strategy = self.group_strategy[_group_key(ev)]
                 holding[contract] = out.opened_as[ev.key] = strategy
             else:
                 strategy = holding.get(contract) or _by_right(ev.instrument)
@@ -102,4 +109,13 @@ def attribute(events: Iterable[Event]) -> StrategyMap:
             out.of_key[ev.key] = holding.get((ev.account, ev.option.name)) or _by_right(ev.option)
         elif isinstance(ev, SplitApplied):
             out.of_key[ev.key] = SHARES
-    return out
+
+
+def attribute(events: Iterable[Event], holding: dict[tuple[str, str], str] | None = None) -> StrategyMap:
+    """Attribute every event (in economic order) to a strategy; `holding` is what an earlier attribution
+    left (`Attribution.holding`), for events that do not start at the beginning."""
+    ordered = list(events)
+    attribution = Attribution(ordered, holding)
+    for ev in ordered:
+        attribution.apply(ev)
+    return attribution.map

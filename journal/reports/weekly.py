@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from journal.events import OptionAssigned, OptionExercised, TradeExecuted
 from journal.instruments import OptionContract
 from journal.money import ZERO, cents
-from journal.projections.lots import Lot, fold
+from journal.projections.lots import Lot
 from journal.projections.positions import open_positions
 from journal.records import position_record
 from journal.reports.capital import total_at_risk
@@ -23,8 +23,6 @@ from journal.reports.entries import assignment_record, short_option_record, trad
 from journal.reports.income import cash_income
 from journal.reports.monthly import target_figures
 from journal.reports.periods import WEEK_DAYS, week_ending
-from journal.reports.source import read_source
-from journal.reports.strategies import attribute
 
 if TYPE_CHECKING:
     from journal.api import Journal
@@ -45,13 +43,12 @@ def weekly_report(
     """Everything `tj report weekly` shows, as exact strings; `target` is the monthly income target."""
     as_of = as_of or date.today()
     start, end = week_ending(as_of)
-    src = read_source(journal, account)
-    strategies = attribute(src.account_events)
-    week = [e for e in src.account_events if start <= e.time.date() <= end]
+    replay = journal.replay(start, end)  # the books at the week's start, and the week's events
+    strategies = replay.strategies
+    week = [e for e in replay.events if account is None or e.account == account]
     cash = cash_income(week)
 
-    # One fold of the events already read, for both the positions and the written lots at `as_of`.
-    books = fold(src.events, as_of, src.policies)
+    books = replay.books_at(as_of)
     open_lots = [lot for lot in books.lots() if account is None or lot.account == account]
     positions = open_positions(open_lots)
     expiring = [

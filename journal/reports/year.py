@@ -8,6 +8,7 @@ form (a tax-advantaged account), so the three add up to the `tj realized --year`
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -15,10 +16,10 @@ from journal.money import ZERO, cents
 from journal.projections.lots import RealizedRow
 from journal.reports.entries import closed_cycle_record, realized_line
 from journal.reports.form8949 import Form8949Line, box_totals, form_8949_lines, line_record
-from journal.reports.frames import by_month, flow_frame, realized_frame
+from journal.reports.frames import by_month, income_frame
 from journal.reports.income import LONG_SHARE_1256, rounded
-from journal.reports.source import read_source
-from journal.reports.strategies import attribute
+from journal.reports.strategies import StrategyMap
+from journal.tax import DEFAULT_POLICY, AccountPolicy
 
 if TYPE_CHECKING:
     from journal.api import Journal
@@ -36,21 +37,23 @@ def year_report(journal: Journal, year: int, account: str | None = None) -> dict
     """Everything `tj report year` shows, as exact strings; `form_8949_lines` is what --form8949 and --txf
     export."""
     summary = journal.report_year(year, account)  # CONTRACT.md's figures, as `tj report year` had them
-    src = read_source(journal, account)
-    rows = [r for r in src.realized if r.closed.year == year]
-    strategies = attribute(src.account_events)
+    rows = journal.realized(year, account)
+    policies = journal.policies()
+    strategies = StrategyMap()  # the read models' realized rows carry what their lots were opened as
 
-    lines = form_8949_lines(rows, src.policy)
+    def policy(name: str) -> AccountPolicy:
+        return policies.get(name, DEFAULT_POLICY)
+
+    lines = form_8949_lines(rows, policy)
     section_1256 = [r for r in rows if r.term == "1256"]
-    no_form = [r for r in rows if r.term != "1256" and src.policy(r.account).tax_advantaged]
+    no_form = [r for r in rows if r.term != "1256" and policy(r.account).tax_advantaged]
     net_1256 = _total(section_1256)
     long_1256 = rounded(net_1256 * LONG_SHARE_1256)  # Form 6781 line 8/9: 60% long term, rounded once
 
-    # Only the year's events: the frames are per-event pandas rows, and the year is all they are asked about.
-    flows = flow_frame((e for e in src.account_events if e.time.year == year), strategies)
-    realized = realized_frame(rows, strategies)
     months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
-    by_months = by_month(flows, realized, months)
+    by_months = by_month(
+        income_frame(journal.month_income(account, date(year, 1, 1), date(year, 12, 31))), months
+    )
 
     cycles = [
         c for c in journal.cycles(account, status="closed") if c.closed is not None and c.closed.year == year
@@ -104,5 +107,5 @@ def year_report(journal: Journal, year: int, account: str | None = None) -> dict
 
 def form_8949_for_year(journal: Journal, year: int, account: str | None = None) -> list[Form8949Line]:
     """The year's Form 8949 lines, for the --form8949 CSV and --txf exports."""
-    src = read_source(journal, account)
-    return form_8949_lines([r for r in src.realized if r.closed.year == year], src.policy)
+    policies = journal.policies()
+    return form_8949_lines(journal.realized(year, account), lambda name: policies.get(name, DEFAULT_POLICY))

@@ -1,0 +1,86 @@
+"""The projections' records (lots, realized rows, cycles, snapshots of the books) as JSON and back, exactly:
+Decimals as strings, dates as ISO text, an instrument as its name (with its multiplier when not standard).
+
+The read models store these payloads; one codec keeps what is written and what is read the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, instrument_from_name
+
+
+def _encode_instrument(value: OptionContract | Stock) -> Any:
+    if value.multiplier != (STANDARD_MULTIPLIER if value.is_option else 1):
+        return {"symbol": value.name, "multiplier": str(value.multiplier)}
+    return value.name
+
+
+def _decode_instrument(value: Any) -> OptionContract | Stock:
+    if isinstance(value, dict):
+        return instrument_from_name(value["symbol"], Decimal(value["multiplier"]))
+    return instrument_from_name(value)
+
+
+# By exact type: a dict lookup per value instead of a chain of isinstance checks (rows are many).
+_ENCODERS: dict[type, Any] = {
+    Decimal: str,
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+    OptionContract: _encode_instrument,
+    Stock: _encode_instrument,
+}
+_FIELD_NAMES: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def encode_value(value: Any) -> Any:
+    encoder = _ENCODERS.get(type(value))
+    return value if encoder is None else encoder(value)
+
+
+def to_plain(record: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A dataclass record as a dict of JSON values."""
+    key = (type(record), skip)
+    names = _FIELD_NAMES.get(key)
+    if names is None:
+        names = _FIELD_NAMES[key] = tuple(f.name for f in dataclasses.fields(record) if f.name not in skip)
+    return {n: encode_value(getattr(record, n)) for n in names}
+
+
+def encode(record: Any, skip: tuple[str, ...] = ()) -> str:
+    return json.dumps(to_plain(record, skip), separators=(",", ":"))
+
+
+def _decoder(hint: Any) -> Any:
+    args = set(typing.get_args(hint))
+    if hint is Decimal:
+        return Decimal
+    if hint is date or args == {date, type(None)}:
+        return lambda v: None if v is None else date.fromisoformat(v)
+    if args == {Decimal, type(None)}:
+        return lambda v: None if v is None else Decimal(v)
+    if Stock in args or OptionContract in args or hint in (Stock, OptionContract):
+        return _decode_instrument
+    return None
+
+
+_DECODERS: dict[type, dict[str, Any]] = {}
+
+
+def from_plain(cls: type, data: dict[str, Any]) -> Any:
+    """The record `to_plain` made of an instance of `cls`."""
+    decoders = _DECODERS.get(cls)
+    if decoders is None:
+        hints = typing.get_type_hints(cls)
+        decoders = _DECODERS[cls] = {name: _decoder(hint) for name, hint in hints.items()}
+    return cls(**{k: (decoders[k](v) if decoders.get(k) else v) for k, v in data.items()})
+
+
+def decode(cls: type, payload: str) -> Any:
+    return from_plain(cls, json.loads(payload))

@@ -1,0 +1,112 @@
+"""Snapshots of the books at a month end: everything a fold needs to go on from there without the events
+before it, so a report on one month reads that month's events and not the decade behind it.
+
+What the books carry forward is small: the open lots (in their queue order, which FIFO and lot ids depend
+on), the losses still waiting 30 days for a replacement (with the rows they would adjust), the units of open
+lots already serving as replacements, the covered calls still open, the MARK prices a later year-end or
+covered call may look up, and the year the Section 1256 marking has reached; beside them, the strategy each
+held contract was opened as. History (realized rows, washes done, problems) is not carried: it is in the
+read models already. A snapshot is taken after a month's last event and before any year-end marking that
+the next event would trigger; `restore` then marks up to the day asked for, as `fold` would.
+
+`resume` joins the snapshots of several partitions into one set of books; partitions never share a lot,
+a wash or a contract, so joining them is exact.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from journal.codec import encode_value, from_plain, to_plain
+from journal.projections.covered_calls import CoveredCall
+from journal.projections.lots import Books, Lot, RealizedRow
+from journal.projections.wash_sales import WINDOW, _PendingLoss
+from journal.tax import AccountPolicy
+
+MARK_LOOKBACK = timedelta(days=7)  # `covered_calls.price_on` reads a mark up to a week old
+
+
+def snapshot(books: Books, holding: Mapping[tuple[str, str], str], day: date) -> str:
+    """The books (and the strategy attribution) after the last event of `day`'s month, as JSON."""
+    lots = books.lots()
+    open_ids = [lot.lot_id for lot in lots]
+    held = dict.fromkeys((lot.account, lot.instrument.name) for lot in lots)
+    pending = [p for p in books.washes.pending if p.left > 0 and day - p.sold <= WINDOW]
+    keep_marks_from = min(date(books.year or day.year, 12, 1), day - MARK_LOOKBACK)
+    used, calls = books.washes.used, books.covered_calls
+    # Each part is looked up from what is open, never by walking the history: a decade has many snapshots.
+    data = {
+        "lots": [to_plain(lot) for lot in lots],
+        "pending": [{**to_plain(p, skip=("row",)), "row": to_plain(books.realized[p.row])} for p in pending],
+        "used": {k: str(used[k]) for k in open_ids if k in used},
+        "marks": {
+            name: [[d.isoformat(), str(p)] for d, p in prices if d >= keep_marks_from]
+            for name, prices in books.marks.items()
+            if prices and max(prices)[0] >= keep_marks_from
+        },
+        "covered_calls": [to_plain(calls[k]) for k in open_ids if k in calls],
+        "year": books.year,
+        "marked_through": books.marked_through,
+        # What each held contract was opened as: its later close or expiry inherits it. (A close of a contract
+        # not held is a problem the books report; its strategy then falls back to its right.)
+        "holding": [
+            [account, name, holding[(account, name)]] for account, name in held if (account, name) in holding
+        ],
+    }
+    return json.dumps(data, separators=(",", ":"), default=encode_value)
+
+
+def _restore_into(books: Books, data: dict[str, Any], holding: dict[tuple[str, str], str]) -> None:
+    for plain in data["lots"]:
+        lot = from_plain(Lot, plain)
+        books.open_lots.setdefault((lot.account, lot.instrument.name), deque()).append(lot)
+        books.holdings.setdefault((lot.account, lot.instrument.underlying), set()).add(lot.instrument.name)
+    for plain in data["pending"]:
+        books.realized.append(from_plain(RealizedRow, plain.pop("row")))
+        books.washes.pending.append(from_plain(_PendingLoss, {**plain, "row": len(books.realized) - 1}))
+    books.washes.used.update({k: Decimal(v) for k, v in data["used"].items()})
+    for name, prices in data["marks"].items():
+        books.marks.setdefault(name, []).extend((date.fromisoformat(d), Decimal(p)) for d, p in prices)
+    for plain in data["covered_calls"]:
+        call = from_plain(CoveredCall, plain)
+        books.covered_calls[call.call_lot] = call
+    holding.update({(account, name): strategy for account, name, strategy in data["holding"]})
+
+
+def resume(
+    snapshots: Iterable[str], policies: Mapping[str, AccountPolicy], day: date
+) -> tuple[Books, dict[tuple[str, str], str]]:
+    """One set of books at the end of `day` from the partitions' latest snapshots on or before it (with no
+    event of theirs in between), and the strategy each held contract was opened as."""
+    books = Books(policies)
+    holding: dict[tuple[str, str], str] = {}
+    for payload in snapshots:
+        data = json.loads(payload)
+        part = Books(policies)
+        part.year, part.marked_through = data["year"], data["marked_through"]
+        _restore_into(part, data, holding)
+        part.close_through(day)  # the year ends passed since: marked as the fold would mark them
+        _join(books, part)
+    books.year = books.year or day.year
+    return books, holding
+
+
+def _join(books: Books, part: Books) -> None:
+    offset = len(books.realized)
+    books.open_lots.update(part.open_lots)
+    books.holdings.update(part.holdings)
+    books.realized.extend(part.realized)
+    for pending in part.washes.pending:
+        pending.row += offset
+        books.washes.pending.append(pending)
+    books.washes.used.update(part.washes.used)
+    books.marks.update(part.marks)
+    books.covered_calls.update(part.covered_calls)
+    books.problems.extend(part.problems)
+    books.year = max(filter(None, (books.year, part.year)), default=None)
+    books.marked_through = max(filter(None, (books.marked_through, part.marked_through)), default=None)

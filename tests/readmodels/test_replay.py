@@ -1,0 +1,77 @@
+"""The books resumed from month-end snapshots (`Journal.replay`, `Journal.lots(as_of)`) equal a fold from the
+first event, on any day: open lots with their basis, dates and wash-sale adjustments, across accounts, over
+month and year ends (Section 1256 marks), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journal.api import Journal
+from journal.codec import encode
+from journal.projections import economic_order
+from journal.projections.lots import Lot, fold
+from tests.projections.test_tax import trading_history
+from tests.readmodels.test_incremental import HEADER, history
+
+SECTION_1256 = """date,account,action,symbol,quantity,price,fees,amount
+2024-11-04,A,STO,SPXW250117P5800,1,30.00,0,
+2024-12-31,A,MARK,SPXW250117P5800,,22.50,,
+2025-01-10,A,BTC,SPXW250117P5800,1,10.00,0,
+"""
+
+
+def lots_of(lots: list[Lot]) -> list[str]:
+    return sorted(encode(lot) for lot in lots)
+
+
+def build(journal: Journal, folder, seed: int) -> None:
+    rng = random.Random(seed)
+    files = {
+        "wheels.csv": HEADER + "\n".join(history(seed)) + "\n",
+        "spx.csv": SECTION_1256,
+    }
+    for account in ("A", "B"):  # the same stock and call series in two accounts: washes cross them
+        trades = trading_history(rng, 40).splitlines()
+        files[f"trades-{account}.csv"] = "\n".join(
+            [f"date,account,{trades[0].split(',', 1)[1]}"]
+            + [f"{line.split(',', 1)[0]},{account},{line.split(',', 1)[1]}" for line in trades[1:]]
+        )
+    paths = []
+    for name, text in files.items():
+        (folder / name).write_text(text + ("" if text.endswith("\n") else "\n"))
+        paths.append(folder / name)
+    journal.import_files(paths)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), picks=st.randoms(use_true_random=False))
+def test_lots_on_any_day_equal_a_fold_from_the_first_event(db_url: str, tmp_path_factory, seed, picks) -> None:
+    journal = Journal(db_url)
+    try:
+        build(journal, tmp_path_factory.mktemp("replay"), seed)
+        events = economic_order(journal.events())
+        days = [date(2024, 1, 31), date(2024, 3, 1), date(2024, 12, 31), date(2025, 1, 1), date(2025, 1, 9)]
+        days += [date(2024, 1, 1) + timedelta(days=picks.randint(0, 500)) for _ in range(6)]
+        for day in days:
+            expected = lots_of(fold(events, day, journal.policies()).lots())
+            assert lots_of(journal.lots(day)) == expected, day
+    finally:
+        journal.store.engine.dispose()
+
+
+def test_a_replay_carried_day_by_day_equals_a_fold_to_each_day(journal: Journal, tmp_path) -> None:
+    build(journal, tmp_path, 3)
+    assert journal.washes(), "the history washes a loss: the snapshots carry pending losses"
+    events = economic_order(journal.events())
+    start, end = date(2024, 12, 20), date(2025, 2, 10)  # over a year end with an open Section 1256 put
+    replay = journal.replay(start, end)
+    day = start
+    while day <= end:
+        assert lots_of(replay.books_at(day).lots()) == lots_of(fold(events, day, journal.policies()).lots())
+        day += timedelta(days=1)
+    marked = [r for r in journal.realized(2024) if r.closed_by == "mark:2024"]
+    assert [(str(r.proceeds), str(r.cost_basis)) for r in marked] == [("3000.00", "2250.00")]
