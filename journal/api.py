@@ -168,7 +168,7 @@ class Journal:
 
     def replay(self, start: date, end: date) -> Replay:
         """The books at the end of the day before `start` and every event from `start` to `end`, to carry
-        them forward (`Replay.books_at`): a period's view without folding what came before it."""
+        them forward (`Replay.lots_at`): a period's view without folding what came before it."""
         return replay(self, start, end)
 
     def books(self, account: str | None = None, until: date | None = None) -> Books:
@@ -205,7 +205,7 @@ class Journal:
     def lots(self, as_of: date | None = None, account: str | None = None) -> list[Lot]:
         """Open lots now (from the read model), or at the end of `as_of` (from the month-end snapshots)."""
         if as_of is not None:
-            lots = self.replay(as_of + timedelta(days=1), as_of).books.lots()
+            lots = self.replay(as_of + timedelta(days=1), as_of).lots()
             return [lot for lot in lots if account is None or lot.account == account]
         return self._rows("lots", Lot, account=account)
 

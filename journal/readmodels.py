@@ -323,8 +323,8 @@ class ReadModels:
 
     # -- queries ----------------------------------------------------------------------------------------
 
-    def snapshots(self, day: date) -> list[str]:
-        """Each partition's latest snapshot of the books on or before `day`."""
+    def snapshots(self, day: date) -> list[tuple[str, str]]:
+        """Each partition's latest snapshot of the books on or before `day`, with the partition."""
         rm = schema.read_models
         latest = (
             select(rm.c.partition, func.max(rm.c.day))
@@ -335,10 +335,10 @@ class ReadModels:
             pairs = [tuple(r) for r in conn.execute(latest)]
             if not pairs:
                 return []
-            query = select(rm.c.payload).where(
+            query = select(rm.c.partition, rm.c.payload).where(
                 rm.c.projection == "snapshots", tuple_(rm.c.partition, rm.c.day).in_(pairs)
             )
-            return [r[0] for r in conn.execute(query)]
+            return [(r[0], r[1]) for r in conn.execute(query)]
 
     def partitions(self) -> list[str]:
         """Every partition the read models hold ("" for the events of no underlying)."""

@@ -5,15 +5,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from journal.events import Event
 from journal.projections import economic_order
-from journal.projections.lots import Books
+from journal.projections.lots import Books, Lot
 from journal.projections.snapshots import resume
 from journal.reports.strategies import StrategyMap, attribute
+from journal.tax import AccountPolicy
 
 if TYPE_CHECKING:
     from journal.api import Journal
@@ -21,26 +23,51 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Replay:
-    """The books at the end of the day before `start`, and every account's events from `start` to `end` (in
-    economic order) to carry them forward with `books_at`."""
+    """Each partition's books at the end of the day before `start`, and every account's events from `start`
+    to `end` (in economic order) to carry them forward with `lots_at`."""
 
     start: date
     end: date
-    books: Books
+    books: dict[str, Books]  # by partition (underlying): each is carried on its own, as the read models are
     events: list[Event]
     strategies: StrategyMap  # of these events, closes included (they inherit what was held before)
+    policies: Mapping[str, AccountPolicy]
+    changed: set[str] | None = None  # partitions changed since the last `lots_at` (None: all of them)
     _applied: int = 0
 
-    def books_at(self, day: date) -> Books:
-        """The books at the end of `day` (days only go forward): the period's events up to it applied."""
-        books, events = self.books, self.events
+    def advance(self, day: date) -> None:
+        """Carry the books to the end of `day` (days only go forward), applying the events up to it."""
+        events, changed = self.events, self.changed
         while self._applied < len(events) and events[self._applied].time.date() <= day:
             event = events[self._applied]
+            partition = event.underlying or ""
+            books = self.books.get(partition)
+            if books is None:
+                books = self.books[partition] = Books(self.policies)
             books.advance(event.time.date())
             books.apply(event)
+            if changed is not None:
+                changed.add(partition)
             self._applied += 1
-        books.close_through(day)
-        return books
+        for partition, books in self.books.items():
+            marked = books.marked_through
+            books.close_through(day)  # Section 1256 contracts open at a year end passed: marked to market
+            if changed is not None and books.marked_through != marked:
+                changed.add(partition)
+
+    def lots(self, partitions: Iterable[str] | None = None) -> list[Lot]:
+        """The open lots where the books are (of some partitions, or all)."""
+        names = self.books.keys() if partitions is None else partitions
+        return [lot for name in names if name in self.books for lot in self.books[name].lots()]
+
+    def lots_at(self, day: date) -> list[Lot]:
+        self.advance(day)
+        return self.lots()
+
+    def take_changed(self) -> set[str] | None:
+        """The partitions whose lots may have changed since the last call (None the first time: all)."""
+        changed, self.changed = self.changed, set()
+        return changed
 
 
 def replay(journal: Journal, start: date, end: date) -> Replay:
@@ -50,7 +77,7 @@ def replay(journal: Journal, start: date, end: date) -> Replay:
     before = start - timedelta(days=1)
     # A snapshot follows each month's last event, so past the latest one on or before `before` a partition
     # has events only in the month `before` falls in, and only if that month is not over by then.
-    lower = start if (before + timedelta(days=1)).day == 1 else before.replace(day=1)
+    lower = start if start.day == 1 else before.replace(day=1)
     policies = journal.policies()
     books, holding = resume(models.snapshots(before), policies, lower - timedelta(days=1))
     stored = journal.store.read(
@@ -59,10 +86,8 @@ def replay(journal: Journal, start: date, end: date) -> Replay:
     )
     events = economic_order(stored)
     strategies = attribute(events, holding)
-    catch_up = 0
-    while catch_up < len(events) and events[catch_up].time.date() < start:
-        books.advance(events[catch_up].time.date())
-        books.apply(events[catch_up])
-        catch_up += 1
-    books.close_through(before)
-    return Replay(start, end, books, events[catch_up:], strategies)
+    catch_up = sum(1 for e in events if e.time.date() < start)
+    out = Replay(start, end, books, events[:catch_up], strategies, policies)
+    out.advance(before)
+    out.events, out._applied = events[catch_up:], 0
+    return out

@@ -289,4 +289,9 @@ def open_positions(lots: Iterable[Lot]) -> list[Position]:
             assert single is not None
             positions.append(single)
     positions = _cover_with_shares(positions, stock)
-    return sorted(positions, key=lambda p: (p.opened, p.account, p.underlying, p.strategy))
+    return sorted(positions, key=position_order)
+
+
+def position_order(position: Position) -> tuple[date, str, str, str]:
+    """Positions are listed in order of opening (then account, underlying, strategy)."""
+    return position.opened, position.account, position.underlying, position.strategy

@@ -9,8 +9,7 @@ held contract was opened as. History (realized rows, washes done, problems) is n
 read models already. A snapshot is taken after a month's last event and before any year-end marking that
 the next event would trigger; `restore` then marks up to the day asked for, as `fold` would.
 
-`resume` joins the snapshots of several partitions into one set of books; partitions never share a lot,
-a wash or a contract, so joining them is exact.
+Partitions never share a lot, a wash or a contract, so each is resumed (and carried forward) on its own.
 """
 
 from __future__ import annotations
@@ -79,34 +78,16 @@ def _restore_into(books: Books, data: dict[str, Any], holding: dict[tuple[str, s
 
 
 def resume(
-    snapshots: Iterable[str], policies: Mapping[str, AccountPolicy], day: date
-) -> tuple[Books, dict[tuple[str, str], str]]:
-    """One set of books at the end of `day` from the partitions' latest snapshots on or before it (with no
-    event of theirs in between), and the strategy each held contract was opened as."""
-    books = Books(policies)
+    snapshots: Iterable[tuple[str, str]], policies: Mapping[str, AccountPolicy], day: date
+) -> tuple[dict[str, Books], dict[tuple[str, str], str]]:
+    """Each partition's books at the end of `day` from its latest snapshot on or before it (with no event
+    of the partition in between), and the strategy each held contract was opened as."""
+    parts: dict[str, Books] = {}
     holding: dict[tuple[str, str], str] = {}
-    for payload in snapshots:
+    for partition, payload in snapshots:
         data = json.loads(payload)
-        part = Books(policies)
-        part.year, part.marked_through = data["year"], data["marked_through"]
-        _restore_into(part, data, holding)
-        part.close_through(day)  # the year ends passed since: marked as the fold would mark them
-        _join(books, part)
-    books.year = books.year or day.year
-    return books, holding
-
-
-def _join(books: Books, part: Books) -> None:
-    offset = len(books.realized)
-    books.open_lots.update(part.open_lots)
-    books.holdings.update(part.holdings)
-    books.realized.extend(part.realized)
-    for pending in part.washes.pending:
-        pending.row += offset
-        books.washes.pending.append(pending)
-    books.washes.used.update(part.washes.used)
-    books.marks.update(part.marks)
-    books.covered_calls.update(part.covered_calls)
-    books.problems.extend(part.problems)
-    books.year = max(filter(None, (books.year, part.year)), default=None)
-    books.marked_through = max(filter(None, (books.marked_through, part.marked_through)), default=None)
+        books = parts[partition] = Books(policies)
+        books.year, books.marked_through = data["year"], data["marked_through"]
+        _restore_into(books, data, holding)
+        books.close_through(day)  # the year ends passed since: marked as the fold would mark them
+    return parts, holding

@@ -14,18 +14,12 @@ from datetime import date
 from decimal import Decimal
 
 from journal.money import ZERO
-from journal.projections.lots import Books
-from journal.projections.positions import Position, open_positions
+from journal.projections.positions import Position, open_positions, position_order
 from journal.replay import Replay
 from journal.reports.periods import days
 
 DAYS_PER_YEAR = Decimal(365)
 HUNDRED = Decimal(100)
-
-
-def positions_of(books: Books, account: str | None) -> list[Position]:
-    """The open positions of the books, of one account or all (as `Journal.positions` filters them)."""
-    return open_positions(lot for lot in books.lots() if account is None or lot.account == account)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +45,23 @@ def total_at_risk(positions: Sequence[Position]) -> Decimal:
 
 def capital_at_risk(replay: Replay, start: date, end: date, account: str | None = None) -> CapitalAtRisk:
     """Capital at risk at the end of every day from `start` (the replay's) to `end` (every account's books
-    are carried, since wash sales cross accounts, and then filtered)."""
+    are carried, since wash sales cross accounts, and then filtered). Positions never span underlyings, so
+    a day recomputes only the underlyings its events (or a year-end mark) changed."""
+    by_partition: dict[str, tuple[list[Position], Decimal, bool]] = {}
     daily: list[tuple[date, Decimal]] = []
-    positions: list[Position] = []
     unlimited = 0
     for day in days(start, end):
-        positions = positions_of(replay.books_at(day), account)
-        daily.append((day, total_at_risk(positions)))
-        unlimited += any(p.capital_at_risk is None for p in positions)
-    return CapitalAtRisk(daily, unlimited, positions)
+        replay.advance(day)
+        changed = replay.take_changed()
+        for partition in replay.books.keys() if changed is None else changed:
+            lots = [lot for lot in replay.lots([partition]) if account is None or lot.account == account]
+            positions = open_positions(lots)
+            none = any(p.capital_at_risk is None for p in positions)
+            by_partition[partition] = (positions, total_at_risk(positions), none)
+        daily.append((day, sum((total for _, total, _ in by_partition.values()), ZERO)))
+        unlimited += any(none for _, _, none in by_partition.values())
+    last = [p for positions, _, _ in by_partition.values() for p in positions]
+    return CapitalAtRisk(daily, unlimited, sorted(last, key=position_order))
 
 
 def return_pct(income: Decimal, capital: Decimal) -> Decimal | None:

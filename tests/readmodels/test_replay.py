@@ -14,6 +14,8 @@ from journal.api import Journal
 from journal.codec import encode
 from journal.projections import economic_order
 from journal.projections.lots import Lot, fold
+from journal.projections.positions import open_positions
+from journal.reports.capital import capital_at_risk, total_at_risk
 from tests.projections.test_tax import trading_history
 from tests.readmodels.test_incremental import HEADER, history
 
@@ -49,7 +51,7 @@ def build(journal: Journal, folder, seed: int) -> None:
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), picks=st.randoms(use_true_random=False))
-def test_lots_on_any_day_equal_a_fold_from_the_first_event(db_url: str, tmp_path_factory, seed, picks) -> None:
+def test_lots_on_any_day_equal_a_fold_from_the_first_event(db_url: str, tmp_path_factory, seed, picks):
     journal = Journal(db_url)
     try:
         build(journal, tmp_path_factory.mktemp("replay"), seed)
@@ -71,7 +73,26 @@ def test_a_replay_carried_day_by_day_equals_a_fold_to_each_day(journal: Journal,
     replay = journal.replay(start, end)
     day = start
     while day <= end:
-        assert lots_of(replay.books_at(day).lots()) == lots_of(fold(events, day, journal.policies()).lots())
+        assert lots_of(replay.lots_at(day)) == lots_of(fold(events, day, journal.policies()).lots())
         day += timedelta(days=1)
     marked = [r for r in journal.realized(2024) if r.closed_by == "mark:2024"]
     assert [(str(r.proceeds), str(r.cost_basis)) for r in marked] == [("3000.00", "2250.00")]
+
+
+def test_capital_at_risk_day_by_day_equals_the_positions_of_a_fold_to_each_day(
+    journal: Journal, tmp_path
+) -> None:
+    build(journal, tmp_path, 5)
+    events = economic_order(journal.events())
+    start, end = date(2024, 2, 20), date(2024, 4, 10)
+    capital = capital_at_risk(journal.replay(start, end), start, end)
+    expected = [
+        (day, total_at_risk(open_positions(fold(events, day, journal.policies()).lots())))
+        for day, _ in capital.daily
+    ]
+    assert capital.daily == expected
+    assert len({value for _, value in capital.daily}) > 3  # the positions changed over the period
+    last = open_positions(fold(events, end, journal.policies()).lots())
+    assert [(p.account, p.strategy, p.capital_at_risk) for p in capital.positions] == [
+        (p.account, p.strategy, p.capital_at_risk) for p in last
+    ]
