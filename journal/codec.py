@@ -70,17 +70,29 @@ def _decoder(hint: Any) -> Any:
     return None
 
 
-_DECODERS: dict[type, dict[str, Any]] = {}
+_DECODERS: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
 def from_plain(cls: type, data: dict[str, Any]) -> Any:
-    """The record `to_plain` made of an instance of `cls`."""
+    """The record `to_plain` made of an instance of `cls` (`data` is consumed: its values are replaced)."""
     decoders = _DECODERS.get(cls)
     if decoders is None:
         hints = typing.get_type_hints(cls)
-        decoders = _DECODERS[cls] = {name: _decoder(hint) for name, hint in hints.items()}
-    return cls(**{k: (decoders[k](v) if decoders.get(k) else v) for k, v in data.items()})
+        found = ((name, _decoder(hint)) for name, hint in hints.items())
+        decoders = _DECODERS[cls] = tuple((name, fn) for name, fn in found if fn is not None)
+    for name, fn in decoders:  # only the fields that need decoding: most are JSON strings as they are
+        if name in data:
+            data[name] = fn(data[name])
+    return cls(**data)
 
 
 def decode(cls: type, payload: str) -> Any:
     return from_plain(cls, json.loads(payload))
+
+
+def decode_many(cls: type | None, payloads: list[str]) -> list[Any]:
+    """Many payloads at once: one JSON parse of them all, then each record built."""
+    if not payloads:
+        return []
+    plains = json.loads(f"[{','.join(payloads)}]")
+    return plains if cls is None else [from_plain(cls, p) for p in plains]

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, tuple_
 
 from journal import schema
-from journal.codec import decode, encode
+from journal.codec import decode_many, encode
 from journal.events import AccountConfigured, Event
 from journal.money import ZERO
 from journal.projections import economic_order
@@ -365,9 +365,7 @@ class ReadModels:
             query = query.where(rm.c.day <= end)
         with self.store.engine.connect() as conn:
             payloads = [r[0] for r in conn.execute(query)]
-        if cls is None:
-            return [json.loads(p) for p in payloads]
-        return [decode(cls, p) for p in payloads]
+        return decode_many(cls, payloads)
 
 
 __all__ = ["Cycle", "DayFlows", "Lot", "ReadModels", "RealizedRow", "WashSale", "project_partition"]

@@ -195,8 +195,6 @@ def _cover_with_shares(positions: list[Position], stock: dict[tuple[str, str], l
     out: list[Position] = []
     for pos in positions:
         key = (pos.account, pos.underlying)
-        lots = stock.get(key, [])
-        held = sum((lot.quantity for lot in lots), ZERO)
         calls = [
             leg for leg in pos.legs if leg.instrument.is_option and not leg.option.is_put and leg.quantity < 0
         ]
@@ -207,6 +205,8 @@ def _cover_with_shares(positions: list[Position], stock: dict[tuple[str, str], l
         if not (pos.strategy == "naked call" or collar_shape) or not calls:
             out.append(pos)
             continue
+        lots = stock.get(key, [])
+        held = sum((lot.quantity for lot in lots), ZERO)
         needed = calls[0].contracts * calls[0].option.multiplier
         if held < needed:
             out.append(pos)

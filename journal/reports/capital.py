@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from journal.money import ZERO
+from journal.projections.lots import Lot
 from journal.projections.positions import Position, open_positions, position_order
 from journal.replay import Replay
 from journal.reports.periods import days
@@ -45,22 +47,29 @@ def total_at_risk(positions: Sequence[Position]) -> Decimal:
 
 def capital_at_risk(replay: Replay, start: date, end: date, account: str | None = None) -> CapitalAtRisk:
     """Capital at risk at the end of every day from `start` (the replay's) to `end` (every account's books
-    are carried, since wash sales cross accounts, and then filtered). Positions never span underlyings, so
-    a day recomputes only the underlyings its events (or a year-end mark) changed."""
-    by_partition: dict[str, tuple[list[Position], Decimal, bool]] = {}
+    are carried, since wash sales cross accounts, and then filtered). Positions never span an account and
+    an underlying, so a day recomputes only those whose lots its events (or a year-end mark) changed."""
+    known: dict[tuple[str, str], tuple[tuple[Any, ...], list[Position], Decimal, bool]] = {}
     daily: list[tuple[date, Decimal]] = []
     unlimited = 0
     for day in days(start, end):
         replay.advance(day)
         changed = replay.take_changed()
-        for partition in replay.books.keys() if changed is None else changed:
-            lots = [lot for lot in replay.lots([partition]) if account is None or lot.account == account]
-            positions = open_positions(lots)
-            none = any(p.capital_at_risk is None for p in positions)
-            by_partition[partition] = (positions, total_at_risk(positions), none)
-        daily.append((day, sum((total for _, total, _ in by_partition.values()), ZERO)))
-        unlimited += any(none for _, _, none in by_partition.values())
-    last = [p for positions, _, _ in by_partition.values() for p in positions]
+        for partition in list(replay.books) if changed is None else changed:
+            held: dict[tuple[str, str], list[Lot]] = {k: [] for k in known if k[1] == partition}
+            for lot in replay.lots([partition]):
+                if account is None or lot.account == account:
+                    held.setdefault((lot.account, partition), []).append(lot)
+            for key, lots in held.items():
+                state = tuple((x.lot_id, x.quantity, x.basis, x.opened, x.instrument) for x in lots)
+                if key in known and known[key][0] == state:
+                    continue
+                positions = open_positions(lots)
+                none = any(p.capital_at_risk is None for p in positions)
+                known[key] = (state, positions, total_at_risk(positions), none)
+        daily.append((day, sum((total for _, _, total, _ in known.values()), ZERO)))
+        unlimited += any(none for _, _, _, none in known.values())
+    last = [p for _, positions, _, _ in known.values() for p in positions]
     return CapitalAtRisk(daily, unlimited, sorted(last, key=position_order))
 
 

@@ -20,6 +20,7 @@ from journal.reports.capital import annualized_pct, capital_at_risk, return_pct,
 from journal.reports.entries import assignment_record, opens_position, realized_line, trade_record
 from journal.reports.frames import by_month, income_by, income_frame
 from journal.reports.periods import month_bounds, months_ending
+from journal.reports.statements import monthly_statement
 from journal.reports.strategies import STRATEGY_ORDER
 
 if TYPE_CHECKING:
@@ -63,7 +64,8 @@ def monthly_report(
     """Everything `tj report monthly` shows, as exact strings. `today` (default: the real one) bounds a
     month still running: positions and capital at risk are then those of today."""
     start, end = month_bounds(month)
-    statement = journal.report_monthly(month, account)  # CONTRACT.md's figures, as `tj report` had them
+    month_rows = journal.realized(None, account, start, end)
+    statement = monthly_statement(journal, month, account, month_rows)  # CONTRACT.md's figures
     # The income rows of the months shown (this one and the history before it), never the events behind them.
     history_months = months_ending(month, HISTORY_MONTHS)
     window, _ = month_bounds(history_months[0])
@@ -82,7 +84,7 @@ def monthly_report(
     opened = [
         trade_record(e, strategies) for e in in_month if isinstance(e, TradeExecuted) and opens_position(e)
     ]
-    closed = [realized_line(r, strategies) for r in journal.realized(None, account, start, end)]
+    closed = [realized_line(r, strategies) for r in month_rows]
     assignments = [assignment_record(e) for e in in_month if isinstance(e, OptionAssigned | OptionExercised)]
 
     as_of = min(end, today or date.today())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -20,8 +21,9 @@ from journal.output import table as text_table
 
 if TYPE_CHECKING:
     import jinja2
+    from markupsafe import Markup
 
-    from journal.reports.views import Section, View
+    from journal.reports.views import Column, Section, View
 
 KINDS = ("monthly", "year", "cycle", "weekly")
 
@@ -68,9 +70,23 @@ def environment() -> jinja2.Environment:
     env.filters["money"] = money_text
     env.filters["pct"] = pct_text
     env.filters["cell"] = cell_text
+    env.filters["cells"] = body_cells
     env.filters["tone"] = tone
     env.filters["md_cell"] = md_cell
     return env
+
+
+def body_cells(row: Mapping[str, Any], columns: Sequence[Column]) -> Markup:
+    """A table row's cells, escaped: one filter call per row rather than a template loop per cell, since a
+    busy month lists thousands of trades. The classes are those of the header cells, plus the tone."""
+    from markupsafe import Markup, escape
+
+    cells = []
+    for c in columns:
+        value = row.get(c.key)
+        classes = f"{c.css} {tone(value) if c.numeric else ''}{' note' if c.key == 'note' else ''}"
+        cells.append(f'<td class="{classes}">{escape(cell_text(value, c.kind))}</td>')
+    return Markup("".join(cells))
 
 
 def cell_text(value: Any, kind: str) -> str:
@@ -126,10 +142,10 @@ def _section_text(section: Section) -> str:
     if not section.rows:
         return section.empty
     labels = [c.label for c in section.columns]
-    rows = [{c.label: row.get(c.key) for c in section.columns} for row in section.rows]
+    rows = [{c.label: row.get(c.key) for c in section.columns} for row in section.shown]
     if section.total:
         rows.append({c.label: section.total.get(c.key) for c in section.columns})
-    return text_table(rows, labels)
+    return text_table(rows, labels) + (f"\n{section.more}" if section.more else "")
 
 
 def render_table(view: View) -> str:

@@ -13,6 +13,7 @@ from journal.reports.income import split_realized
 
 if TYPE_CHECKING:
     from journal.api import Journal
+    from journal.projections.lots import RealizedRow
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -27,9 +28,11 @@ def month_bounds(month: str) -> tuple[date, date]:
     return first, date(year, number, calendar.monthrange(year, number)[1])
 
 
-def _period(journal: Journal, start: date, end: date, account: str | None) -> dict[str, Any]:
+def _period(
+    journal: Journal, start: date, end: date, account: str | None, rows: list[RealizedRow] | None
+) -> dict[str, Any]:
     flows = journal.flows(account, start, end)
-    realized = split_realized(journal.realized(None, account, start, end))
+    realized = split_realized(journal.realized(None, account, start, end) if rows is None else rows)
 
     def total(name: str) -> Any:
         return sum((getattr(f, name) for f in flows), Decimal(0) if name not in COUNTS else 0)
@@ -57,10 +60,15 @@ def _period(journal: Journal, start: date, end: date, account: str | None) -> di
 COUNTS = {"options_opened", "options_closed", "expirations", "assignments", "called_away"}
 
 
-def monthly_statement(journal: Journal, month: str, account: str | None = None) -> dict[str, Any]:
+def monthly_statement(
+    journal: Journal, month: str, account: str | None = None, realized: list[RealizedRow] | None = None
+) -> dict[str, Any]:
+    """CONTRACT.md's monthly figures; `realized`: the month's rows when the caller has read them already."""
     start, end = month_bounds(month)
-    return {"month": month, **_period(journal, start, end, account)}
+    return {"month": month, **_period(journal, start, end, account, realized)}
 
 
-def year_summary(journal: Journal, year: int, account: str | None = None) -> dict[str, Any]:
-    return {"year": str(year), **_period(journal, date(year, 1, 1), date(year, 12, 31), account)}
+def year_summary(
+    journal: Journal, year: int, account: str | None = None, realized: list[RealizedRow] | None = None
+) -> dict[str, Any]:
+    return {"year": str(year), **_period(journal, date(year, 1, 1), date(year, 12, 31), account, realized)}

@@ -26,21 +26,21 @@ class Column:
     optional: bool = False  # hidden on a phone's narrow screen
     nowrap: bool = False
     wide: bool = False  # free text that needs room: the table scrolls on a phone rather than squeeze it
+    css: str = field(init=False, default="")  # the cell's classes, worked out once: tables have many cells
 
-    @property
-    def numeric(self) -> bool:
-        return self.kind in (MONEY, PCT, INT, PRICE)
-
-    @property
-    def css(self) -> str:
-        """The cell's classes: numbers right-aligned, optional columns dropped on a phone."""
+    def __post_init__(self) -> None:
+        # Numbers right-aligned, optional columns dropped on a phone.
         flags = (
             ("num", self.numeric),
             ("date", self.kind == DATE or self.nowrap),
             ("opt", self.optional),
             ("wide", self.wide),
         )
-        return " ".join(c for c, on in flags if on)
+        object.__setattr__(self, "css", " ".join(c for c, on in flags if on))
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in (MONEY, PCT, INT, PRICE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,9 @@ class Card:
     tone: str | None = None  # a CSS class ("neg", ""); None: from the value's sign
 
 
+LIST_LIMIT = 1000  # rows a table of a page lists; a busy journal's month has thousands of trades
+
+
 @dataclass
 class Section:
     id: str
@@ -61,6 +64,18 @@ class Section:
     total: dict[str, Any] | None = None
     empty: str = "None."
     intro: str = ""
+    all_rows_in: str = "the JSON format (--format json)"  # where a list too long to show is whole
+
+    @property
+    def shown(self) -> list[dict[str, Any]]:
+        """The rows a page lists: a document for people stops at LIST_LIMIT (totals count every row)."""
+        return self.rows[:LIST_LIMIT]
+
+    @property
+    def more(self) -> str:
+        """What the page says of the rows it leaves out, or ""."""
+        left = len(self.rows) - LIST_LIMIT
+        return f"{left:,} more rows not shown here; {self.all_rows_in} lists every one." if left > 0 else ""
 
 
 @dataclass
@@ -495,6 +510,7 @@ def year_view(data: dict[str, Any]) -> View:
             if data["form_8949_lines"]
             else None,
             empty="No Form 8949 line this year.",
+            all_rows_in="the Form 8949 CSV (--form8949 FILE) or TXF (--txf FILE)",
         ),
     ]
     if data["no_form"]["rows"]:

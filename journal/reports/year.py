@@ -18,6 +18,7 @@ from journal.reports.entries import closed_cycle_record, realized_line
 from journal.reports.form8949 import Form8949Line, box_totals, form_8949_lines, line_record
 from journal.reports.frames import by_month, income_frame
 from journal.reports.income import LONG_SHARE_1256, rounded
+from journal.reports.statements import year_summary
 from journal.reports.strategies import StrategyMap
 from journal.tax import DEFAULT_POLICY, AccountPolicy
 
@@ -36,8 +37,8 @@ def _total(rows: list[RealizedRow]) -> Decimal:
 def year_report(journal: Journal, year: int, account: str | None = None) -> dict[str, Any]:
     """Everything `tj report year` shows, as exact strings; `form_8949_lines` is what --form8949 and --txf
     export."""
-    summary = journal.report_year(year, account)  # CONTRACT.md's figures, as `tj report year` had them
     rows = journal.realized(year, account)
+    summary = year_summary(journal, year, account, rows)  # CONTRACT.md's figures, as `tj report year` has
     policies = journal.policies()
     strategies = StrategyMap()  # the read models' realized rows carry what their lots were opened as
 

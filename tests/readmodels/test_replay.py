@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from journal.api import Journal
 from journal.codec import encode
+from journal.money import cents
 from journal.projections import economic_order
 from journal.projections.lots import Lot, fold
 from journal.projections.positions import open_positions
@@ -86,11 +87,13 @@ def test_capital_at_risk_day_by_day_equals_the_positions_of_a_fold_to_each_day(
     events = economic_order(journal.events())
     start, end = date(2024, 2, 20), date(2024, 4, 10)
     capital = capital_at_risk(journal.replay(start, end), start, end)
+    # Summed per account and underlying rather than position by position: equal to the cent (Decimal's 28
+    # digits round a sum of prorated figures differently in another order, far below what is shown).
     expected = [
-        (day, total_at_risk(open_positions(fold(events, day, journal.policies()).lots())))
+        (day, cents(total_at_risk(open_positions(fold(events, day, journal.policies()).lots()))))
         for day, _ in capital.daily
     ]
-    assert capital.daily == expected
+    assert [(day, cents(value)) for day, value in capital.daily] == expected
     assert len({value for _, value in capital.daily}) > 3  # the positions changed over the period
     last = open_positions(fold(events, end, journal.policies()).lots())
     assert [(p.account, p.strategy, p.capital_at_risk) for p in capital.positions] == [

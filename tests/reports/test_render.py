@@ -148,3 +148,21 @@ def test_an_empty_journal_renders_every_report_but_a_cycle(tmp_path: Path, fmt: 
     for kind, data in built.items():
         assert render(kind, data, fmt)
     assert built["monthly"]["income"] == "0.00" and built["monthly"]["return_on_capital_pct"] is None
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "table"])
+def test_a_page_lists_at_most_the_limit_and_says_where_every_row_is(
+    example_reports: dict[str, dict], fmt: str, monkeypatch
+) -> None:
+    import journal.reports.views as views
+
+    year = example_reports["year"]
+    lines = len(year["form_8949_lines"])
+    assert lines > 3
+    monkeypatch.setattr(views, "LIST_LIMIT", 3)
+    text = render("year", year, fmt)
+    shown = [line["description"] for line in year["form_8949_lines"]]
+    assert all(d in text for d in shown[:3])
+    assert f"{lines - 3:,} more rows not shown here; the Form 8949 CSV (--form8949 FILE)" in text
+    # The totals still count every line.
+    assert views.money_text(year["form_8949"]["gain_or_loss"]) in text
