@@ -249,29 +249,39 @@ class ReadModels:
             self.rebuild(today)
             return None
         touched = self.store.partitions_since(current[1])
-        self._write([_project(self.store, sorted(touched), self._policies(), today)], touched, last, today)
+        self._recompute(sorted(touched), touched, last, today)
         return touched
 
     def rebuild(self, today: date | None = None, workers: int | None = None) -> int:
-        """Recompute every partition, in parallel processes when there are many; returns the row count.
-
-        Partitions are projected one by one (each its own task) and written as they come, in one
-        transaction: memory holds a partition's events and rows at a time, not the journal's."""
+        """Recompute every partition, in parallel processes when there are many; returns the row count."""
         today = today or date.today()
         last = self.store.last_seq()
-        partitions = sorted(self.store.partitions_since(0))
+        return self._recompute(sorted(self.store.partitions_since(0)), None, last, today, workers)
+
+    def _recompute(
+        self,
+        partitions: list[str],
+        replacing: set[str] | None,
+        last: int,
+        today: date,
+        workers: int | None = None,
+    ) -> int:
+        """Project `partitions` and write their rows in place of those of `replacing` (None: all rows).
+
+        Partitions are projected one by one (each its own task, in parallel processes when there are many:
+        a month's import touches most of them) and written as they come, in one transaction: memory holds
+        a partition's events and rows at a time, not the journal's."""
         policies = self._policies()
         workers = workers or os.cpu_count() or 1
         if len(partitions) < _PARALLEL_FROM or workers == 1 or self.store.url.endswith(":memory:"):
-            return self._write(
-                (_project(self.store, [p], policies, today) for p in partitions), None, last, today
-            )
+            batches = (_project(self.store, [p], policies, today) for p in partitions)
+            return self._write(batches, replacing, last, today)
         with ProcessPoolExecutor(max_workers=workers) as pool:
             # Largest first would balance better; alphabetical is deterministic and close enough.
             futures = [
                 pool.submit(_project_in_worker, self.store.url, [p], policies, today) for p in partitions
             ]
-            return self._write((f.result() for f in as_completed(futures)), None, last, today)
+            return self._write((f.result() for f in as_completed(futures)), replacing, last, today)
 
     def _settings_changed(self, since: int) -> bool:
         return any(

@@ -101,3 +101,29 @@ def test_concurrent_catch_ups_leave_one_copy_of_each_row(db_url: str, write_csv)
         list(pool.map(lambda j: j.read_models.refresh(), journals))
     assert len(first.realized()) == 1
     assert len(snapshot(first)["realized/KO"]) == 1
+
+
+def test_parallel_projection_in_processes_equals_projection_in_process(
+    db_url: str, tmp_path, monkeypatch
+) -> None:
+    """Rebuild and catch-up project partitions in worker processes when there are many (forced here)."""
+    import journal.readmodels as readmodels
+
+    rows = history(11)
+    journal = Journal(db_url)
+    try:
+        journal.rebuild()
+        (tmp_path / "early.csv").write_text(HEADER + "\n".join(rows[::2]) + "\n")
+        journal.import_files([tmp_path / "early.csv"])
+        journal.read_models.rebuild(workers=1)
+        (tmp_path / "late.csv").write_text(HEADER + "\n".join(rows[1::2]) + "\n")
+        journal.import_files([tmp_path / "late.csv"])
+        monkeypatch.setattr(readmodels, "_PARALLEL_FROM", 2)
+        assert journal.read_models.refresh() == {"", "ABC", "XYZ"}  # caught up in worker processes
+        caught_up = snapshot(journal)
+        monkeypatch.setattr(readmodels, "_PARALLEL_FROM", 1_000)
+        journal.read_models.rebuild(workers=1)
+        assert snapshot(journal) == caught_up
+        assert len(caught_up["snapshots/XYZ"]) >= 3
+    finally:
+        journal.store.engine.dispose()
