@@ -17,7 +17,7 @@ from journal.events import AccountConfigured, Event, content_digest, payload_jso
 from journal.money import ZERO
 from journal.projections import economic_order
 from journal.projections.covered_calls import CoveredCall
-from journal.projections.cycles import Cycle, build_cycles, flow_of
+from journal.projections.cycles import Cycle, CycleFold, flow_of
 from journal.projections.lots import Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
 from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
@@ -166,10 +166,10 @@ class Journal:
         self.store.append([replace(event, key=key)])
         return policy
 
-    def replay(self, start: date, end: date) -> Replay:
+    def replay(self, start: date, end: date, partitions: Sequence[str] | None = None) -> Replay:
         """The books at the end of the day before `start` and every event from `start` to `end`, to carry
         them forward (`Replay.lots_at`): a period's view without folding what came before it."""
-        return replay(self, start, end)
+        return replay(self, start, end, partitions)
 
     def books(self, account: str | None = None, until: date | None = None) -> Books:
         """The tax books at the end of `until`, folded from the first event (every realized row and problem
@@ -238,12 +238,23 @@ class Journal:
         )
 
     def cycle(self, cycle_id: str) -> Cycle | None:
-        """One cycle with its timeline, folded from its underlying's events."""
+        """One cycle with its timeline: its underlying's books resumed from the snapshot before the cycle
+        opened (the account held nothing of it then), folded with its events until the next cycle opens."""
         found = next((c for c in self.cycles() if c.id.upper() == cycle_id.upper()), None)
         if found is None:
             return None
-        events = economic_order(self.store.read(partitions=[found.underlying]))
-        return next((c for c in build_cycles(events, self.policies()) if c.id == found.id), None)
+        later = [c.opened for c in self.cycles(found.account, found.underlying) if c.opened > found.opened]
+        end = later[0] if later else date.max
+        resumed = self.replay(found.opened, end, partitions=[found.underlying])
+        fold = CycleFold(self.policies())
+        fold.books = resumed.books.get(found.underlying, fold.books)
+        for event in resumed.events:
+            fold.apply(event)
+        for cycle in fold.finish():
+            if (cycle.account, cycle.opened) == (found.account, found.opened):
+                cycle.id = found.id  # ids are given over every cycle of the journal: keep the listed one
+                return cycle
+        return None
 
     def rolls(self, account: str | None = None) -> list[dict[str, Any]]:
         """Roll chains as records (`tj rolls`): every leg, each roll's credit or debit and direction."""

@@ -333,14 +333,15 @@ class ReadModels:
 
     # -- queries ----------------------------------------------------------------------------------------
 
-    def snapshots(self, day: date) -> list[tuple[str, str]]:
-        """Each partition's latest snapshot of the books on or before `day`, with the partition."""
+    def snapshots(self, day: date, partitions: Sequence[str] | None = None) -> list[tuple[str, str]]:
+        """Each partition's (or some partitions') latest snapshot of the books on or before `day`."""
         rm = schema.read_models
-        latest = (
-            select(rm.c.partition, func.max(rm.c.day))
-            .where(rm.c.projection == "snapshots", rm.c.day <= day)
-            .group_by(rm.c.partition)
+        latest = select(rm.c.partition, func.max(rm.c.day)).where(
+            rm.c.projection == "snapshots", rm.c.day <= day
         )
+        if partitions is not None:
+            latest = latest.where(rm.c.partition.in_(partitions))
+        latest = latest.group_by(rm.c.partition)
         with self.store.engine.connect() as conn:
             pairs = [tuple(r) for r in conn.execute(latest)]
             if not pairs:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -70,8 +70,9 @@ class Replay:
         return changed
 
 
-def replay(journal: Journal, start: date, end: date) -> Replay:
-    """The books at the end of `start - 1` and the events of `start`..`end` (`end` may be `start - 1`)."""
+def replay(journal: Journal, start: date, end: date, partitions: Sequence[str] | None = None) -> Replay:
+    """The books at the end of `start - 1` and the events of `start`..`end` (`end` may be `start - 1`), of
+    every partition or of some."""
     models = journal.read_models
     models.refresh()
     before = start - timedelta(days=1)
@@ -79,9 +80,10 @@ def replay(journal: Journal, start: date, end: date) -> Replay:
     # has events only in the month `before` falls in, and only if that month is not over by then.
     lower = start if start.day == 1 else before.replace(day=1)
     policies = journal.policies()
-    books, holding = resume(models.snapshots(before), policies, lower - timedelta(days=1))
+    wanted = models.partitions() if partitions is None else list(partitions)
+    books, holding = resume(models.snapshots(before, partitions), policies, lower - timedelta(days=1))
     stored = journal.store.read(
-        partitions=models.partitions(),
+        partitions=wanted,
         between=(datetime.combine(lower, time.min), datetime.combine(end, time.max)),
     )
     events = economic_order(stored)

@@ -14,8 +14,10 @@ from journal.api import Journal
 from journal.codec import encode
 from journal.money import cents
 from journal.projections import economic_order
+from journal.projections.cycles import build_cycles
 from journal.projections.lots import Lot, fold
 from journal.projections.positions import open_positions
+from journal.records import cycle_step_record
 from journal.reports.capital import capital_at_risk, total_at_risk
 from tests.projections.test_tax import trading_history
 from tests.readmodels.test_incremental import HEADER, history
@@ -99,3 +101,26 @@ def test_capital_at_risk_day_by_day_equals_the_positions_of_a_fold_to_each_day(
     assert [(p.account, p.strategy, p.capital_at_risk) for p in capital.positions] == [
         (p.account, p.strategy, p.capital_at_risk) for p in last
     ]
+
+
+def test_a_cycle_resumed_from_a_snapshot_is_the_cycle_of_a_fold_from_the_first_event(
+    journal: Journal, tmp_path
+) -> None:
+    build(journal, tmp_path, 8)
+    folded = build_cycles(economic_order(journal.events()), journal.policies())
+    listed = journal.cycles()
+    assert len(listed) == len(folded) >= 4
+    for cycle in listed:
+        resumed = journal.cycle(cycle.id)
+        expected = next(
+            c
+            for c in folded
+            if (c.account, c.underlying, c.opened) == (cycle.account, cycle.underlying, cycle.opened)
+        )
+        assert resumed is not None and resumed.id == cycle.id
+        assert [cycle_step_record(s) for s in resumed.steps] == [cycle_step_record(s) for s in expected.steps]
+        assert (resumed.closed, resumed.net_cash, resumed.tax_basis) == (
+            expected.closed,
+            expected.net_cash,
+            expected.tax_basis,
+        )
