@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from importers.base import FileInfo, ImportProblem, ParseResult, RowError, utf8_text
 from journal.money import parse_decimal
 
 _MONEY_JUNK = str.maketrans("", "", "$,\u00a0 ")
@@ -158,3 +159,30 @@ def day_offsets(days: list[date]) -> list[int]:
         offsets.append(count[day] - 1 - seen[day] if newest_first else seen[day])
         seen[day] += 1
     return offsets
+
+
+def read_table(
+    info: FileInfo, result: ParseResult, is_header: Callable[[list[str]], bool], no_header: str
+) -> tuple[list[str], list[CsvRow]] | None:
+    """A broker CSV's header and rows, or None with the problem recorded in `result`: not UTF-8 text, no
+    header line (`no_header` says what was looked for), or not valid CSV."""
+    text = utf8_text(info, result)
+    if text is None:
+        return None
+    try:
+        _, header, rows = read_csv_table(text, is_header)
+        return header, list(rows)
+    except ValueError:
+        result.errors.append(ImportProblem(info.name, 1, None, None, no_header))
+    except csv.Error as exc:
+        result.errors.append(ImportProblem(info.name, 1, None, None, f"not valid CSV: {exc}"))
+    return None
+
+
+def cash_amount(amount: Decimal | None, column: str) -> Decimal:
+    """A cash row's amount (a dividend, interest, a fee): present and not zero."""
+    if amount is None:
+        raise RowError(column, None, "missing")
+    if amount == 0:
+        raise RowError(column, str(amount), "must not be zero")
+    return amount

@@ -17,8 +17,8 @@ from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError, utf8_text
-from importers.common import CsvRow, StockLeg, day_offsets, match_stock_leg, money, read_csv_table
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError
+from importers.common import CsvRow, StockLeg, cash_amount, day_offsets, match_stock_leg, money, read_table
 from journal.events import (
     CashKind,
     CashMoved,
@@ -430,14 +430,6 @@ def _checked_price(cols: _Columns, r: _Row, quantity: Decimal, multiplier: Decim
     return r.price
 
 
-def _cash_amount(cols: _Columns, r: _Row) -> Decimal:
-    if r.amount is None:
-        raise RowError(cols.col("amount"), None, "missing")
-    if r.amount == 0:
-        raise RowError(cols.col("amount"), str(r.amount), "must not be zero")
-    return r.amount
-
-
 Problem = Callable[[int, str | None, str | None, str], None]
 
 
@@ -448,18 +440,11 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     def problem(line: int, column: str | None, value: str | None, message: str) -> None:
         result.errors.append(ImportProblem(info.name, line, column, value, message))
 
-    text = utf8_text(info, result)
-    if text is None:
+    no_header = "no Fidelity header found (Run Date, Action, Symbol, Quantity, Price, Amount)"
+    table = read_table(info, result, _is_header, no_header)
+    if table is None:
         return result
-    try:
-        _, header, rows_iter = read_csv_table(text, _is_header)
-        rows = list(rows_iter)
-    except ValueError:
-        problem(1, None, None, "no Fidelity header found (Run Date, Action, Symbol, Quantity, Price, Amount)")
-        return result
-    except csv.Error as exc:
-        problem(1, None, None, f"not valid CSV: {exc}")
-        return result
+    header, rows = table
     cols = _Columns(header)
 
     # Data rows start with a date; what follows the last of them is the footer (blank lines, the
@@ -625,7 +610,7 @@ def _event(cols: _Columns, r: _Row, when: datetime, keymaker: KeyMaker, info: Fi
         return None  # the core money-market position is the account's cash
     if r.kind in (_Kind.DEPOSIT, _Kind.WITHDRAW, _Kind.TRANSFER) and r.quantity and r.symbol:
         raise RowError(cols.col("action"), r.action, "a transfer of shares: not supported yet")
-    amount = _cash_amount(cols, r)
+    amount = cash_amount(r.amount, cols.col("amount"))
     if r.kind in (_Kind.DEPOSIT, _Kind.WITHDRAW, _Kind.TRANSFER):
         if r.kind is _Kind.DEPOSIT and amount < 0 or r.kind is _Kind.WITHDRAW and amount > 0:
             raise RowError(cols.col("amount"), str(amount), "the wrong sign for this action")

@@ -16,8 +16,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError, utf8_text
-from importers.common import CsvRow, StockLeg, day_offsets, match_stock_leg, money, read_csv_table
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError
+from importers.common import CsvRow, StockLeg, cash_amount, day_offsets, match_stock_leg, money, read_table
 from journal.events import (
     CashKind,
     CashMoved,
@@ -260,14 +260,6 @@ def _price_and_fees(
     return r.price, fees
 
 
-def _cash_amount(r: _Row) -> Decimal:
-    if r.amount is None:
-        raise RowError(SHOWN["amount"], None, "missing")
-    if r.amount == 0:
-        raise RowError(SHOWN["amount"], str(r.amount), "must not be zero")
-    return r.amount
-
-
 Problem = Callable[[int, str | None, str | None, str], None]
 
 
@@ -278,18 +270,11 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     def problem(line: int, column: str | None, value: str | None, message: str) -> None:
         result.errors.append(ImportProblem(info.name, line, column, value, message))
 
-    text = utf8_text(info, result)
-    if text is None:
+    no_header = f"no Robinhood header found ({', '.join(SHOWN[c] for c in REQUIRED)})"
+    table = read_table(info, result, _is_header, no_header)
+    if table is None:
         return result
-    try:
-        _, _, rows_iter = read_csv_table(text, _is_header)
-        rows = list(rows_iter)
-    except ValueError:
-        problem(1, None, None, f"no Robinhood header found ({', '.join(SHOWN[c] for c in REQUIRED)})")
-        return result
-    except csv.Error as exc:
-        problem(1, None, None, f"not valid CSV: {exc}")
-        return result
+    _, rows = table
 
     # A data row has a date or a code; the rows after the last one are the footer (`""` and the
     # disclaimer, whose field count differs from the header's); a row between data rows is an error.
@@ -503,7 +488,7 @@ def _event(r: _Row, account: str, when: datetime, keymaker: KeyMaker, info: File
             r.code,
             f"a miscellaneous entry ({r.description!r}) with no fixed meaning: not supported yet",
         )
-    amount = _cash_amount(r)
+    amount = cash_amount(r.amount, SHOWN["amount"])
     if r.code in TRANSFERS:
         kind = CashKind.DEPOSIT if amount > 0 else CashKind.WITHDRAW
         return CashMoved(
