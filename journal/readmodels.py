@@ -278,10 +278,12 @@ class ReadModels:
             return self._write(batches, replacing, last, today)
         with ProcessPoolExecutor(max_workers=workers) as pool:
             # Largest first would balance better; alphabetical is deterministic and close enough.
-            futures = [
-                pool.submit(_project_in_worker, self.store.url, [p], policies, today) for p in partitions
-            ]
-            return self._write((f.result() for f in as_completed(futures)), replacing, last, today)
+            finished = as_completed(
+                [pool.submit(_project_in_worker, self.store.url, [p], policies, today) for p in partitions]
+            )
+            # No list of the futures is kept: each one, with its partition's rows, is let go once written
+            # (holding them all would hold every row of the journal at the end).
+            return self._write((f.result() for f in finished), replacing, last, today)
 
     def _settings_changed(self, since: int) -> bool:
         return any(
