@@ -134,6 +134,7 @@ class CycleFold:
         self.open: dict[tuple[str, str], Cycle] = {}
         self.last: dict[tuple[str, str], Cycle] = {}
         self.empty_since: dict[tuple[str, str], date] = {}
+        self.shares_seen: dict[tuple[str, str], int] = {}  # the books' stock_version last summed, per key
 
     def close_emptied(self, before: date | None) -> None:
         for key, day in list(self.empty_since.items()):
@@ -153,6 +154,7 @@ class CycleFold:
         if cycle is None:
             if isinstance(event, TradeExecuted | OptionAssigned | OptionExercised | OptionExpired):
                 cycle = self.open[key] = self.last[key] = Cycle(event.account, underlying, event.time.date())
+                self.shares_seen.pop(key, None)
                 self.cycles.append(cycle)
             else:
                 # A dividend paid, or a fee charged, after the shares were gone belongs to the last wheel.
@@ -170,6 +172,11 @@ class CycleFold:
         cycle.steps.append(CycleStep(event, flow.cash, cycle.shares, cycle.net_cash, cycle.break_even))
 
     def _refresh_holdings(self, cycle: Cycle) -> None:
+        key = (cycle.account, cycle.underlying)
+        version = self.books.stock_version.get(cycle.underlying, 0)
+        if self.shares_seen.get(key) == version:
+            return  # no share lot of the underlying changed since they were summed for this cycle
+        self.shares_seen[key] = version
         lots = self.books.stock_lots(cycle.account, cycle.underlying)
         cycle.shares = sum((lot.quantity for lot in lots), ZERO)
         cycle.tax_basis = sum((lot.cost_basis for lot in lots), ZERO)

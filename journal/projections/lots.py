@@ -137,6 +137,9 @@ class Books:
     apply_wash_sales: bool = True  # off only to measure what the wash-sale rule moved
     covered_calls: dict[str, CoveredCall] = field(default_factory=dict)  # by the call lot's id
     year: int | None = None  # the year the fold is in, for the Section 1256 year-end marks
+    # symbol -> a count that moves whenever a share lot of it opens, closes, splits or changes basis: what
+    # holds shares (a wheel cycle) sums them again only when it moved
+    stock_version: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.washes = WashSaleTracker(
@@ -184,6 +187,10 @@ class Books:
         else:
             names.discard(instrument.name)
 
+    def _shares_changed(self, instrument: Instrument) -> None:
+        if isinstance(instrument, Stock):
+            self.stock_version[instrument.symbol] = self.stock_version.get(instrument.symbol, 0) + 1
+
     def _problem(self, ev: Event, message: str) -> None:
         where = f"{ev.source}: " if ev.source else ""
         self.problems.append(f"{where}{message}")
@@ -197,6 +204,7 @@ class Books:
         lot = Lot(ev.key, ev.account, instrument, ev.time.date(), quantity, basis, order_id, ref=ev.broker_id)
         queue.append(lot)
         self._track(ev.account, instrument, True)
+        self._shares_changed(instrument)
         if quantity > 0 and self.apply_wash_sales and not is_section_1256(instrument):
             self.washes.on_acquire(self.realized, lot)
 
@@ -231,6 +239,7 @@ class Books:
         left = quantity
         if not queue:
             return matches, left
+        self._shares_changed(instrument)
         for lot in self._selection(queue, short, sale):
             if left <= 0:
                 break
@@ -470,6 +479,7 @@ class Books:
             if isinstance(instrument, Stock):
                 for lot in queue:
                     lot.quantity *= ratio
+                self._shares_changed(instrument)
                 continue
             if ratio != ratio.to_integral_value():
                 self._problem(
@@ -531,6 +541,7 @@ class Books:
             value = price * size * lot.instrument.multiplier
             self._record(lot.account, lot, size, lot.basis, value, day, lot.is_short, f"mark:{year}", "mark")
             lot.basis = value
+            self._shares_changed(lot.instrument)
         self.marked_through = year
 
 

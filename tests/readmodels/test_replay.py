@@ -14,7 +14,7 @@ from journal.api import Journal
 from journal.codec import encode
 from journal.money import cents
 from journal.projections import economic_order
-from journal.projections.cycles import build_cycles
+from journal.projections.cycles import CycleFold, build_cycles
 from journal.projections.lots import Lot, fold
 from journal.projections.positions import open_positions
 from journal.records import cycle_step_record
@@ -124,3 +124,25 @@ def test_a_cycle_resumed_from_a_snapshot_is_the_cycle_of_a_fold_from_the_first_e
             expected.net_cash,
             expected.tax_basis,
         )
+
+
+def test_cycles_sum_their_shares_again_exactly_when_a_share_lot_changed(journal: Journal, tmp_path) -> None:
+    """A cycle re-sums its shares only when the books' count for the symbol moved; summing after every event
+    gives the same steps (wash sales across accounts change share lots on another account's event)."""
+    build(journal, tmp_path, 13)
+    events = economic_order(journal.events())
+
+    class EveryEvent(CycleFold):
+        def _refresh_holdings(self, cycle) -> None:  # type: ignore[no-untyped-def]
+            self.shares_seen.clear()
+            super()._refresh_holdings(cycle)
+
+    def steps(fold: CycleFold) -> list[list[dict]]:
+        for event in events:
+            fold.apply(event)
+        return [
+            [cycle_step_record(s) for s in c.steps] + [{"tax_basis": str(c.tax_basis)}] for c in fold.finish()
+        ]
+
+    assert journal.washes()
+    assert steps(CycleFold(journal.policies())) == steps(EveryEvent(journal.policies()))
