@@ -241,7 +241,8 @@ class EventStore:
             # The source JSON up to the line number, for the file of the events before (one, mostly).
             source_file = source_sha256 = source_head = None
             rows: list[tuple[Any, ...]] = []
-            duplicates = 0
+            duplicates = added = 0
+            insert = self._insert_sql()
             for ev in batch:
                 key = ev.key
                 if not key:
@@ -311,12 +312,16 @@ class EventStore:
                     )
                 )
                 prev_hash = digest
-            insert = self._insert_sql()
-            for chunk in _chunks(rows, _INSERT_CHUNK):
+                if len(rows) == _INSERT_CHUNK:
+                    # Written a chunk at a time (the transaction is still one): a big file's rows are
+                    # never all held at once beside its events.
+                    conn.exec_driver_sql(insert, rows)
+                    added, rows = added + len(rows), []
+            if rows:
                 # The driver's executemany straight away: SQLAlchemy's per-row parameter processing would
                 # cost more than the insert itself on a large import.
-                conn.exec_driver_sql(insert, list(chunk))
-        return AppendResult(added=len(rows), duplicates=duplicates)
+                conn.exec_driver_sql(insert, rows)
+        return AppendResult(added=added + len(rows), duplicates=duplicates)
 
     def _existing_keys(self, conn: Connection, keys: Collection[str], stored: int) -> set[str]:
         """Those of `keys` already stored, given how many events are: when they are not many more than
