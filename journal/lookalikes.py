@@ -29,6 +29,8 @@ def find_lookalikes(new: Sequence[Event], recorded: Iterable[Event]) -> list[tup
     for event in recorded:
         if event.source is None or event.source.sha256 not in sha:
             pool[signature(event)].append(event)
+    if not pool:
+        return []  # nothing recorded in the window from another file: no signature of the new ones is needed
     pairs = []
     for event in new:
         twins = pool.get(signature(event))
