@@ -174,3 +174,21 @@ def test_columns_are_case_insensitive_in_any_order_with_a_bom(write_csv) -> None
 def test_identify_reads_the_header_only(write_csv) -> None:
     assert journal_csv.identify(write_csv(HEADER), HEADER)
     assert not journal_csv.identify(write_csv("a,b\n"), '"Date","Action","Symbol","Description"\n')
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_line_endings_and_a_note_over_two_lines_read_the_same(tmp_path, ending: str) -> None:
+    """Lines are cut at "\\n" without copying the text; CRLF files read the same, and a file with old Mac
+    line ends ("\\r") too; a quoted note may hold a line break, and line numbers stay those of the file."""
+    lines = [
+        "date,action,symbol,quantity,price,fees,note",
+        '2024-03-04,STO,AAPL240419P160,1,2.00,0.65,"rolled down,\nfor a credit"',
+        "2024-03-20,BTC,AAPL240419P160,1,0.50,0.65,",
+        "2024-03-21,BTC,AAPL240419P160,x,0.50,0.65,",
+    ]
+    path = tmp_path / "endings.csv"
+    path.write_bytes("".join(line.replace("\n", ending) + ending for line in lines).encode())
+    result = journal_csv.parse(path)
+    assert [e.note for e in result.events] == [f"rolled down,{ending}for a credit", ""]
+    assert [e.source.line for e in result.events if e.source] == [2, 4]
+    assert [(p.line, p.column, p.value) for p in result.errors] == [(5, "quantity", "x")]
