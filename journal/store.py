@@ -155,11 +155,22 @@ def _same(value: Any) -> Any:
     return value
 
 
+_SOURCE_FILES: dict[str, tuple[str, str]] = {}  # '{"file": ..., "sha256": ..., ' -> (file, sha256)
+
+
 def _decode_source(raw: str | None) -> SourceRef | None:
     if not raw:
         return None
+    # What _encode_source writes: the file's part is the same for all its events, so it is parsed once
+    # and only the line number per event (a journal is few files and many lines).
+    head, mark, tail = raw.rpartition('"line": ')
+    if mark and tail[:-1].isascii() and tail[:-1].isdigit() and tail[-1] == "}":
+        known = _SOURCE_FILES.get(head)
+        if known is None:
+            d = json.loads(f"{head}{mark}0}}")
+            known = _SOURCE_FILES[head] = (sys.intern(d["file"]), sys.intern(d["sha256"]))
+        return SourceRef(known[0], known[1], int(tail[:-1]))
     d = json.loads(raw)
-    # One copy of each file's name and hash, however many of its events are read (a journal is few files).
     return SourceRef(sys.intern(d["file"]), sys.intern(d["sha256"]), d["line"])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -213,3 +214,21 @@ def test_a_killed_import_leaves_the_journal_exactly_as_before(
     assert [(s.seq, s.event.key) for s in fresh.events()] == before
     assert fresh.verify().ok
     fresh.close()
+
+
+@pytest.mark.parametrize("name", ["plain.csv", 'we"ird \\ "line": 7.csv', "ünïcode ✓.csv"])
+def test_every_event_reads_back_with_its_file_hash_and_line(db_url: str, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(
+        "date,action,symbol,quantity,price,fees\n2024-03-04,BUY,KO,100,60,0\n2024-03-05,SELL,KO,100,61,0\n"
+    )
+    journal = Journal(db_url)
+    try:
+        journal.import_files([path])
+        read = [(s.event.source.file, s.event.source.line) for s in journal.events() if s.event.source]
+        assert read == [(name, 2), (name, 3)]
+        assert {s.event.source.sha256 for s in journal.events() if s.event.source} == {
+            hashlib.sha256(path.read_bytes()).hexdigest()
+        }
+    finally:
+        journal.store.engine.dispose()
