@@ -9,7 +9,6 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -44,21 +43,31 @@ class Row:
     met: str = ""
 
 
+# Runs one command and reports its wall time and peak memory. A small process of its own starts the command:
+# a child's peak RSS counts the process it was forked from (its pages before exec), and this benchmark
+# holds a parsed journal, so measured from here every command would weigh at least that much.
+_MEASURE = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{time.perf_counter() - start} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Wall seconds, peak memory (KiB) and stdout of one command. The peak is that command's own (with its
-    worker processes), from wait4: getrusage's RUSAGE_CHILDREN would give the largest of every command run
-    so far (the big import's, for one)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        out.seek(0)
-        err.seek(0)
+    """Wall seconds, peak memory (KiB, the command's own with its worker processes) and stdout of one
+    command."""
+    with tempfile.NamedTemporaryFile("r") as figures:
+        proc = subprocess.run(
+            [sys.executable, "-c", _MEASURE, figures.name, *argv], capture_output=True, text=True, env=env
+        )
         if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} failed: {err.read().strip()[-500:]}")
-        return seconds, usage.ru_maxrss, out.read()
+            raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.strip()[-500:]}")
+        seconds, peak = figures.read().split()
+    return float(seconds), int(peak), proc.stdout
 
 
 def generate(events: int, fmt: str, path: Path, seed: int) -> float:
