@@ -14,7 +14,7 @@ from journal.events import Event
 from journal.projections import economic_order
 from journal.projections.lots import Books, Lot
 from journal.projections.snapshots import resume
-from journal.reports.strategies import StrategyMap, attribute
+from journal.projections.strategies import StrategyMap, attribute
 from journal.tax import AccountPolicy
 
 if TYPE_CHECKING:

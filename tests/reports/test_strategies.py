@@ -9,7 +9,7 @@ from decimal import Decimal
 from journal.events import OptionExpired, TradeAction, TradeExecuted
 from journal.instruments import parse_instrument, parse_option
 from journal.projections.lots import fold
-from journal.reports.strategies import attribute
+from journal.projections.strategies import attribute
 
 
 def _trade(when: str, action: str, symbol: str, order: str | None = None, key: str = "") -> TradeExecuted:
