@@ -122,6 +122,9 @@ class MonthIncome:
 def month_income(
     events: Iterable[Event], realized: Iterable[RealizedRow], strategies: StrategyMap
 ) -> list[MonthIncome]:
+    """The partition's income rows: what a report's income breakdowns and twelve-month chart add up, so
+    that they read a few rows a month instead of the months' events (the same figures `cash_income` and
+    the rounded Form 8949 gains give, grouped)."""
     moving: dict[tuple[str, str, str, str], list[Event]] = defaultdict(list)
     for ev in events:
         if moves_income(ev):
