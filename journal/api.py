@@ -17,7 +17,7 @@ from journal.events import AccountConfigured, Event, content_digest, payload_jso
 from journal.money import ZERO
 from journal.projections import economic_order
 from journal.projections.covered_calls import CoveredCall
-from journal.projections.cycles import Cycle, CycleFold, flow_of
+from journal.projections.cycles import Cycle, flow_of, fold_with_cycles
 from journal.projections.lots import Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
 from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
@@ -246,11 +246,9 @@ class Journal:
         later = [c.opened for c in self.cycles(found.account, found.underlying) if c.opened > found.opened]
         end = later[0] if later else date.max
         resumed = self.replay(found.opened, end, partitions=[found.underlying])
-        fold = CycleFold(self.policies())
-        fold.books = resumed.books.get(found.underlying, fold.books)
-        for event in resumed.events:
-            fold.apply(event)
-        for cycle in fold.finish():
+        books = resumed.books.get(found.underlying)
+        _, cycles = fold_with_cycles(resumed.events, self.policies(), books=books)
+        for cycle in cycles:
             if (cycle.account, cycle.opened) == (found.account, found.opened):
                 cycle.id = found.id  # ids are given over every cycle of the journal: keep the listed one
                 return cycle

@@ -44,7 +44,6 @@ class Replay:
             books = self.books.get(partition)
             if books is None:
                 books = self.books[partition] = Books(self.policies)
-            books.advance(event.time.date())
             books.apply(event)
             if changed is not None:
                 changed.add(partition)

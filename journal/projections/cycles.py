@@ -128,8 +128,11 @@ class CycleFold:
     the account holds nothing of the underlying, so a roll or an expiry and a new sale on one day stay in
     one cycle."""
 
-    def __init__(self, policies: Mapping[str, AccountPolicy] | None = None) -> None:
-        self.books = Books(policies or {})  # the tax books folded alongside: the read models take them too
+    def __init__(
+        self, policies: Mapping[str, AccountPolicy] | None = None, books: Books | None = None
+    ) -> None:
+        # The tax books folded alongside (the read models take them too); given when resumed from a snapshot.
+        self.books = books if books is not None else Books(policies or {})
         self.cycles: list[Cycle] = []
         self.open: dict[tuple[str, str], Cycle] = {}
         self.last: dict[tuple[str, str], Cycle] = {}
@@ -144,7 +147,6 @@ class CycleFold:
 
     def apply(self, event: Event) -> None:
         self.close_emptied(event.time.date())
-        self.books.advance(event.time.date())
         self.books.apply(event)
         underlying = event.underlying
         if underlying is None:
@@ -196,10 +198,14 @@ def _assign_ids(cycles: list[Cycle]) -> None:
 
 
 def fold_with_cycles(
-    events: Iterable[Event], policies: Mapping[str, AccountPolicy] | None = None, today: date | None = None
+    events: Iterable[Event],
+    policies: Mapping[str, AccountPolicy] | None = None,
+    today: date | None = None,
+    books: Books | None = None,
 ) -> tuple[Books, list[Cycle]]:
-    """One pass over the events: the tax books and every wheel cycle, in the order they opened."""
-    tracker = CycleFold(policies)
+    """One pass over the events: the tax books and every wheel cycle, in the order they opened. `books`:
+    the books the events go on from (resumed from a snapshot at a day the cycles' accounts held nothing)."""
+    tracker = CycleFold(policies, books)
     for event in events:
         tracker.apply(event)
     cycles = tracker.finish(today)

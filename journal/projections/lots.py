@@ -154,6 +154,8 @@ class Books:
     # -- the fold ---------------------------------------------------------------------------------
 
     def apply(self, event: Event) -> None:
+        """Fold in the next event (in economic order), first marking the Section 1256 year ends before it."""
+        self.advance(event.time.date())
         if isinstance(event, TradeExecuted):
             self._trade(event)
         elif isinstance(event, OptionExpired):
@@ -507,7 +509,7 @@ class Books:
     # -- Section 1256 year-end marking ------------------------------------------------------------
 
     def advance(self, day: date) -> None:
-        """Mark the Section 1256 year ends the books pass on their way to `day` (call before each event)."""
+        """Mark the Section 1256 year ends the books pass on their way to `day` (`apply` does, each event)."""
         if self.year is None:
             self.year = day.year
         while day.year > self.year:
@@ -558,7 +560,6 @@ def fold(
     for event in events:
         if until is not None and event.time.date() > until:
             break
-        books.advance(event.time.date())
         books.apply(event)
     books.close_through(until or (today or date.today()))
     return books
