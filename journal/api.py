@@ -205,8 +205,7 @@ class Journal:
     def lots(self, as_of: date | None = None, account: str | None = None) -> list[Lot]:
         """Open lots now (from the read model), or at the end of `as_of` (from the month-end snapshots)."""
         if as_of is not None:
-            lots = self.replay(as_of + timedelta(days=1), as_of).lots()
-            return [lot for lot in lots if account is None or lot.account == account]
+            return self.replay(as_of + timedelta(days=1), as_of).lots(account=account)
         return self._rows("lots", Lot, account=account)
 
     def realized(

@@ -23,16 +23,14 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Replay:
-    """Each partition's books at the end of the day before `start`, and every account's events from `start`
-    to `end` (in economic order) to carry them forward with `lots_at`."""
+    """Each partition's books at the end of the day before a period (`replay`'s `start`), and every
+    account's events of the period in economic order, to carry them forward with `advance`."""
 
-    start: date
-    end: date
     books: dict[str, Books]  # by partition (underlying): each is carried on its own, as the read models are
     events: list[Event]
     strategies: StrategyMap  # of these events, closes included (they inherit what was held before)
     policies: Mapping[str, AccountPolicy]
-    changed: set[str] | None = None  # partitions changed since the last `lots_at` (None: all of them)
+    changed: set[str] | None = None  # partitions changed since `take_changed` (None: not yet asked)
     _applied: int = 0
 
     def advance(self, day: date) -> None:
@@ -54,14 +52,21 @@ class Replay:
             if changed is not None and books.marked_through != marked:
                 changed.add(partition)
 
-    def lots(self, partitions: Iterable[str] | None = None) -> list[Lot]:
-        """The open lots where the books are (of some partitions, or all)."""
+    def lots(self, partitions: Iterable[str] | None = None, account: str | None = None) -> list[Lot]:
+        """The open lots where the books are, of some partitions (or all) and one account (or all): the
+        books are carried for every account, since wash sales cross accounts."""
         names = self.books.keys() if partitions is None else partitions
-        return [lot for name in names if name in self.books for lot in self.books[name].lots()]
+        return [
+            lot
+            for name in names
+            if name in self.books
+            for lot in self.books[name].lots()
+            if account is None or lot.account == account
+        ]
 
-    def lots_at(self, day: date) -> list[Lot]:
+    def lots_at(self, day: date, account: str | None = None) -> list[Lot]:
         self.advance(day)
-        return self.lots()
+        return self.lots(account=account)
 
     def take_changed(self) -> set[str] | None:
         """The partitions whose lots may have changed since the last call (None the first time: all)."""
@@ -88,7 +93,7 @@ def replay(journal: Journal, start: date, end: date, partitions: Sequence[str] |
     events = economic_order(stored)
     strategies = attribute(events, holding)
     catch_up = sum(1 for e in events if e.time.date() < start)
-    out = Replay(start, end, books, events[:catch_up], strategies, policies)
+    out = Replay(books, events[:catch_up], strategies, policies)
     out.advance(before)
     out.events, out._applied = events[catch_up:], 0
     return out

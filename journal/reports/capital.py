@@ -57,9 +57,8 @@ def capital_at_risk(replay: Replay, start: date, end: date, account: str | None 
         changed = replay.take_changed()
         for partition in list(replay.books) if changed is None else changed:
             held: dict[tuple[str, str], list[Lot]] = {k: [] for k in known if k[1] == partition}
-            for lot in replay.lots([partition]):
-                if account is None or lot.account == account:
-                    held.setdefault((lot.account, partition), []).append(lot)
+            for lot in replay.lots([partition], account):
+                held.setdefault((lot.account, partition), []).append(lot)
             for key, lots in held.items():
                 state = tuple((x.lot_id, x.quantity, x.basis, x.opened, x.instrument) for x in lots)
                 if key in known and known[key][0] == state:

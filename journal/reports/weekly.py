@@ -48,7 +48,7 @@ def weekly_report(
     week = [e for e in replay.events if account is None or e.account == account]
     cash = cash_income(week)
 
-    open_lots = [lot for lot in replay.lots_at(as_of) if account is None or lot.account == account]
+    open_lots = replay.lots_at(as_of, account)
     positions = open_positions(open_lots)
     expiring = [
         position_record(p, as_of)
