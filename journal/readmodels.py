@@ -9,7 +9,6 @@ year-end marks) rebuilds everything by itself.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import json
 import os
@@ -35,7 +34,7 @@ from journal.projections.strategies import Attribution, StrategyMap
 from journal.projections.wash_sales import WashSale
 from journal.reports.frames import NO_UNDERLYING
 from journal.reports.income import cash_income, moves_income, rounded
-from journal.reports.periods import month_of
+from journal.reports.periods import month_end, month_of
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 
@@ -143,10 +142,6 @@ def month_income(
     return out
 
 
-def month_end(day: date) -> date:
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
-
-
 def project_partition(
     partition: str, events: Sequence[Event], policies: Mapping[str, AccountPolicy], today: date
 ) -> list[Row]:
@@ -157,36 +152,43 @@ def project_partition(
     def add(projection: str, account: str | None, day: date | None, payload: str) -> None:
         rows.append((projection, partition, owner, account, day, len(rows), payload))
 
+    def add_income(realized: Iterable[RealizedRow]) -> None:
+        for income in month_income(events, realized, attribution.map):
+            add("month_income", income.account, date.fromisoformat(f"{income.month}-01"), encode(income))
+
     for flows in day_flows(events):
         add("flows", flows.account, flows.day, encode(flows))
     attribution = Attribution(events)
     if not partition:
         for ev in events:
             attribution.apply(ev)
-        for income in month_income(events, (), attribution.map):
-            add("month_income", income.account, date.fromisoformat(f"{income.month}-01"), encode(income))
+        add_income(())
         return rows
 
     # One pass: the books with the wheel cycles, the strategies, and a snapshot after each month's last event.
     fold = CycleFold(policies)
-    books, month = fold.books, None
+    books, last_day = fold.books, None
+
+    def add_snapshot(day: date) -> None:
+        end = month_end(day)
+        add("snapshots", None, end, snapshot(books, attribution.holding, end))
+
     for ev in events:
         day = ev.time.date()
-        if month is not None and (day.year, day.month) != (month.year, month.month):
-            add("snapshots", None, month_end(month), snapshot(books, attribution.holding, month_end(month)))
-        month = day
+        if last_day is not None and (day.year, day.month) != (last_day.year, last_day.month):
+            add_snapshot(last_day)
+        last_day = day
         fold.apply(ev)
         attribution.apply(ev)
-    if month is not None:
-        add("snapshots", None, month_end(month), snapshot(books, attribution.holding, month_end(month)))
+    if last_day is not None:
+        add_snapshot(last_day)
     cycles = fold.finish(today)
 
     strategies = attribution.map
     realized = [dataclasses.replace(row, strategy=strategies.of_row(row)) for row in books.realized]
     for row in realized:
         add("realized", row.account, row.closed, encode(row))
-    for income in month_income(events, realized, strategies):
-        add("month_income", income.account, date.fromisoformat(f"{income.month}-01"), encode(income))
+    add_income(realized)
     for lot in books.lots():
         add("lots", lot.account, lot.opened, encode(lot))
     for wash in books.washes.washes:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from journal.reports.statements import month_bounds
+from journal.reports.statements import month_bounds, month_end
 
-__all__ = ["month_bounds", "month_of", "months_ending", "week_ending", "days", "WEEK_DAYS"]
+__all__ = ["month_bounds", "month_end", "month_of", "months_ending", "week_ending", "days", "WEEK_DAYS"]
 
 WEEK_DAYS = 7
 

@@ -25,7 +25,12 @@ def month_bounds(month: str) -> tuple[date, date]:
         raise ValueError(f"not a month, write YYYY-MM (got {month!r})") from None
     if len(month) != 7:
         raise ValueError(f"not a month, write YYYY-MM (got {month!r})")
-    return first, date(year, number, calendar.monthrange(year, number)[1])
+    return first, month_end(first)
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
 def _period(
