@@ -348,15 +348,13 @@ def report_year(
 ) -> None:
     """The year-end summary: realized by term and by Form 8949 box (code W adjustments), Section 1256 totals
     (Form 6781), dividends, interest, fees, premium by month, wheel cycles closed with their profit."""
-    from journal.reports.year import year_report
+    from journal.reports.year import year_report_and_lines
 
-    data = year_report(journal(), year, account)
+    data, lines = year_report_and_lines(journal(), year, account)
     if form8949 is not None or txf is not None:
         from journal.reports.form8949 import form_8949_csv
         from journal.reports.txf import txf as txf_file
-        from journal.reports.year import form_8949_for_year
 
-        lines = form_8949_for_year(journal(), year, account)
         if form8949 is not None:
             _write(form8949, form_8949_csv(lines), "--form8949")
         if txf is not None:

@@ -8,6 +8,7 @@ form (a tax-advantaged account), so the three add up to the `tj realized --year`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -34,16 +35,26 @@ def _total(rows: list[RealizedRow]) -> Decimal:
     return sum((_gain(r) for r in rows), ZERO)
 
 
+def _policy_of(journal: Journal) -> Callable[[str], AccountPolicy]:
+    """Each account's tax settings, read once: which Form 8949 box, or no form, its rows go on."""
+    policies = journal.policies()
+    return lambda account: policies.get(account, DEFAULT_POLICY)
+
+
 def year_report(journal: Journal, year: int, account: str | None = None) -> dict[str, Any]:
-    """Everything `tj report year` shows, as exact strings; `form_8949_lines` is what --form8949 and --txf
-    export."""
+    """Everything `tj report year` shows, as exact strings."""
+    return year_report_and_lines(journal, year, account)[0]
+
+
+def year_report_and_lines(
+    journal: Journal, year: int, account: str | None = None
+) -> tuple[dict[str, Any], list[Form8949Line]]:
+    """The year report and its Form 8949 lines, what --form8949 and --txf export: one reading of the year's
+    realized rows for both (a busy year has tens of thousands)."""
     rows = journal.realized(year, account)
     summary = year_summary(journal, year, account, rows)  # CONTRACT.md's figures, as `tj report year` has
-    policies = journal.policies()
+    policy = _policy_of(journal)
     strategies = StrategyMap()  # the read models' realized rows carry what their lots were opened as
-
-    def policy(name: str) -> AccountPolicy:
-        return policies.get(name, DEFAULT_POLICY)
 
     lines = form_8949_lines(rows, policy)
     section_1256 = [r for r in rows if r.term == "1256"]
@@ -103,10 +114,9 @@ def year_report(journal: Journal, year: int, account: str | None = None) -> dict
     report["cycles_closed"] = [closed_cycle_record(c) for c in cycles]
     report["cycles_closed_profit"] = cents(sum((c.net_cash for c in cycles), ZERO))
     report["form_8949_lines"] = [line_record(line) for line in lines]
-    return report
+    return report, lines
 
 
 def form_8949_for_year(journal: Journal, year: int, account: str | None = None) -> list[Form8949Line]:
     """The year's Form 8949 lines, for the --form8949 CSV and --txf exports."""
-    policies = journal.policies()
-    return form_8949_lines(journal.realized(year, account), lambda name: policies.get(name, DEFAULT_POLICY))
+    return form_8949_lines(journal.realized(year, account), _policy_of(journal))
