@@ -24,7 +24,7 @@ from typing import Any
 from journal.codec import encode_value, from_plain, to_plain
 from journal.projections.covered_calls import CoveredCall
 from journal.projections.lots import Books, Lot, RealizedRow
-from journal.projections.wash_sales import WINDOW, _PendingLoss
+from journal.projections.wash_sales import WINDOW, PendingLoss
 from journal.tax import AccountPolicy
 
 MARK_LOOKBACK = timedelta(days=7)  # `covered_calls.price_on` reads a mark up to a week old
@@ -67,7 +67,7 @@ def _restore_into(books: Books, data: dict[str, Any], holding: dict[tuple[str, s
         books.holdings.setdefault((lot.account, lot.instrument.underlying), set()).add(lot.instrument.name)
     for plain in data["pending"]:
         books.realized.append(from_plain(RealizedRow, plain.pop("row")))
-        books.washes.pending.append(from_plain(_PendingLoss, {**plain, "row": len(books.realized) - 1}))
+        books.washes.pending.append(from_plain(PendingLoss, {**plain, "row": len(books.realized) - 1}))
     books.washes.used.update({k: Decimal(v) for k, v in data["used"].items()})
     for name, prices in data["marks"].items():
         books.marks.setdefault(name, []).extend((date.fromisoformat(d), Decimal(p)) for d, p in prices)

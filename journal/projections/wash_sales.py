@@ -46,7 +46,7 @@ class WashSale:
 
 
 @dataclass(slots=True)
-class _PendingLoss:
+class PendingLoss:
     row: int
     owner: str
     account: str
@@ -69,7 +69,7 @@ class WashSaleTracker:
         self.owner_of = owner_of
         self.tax_advantaged = tax_advantaged
         self.split = split  # splits units off an open lot into a lot of their own, returned
-        self.pending: list[_PendingLoss] = []
+        self.pending: list[PendingLoss] = []
         self.used: dict[str, Decimal] = {}  # lot id -> units already serving as a replacement
         self.washes: list[WashSale] = []
 
@@ -82,7 +82,7 @@ class WashSaleTracker:
         if self.tax_advantaged(row.account):
             return
         loss = row.cost_basis - row.proceeds - row.adjustment
-        pending = _PendingLoss(
+        pending = PendingLoss(
             index,
             self.owner_of(row.account),
             row.account,
@@ -122,7 +122,7 @@ class WashSaleTracker:
             ):
                 self._replace(realized, pending, lot)
 
-    def _replace(self, realized: list[RealizedRow], pending: _PendingLoss, lot: Lot) -> None:
+    def _replace(self, realized: list[RealizedRow], pending: PendingLoss, lot: Lot) -> None:
         free = lot.quantity - self.used.get(lot.lot_id, ZERO)
         units = min(free, pending.left)
         if units <= 0:
