@@ -10,9 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from importers import ImportProblem, ParseResult
 from journal.events import AccountConfigured, Event, content_digest, payload_json
 from journal.money import ZERO
 from journal.projections import economic_order
@@ -27,6 +26,9 @@ from journal.readmodels import DayFlows, MonthIncome, ReadModels
 from journal.replay import Replay, replay
 from journal.store import EventStore, StoredEvent, VerifyReport
 from journal.tax import BASIS_REPORTING, DEFAULT_POLICY, LOT_METHODS, AccountPolicy
+
+if TYPE_CHECKING:  # the importers load only for an import: every other command starts without them
+    from importers import ImportProblem, ParseResult
 
 
 class ImportFailed(Exception):
@@ -49,6 +51,7 @@ class FileImport:
 def parse_file(path: Path, format: str | None = None, account: str | None = None) -> tuple[str, ParseResult]:
     """Parse one file with the importer named by `format`, else the one that recognises its content."""
     import importers
+    from importers import ImportProblem
 
     if not path.is_file():
         raise ImportFailed([ImportProblem(str(path), 0, None, None, "no such file")])
