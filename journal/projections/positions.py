@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from journal.instruments import OptionContract, Stock
 from journal.money import ZERO
@@ -189,36 +190,48 @@ def classify(account: str, underlying: str, legs: list[Leg]) -> Position | None:
     return None
 
 
+# What shares can cover: a naked call (a covered call then) and a short call with a long put (a collar).
+_COVERABLE = frozenset({"naked call", "short risk reversal"})
+
+
+def _call_to_cover(pos: Position) -> tuple[Leg, Leg | None] | None:
+    """The short call shares could cover in this position, with the long put that makes it a collar."""
+    if pos.strategy not in _COVERABLE:
+        return None
+    calls = [
+        leg for leg in pos.legs if leg.instrument.is_option and not leg.option.is_put and leg.quantity < 0
+    ]
+    puts = [leg for leg in pos.legs if leg.instrument.is_option and leg.option.is_put and leg.quantity > 0]
+    collar_shape = len(pos.legs) == 2 and len(calls) == 1 and len(puts) == 1
+    if not (pos.strategy == "naked call" or collar_shape) or not calls:
+        return None
+    return calls[0], puts[0] if collar_shape else None
+
+
 def _cover_with_shares(positions: list[Position], stock: dict[tuple[str, str], list[Lot]]) -> list[Position]:
     """Short calls (and put + call collars) backed by shares held become covered calls or collars, taking
-    their shares' cost as capital at risk; shares nothing covers stay a stock position."""
+    the cost of the shares that cover them (oldest first) as capital at risk; shares nothing covers stay a
+    stock position. Each share counts once, so the capital at risk adds up to what the shares cost."""
     out: list[Position] = []
     for pos in positions:
-        key = (pos.account, pos.underlying)
-        calls = [
-            leg for leg in pos.legs if leg.instrument.is_option and not leg.option.is_put and leg.quantity < 0
-        ]
-        puts = [
-            leg for leg in pos.legs if leg.instrument.is_option and leg.option.is_put and leg.quantity > 0
-        ]
-        collar_shape = len(pos.legs) == 2 and len(calls) == 1 and len(puts) == 1
-        if not (pos.strategy == "naked call" or collar_shape) or not calls:
+        cover = _call_to_cover(pos)
+        if cover is None:
             out.append(pos)
             continue
+        key = (pos.account, pos.underlying)
         lots = stock.get(key, [])
         held = sum((lot.quantity for lot in lots), ZERO)
-        needed = calls[0].contracts * calls[0].option.multiplier
+        short_call, long_put = cover
+        needed = short_call.contracts * short_call.option.multiplier
         if held < needed:
             out.append(pos)
             continue
-        share_cost = sum((lot.cost_basis for lot in lots), ZERO) * needed / held
-        _take_shares(stock, key, needed)
+        share_cost = _take_shares(stock, key, needed)
         shares_leg = Leg(Stock(pos.underlying), needed, share_cost, min(lot.opened for lot in lots))
-        call = calls[0].option
-        if collar_shape:
-            put = puts[0].option
+        call = short_call.option
+        if long_put is not None:
             pos = Position(pos.account, pos.underlying, "collar", [shares_leg, *pos.legs], pos.credit)
-            pos.max_loss = share_cost - pos.credit - put.strike * needed
+            pos.max_loss = share_cost - pos.credit - long_put.option.strike * needed
             pos.max_profit = call.strike * needed + pos.credit - share_cost
         else:
             pos = Position(pos.account, pos.underlying, "covered call", [shares_leg, *pos.legs], pos.credit)
@@ -242,17 +255,19 @@ def _cover_with_shares(positions: list[Position], stock: dict[tuple[str, str], l
     return out
 
 
-def _take_shares(stock: dict[tuple[str, str], list[Lot]], key: tuple[str, str], shares: Decimal) -> None:
-    """Remove `shares` (oldest first) from the pool of shares not yet covering a call."""
+def _take_shares(stock: dict[tuple[str, str], list[Lot]], key: tuple[str, str], shares: Decimal) -> Decimal:
+    """Remove `shares` (oldest first) from the pool of shares not yet covering a call; returns their cost
+    (a lot split in two keeps the rest of its cost exactly)."""
     remaining: list[Lot] = []
-    left = shares
+    left, cost = shares, ZERO
     for lot in stock[key]:
         if left >= lot.quantity:
             left -= lot.quantity
+            cost += lot.cost_basis
             continue
         if left > 0:
             part = lot.quantity - left
-            lot = Lot(
+            rest = Lot(
                 lot.lot_id,
                 lot.account,
                 lot.instrument,
@@ -261,15 +276,24 @@ def _take_shares(stock: dict[tuple[str, str], list[Lot]], key: tuple[str, str], 
                 lot.basis * part / lot.quantity,
                 lot.order_id,
             )
-            left = ZERO
+            cost += lot.cost_basis - rest.cost_basis
+            lot, left = rest, ZERO
         remaining.append(lot)
     stock[key] = remaining
+    return cost
 
 
-def open_positions(lots: Iterable[Lot]) -> list[Position]:
-    """The open lots as positions, each with its strategy, in order of opening."""
+GroupCache = dict[tuple[Any, ...], list[Position]]
+_Key = tuple[str, str]
+
+
+def _option_positions(
+    lots: Iterable[Lot], known: GroupCache | None
+) -> tuple[list[Position], dict[_Key, list[Lot]]]:
+    """The option lots as positions (each group classified once per content when `known` is given), and the
+    stock lots by (account, symbol), not yet matched against the calls they may cover."""
     groups: dict[tuple[str, str, str], list[Lot]] = defaultdict(list)
-    stock: dict[tuple[str, str], list[Lot]] = defaultdict(list)
+    stock: dict[_Key, list[Lot]] = defaultdict(list)
     for lot in lots:
         if isinstance(lot.instrument, Stock):
             stock[(lot.account, lot.instrument.symbol)].append(lot)
@@ -277,19 +301,64 @@ def open_positions(lots: Iterable[Lot]) -> list[Position]:
             together = lot.order_id or f"day:{lot.opened.isoformat()}"
             groups[(lot.account, lot.instrument.underlying, together)].append(lot)
     positions: list[Position] = []
-    for (account, underlying, _), group in groups.items():
-        legs = _legs(group)
-        pos = classify(account, underlying, legs)
-        if pos is not None:
-            positions.append(pos)
+    for key, group in groups.items():
+        if known is None:
+            positions.extend(_group_positions(key[0], key[1], group))
             continue
-        # Legs that make no strategy together are positions of their own.
-        for leg in legs:
-            single = classify(account, underlying, [leg])
-            assert single is not None
-            positions.append(single)
-    positions = _cover_with_shares(positions, stock)
-    return sorted(positions, key=position_order)
+        state = (key, tuple((x.lot_id, x.instrument.name, x.quantity, x.basis, x.opened) for x in group))
+        found = known.get(state)
+        if found is None:
+            found = known[state] = _group_positions(key[0], key[1], group)
+        positions.extend(found)
+    return positions, stock
+
+
+def open_positions(lots: Iterable[Lot], known: GroupCache | None = None) -> list[Position]:
+    """The open lots as positions, each with its strategy, in order of opening.
+
+    `known` keeps each group of lots' positions by the group's content, for a caller that asks day after
+    day: a day changes a few groups, and an unchanged group is not classified again."""
+    positions, stock = _option_positions(lots, known)
+    return sorted(_cover_with_shares(positions, stock), key=position_order)
+
+
+def capital_total(lots: Iterable[Lot], known: GroupCache | None = None) -> tuple[Decimal, bool]:
+    """What the capital at risk of `open_positions(lots)` adds up to, and whether some position's loss is
+    unlimited (not in the total), without building the covered calls: shares count once at their cost
+    whether or not they cover a call, so only which calls they cover matters (the same oldest-first
+    matching). For a figure asked every day of a period, where the positions themselves are not shown."""
+    positions, stock = _option_positions(lots, known)
+    held = {key: sum((lot.quantity for lot in group), ZERO) for key, group in stock.items()}
+    total, unlimited = ZERO, False
+    for pos in positions:
+        cover = _call_to_cover(pos)
+        if cover is not None:
+            key, needed = (pos.account, pos.underlying), cover[0].contracts * cover[0].option.multiplier
+            if held.get(key, ZERO) >= needed:
+                held[key] -= needed
+                continue  # a covered call or collar: its capital is its shares' cost, counted below
+        if pos.capital_at_risk is None:
+            unlimited = True
+        else:
+            total += pos.capital_at_risk
+    for group in stock.values():
+        if group and group[0].quantity > 0:
+            total += sum((lot.cost_basis for lot in group), ZERO)
+        elif group:
+            unlimited = True  # short stock
+    return total, unlimited
+
+
+def _group_positions(account: str, underlying: str, group: list[Lot]) -> list[Position]:
+    """The positions of one group of option lots (one order, or one day's opening)."""
+    legs = _legs(group)
+    pos = classify(account, underlying, legs)
+    if pos is not None:
+        return [pos]
+    # Legs that make no strategy together are positions of their own.
+    singles = [classify(account, underlying, [leg]) for leg in legs]
+    assert all(single is not None for single in singles)
+    return [single for single in singles if single is not None]
 
 
 def position_order(position: Position) -> tuple[date, str, str, str]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from journal.money import ZERO
 from journal.projections.lots import Lot
-from journal.projections.positions import Position, open_positions, position_order
+from journal.projections.positions import GroupCache, Position, capital_total, open_positions
 from journal.replay import Replay
 from journal.reports.periods import days
 
@@ -48,8 +48,10 @@ def total_at_risk(positions: Sequence[Position]) -> Decimal:
 def capital_at_risk(replay: Replay, start: date, end: date, account: str | None = None) -> CapitalAtRisk:
     """Capital at risk at the end of every day from `start` (the replay's) to `end` (every account's books
     are carried, since wash sales cross accounts, and then filtered). Positions never span an account and
-    an underlying, so a day recomputes only those whose lots its events (or a year-end mark) changed."""
-    known: dict[tuple[str, str], tuple[tuple[Any, ...], list[Position], Decimal, bool]] = {}
+    an underlying, so a day recomputes only those whose lots its events (or a year-end mark) changed, and
+    only their total: the positions themselves are built once, for the last day."""
+    groups: GroupCache = {}  # positions by the content of their group of lots: most outlive a day
+    known: dict[tuple[str, str], tuple[tuple[Any, ...], Decimal, bool]] = {}
     daily: list[tuple[date, Decimal]] = []
     unlimited = 0
     for day in days(start, end):
@@ -63,13 +65,11 @@ def capital_at_risk(replay: Replay, start: date, end: date, account: str | None 
                 state = tuple((x.lot_id, x.quantity, x.basis, x.opened, x.instrument) for x in lots)
                 if key in known and known[key][0] == state:
                     continue
-                positions = open_positions(lots)
-                none = any(p.capital_at_risk is None for p in positions)
-                known[key] = (state, positions, total_at_risk(positions), none)
-        daily.append((day, sum((total for _, _, total, _ in known.values()), ZERO)))
-        unlimited += any(none for _, _, _, none in known.values())
-    last = [p for _, positions, _, _ in known.values() for p in positions]
-    return CapitalAtRisk(daily, unlimited, sorted(last, key=position_order))
+                known[key] = (state, *capital_total(lots, groups))
+        daily.append((day, sum((total for _, total, _ in known.values()), ZERO)))
+        unlimited += any(none for _, _, none in known.values())
+    last = open_positions(replay.lots(account=account), groups)
+    return CapitalAtRisk(daily, unlimited, last)
 
 
 def return_pct(income: Decimal, capital: Decimal) -> Decimal | None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from journal.api import Journal
+from journal.projections.positions import capital_total, open_positions
 from journal.records import position_record
 
 HEADER = "date,action,symbol,quantity,price,fees,order_id\n"
@@ -103,6 +104,48 @@ def test_shares_beyond_the_calls_stay_a_stock_position(journal: Journal, write_c
         ("covered call", "100 KO, -1 KO 62 call 15 Mar 24", "5800.00"),
         ("stock", "50 KO", "2900.00"),
     ]
+
+
+def test_covered_calls_take_their_shares_oldest_first_and_each_share_counts_once(
+    journal: Journal, write_csv
+) -> None:
+    """100 KO at 50 then 100 at 40 (and 50 at 60), two calls: each takes the oldest free shares at their
+    own cost, so the capital at risk adds up to the 12,000 the shares cost, as `capital_total` says."""
+    rows = (
+        "2024-01-10,BUY,KO,100,50,0,\n2024-01-20,BUY,KO,100,40,0,\n2024-01-25,BUY,KO,50,60,0,\n"
+        "2024-02-01,STO,KO240315C62,1,0.80,0,\n2024-02-02,STO,KO240315C65,1,0.50,0,\n"
+    )
+    found = positions(journal, write_csv, rows)
+    assert [fields(r, "strategy", "legs", "capital_at_risk", "break_even") for r in found] == [
+        ("covered call", "100 KO, -1 KO 62 call 15 Mar 24", "5000.00", "49.2000"),
+        ("covered call", "100 KO, -1 KO 65 call 15 Mar 24", "4000.00", "39.5000"),
+        ("stock", "50 KO", "3000.00", "60.0000"),
+    ]
+    assert capital_total(journal.lots(AS_OF)) == (Decimal("12000"), False)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "2024-01-10,BUY,KO,150,58,0,\n2024-02-01,STO,KO240315C62,1,0.80,0,\n2024-02-01,STO,KO240315C64,1,0.80,0,\n",
+        "2024-01-10,SELL,KO,100,58,0,\n2024-02-01,STO,KO240315P50,1,0.80,0,\n",
+        "2024-02-01,STO,QQQ240315P400,1,4.00,0,\n2024-02-01,STO,QQQ240315C450,1,3.00,0,\n"
+        "2024-02-01,STO,SPY240315P450,1,3.00,0,S1\n2024-02-01,BTO,SPY240315P445,1,1.00,0,S1\n",
+        "2024-01-10,BUY,KO,100,58,0,\n2024-02-01,STO,KO240315C62,1,0.80,0,C\n2024-02-01,BTO,KO240315P55,1,0.50,0,C\n"
+        "2024-02-01,STO,KO240315C66,1,0.30,0,\n",
+    ],
+    ids=["one call covered, one naked", "short stock", "strangle and spread", "collar and a naked call"],
+)
+def test_capital_total_is_what_the_positions_add_up_to(journal: Journal, write_csv, rows: str) -> None:
+    journal.import_files([write_csv(HEADER + rows)])
+    lots = journal.lots(AS_OF)
+    built = open_positions(lots)
+    expected = (
+        sum((p.capital_at_risk for p in built if p.capital_at_risk is not None), Decimal(0)),
+        any(p.capital_at_risk is None for p in built),
+    )
+    assert capital_total(lots) == capital_total(lots, {}) == expected
+    assert expected[1]  # each case holds a position of unlimited loss, left out of the total
 
 
 def test_two_puts_of_one_day_with_different_expiries_are_two_positions(journal: Journal, write_csv) -> None:
