@@ -247,16 +247,25 @@ def price_chart(
 
 class _LabelPlacer:
     """Puts each label at the first of its candidate places that stays inside the plot and clear of the
-    labels and marks already placed (text width estimated from its length: no font metrics here)."""
+    labels and marks already placed (text width estimated from its length: no font metrics here).
+
+    Placed boxes are kept by columns of the plot, so a check looks only at those sharing its columns: a
+    long wheel has hundreds of marks, and checking each against all would be quadratic."""
 
     CHAR_WIDTH, HEIGHT = 6.6, 12.0
+    COLUMN = 64.0
 
     def __init__(self, left: float, right: float, top: float, bottom: float) -> None:
         self.bounds = (left, top - 14, right, bottom)
-        self.taken: list[tuple[float, float, float, float]] = []
+        self.columns: dict[int, list[tuple[float, float, float, float]]] = {}
+
+    def _spanned(self, box: tuple[float, float, float, float]) -> range:
+        return range(int(box[0] // self.COLUMN), int(box[2] // self.COLUMN) + 1)
 
     def block(self, x1: float, y1: float, x2: float, y2: float) -> None:
-        self.taken.append((x1, y1, x2, y2))
+        box = (x1, y1, x2, y2)
+        for column in self._spanned(box):
+            self.columns.setdefault(column, []).append(box)
 
     def _box(self, text: str, x: float, y: float, anchor: str) -> tuple[float, float, float, float]:
         width = len(text) * self.CHAR_WIDTH
@@ -267,11 +276,15 @@ class _LabelPlacer:
         left, top, right, bottom = self.bounds
         if box[0] < left - 40 or box[2] > right + 8 or box[1] < top or box[3] > bottom + 4:
             return False
-        return all(box[2] <= t[0] or box[0] >= t[2] or box[3] <= t[1] or box[1] >= t[3] for t in self.taken)
+        return all(
+            box[2] <= t[0] or box[0] >= t[2] or box[3] <= t[1] or box[1] >= t[3]
+            for column in self._spanned(box)
+            for t in self.columns.get(column, ())
+        )
 
     def place(self, text: str, candidates: Sequence[tuple[float, float, str]]) -> tuple[float, float, str]:
         chosen = next((c for c in candidates if self._free(self._box(text, *c))), candidates[0])
-        self.taken.append(self._box(text, *chosen))
+        self.block(*self._box(text, *chosen))
         return _r(chosen[0]), _r(chosen[1]), chosen[2]
 
 
