@@ -7,6 +7,7 @@ The read models store these payloads; one codec keeps what is written and what i
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import typing
 from datetime import date, datetime
@@ -25,7 +26,13 @@ def _encode_instrument(value: OptionContract | Stock) -> Any:
 def _decode_instrument(value: Any) -> OptionContract | Stock:
     if isinstance(value, dict):
         return instrument_from_name(value["symbol"], Decimal(value["multiplier"]))
-    return instrument_from_name(value)
+    return _instrument_named(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _instrument_named(name: str) -> OptionContract | Stock:
+    """Instruments are immutable and a contract closes in many rows: parsed once per name, not per row."""
+    return instrument_from_name(name)
 
 
 # By exact type: a dict lookup per value instead of a chain of isinstance checks (rows are many).
