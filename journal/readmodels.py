@@ -25,16 +25,15 @@ from journal import schema
 from journal.codec import decode_many, encode
 from journal.events import AccountConfigured, Event
 from journal.money import ZERO
+from journal.periods import month_end, month_of
 from journal.projections import economic_order
 from journal.projections.cycles import Cycle, CycleFold, flow_of
+from journal.projections.income import NO_UNDERLYING, cash_income, moves_income, rounded
 from journal.projections.lots import Lot, RealizedRow
 from journal.projections.rolls import roll_chains, roll_record
 from journal.projections.snapshots import snapshot
 from journal.projections.strategies import Attribution, StrategyMap
 from journal.projections.wash_sales import WashSale
-from journal.reports.frames import NO_UNDERLYING
-from journal.reports.income import cash_income, moves_income, rounded
-from journal.reports.periods import month_end, month_of
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 

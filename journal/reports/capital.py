@@ -15,10 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from journal.money import ZERO
+from journal.periods import days
 from journal.projections.lots import Lot
 from journal.projections.positions import GroupCache, Position, capital_total, open_positions
 from journal.replay import Replay
-from journal.reports.periods import days
 
 DAYS_PER_YEAR = Decimal(365)
 HUNDRED = Decimal(100)

@@ -12,11 +12,11 @@ from journal.events import Event, OptionAssigned, OptionExercised, TradeExecuted
 from journal.instruments import OptionContract
 from journal.money import ZERO, cents, per_unit, plain
 from journal.projections.cycles import Cycle, flow_of
+from journal.projections.income import rounded
 from journal.projections.lots import Lot, RealizedRow
 from journal.projections.strategies import StrategyMap
 from journal.records import describe
 from journal.reports.form8949 import describe_row
-from journal.reports.income import rounded
 
 
 def opens_position(event: Event) -> bool:

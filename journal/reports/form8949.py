@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from journal.money import ZERO, cents, plain
+from journal.projections.income import rounded
 from journal.projections.lots import RealizedRow
-from journal.reports.income import rounded
 from journal.tax import AccountPolicy, form_8949_box
 
 BOXES = "ABCDEF"

@@ -2,7 +2,7 @@
 and strategy), and the group-bys that break a period's income down by underlying, strategy and month.
 
 Amounts stay `Decimal` (object columns; pandas sums them exactly) and every row comes from
-`journal.reports.income.cash_income` and the realized rows, so a breakdown adds up to the period's total.
+`journal.projections.income.cash_income` and the realized rows, so a breakdown adds up to the period's total.
 pandas is imported inside the functions: the CLI must not pay for it unless a report runs.
 """
 
@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from journal.money import ZERO
+from journal.projections.income import NO_UNDERLYING
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from journal.readmodels import MonthIncome
 
 FLOW_AMOUNTS = ("premium_collected", "premium_paid", "dividends", "interest", "fees")
-NO_UNDERLYING = "(account)"  # interest and account fees: cash of the account, of no position
 COLUMNS = ("month", "account", "underlying", "strategy", *FLOW_AMOUNTS, "realized")
 
 

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from journal.events import OptionAssigned, OptionExercised, TradeExecuted
 from journal.money import ZERO, cents
+from journal.periods import month_bounds, months_ending
 from journal.projections.strategies import STRATEGY_ORDER
 from journal.records import position_record
 from journal.reports.capital import annualized_pct, capital_at_risk, return_pct, total_at_risk
 from journal.reports.entries import assignment_record, opens_position, realized_line, trade_record
 from journal.reports.frames import by_month, income_by, income_frame
-from journal.reports.periods import month_bounds, months_ending
 from journal.reports.statements import monthly_statement
 
 if TYPE_CHECKING:

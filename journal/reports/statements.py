@@ -3,34 +3,17 @@ first), built from the events and the books; templates and formats render them."
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from journal.money import cents
-from journal.reports.income import split_realized
+from journal.periods import month_bounds
+from journal.projections.income import split_realized
 
 if TYPE_CHECKING:
     from journal.api import Journal
     from journal.projections.lots import RealizedRow
-
-
-def month_bounds(month: str) -> tuple[date, date]:
-    """`YYYY-MM` as its first and last day; ValueError otherwise."""
-    try:
-        year, number = (int(part) for part in month.split("-"))
-        first = date(year, number, 1)
-    except ValueError:
-        raise ValueError(f"not a month, write YYYY-MM (got {month!r})") from None
-    if len(month) != 7:
-        raise ValueError(f"not a month, write YYYY-MM (got {month!r})")
-    return first, month_end(first)
-
-
-def month_end(day: date) -> date:
-    """The last day of `day`'s month."""
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
 def _period(

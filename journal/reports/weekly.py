@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 from journal.events import OptionAssigned, OptionExercised, TradeExecuted
 from journal.instruments import OptionContract
 from journal.money import ZERO, cents
+from journal.periods import WEEK_DAYS, week_ending
+from journal.projections.income import cash_income
 from journal.projections.lots import Lot
 from journal.projections.positions import open_positions
 from journal.records import position_record
 from journal.reports.capital import total_at_risk
 from journal.reports.entries import assignment_record, short_option_record, trade_record
-from journal.reports.income import cash_income
 from journal.reports.monthly import target_figures
-from journal.reports.periods import WEEK_DAYS, week_ending
 
 if TYPE_CHECKING:
     from journal.api import Journal

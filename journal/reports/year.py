@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from journal.money import ZERO, cents
+from journal.projections.income import LONG_SHARE_1256, rounded
 from journal.projections.lots import RealizedRow
 from journal.projections.strategies import StrategyMap
 from journal.reports.entries import closed_cycle_record, realized_line
 from journal.reports.form8949 import Form8949Line, box_totals, form_8949_lines, line_record
 from journal.reports.frames import by_month, income_frame
-from journal.reports.income import LONG_SHARE_1256, rounded
 from journal.reports.statements import year_summary
 from journal.tax import DEFAULT_POLICY, AccountPolicy
 

@@ -1,17 +1,34 @@
 """The calendar periods reports cover: a month, the twelve months ending with one, a week ending on a day.
 
-Pure date arithmetic in one place, so every report cuts time the same way.
+Pure date arithmetic in one place, so every report (and the read models, which keep income by month and
+snapshots at month ends) cuts time the same way.
 """
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
-
-from journal.reports.statements import month_bounds, month_end
 
 __all__ = ["month_bounds", "month_end", "month_of", "months_ending", "week_ending", "days", "WEEK_DAYS"]
 
 WEEK_DAYS = 7
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """`YYYY-MM` as its first and last day; ValueError otherwise."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        first = date(year, number, 1)
+    except ValueError:
+        raise ValueError(f"not a month, write YYYY-MM (got {month!r})") from None
+    if len(month) != 7:
+        raise ValueError(f"not a month, write YYYY-MM (got {month!r})")
+    return first, month_end(first)
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
 def month_of(day: date) -> str:

@@ -23,6 +23,7 @@ from journal.events import (
 from journal.money import CENT, ZERO
 from journal.projections.lots import RealizedRow
 
+NO_UNDERLYING = "(account)"  # interest and account fees: cash of the account, of no position
 LONG_SHARE_1256 = Decimal("0.6")  # Pub 550 / Form 6781: 60% long term, 40% short term
 
 
