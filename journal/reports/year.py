@@ -31,10 +31,6 @@ def _gain(row: RealizedRow) -> Decimal:
     return rounded(row.proceeds) - rounded(row.cost_basis) + rounded(row.adjustment)
 
 
-def _total(rows: list[RealizedRow]) -> Decimal:
-    return sum((_gain(r) for r in rows), ZERO)
-
-
 def _policy_of(journal: Journal) -> Callable[[str], AccountPolicy]:
     """Each account's tax settings, read once: which Form 8949 box, or no form, its rows go on."""
     policies = journal.policies()
@@ -57,9 +53,20 @@ def year_report_and_lines(
     strategies = StrategyMap()  # the read models' realized rows carry what their lots were opened as
 
     lines = form_8949_lines(rows, policy)
-    section_1256 = [r for r in rows if r.term == "1256"]
-    no_form = [r for r in rows if r.term != "1256" and policy(r.account).tax_advantaged]
-    net_1256 = _total(section_1256)
+    # One pass over the rows (a busy year has tens of thousands): each gain rounded once, added to its term.
+    by_term: dict[str, Decimal] = {"short": ZERO, "long": ZERO, "1256": ZERO}
+    section_1256: list[RealizedRow] = []
+    no_form: list[RealizedRow] = []
+    no_form_gain = ZERO
+    for row in rows:
+        gain = _gain(row)
+        by_term[row.term] += gain
+        if row.term == "1256":
+            section_1256.append(row)
+        elif policy(row.account).tax_advantaged:
+            no_form.append(row)
+            no_form_gain += gain
+    net_1256 = by_term["1256"]
     long_1256 = rounded(net_1256 * LONG_SHARE_1256)  # Form 6781 line 8/9: 60% long term, rounded once
 
     months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
@@ -73,10 +80,10 @@ def year_report_and_lines(
     wash_lines = [line for line in lines if line.code]
 
     report: dict[str, Any] = {**summary, "account": account}
-    report["realized_total"] = cents(_total(rows))
+    report["realized_total"] = cents(sum(by_term.values(), ZERO))
     report["realized_by_term"] = {
-        "short": cents(_total([r for r in rows if r.term == "short"])),
-        "long": cents(_total([r for r in rows if r.term == "long"])),
+        "short": cents(by_term["short"]),
+        "long": cents(by_term["long"]),
         "section_1256": cents(net_1256),
     }
     report["form_8949"] = {
@@ -98,7 +105,7 @@ def year_report_and_lines(
     }
     report["no_form"] = {
         "rows": len(no_form),
-        "gain": cents(_total(no_form)),
+        "gain": cents(no_form_gain),
         "accounts": sorted({r.account for r in no_form}),
     }
     report["premium_by_month"] = [
