@@ -5,7 +5,7 @@ The CLI only parses arguments and prints what these methods return.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -17,6 +17,7 @@ from journal.money import ZERO
 from journal.projections import economic_order
 from journal.projections.covered_calls import CoveredCall
 from journal.projections.cycles import Cycle, flow_of, fold_with_cycles
+from journal.projections.income import RealizedTotals
 from journal.projections.lots import Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
 from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
@@ -224,6 +225,14 @@ class Journal:
         rows: list[RealizedRow] = self._rows("realized", RealizedRow, account=account, start=start, end=end)
         return sorted(rows, key=lambda r: r.closed)
 
+    def realized_in_order(
+        self, start: date, end: date, account: str | None = None
+    ) -> Generator[RealizedRow, None, None]:
+        """The realized rows closed from `start` to `end` in `realized`'s order, read as they are consumed:
+        for the first lines of a busy year without decoding all of it. Close the iterator when done."""
+        self.read_models.refresh()
+        return self.read_models.rows_by_day("realized", RealizedRow, account=account, start=start, end=end)
+
     def cycles(
         self, account: str | None = None, underlying: str | None = None, status: str | None = None
     ) -> list[Cycle]:
@@ -270,6 +279,20 @@ class Journal:
     ) -> list[DayFlows]:
         """Each account's cash by day and underlying: premiums, fees, dividends, interest, net cash."""
         return self._rows("flows", DayFlows, account=account, start=start, end=end)
+
+    def month_flows(
+        self, account: str | None = None, start: date | None = None, end: date | None = None
+    ) -> list[DayFlows]:
+        """`flows` added up by account, underlying and month (`day` is the month's first), of the months
+        whose first day is from `start` to `end`: what a month's or a year's statement adds up."""
+        return self._rows("month_flows", DayFlows, account=account, start=start, end=end)
+
+    def realized_totals(
+        self, account: str | None = None, start: date | None = None, end: date | None = None
+    ) -> list[RealizedTotals]:
+        """The realized rows added up by account, underlying, month of closing and term (as Form 8949
+        rounds them), of the months whose first day is from `start` to `end`."""
+        return self._rows("realized_totals", RealizedTotals, account=account, start=start, end=end)
 
     def month_income(
         self, account: str | None = None, start: date | None = None, end: date | None = None

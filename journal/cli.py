@@ -348,10 +348,16 @@ def report_year(
 ) -> None:
     """The year-end summary: realized by term and by Form 8949 box (code W adjustments), Section 1256 totals
     (Form 6781), dividends, interest, fees, premium by month, wheel cycles closed with their profit."""
+    from journal.reports.views import LIST_LIMIT
     from journal.reports.year import year_report_and_lines
 
-    data, lines = year_report_and_lines(journal(), year, account)
-    if form8949 is not None or txf is not None:
+    exporting = form8949 is not None or txf is not None
+    # JSON and the exports hold every line; a page lists its first ones, the CSV none (its totals only).
+    listed = (
+        None if exporting or format is ReportFormat.json else 0 if format is ReportFormat.csv else LIST_LIMIT
+    )
+    data, lines = year_report_and_lines(journal(), year, account, listed)
+    if exporting:
         from journal.reports.form8949 import form_8949_csv
         from journal.reports.txf import txf as txf_file
 

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from decimal import Decimal
@@ -28,7 +28,7 @@ from journal.money import ZERO
 from journal.periods import month_end, month_of
 from journal.projections import economic_order
 from journal.projections.cycles import Cycle, CycleFold, flow_of
-from journal.projections.income import NO_UNDERLYING, cash_income, moves_income, rounded
+from journal.projections.income import NO_UNDERLYING, cash_income, moves_income, realized_totals, rounded
 from journal.projections.lots import Lot, RealizedRow
 from journal.projections.rolls import roll_chains, roll_record
 from journal.projections.snapshots import snapshot
@@ -37,7 +37,7 @@ from journal.projections.wash_sales import WashSale
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 
-PROJECTION_VERSION = "3"
+PROJECTION_VERSION = "4"
 ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
 _PARALLEL_FROM = 8  # partitions: fewer are folded in the importing process itself
 
@@ -100,6 +100,21 @@ def day_flows(events: Iterable[Event]) -> list[DayFlows]:
     return out
 
 
+def month_flows(days: Iterable[DayFlows]) -> list[DayFlows]:
+    """The days' flows added up by account and month (`day` is the month's first): a month's or a year's
+    statement reads a row per account and month instead of one per trading day."""
+    sums: dict[tuple[str, date], list[Any]] = {}
+    for flows in days:
+        key = (flows.account, flows.day.replace(day=1))
+        values = [getattr(flows, name) for name in _FLOW_FIELDS]
+        found = sums.get(key)
+        sums[key] = values if found is None else [a + b for a, b in zip(found, values, strict=True)]
+    return [DayFlows(account, day, *values) for (account, day), values in sorted(sums.items())]
+
+
+_FLOW_FIELDS = tuple(f.name for f in dataclasses.fields(DayFlows))[2:]
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class MonthIncome:
     """One account's income of one month from one underlying and strategy: the rows the monthly and year
@@ -155,8 +170,11 @@ def project_partition(
         for income in month_income(events, realized, attribution.map):
             add("month_income", income.account, date.fromisoformat(f"{income.month}-01"), encode(income))
 
-    for flows in day_flows(events):
+    days = day_flows(events)
+    for flows in days:
         add("flows", flows.account, flows.day, encode(flows))
+    for flows in month_flows(days):
+        add("month_flows", flows.account, flows.day, encode(flows))
     attribution = Attribution(events)
     if not partition:
         for ev in events:
@@ -187,6 +205,8 @@ def project_partition(
     realized = [dataclasses.replace(row, strategy=strategies.of_row(row)) for row in books.realized]
     for row in realized:
         add("realized", row.account, row.closed, encode(row))
+    for totals in realized_totals(realized):
+        add("realized_totals", totals.account, date.fromisoformat(f"{totals.month}-01"), encode(totals))
     add_income(realized)
     for lot in books.lots():
         add("lots", lot.account, lot.opened, encode(lot))
@@ -383,6 +403,35 @@ class ReadModels:
         with self.store.engine.connect() as conn:
             payloads = [r[0] for r in conn.execute(query)]
         return decode_many(cls, payloads)
+
+    def rows_by_day(
+        self,
+        projection: str,
+        cls: type,
+        *,
+        account: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        batch: int = 2_000,
+    ) -> Generator[Any, None, None]:
+        """A projection's rows in order of their day, decoded a batch at a time as they are read: for a
+        caller that wants the first few of many (a page's first lines of a year). Close it when done."""
+        rm = schema.read_models
+        query = (
+            select(rm.c.payload)
+            .where(rm.c.projection == projection)
+            .order_by(rm.c.day, rm.c.partition, rm.c.ord)
+        )
+        if account is not None:
+            query = query.where(rm.c.account == account)
+        if start is not None:
+            query = query.where(rm.c.day >= start)
+        if end is not None:
+            query = query.where(rm.c.day <= end)
+        with self.store.engine.connect() as conn:
+            result = conn.execution_options(yield_per=batch).execute(query)
+            for chunk in result.partitions():
+                yield from decode_many(cls, [r[0] for r in chunk])
 
 
 __all__ = ["Cycle", "DayFlows", "Lot", "ReadModels", "RealizedRow", "WashSale", "project_partition"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from journal.events import (
     CashKind,
@@ -39,20 +40,62 @@ class RealizedSplit:
     wash_sale_adjustments: Decimal
 
 
-def split_realized(rows: Iterable[RealizedRow]) -> RealizedSplit:
-    short = long = net_1256 = washed = ZERO
+@dataclass(frozen=True, slots=True)
+class RealizedTotals:
+    """The realized rows of one account, month (of closing) and term added up as Form 8949 rounds them
+    (each row's figures rounded, then summed): what a period's splits, Form 8949 boxes and Form 6781
+    totals need, without reading each of a busy year's tens of thousands of rows."""
+
+    account: str
+    month: str  # YYYY-MM of the closing date
+    term: str  # "short", "long" or "1256"
+    rows: int
+    proceeds: Decimal
+    cost_basis: Decimal
+    adjustment: Decimal
+    wash_rows: int  # rows with code W
+    wash_adjustment: Decimal  # their adjustments
+
+    @property
+    def gain(self) -> Decimal:
+        return self.proceeds - self.cost_basis + self.adjustment
+
+
+def realized_totals(rows: Iterable[RealizedRow]) -> list[RealizedTotals]:
+    """The rows' totals by account, month and term, in that order."""
+    sums: dict[tuple[str, str, str], list[Any]] = {}
     for row in rows:
-        proceeds, cost, adjustment = rounded(row.proceeds), rounded(row.cost_basis), rounded(row.adjustment)
-        gain = proceeds - cost + adjustment
-        washed += adjustment
-        if row.term == "1256":
-            net_1256 += gain
-        elif row.term == "long":
-            long += gain
-        else:
-            short += gain
+        key = (row.account, f"{row.closed.year:04d}-{row.closed.month:02d}", row.term)
+        t = sums.get(key)
+        if t is None:
+            t = sums[key] = [0, ZERO, ZERO, ZERO, 0, ZERO]
+        adjustment = rounded(row.adjustment)
+        t[0] += 1
+        t[1] += rounded(row.proceeds)
+        t[2] += rounded(row.cost_basis)
+        t[3] += adjustment
+        if row.wash_sale:
+            t[4] += 1
+            t[5] += adjustment
+    return [RealizedTotals(*key, *t) for key, t in sorted(sums.items())]
+
+
+def split_totals(totals: Iterable[RealizedTotals]) -> RealizedSplit:
+    """A period's realized gain by term, the Section 1256 net going 40% short, 60% long (rounded once)."""
+    by_term = {"short": ZERO, "long": ZERO, "1256": ZERO}
+    washed = ZERO
+    for t in totals:
+        by_term[t.term] += t.gain
+        washed += t.adjustment
+    net_1256 = by_term["1256"]
     long_1256 = rounded(net_1256 * LONG_SHARE_1256)
-    return RealizedSplit(short + net_1256 - long_1256, long + long_1256, net_1256, washed)
+    return RealizedSplit(
+        by_term["short"] + net_1256 - long_1256, by_term["long"] + long_1256, net_1256, washed
+    )
+
+
+def split_realized(rows: Iterable[RealizedRow]) -> RealizedSplit:
+    return split_totals(realized_totals(rows))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from journal.money import ZERO, cents, plain
-from journal.projections.income import rounded
+from journal.projections.income import RealizedTotals, rounded
 from journal.projections.lots import RealizedRow
 from journal.tax import AccountPolicy, form_8949_box
 
@@ -113,28 +113,32 @@ def line_record(line: Form8949Line) -> dict[str, Any]:
     }
 
 
-def box_totals(lines: Iterable[Form8949Line]) -> list[dict[str, Any]]:
-    """Per box the totals that go to Schedule D (lines 1b-3 and 8b-10): rows, (d), (e), (g), (h)."""
-    totals: dict[str, list[Decimal]] = {}
-    counts: dict[str, int] = {}
-    for line in lines:
-        t = totals.setdefault(line.box, [ZERO, ZERO, ZERO, ZERO])
-        for i, value in enumerate((line.proceeds, line.cost_basis, line.adjustment, line.gain)):
-            t[i] += value
-        counts[line.box] = counts.get(line.box, 0) + 1
+def box_totals(
+    totals: Iterable[RealizedTotals], policy_of: Callable[[str], AccountPolicy]
+) -> list[dict[str, Any]]:
+    """Per box the totals that go to Schedule D (lines 1b-3 and 8b-10): rows, (d), (e), (g), (h), from the
+    realized totals (the lines' own rounded figures, added up)."""
+    sums: dict[str, list[Any]] = {}
+    for t in totals:
+        box = form_8949_box(t.term, policy_of(t.account))
+        if box is None:
+            continue
+        s = sums.setdefault(box, [0, ZERO, ZERO, ZERO])
+        for i, value in enumerate((t.rows, t.proceeds, t.cost_basis, t.adjustment)):
+            s[i] += value
     return [
         {
             "box": box,
             "part": "I" if box in "ABC" else "II",
             "term": "short" if box in "ABC" else "long",
-            "rows": counts[box],
-            "proceeds": cents(totals[box][0]),
-            "cost_basis": cents(totals[box][1]),
-            "adjustment": cents(totals[box][2]),
-            "gain_or_loss": cents(totals[box][3]),
+            "rows": sums[box][0],
+            "proceeds": cents(sums[box][1]),
+            "cost_basis": cents(sums[box][2]),
+            "adjustment": cents(sums[box][3]),
+            "gain_or_loss": cents(sums[box][1] - sums[box][2] + sums[box][3]),
         }
         for box in BOXES
-        if box in totals
+        if box in sums and sums[box][0]
     ]
 
 

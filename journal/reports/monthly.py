@@ -65,7 +65,7 @@ def monthly_report(
     month still running: positions and capital at risk are then those of today."""
     start, end = month_bounds(month)
     month_rows = journal.realized(None, account, start, end)
-    statement = monthly_statement(journal, month, account, month_rows)  # CONTRACT.md's figures
+    statement = monthly_statement(journal, month, account)  # CONTRACT.md's figures
     # The income rows of the months shown (this one and the history before it), never the events behind them.
     history_months = months_ending(month, HISTORY_MONTHS)
     window, _ = month_bounds(history_months[0])

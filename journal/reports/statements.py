@@ -9,18 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 from journal.money import cents
 from journal.periods import month_bounds
-from journal.projections.income import split_realized
+from journal.projections.income import RealizedTotals, split_totals
 
 if TYPE_CHECKING:
     from journal.api import Journal
-    from journal.projections.lots import RealizedRow
 
 
 def _period(
-    journal: Journal, start: date, end: date, account: str | None, rows: list[RealizedRow] | None
+    journal: Journal, start: date, end: date, account: str | None, totals: list[RealizedTotals] | None = None
 ) -> dict[str, Any]:
-    flows = journal.flows(account, start, end)
-    realized = split_realized(journal.realized(None, account, start, end) if rows is None else rows)
+    """The figures of whole months (`start` a month's first day, `end` a month's last) from the read models'
+    month rows: a row per account, underlying and month, however busy the months were."""
+    flows = journal.month_flows(account, start, end)
+    realized = split_totals(journal.realized_totals(account, start, end) if totals is None else totals)
 
     def total(name: str) -> Any:
         return sum((getattr(f, name) for f in flows), Decimal(0) if name not in COUNTS else 0)
@@ -48,15 +49,14 @@ def _period(
 COUNTS = {"options_opened", "options_closed", "expirations", "assignments", "called_away"}
 
 
-def monthly_statement(
-    journal: Journal, month: str, account: str | None = None, realized: list[RealizedRow] | None = None
-) -> dict[str, Any]:
-    """CONTRACT.md's monthly figures; `realized`: the month's rows when the caller has read them already."""
+def monthly_statement(journal: Journal, month: str, account: str | None = None) -> dict[str, Any]:
+    """CONTRACT.md's monthly figures."""
     start, end = month_bounds(month)
-    return {"month": month, **_period(journal, start, end, account, realized)}
+    return {"month": month, **_period(journal, start, end, account)}
 
 
 def year_summary(
-    journal: Journal, year: int, account: str | None = None, realized: list[RealizedRow] | None = None
+    journal: Journal, year: int, account: str | None = None, totals: list[RealizedTotals] | None = None
 ) -> dict[str, Any]:
-    return {"year": str(year), **_period(journal, date(year, 1, 1), date(year, 12, 31), account, realized)}
+    """CONTRACT.md's year figures; `totals`: the year's realized totals when the caller has read them."""
+    return {"year": str(year), **_period(journal, date(year, 1, 1), date(year, 12, 31), account, totals)}

@@ -65,6 +65,7 @@ class Section:
     empty: str = "None."
     intro: str = ""
     all_rows_in: str = "the JSON format (--format json)"  # where a list too long to show is whole
+    count: int | None = None  # rows in all, when `rows` holds only the first ones (a report read for a page)
 
     @property
     def shown(self) -> list[dict[str, Any]]:
@@ -74,7 +75,7 @@ class Section:
     @property
     def more(self) -> str:
         """What the page says of the rows it leaves out, or ""."""
-        left = len(self.rows) - LIST_LIMIT
+        left = (len(self.rows) if self.count is None else self.count) - len(self.shown)
         return f"{left:,} more rows not shown here; {self.all_rows_in} lists every one." if left > 0 else ""
 
 
@@ -449,6 +450,7 @@ def year_view(data: dict[str, Any]) -> View:
                 ],
                 f6781["lines"],
                 {"description": "Net (40% short, 60% long term)", "gain": f6781["net"]},
+                count=f6781["rows"],
             )
         )
     view.sections += [
@@ -511,6 +513,7 @@ def year_view(data: dict[str, Any]) -> View:
             else None,
             empty="No Form 8949 line this year.",
             all_rows_in="the Form 8949 CSV (--form8949 FILE) or TXF (--txf FILE)",
+            count=f8949["rows"],
         ),
     ]
     if data["no_form"]["rows"]:

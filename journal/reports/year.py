@@ -4,69 +4,136 @@ totals for Form 6781), premium income by month, and the wheel cycles closed in t
 
 Every realized row of the year is on exactly one of: a Form 8949 box, Form 6781 (Section 1256), or no
 form (a tax-advantaged account), so the three add up to the `tj realized --year` total.
+
+Every total comes from the read models' realized totals (a row per account, underlying, month and term),
+never from the year's rows one by one: a busy year has tens of thousands of lines. The lines themselves
+are read whole for the JSON form and the exports, and only as far as a page lists them otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import closing
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from journal.money import ZERO, cents
-from journal.projections.income import LONG_SHARE_1256, rounded
+from journal.projections.income import LONG_SHARE_1256, RealizedTotals, rounded, split_totals
 from journal.projections.lots import RealizedRow
 from journal.projections.strategies import StrategyMap
 from journal.reports.entries import closed_cycle_record, realized_line
-from journal.reports.form8949 import Form8949Line, box_totals, form_8949_lines, line_record
+from journal.reports.form8949 import BOXES, Form8949Line, box_totals, form_8949_lines, line_record
 from journal.reports.frames import by_month, income_frame
 from journal.reports.statements import year_summary
-from journal.tax import DEFAULT_POLICY, AccountPolicy
+from journal.tax import DEFAULT_POLICY, AccountPolicy, form_8949_box
 
 if TYPE_CHECKING:
     from journal.api import Journal
 
-
-def _gain(row: RealizedRow) -> Decimal:
-    return rounded(row.proceeds) - rounded(row.cost_basis) + rounded(row.adjustment)
+PolicyOf = Callable[[str], AccountPolicy]
 
 
-def _policy_of(journal: Journal) -> Callable[[str], AccountPolicy]:
+def _policy_of(journal: Journal) -> PolicyOf:
     """Each account's tax settings, read once: which Form 8949 box, or no form, its rows go on."""
     policies = journal.policies()
     return lambda account: policies.get(account, DEFAULT_POLICY)
 
 
-def year_report(journal: Journal, year: int, account: str | None = None) -> dict[str, Any]:
-    """Everything `tj report year` shows, as exact strings."""
-    return year_report_and_lines(journal, year, account)[0]
+def _gain(totals: Iterable[RealizedTotals]) -> Decimal:
+    return sum((t.gain for t in totals), ZERO)
+
+
+def year_report(
+    journal: Journal, year: int, account: str | None = None, listed: int | None = None
+) -> dict[str, Any]:
+    """Everything `tj report year` shows, as exact strings. `listed`: how many Form 8949 and Form 6781
+    lines to list (None: every one; a page lists its first LIST_LIMIT); the totals count every row."""
+    return year_report_and_lines(journal, year, account, listed)[0]
 
 
 def year_report_and_lines(
-    journal: Journal, year: int, account: str | None = None
+    journal: Journal, year: int, account: str | None = None, listed: int | None = None
 ) -> tuple[dict[str, Any], list[Form8949Line]]:
-    """The year report and its Form 8949 lines, what --form8949 and --txf export: one reading of the year's
-    realized rows for both (a busy year has tens of thousands)."""
-    rows = journal.realized(year, account)
-    summary = year_summary(journal, year, account, rows)  # CONTRACT.md's figures, as `tj report year` has
+    """The year report and the Form 8949 lines it lists: with `listed` None every line, what --form8949
+    and --txf export, from one reading of the year's realized rows."""
+    totals = journal.realized_totals(account, date(year, 1, 1), date(year, 12, 31))
     policy = _policy_of(journal)
+    if listed is None:
+        rows = journal.realized(year, account)
+        lines = form_8949_lines(rows, policy)
+        section_1256 = [r for r in rows if r.term == "1256"]
+    else:
+        lines, section_1256 = _first_lines(journal, year, account, policy, totals, listed)
+    return _report(journal, year, account, policy, totals, lines, section_1256), lines
+
+
+def _first_lines(
+    journal: Journal,
+    year: int,
+    account: str | None,
+    policy: PolicyOf,
+    totals: list[RealizedTotals],
+    listed: int,
+) -> tuple[list[Form8949Line], list[RealizedRow]]:
+    """The first `listed` Form 8949 lines (in the form's order: box, then date sold) and Section 1256 rows,
+    reading the year's rows by closing date only until they are known: each box's share of the list
+    (the earliest boxes first, by their counts in `totals`) is in, and so is every row of the last day
+    any of them needs, since lines of one day sort by date acquired and description."""
+    counts = {box: 0 for box in BOXES}
+    rows_1256 = 0
+    for t in totals:
+        box = form_8949_box(t.term, policy(t.account))
+        if box is not None:
+            counts[box] += t.rows
+        elif t.term == "1256":
+            rows_1256 += t.rows
+    quota, left = {}, listed
+    for box in BOXES:
+        quota[box] = min(counts[box], left)
+        left -= quota[box]
+    quota["1256"] = min(rows_1256, listed)
+
+    wanted: dict[str, list[RealizedRow]] = {key: [] for key, q in quota.items() if q > 0}
+    if not wanted:
+        return [], []
+    last_day: date | None = None  # the day by which every share was filled, once it is
+    with closing(journal.realized_in_order(date(year, 1, 1), date(year, 12, 31), account)) as stream:
+        for row in stream:
+            if last_day is not None and row.closed > last_day:
+                break
+            key = "1256" if row.term == "1256" else form_8949_box(row.term, policy(row.account))
+            if key not in wanted:
+                continue
+            wanted[key].append(row)
+            if last_day is None and all(len(found) >= quota[k] for k, found in wanted.items()):
+                last_day = row.closed
+    lines = form_8949_lines([r for k, found in wanted.items() if k != "1256" for r in found], policy)
+    taken = {box: 0 for box in BOXES}
+    first = []
+    for line in lines:
+        if taken[line.box] < quota[line.box]:
+            taken[line.box] += 1
+            first.append(line)
+    return first, wanted.get("1256", [])[:listed]
+
+
+def _report(
+    journal: Journal,
+    year: int,
+    account: str | None,
+    policy: PolicyOf,
+    totals: list[RealizedTotals],
+    lines: list[Form8949Line],
+    section_1256: list[RealizedRow],
+) -> dict[str, Any]:
+    summary = year_summary(journal, year, account, totals)  # CONTRACT.md's figures, as `tj report year` has
     strategies = StrategyMap()  # the read models' realized rows carry what their lots were opened as
 
-    lines = form_8949_lines(rows, policy)
-    # One pass over the rows (a busy year has tens of thousands): each gain rounded once, added to its term.
-    by_term: dict[str, Decimal] = {"short": ZERO, "long": ZERO, "1256": ZERO}
-    section_1256: list[RealizedRow] = []
-    no_form: list[RealizedRow] = []
-    no_form_gain = ZERO
-    for row in rows:
-        gain = _gain(row)
-        by_term[row.term] += gain
-        if row.term == "1256":
-            section_1256.append(row)
-        elif policy(row.account).tax_advantaged:
-            no_form.append(row)
-            no_form_gain += gain
-    net_1256 = by_term["1256"]
+    on_form = [t for t in totals if form_8949_box(t.term, policy(t.account)) is not None]
+    totals_1256 = [t for t in totals if t.term == "1256"]
+    no_form = [t for t in totals if t.term != "1256" and policy(t.account).tax_advantaged]
+    net_1256 = split_totals(totals).section_1256
     long_1256 = rounded(net_1256 * LONG_SHARE_1256)  # Form 6781 line 8/9: 60% long term, rounded once
 
     months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
@@ -77,36 +144,35 @@ def year_report_and_lines(
     cycles = [
         c for c in journal.cycles(account, status="closed") if c.closed is not None and c.closed.year == year
     ]
-    wash_lines = [line for line in lines if line.code]
 
     report: dict[str, Any] = {**summary, "account": account}
-    report["realized_total"] = cents(sum(by_term.values(), ZERO))
+    report["realized_total"] = cents(_gain(totals))
     report["realized_by_term"] = {
-        "short": cents(by_term["short"]),
-        "long": cents(by_term["long"]),
+        "short": cents(_gain(t for t in totals if t.term == "short")),
+        "long": cents(_gain(t for t in totals if t.term == "long")),
         "section_1256": cents(net_1256),
     }
     report["form_8949"] = {
-        "boxes": box_totals(lines),
-        "rows": len(lines),
-        "proceeds": cents(sum((line.proceeds for line in lines), ZERO)),
-        "cost_basis": cents(sum((line.cost_basis for line in lines), ZERO)),
-        "adjustment": cents(sum((line.adjustment for line in lines), ZERO)),
-        "gain_or_loss": cents(sum((line.gain for line in lines), ZERO)),
-        "wash_sale_rows": len(wash_lines),
-        "wash_sale_adjustment": cents(sum((line.adjustment for line in wash_lines), ZERO)),
+        "boxes": box_totals(on_form, policy),
+        "rows": sum(t.rows for t in on_form),
+        "proceeds": cents(sum((t.proceeds for t in on_form), ZERO)),
+        "cost_basis": cents(sum((t.cost_basis for t in on_form), ZERO)),
+        "adjustment": cents(sum((t.adjustment for t in on_form), ZERO)),
+        "gain_or_loss": cents(_gain(on_form)),
+        "wash_sale_rows": sum(t.wash_rows for t in on_form),
+        "wash_sale_adjustment": cents(sum((t.wash_adjustment for t in on_form), ZERO)),
     }
     report["form_6781"] = {
-        "rows": len(section_1256),
+        "rows": sum(t.rows for t in totals_1256),
         "net": cents(net_1256),
         "short_term_40": cents(net_1256 - long_1256),
         "long_term_60": cents(long_1256),
         "lines": [realized_line(r, strategies) for r in section_1256],
     }
     report["no_form"] = {
-        "rows": len(no_form),
-        "gain": cents(no_form_gain),
-        "accounts": sorted({r.account for r in no_form}),
+        "rows": sum(t.rows for t in no_form),
+        "gain": cents(_gain(no_form)),
+        "accounts": sorted({t.account for t in no_form}),
     }
     report["premium_by_month"] = [
         {
@@ -121,7 +187,7 @@ def year_report_and_lines(
     report["cycles_closed"] = [closed_cycle_record(c) for c in cycles]
     report["cycles_closed_profit"] = cents(sum((c.net_cash for c in cycles), ZERO))
     report["form_8949_lines"] = [line_record(line) for line in lines]
-    return report, lines
+    return report
 
 
 def form_8949_for_year(journal: Journal, year: int, account: str | None = None) -> list[Form8949Line]:
