@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from journal.events import AccountConfigured, Event, content_digest, payload_json
 from journal.money import ZERO
 from journal.projections import economic_order
+from journal.projections.capital import CapitalStep
 from journal.projections.covered_calls import CoveredCall
 from journal.projections.cycles import Cycle, flow_of, fold_with_cycles
 from journal.projections.income import RealizedTotals
@@ -293,6 +294,19 @@ class Journal:
         """The realized rows added up by account, underlying, month of closing and term (as Form 8949
         rounds them), of the months whose first day is from `start` to `end`."""
         return self._rows("realized_totals", RealizedTotals, account=account, start=start, end=end)
+
+    def capital_steps(
+        self,
+        account: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        carries: bool = False,
+    ) -> list[CapitalStep]:
+        """Where each account's capital at risk in an underlying changed, from `start` to `end`, in the order
+        taken; with `carries`, each one's figure as the months whose first day is in `start`..`end` began."""
+        return self._rows(
+            "capital_carry" if carries else "capital", CapitalStep, account=account, start=start, end=end
+        )
 
     def month_income(
         self, account: str | None = None, start: date | None = None, end: date | None = None

@@ -27,6 +27,7 @@ from journal.events import AccountConfigured, Event
 from journal.money import ZERO
 from journal.periods import month_end, month_of
 from journal.projections import economic_order
+from journal.projections.capital import CapitalSteps, months_between
 from journal.projections.cycles import Cycle, CycleFold, flow_of
 from journal.projections.income import NO_UNDERLYING, cash_income, moves_income, realized_totals, rounded
 from journal.projections.lots import Lot, RealizedRow
@@ -37,7 +38,7 @@ from journal.projections.wash_sales import WashSale
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 
-PROJECTION_VERSION = "4"
+PROJECTION_VERSION = "5"
 ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
 _PARALLEL_FROM = 8  # partitions: fewer are folded in the importing process itself
 
@@ -190,16 +191,48 @@ def project_partition(
         end = month_end(day)
         add("snapshots", None, end, snapshot(books, attribution.holding, end))
 
+    # Capital at risk at the end of each day the books moved, and carried into each month.
+    capital = CapitalSteps(partition)
+
+    def into_months(last: date, upto: date) -> None:
+        """The months begun after `last` up to `upto`'s: each year end's Section 1256 marks (which move
+        capital at risk on December 31), then each month's carry."""
+        for first in months_between(last, upto):
+            if first.month == 1:
+                marked = books.marked_through
+                books.close_through(date(first.year - 1, 12, 31))  # what the next event's apply would do
+                if books.marked_through != marked:
+                    capital.end_of_day(books, date(first.year - 1, 12, 31))
+            capital.carry(first)
+
+    # An event changes its own account's lots; a wash sale may change another account's (same owner).
+    touched: set[str] = set()
+    washes = 0
+
+    def day_accounts() -> set[str]:
+        return touched | {w.replacement_account for w in books.washes.washes[washes:]}
+
     for ev in events:
         day = ev.time.date()
-        if last_day is not None and (day.year, day.month) != (last_day.year, last_day.month):
-            add_snapshot(last_day)
+        if last_day is not None and day != last_day:
+            capital.end_of_day(books, last_day, day_accounts())
+            touched, washes = set(), len(books.washes.washes)
+            if (day.year, day.month) != (last_day.year, last_day.month):
+                add_snapshot(last_day)
+                into_months(last_day, day)
         last_day = day
+        touched.add(ev.account)
         fold.apply(ev)
         attribution.apply(ev)
     if last_day is not None:
+        capital.end_of_day(books, last_day, day_accounts())
         add_snapshot(last_day)
+        into_months(last_day, max(today, last_day))
     cycles = fold.finish(today)
+    for step in capital.steps:
+        add("capital", step.account, step.day, encode(step))
+    for step in capital.carries:
+        add("capital_carry", step.account, step.day, encode(step))
 
     strategies = attribution.map
     realized = [dataclasses.replace(row, strategy=strategies.of_row(row)) for row in books.realized]

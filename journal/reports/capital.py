@@ -8,17 +8,22 @@ capital at risk and are counted apart, never as zero risk silently.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journal.money import ZERO
 from journal.periods import days
+from journal.projections.capital import CapitalStep
 from journal.projections.lots import Lot
 from journal.projections.positions import GroupCache, Position, capital_total, open_positions
 from journal.replay import Replay
+
+if TYPE_CHECKING:
+    from journal.api import Journal
 
 DAYS_PER_YEAR = Decimal(365)
 HUNDRED = Decimal(100)
@@ -70,6 +75,29 @@ def capital_at_risk(replay: Replay, start: date, end: date, account: str | None 
         unlimited += any(none for _, _, none in known.values())
     last = open_positions(replay.lots(account=account), groups)
     return CapitalAtRisk(daily, unlimited, last)
+
+
+def capital_from_steps(journal: Journal, start: date, end: date, account: str | None = None) -> CapitalAtRisk:
+    """What `capital_at_risk` gives, from the read models' capital steps (the carries of `start`'s month
+    and the steps since) and the positions at the end of `end` from the month-end snapshots: no event of
+    the period is read or folded."""
+    first = start.replace(day=1)
+    current: dict[tuple[str, str], tuple[Decimal, bool]] = {}
+    for carry in journal.capital_steps(account, first, first, carries=True):
+        current[(carry.underlying, carry.account)] = (carry.total, carry.unlimited)
+    by_day: dict[date, list[CapitalStep]] = defaultdict(list)
+    for step in journal.capital_steps(account, first, end):
+        by_day[step.day].append(step)
+    daily: list[tuple[date, Decimal]] = []
+    unlimited = 0
+    for day in days(first, end):
+        for step in by_day.get(day, ()):  # in the order they were taken: the last of a day holds
+            current[(step.underlying, step.account)] = (step.total, step.unlimited)
+        if day >= start:
+            daily.append((day, sum((total for total, _ in current.values()), ZERO)))
+            unlimited += any(none for _, none in current.values())
+    positions = open_positions(journal.lots(end, account))
+    return CapitalAtRisk(daily, unlimited, positions)
 
 
 def return_pct(income: Decimal, capital: Decimal) -> Decimal | None:

@@ -18,7 +18,7 @@ from journal.money import ZERO, cents
 from journal.periods import month_bounds, months_ending
 from journal.projections.strategies import STRATEGY_ORDER
 from journal.records import position_record
-from journal.reports.capital import annualized_pct, capital_at_risk, return_pct, total_at_risk
+from journal.reports.capital import annualized_pct, capital_from_steps, return_pct, total_at_risk
 from journal.reports.entries import assignment_record, opens_position, realized_line, trade_record
 from journal.reports.frames import by_month, income_by, income_frame
 from journal.reports.statements import monthly_statement
@@ -102,7 +102,7 @@ def monthly_report(
     report.update(target_figures(income, target))
 
     if as_of >= start:
-        capital = capital_at_risk(replay, start, as_of, account)
+        capital = capital_from_steps(journal, start, as_of, account)
         positions = capital.positions
         on_return = return_pct(income, capital.average)
         report.update(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ from journal.projections.cycles import CycleFold, build_cycles
 from journal.projections.lots import Lot, fold
 from journal.projections.positions import open_positions
 from journal.records import cycle_step_record
-from journal.reports.capital import capital_at_risk, total_at_risk
+from journal.reports.capital import capital_at_risk, capital_from_steps, total_at_risk
 from tests.projections.test_tax import trading_history
 from tests.readmodels.test_incremental import HEADER, history
 
@@ -26,6 +27,12 @@ SECTION_1256 = """date,account,action,symbol,quantity,price,fees,amount
 2024-11-04,A,STO,SPXW250117P5800,1,30.00,0,
 2024-12-31,A,MARK,SPXW250117P5800,,22.50,,
 2025-01-10,A,BTC,SPXW250117P5800,1,10.00,0,
+"""
+
+LONG_1256 = """date,account,action,symbol,quantity,price,fees,amount
+2024-11-05,B,BTO,SPXW250321C6200,1,8.00,0,
+2024-12-31,B,MARK,SPXW250321C6200,,15.00,,
+2025-01-15,B,STC,SPXW250321C6200,1,12.00,0,
 """
 
 
@@ -146,3 +153,39 @@ def test_cycles_sum_their_shares_again_exactly_when_a_share_lot_changed(journal:
 
     assert journal.washes()
     assert steps(CycleFold(journal.policies())) == steps(EveryEvent(journal.policies()))
+
+
+def test_capital_at_risk_from_the_stored_steps_equals_carrying_the_books_day_by_day(
+    journal: Journal, tmp_path
+) -> None:
+    """The read models' capital steps and month carries (no event read at report time) give what carrying
+    the books over the period gives: every day's total, the days with an unlimited loss, the positions at
+    the end; over month and year ends (the Section 1256 put is marked on 31 December), for each account."""
+    build(journal, tmp_path, 5)
+    (tmp_path / "long-spx.csv").write_text(LONG_1256)
+    journal.import_files([tmp_path / "long-spx.csv"])
+    periods = [
+        (date(2024, 2, 20), date(2024, 4, 10)),
+        (date(2024, 3, 1), date(2024, 3, 31)),
+        (date(2024, 11, 15), date(2025, 2, 3)),
+        (date(2024, 12, 31), date(2025, 1, 2)),
+        (date(2023, 12, 1), date(2024, 1, 31)),  # before the first event, into it
+        (date(2025, 6, 1), date(2025, 6, 30)),  # long after the last
+    ]
+    for start, end in periods:
+        for account in (None, "A", "B"):
+            carried = capital_at_risk(journal.replay(start, end), start, end, account)
+            stored = capital_from_steps(journal, start, end, account)
+            assert [(d, cents(v)) for d, v in stored.daily] == [(d, cents(v)) for d, v in carried.daily]
+            assert stored.unlimited_days == carried.unlimited_days, (start, account)
+            assert [(p.account, p.strategy, p.capital_at_risk) for p in stored.positions] == [
+                (p.account, p.strategy, p.capital_at_risk) for p in carried.positions
+            ]
+    steps = journal.capital_steps("B")
+    # The bought call's capital is what it cost until the year-end mark makes its basis 15.00 x 100 (the
+    # journal's MARK of 31 December), and nothing once sold.
+    assert [(s.day, s.total) for s in steps if s.underlying == "SPX"] == [
+        (date(2024, 11, 5), Decimal("800.00")),
+        (date(2024, 12, 31), Decimal("1500.00")),
+        (date(2025, 1, 15), Decimal("0")),
+    ]
