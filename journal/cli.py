@@ -312,6 +312,14 @@ def _emit_report(kind: str, data: dict[str, Any], format: ReportFormat, output: 
         _write(output, text, "--output")
 
 
+def _listed(format: ReportFormat) -> int | None:
+    """How many rows of a long list (a busy month's closed lots, a year's Form 8949 lines) a report reads
+    for `format`: every one for JSON, none for the CSV of headline figures, a page's worth otherwise."""
+    from journal.reports.views import LIST_LIMIT
+
+    return None if format is ReportFormat.json else 0 if format is ReportFormat.csv else LIST_LIMIT
+
+
 @report_app.command("monthly")
 def report_monthly(
     month: Annotated[str, typer.Argument(metavar="YYYY-MM")],
@@ -327,7 +335,7 @@ def report_monthly(
 
     income_target = _income_target(target)
     try:
-        data = monthly_report(journal(), month, account, income_target)
+        data = monthly_report(journal(), month, account, income_target, listed=_listed(format))
     except ValueError as exc:
         fail(f"tj report monthly: {exc}", 2)
     _emit_report("monthly", data, format, output)
@@ -348,15 +356,10 @@ def report_year(
 ) -> None:
     """The year-end summary: realized by term and by Form 8949 box (code W adjustments), Section 1256 totals
     (Form 6781), dividends, interest, fees, premium by month, wheel cycles closed with their profit."""
-    from journal.reports.views import LIST_LIMIT
     from journal.reports.year import year_report_and_lines
 
-    exporting = form8949 is not None or txf is not None
-    # JSON and the exports hold every line; a page lists its first ones, the CSV none (its totals only).
-    listed = (
-        None if exporting or format is ReportFormat.json else 0 if format is ReportFormat.csv else LIST_LIMIT
-    )
-    data, lines = year_report_and_lines(journal(), year, account, listed)
+    exporting = form8949 is not None or txf is not None  # the exports hold every line
+    data, lines = year_report_and_lines(journal(), year, account, None if exporting else _listed(format))
     if exporting:
         from journal.reports.form8949 import form_8949_csv
         from journal.reports.txf import txf as txf_file

@@ -9,8 +9,10 @@ and interest, less every fee. Realized gains (by closing date) are shown beside 
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from journal.events import OptionAssigned, OptionExercised, TradeExecuted
@@ -60,11 +62,18 @@ def monthly_report(
     account: str | None = None,
     target: Decimal | None = None,
     today: date | None = None,
+    listed: int | None = None,
 ) -> dict[str, Any]:
     """Everything `tj report monthly` shows, as exact strings. `today` (default: the real one) bounds a
-    month still running: positions and capital at risk are then those of today."""
+    month still running: positions and capital at risk are then those of today. `listed`: how many of the
+    lots closed to list (None: all; a page lists its first LIST_LIMIT); their count and totals are of all."""
     start, end = month_bounds(month)
-    month_rows = journal.realized(None, account, start, end)
+    closed_totals = journal.realized_totals(account, start, end)
+    if listed is None:
+        month_rows = journal.realized(None, account, start, end)
+    else:
+        with closing(journal.realized_in_order(start, end, account)) as stream:
+            month_rows = list(islice(stream, listed))
     statement = monthly_statement(journal, month, account)  # CONTRACT.md's figures
     # The income rows of the months shown (this one and the history before it), never the events behind them.
     history_months = months_ending(month, HISTORY_MONTHS)
@@ -130,7 +139,12 @@ def monthly_report(
     report["by_underlying"] = [_money_record(r) for r in income_by(this_month, "underlying")]
     report["by_strategy"] = [_money_record(r) for r in income_by(this_month, "strategy", STRATEGY_ORDER)]
     report["trades_opened"] = len(opened)
-    report["lots_closed"] = len(closed)
+    report["lots_closed"] = sum(t.rows for t in closed_totals)
+    report["closed_total"] = {
+        "proceeds": cents(sum((t.proceeds for t in closed_totals), ZERO)),
+        "cost_basis": cents(sum((t.cost_basis for t in closed_totals), ZERO)),
+        "gain": cents(sum((t.gain for t in closed_totals), ZERO)),
+    }
     report["opened"] = opened
     report["closed"] = closed
     report["assignment_events"] = assignments

@@ -310,10 +310,9 @@ def monthly_view(data: dict[str, Any]) -> View:
                 Column("term", "Term", optional=True),
             ],
             data["closed"],
-            {"description": "Total", **_sum(data["closed"], ["proceeds", "cost_basis", "gain"])}
-            if data["closed"]
-            else None,
+            {"description": "Total", **data["closed_total"]} if data["closed"] else None,
             empty="No lot closed.",
+            count=data["lots_closed"],
         ),
         Section(
             "assignments",

@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 
 from journal.api import Journal
+from journal.reports import views
 from journal.reports.monthly import monthly_report
+from journal.reports.render import render
 from tests.reports.conftest import EXAMPLES, check_golden_json
 
 D = Decimal
@@ -38,6 +40,28 @@ def test_lots_closed_are_the_tj_realized_rows_of_the_month(
     total = sum((D(r["gain"]) for r in of_month), D(0))
     assert D(report["realized_total"]) == total
     assert D(report["realized_short_term"]) + D(report["realized_long_term"]) == total
+
+
+@pytest.mark.parametrize("month", ["2024-03", "2024-08", "2024-11"])
+def test_a_page_lists_the_first_lots_closed_and_totals_them_all(example: Journal, monkeypatch, month) -> None:
+    """A page reads the month's closed lots only as far as it lists them; the count and the totals row are
+    the whole month's, and the page renders as the page of the whole report does."""
+    whole = monthly_report(example, month)
+    closed = whole["closed"]
+    assert whole["lots_closed"] == len(closed) >= 2
+    assert whole["closed_total"] == {
+        key: str(sum((D(r[key]) for r in closed), D(0))) for key in ("proceeds", "cost_basis", "gain")
+    }
+    for listed in range(len(closed) + 2):
+        page = monthly_report(example, month, listed=listed)
+        assert page["closed"] == closed[:listed]
+        assert {k: v for k, v in page.items() if k != "closed"} == {
+            k: v for k, v in whole.items() if k != "closed"
+        }
+    monkeypatch.setattr(views, "LIST_LIMIT", 1)
+    page = monthly_report(example, month, listed=1)
+    for fmt in ("md", "html", "table"):
+        assert render("monthly", page, fmt) == render("monthly", whole, fmt)
 
 
 def test_breakdowns_add_up_to_the_month(example: Journal) -> None:
