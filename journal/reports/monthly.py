@@ -65,8 +65,9 @@ def monthly_report(
     listed: int | None = None,
 ) -> dict[str, Any]:
     """Everything `tj report monthly` shows, as exact strings. `today` (default: the real one) bounds a
-    month still running: positions and capital at risk are then those of today. `listed`: how many of the
-    lots closed to list (None: all; a page lists its first LIST_LIMIT); their count and totals are of all."""
+    month still running: positions and capital at risk are then those of today. `listed`: how many trades
+    opened, lots closed and open positions to list (None: all; a page lists its first LIST_LIMIT); the
+    counts and totals are of all."""
     start, end = month_bounds(month)
     closed_totals = journal.realized_totals(account, start, end)
     if listed is None:
@@ -90,9 +91,8 @@ def monthly_report(
     replay = journal.replay(start, end)
     strategies = replay.strategies
     in_month = [e for e in replay.events if account is None or e.account == account]
-    opened = [
-        trade_record(e, strategies) for e in in_month if isinstance(e, TradeExecuted) and opens_position(e)
-    ]
+    opening = [e for e in in_month if isinstance(e, TradeExecuted) and opens_position(e)]
+    opened = [trade_record(e, strategies) for e in opening[:listed]]
     closed = [realized_line(r, strategies) for r in month_rows]
     assignments = [assignment_record(e) for e in in_month if isinstance(e, OptionAssigned | OptionExercised)]
 
@@ -121,7 +121,8 @@ def monthly_report(
                 "capital_at_risk_end": cents(total_at_risk(positions)),
                 "return_on_capital_pct": _pct(on_return),
                 "return_on_capital_annualized_pct": _pct(annualized_pct(on_return, len(capital.daily))),
-                "positions": [position_record(p, as_of) for p in positions],
+                "positions_open": len(positions),
+                "positions": [position_record(p, as_of) for p in positions[:listed]],
             }
         )
     else:  # a month that has not begun: nothing was at risk in it yet
@@ -132,13 +133,14 @@ def monthly_report(
                 "capital_at_risk_end": cents(ZERO),
                 "return_on_capital_pct": None,
                 "return_on_capital_annualized_pct": None,
+                "positions_open": 0,
                 "positions": [],
             }
         )
 
     report["by_underlying"] = [_money_record(r) for r in income_by(this_month, "underlying")]
     report["by_strategy"] = [_money_record(r) for r in income_by(this_month, "strategy", STRATEGY_ORDER)]
-    report["trades_opened"] = len(opened)
+    report["trades_opened"] = len(opening)
     report["lots_closed"] = sum(t.rows for t in closed_totals)
     report["closed_total"] = {
         "proceeds": cents(sum((t.proceeds for t in closed_totals), ZERO)),

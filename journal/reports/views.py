@@ -295,7 +295,14 @@ def monthly_view(data: dict[str, Any]) -> View:
             by_strategy,
             {"strategy": "Total", **_sum(by_strategy, INCOME_KEYS)} if by_strategy else None,
         ),
-        Section("opened", "Trades opened", TRADE_COLUMNS, data["opened"], empty="No trade opened."),
+        Section(
+            "opened",
+            "Trades opened",
+            TRADE_COLUMNS,
+            data["opened"],
+            empty="No trade opened.",
+            count=data["trades_opened"],
+        ),
         Section(
             "closed",
             "Lots closed",
@@ -330,6 +337,7 @@ def monthly_view(data: dict[str, Any]) -> View:
             if data["positions"]
             else None,
             empty="No open position.",
+            count=data["positions_open"],
         ),
         Section(
             "history",

@@ -43,20 +43,28 @@ def test_lots_closed_are_the_tj_realized_rows_of_the_month(
 
 
 @pytest.mark.parametrize("month", ["2024-03", "2024-08", "2024-11"])
-def test_a_page_lists_the_first_lots_closed_and_totals_them_all(example: Journal, monkeypatch, month) -> None:
-    """A page reads the month's closed lots only as far as it lists them; the count and the totals row are
-    the whole month's, and the page renders as the page of the whole report does."""
+def test_a_page_lists_the_first_rows_and_counts_and_totals_them_all(
+    example: Journal, monkeypatch, month
+) -> None:
+    """A page lists the first trades opened, lots closed (read only as far as listed) and open positions;
+    the counts and totals are the whole month's, and the page renders as the whole report's page does."""
     whole = monthly_report(example, month)
     closed = whole["closed"]
     assert whole["lots_closed"] == len(closed) >= 2
     assert whole["closed_total"] == {
         key: str(sum((D(r[key]) for r in closed), D(0))) for key in ("proceeds", "cost_basis", "gain")
     }
-    for listed in range(len(closed) + 2):
+    assert (whole["trades_opened"], whole["positions_open"]) == (
+        len(whole["opened"]),
+        len(whole["positions"]),
+    )
+    lists = ("closed", "opened", "positions")
+    for listed in range(max(len(whole[name]) for name in lists) + 2):
         page = monthly_report(example, month, listed=listed)
-        assert page["closed"] == closed[:listed]
-        assert {k: v for k, v in page.items() if k != "closed"} == {
-            k: v for k, v in whole.items() if k != "closed"
+        for name in lists:
+            assert page[name] == whole[name][:listed]
+        assert {k: v for k, v in page.items() if k not in lists} == {
+            k: v for k, v in whole.items() if k not in lists
         }
     monkeypatch.setattr(views, "LIST_LIMIT", 1)
     page = monthly_report(example, month, listed=1)
