@@ -52,7 +52,9 @@ class Card:
     tone: str | None = None  # a CSS class ("neg", ""); None: from the value's sign
 
 
-LIST_LIMIT = 1000  # rows a table of a page lists; a busy journal's month has thousands of trades
+# Rows a table of a page lists. A busy journal's month has thousands of trades: a page for people shows the
+# first 500 with the count of the rest; JSON (and the Form 8949 CSV/TXF for a year's lines) has every row.
+LIST_LIMIT = 500
 
 
 @dataclass
