@@ -14,7 +14,6 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -333,6 +332,9 @@ class ReadModels:
         if len(partitions) < _PARALLEL_FROM or workers == 1 or self.store.url.endswith(":memory:"):
             batches = (_project(self.store, [p], policies, today) for p in partitions)
             return self._write(batches, replacing, last, today)
+        # Loaded only here: multiprocessing costs ~40 ms of every command's start-up otherwise.
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             # Largest first would balance better; alphabetical is deterministic and close enough.
             finished = as_completed(
