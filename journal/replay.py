@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from journal.events import Event
 from journal.projections import economic_order
 from journal.projections.lots import Books, Lot
-from journal.projections.snapshots import held_strategies, resume
+from journal.projections.snapshots import resume
 from journal.projections.strategies import StrategyMap, attribute
 from journal.tax import AccountPolicy
 
@@ -74,42 +74,26 @@ class Replay:
         return changed
 
 
-def _since_snapshots(
-    journal: Journal, start: date, end: date, partitions: Sequence[str] | None
-) -> tuple[list[tuple[str, str]], list[Event], date]:
-    """The latest snapshots on or before `start - 1`, and the events after them up to `end`, in economic
-    order, with the day they start from."""
+def replay(journal: Journal, start: date, end: date, partitions: Sequence[str] | None = None) -> Replay:
+    """The books at the end of `start - 1` and the events of `start`..`end` (`end` may be `start - 1`), of
+    every partition or of some."""
     models = journal.read_models
     models.refresh()
     before = start - timedelta(days=1)
     # A snapshot follows each month's last event, so past the latest one on or before `before` a partition
     # has events only in the month `before` falls in, and only if that month is not over by then.
     lower = start if start.day == 1 else before.replace(day=1)
+    policies = journal.policies()
     wanted = models.partitions() if partitions is None else list(partitions)
+    books, holding = resume(models.snapshots(before, partitions), policies, lower - timedelta(days=1))
     stored = journal.store.read(
         partitions=wanted,
         between=(datetime.combine(lower, time.min), datetime.combine(end, time.max)),
     )
-    return models.snapshots(before, partitions), economic_order(stored), lower
-
-
-def replay(journal: Journal, start: date, end: date, partitions: Sequence[str] | None = None) -> Replay:
-    """The books at the end of `start - 1` and the events of `start`..`end` (`end` may be `start - 1`), of
-    every partition or of some."""
-    snapshots, events, lower = _since_snapshots(journal, start, end, partitions)
-    policies = journal.policies()
-    books, holding = resume(snapshots, policies, lower - timedelta(days=1))
+    events = economic_order(stored)
     strategies = attribute(events, holding)
     catch_up = sum(1 for e in events if e.time.date() < start)
     out = Replay(books, events[:catch_up], strategies, policies)
-    out.advance(start - timedelta(days=1))
+    out.advance(before)
     out.events, out._applied = events[catch_up:], 0
     return out
-
-
-def period_events(journal: Journal, start: date, end: date) -> tuple[list[Event], StrategyMap]:
-    """Every account's events of `start`..`end` in economic order, with the strategy each trade opened or
-    closed (from the snapshots' attribution): a period's listings without resuming its books."""
-    snapshots, events, _ = _since_snapshots(journal, start, end, None)
-    strategies = attribute(events, held_strategies(snapshots))
-    return [e for e in events if e.time.date() >= start], strategies

@@ -91,13 +91,3 @@ def resume(
         _restore_into(books, data, holding)
         books.close_through(day)  # the year ends passed since: marked as the fold would mark them
     return parts, holding
-
-
-def held_strategies(snapshots: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """What each contract held at the snapshots was opened as, without restoring the books."""
-    holding: dict[tuple[str, str], str] = {}
-    for _, payload in snapshots:
-        holding.update(
-            {(account, name): strategy for account, name, strategy in json.loads(payload)["holding"]}
-        )
-    return holding

@@ -20,7 +20,6 @@ from journal.money import ZERO, cents
 from journal.periods import month_bounds, months_ending
 from journal.projections.strategies import STRATEGY_ORDER
 from journal.records import position_record
-from journal.replay import period_events
 from journal.reports.capital import annualized_pct, capital_from_steps, return_pct, total_at_risk
 from journal.reports.entries import assignment_record, opens_position, realized_line, trade_record
 from journal.reports.frames import by_month, income_by, income_frame
@@ -88,9 +87,10 @@ def monthly_report(
         point["income"] = income_of(point)
     income = history[-1]["income"]
 
-    # The month's own events, with what each trade's contract was opened as (from the snapshots).
-    events, strategies = period_events(journal, start, end)
-    in_month = [e for e in events if account is None or e.account == account]
+    # The books at the month's start from the snapshots, and the month's own events.
+    replay = journal.replay(start, end)
+    strategies = replay.strategies
+    in_month = [e for e in replay.events if account is None or e.account == account]
     opening = [e for e in in_month if isinstance(e, TradeExecuted) and opens_position(e)]
     opened = [trade_record(e, strategies) for e in opening[:listed]]
     closed = [realized_line(r, strategies) for r in month_rows]
