@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,6 +139,13 @@ class Journal:
 
     def events(self, account: str | None = None) -> list[StoredEvent]:
         return self.store.read(account)
+
+    def events_between(self, start: date, end: date) -> list[Event]:
+        """Every account's events from `start` to `end` (whole days) in economic order, searched by the
+        (underlying, time) index."""
+        self.read_models.refresh()
+        between = (datetime.combine(start, time.min), datetime.combine(end, time.max))
+        return economic_order(self.store.read(partitions=self.read_models.partitions(), between=between))
 
     def policies(self) -> dict[str, AccountPolicy]:
         """Each account's tax settings: the latest `tj account set` of it."""

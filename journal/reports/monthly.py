@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from journal.events import OptionAssigned, OptionExercised, TradeExecuted
 from journal.money import ZERO, cents
 from journal.periods import month_bounds, months_ending
-from journal.projections.strategies import STRATEGY_ORDER
+from journal.projections.strategies import STRATEGY_ORDER, attribute
 from journal.records import position_record
 from journal.reports.capital import annualized_pct, capital_from_steps, return_pct, total_at_risk
 from journal.reports.entries import assignment_record, opens_position, realized_line, trade_record
@@ -87,10 +87,11 @@ def monthly_report(
         point["income"] = income_of(point)
     income = history[-1]["income"]
 
-    # The books at the month's start from the snapshots, and the month's own events.
-    replay = journal.replay(start, end)
-    strategies = replay.strategies
-    in_month = [e for e in replay.events if account is None or e.account == account]
+    # The month's own events: what a trade opened as is decided by its order's legs, all in the month's
+    # whole days (the closed lots carry their strategy from the read models).
+    events = journal.events_between(start, end)
+    strategies = attribute(events)
+    in_month = [e for e in events if account is None or e.account == account]
     opening = [e for e in in_month if isinstance(e, TradeExecuted) and opens_position(e)]
     opened = [trade_record(e, strategies) for e in opening[:listed]]
     closed = [realized_line(r, strategies) for r in month_rows]
