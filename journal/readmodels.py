@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy import delete, func, insert, select
 
 from journal import schema
 from journal.codec import decode_many, encode
@@ -407,10 +407,13 @@ class ReadModels:
             pairs = [tuple(r) for r in conn.execute(latest)]
             if not pairs:
                 return []
-            query = select(rm.c.partition, rm.c.payload).where(
-                rm.c.projection == "snapshots", tuple_(rm.c.partition, rm.c.day).in_(pairs)
+            # By the (projection, day) index on the few days the latest snapshots fall on (most partitions
+            # share the last month end): a search by (partition, day) pairs would visit every snapshot row.
+            wanted = set(pairs)  # (partition, day): max() keeps the column's type, a date
+            query = select(rm.c.partition, rm.c.day, rm.c.payload).where(
+                rm.c.projection == "snapshots", rm.c.day.in_(sorted({last for _, last in wanted}))
             )
-            return [(r[0], r[1]) for r in conn.execute(query)]
+            return [(r[0], r[2]) for r in conn.execute(query) if (r[0], r[1]) in wanted]
 
     def partitions(self) -> list[str]:
         """Every partition the read models hold ("" for the events of no underlying)."""
