@@ -121,11 +121,16 @@ print(f"{time.perf_counter() - start:.6f}")
 """
 
 
-def in_process(url: str, *args: str) -> tuple[float, float]:
-    """Wall seconds of the command run as a process, and its own seconds inside a warmed-up process."""
-    wall, _, _ = tj(url, *args)
-    _, _, out = run([sys.executable, "-c", IN_PROCESS, "--db", url, *args])
-    return wall, float(out.strip().splitlines()[-1])
+RUNS = 3
+
+
+def in_process(url: str, *args: str) -> tuple[float, float, float]:
+    """Wall seconds of the command run as a process, the first time and the best of RUNS (the first after
+    a rebuild reads pages the system has not cached yet), and its own seconds inside a process whose
+    libraries are loaded (best of RUNS)."""
+    walls = [tj(url, *args)[0] for _ in range(RUNS)]
+    own = [run([sys.executable, "-c", IN_PROCESS, "--db", url, *args])[2] for _ in range(RUNS)]
+    return walls[0], min(walls), min(float(out.split()[-1]) for out in own)
 
 
 def verdict(ok: bool) -> str:
@@ -262,12 +267,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("positions", ["positions", "--format", "json"]),
     ]
     for name, args in queries:
-        t_query, t_own = in_process(big_url, *args)
+        t_first, t_query, t_own = in_process(big_url, *args)
         rows.append(
             Row(
-                f"{name} at {n_big:,} events (CLI, wall)",
+                f"{name} at {n_big:,} events (CLI, wall, best of {RUNS})",
                 f"{t_query:.2f} s",
-                f"itself, libraries loaded: {t_own:.2f} s; tj --help alone: {startup:.2f} s",
+                f"first run {t_first:.2f} s; itself, libraries loaded: {t_own:.2f} s"
+                f" ({verdict(t_own <= 0.5)}); tj --help alone: {startup:.2f} s",
                 "<= 0.5 s",
                 verdict(t_query <= 0.5),
             )
