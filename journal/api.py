@@ -140,12 +140,15 @@ class Journal:
     def events(self, account: str | None = None) -> list[StoredEvent]:
         return self.store.read(account)
 
-    def events_between(self, start: date, end: date) -> list[Event]:
+    def events_between(
+        self, start: date, end: date, types: Sequence[type[Event]] | None = None
+    ) -> list[Event]:
         """Every account's events from `start` to `end` (whole days) in economic order, searched by the
-        (underlying, time) index."""
+        (underlying, time) index; of some event types only when given."""
         self.read_models.refresh()
         between = (datetime.combine(start, time.min), datetime.combine(end, time.max))
-        return economic_order(self.store.read(partitions=self.read_models.partitions(), between=between))
+        partitions = self.read_models.partitions()
+        return economic_order(self.store.read(partitions=partitions, between=between, types=types))
 
     def policies(self) -> dict[str, AccountPolicy]:
         """Each account's tax settings: the latest `tj account set` of it."""

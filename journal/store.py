@@ -360,9 +360,10 @@ class EventStore:
         account: str | None = None,
         partitions: Collection[str] | None = None,
         between: tuple[datetime, datetime] | None = None,
+        types: Collection[type[Event]] | None = None,
     ) -> list[StoredEvent]:
         """Every event in sequence order (the order they were recorded), optionally of one account or of some
-        partitions (underlyings; "" for the events that name none)."""
+        partitions (underlyings; "" for the events that name none), or of some event types only."""
         t = schema.events
         query = select(
             t.c.seq,
@@ -376,6 +377,8 @@ class EventStore:
         ).order_by(t.c.seq)
         if account is not None:
             query = query.where(t.c.account == account)
+        if types is not None:
+            query = query.where(t.c.type.in_(sorted(cls.type_name for cls in types)))
         during = t.c.economic_time.between(*between) if between is not None else true()
         if partitions is not None:
             # The time range inside each branch of the OR: only then does SQLite search the (underlying,

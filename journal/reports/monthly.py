@@ -87,9 +87,9 @@ def monthly_report(
         point["income"] = income_of(point)
     income = history[-1]["income"]
 
-    # The month's own events: what a trade opened as is decided by its order's legs, all in the month's
-    # whole days (the closed lots carry their strategy from the read models).
-    events = journal.events_between(start, end)
+    # The month's trades and assignments: what a trade opened as is decided by its order's legs, all in
+    # the month's whole days (the closed lots carry their strategy from the read models).
+    events = journal.events_between(start, end, (TradeExecuted, OptionAssigned, OptionExercised))
     strategies = attribute(events)
     in_month = [e for e in events if account is None or e.account == account]
     opening = [e for e in in_month if isinstance(e, TradeExecuted) and opens_position(e)]

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DatabaseError
 
 from journal.api import ImportFailed, Journal
+from journal.events import TradeExecuted
 from journal.store import EventStore
 from tests.conftest import TJ
 
@@ -232,3 +234,21 @@ def test_every_event_reads_back_with_its_file_hash_and_line(db_url: str, tmp_pat
         }
     finally:
         journal.store.engine.dispose()
+
+
+def test_events_of_a_period_and_of_some_types(journal: Journal, write_csv) -> None:
+    """`Journal.events_between`: whole days, every account, in economic order, optionally of some types."""
+    journal.import_files([write_csv(TRADES)])
+    march = journal.events_between(date(2024, 3, 1), date(2024, 3, 15))
+    assert [(type(e).__name__, e.time.date().day) for e in march] == [
+        ("TradeExecuted", 1),
+        ("OptionAssigned", 15),  # the 18th is past the end
+    ]
+    trades = journal.events_between(date(2024, 3, 1), date(2024, 3, 31), (TradeExecuted,))
+    assert [e.key for e in trades] == [
+        e.key
+        for e in journal.events_between(date(2024, 3, 1), date(2024, 3, 31))
+        if isinstance(e, TradeExecuted)
+    ]
+    assert [e.time.date().day for e in trades] == [1, 18]
+    assert journal.events_between(date(2024, 3, 2), date(2024, 3, 14)) == []
