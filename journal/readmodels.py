@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select
 
 from journal import schema
 from journal.codec import decode_many, encode
@@ -431,13 +431,7 @@ class ReadModels:
         end: date | None = None,
     ) -> list[Any]:
         rm = schema.read_models
-        query = select(rm.c.payload).where(rm.c.projection == projection).order_by(rm.c.partition, rm.c.ord)
-        if account is not None:
-            query = query.where(rm.c.account == account)
-        if start is not None:
-            query = query.where(rm.c.day >= start)
-        if end is not None:
-            query = query.where(rm.c.day <= end)
+        query = _payloads(projection, account, start, end).order_by(rm.c.partition, rm.c.ord)
         with self.store.engine.connect() as conn:
             payloads = [r[0] for r in conn.execute(query)]
         return decode_many(cls, payloads)
@@ -455,21 +449,24 @@ class ReadModels:
         """A projection's rows in order of their day, decoded a batch at a time as they are read: for a
         caller that wants the first few of many (a page's first lines of a year). Close it when done."""
         rm = schema.read_models
-        query = (
-            select(rm.c.payload)
-            .where(rm.c.projection == projection)
-            .order_by(rm.c.day, rm.c.partition, rm.c.ord)
-        )
-        if account is not None:
-            query = query.where(rm.c.account == account)
-        if start is not None:
-            query = query.where(rm.c.day >= start)
-        if end is not None:
-            query = query.where(rm.c.day <= end)
+        query = _payloads(projection, account, start, end).order_by(rm.c.day, rm.c.partition, rm.c.ord)
         with self.store.engine.connect() as conn:
             result = conn.execution_options(yield_per=batch).execute(query)
             for chunk in result.partitions():
                 yield from decode_many(cls, [r[0] for r in chunk])
+
+
+def _payloads(projection: str, account: str | None, start: date | None, end: date | None) -> Select[Any]:
+    """The payloads of a projection's rows, of one account and from `start` to `end` where given."""
+    rm = schema.read_models
+    query = select(rm.c.payload).where(rm.c.projection == projection)
+    if account is not None:
+        query = query.where(rm.c.account == account)
+    if start is not None:
+        query = query.where(rm.c.day >= start)
+    if end is not None:
+        query = query.where(rm.c.day <= end)
+    return query
 
 
 __all__ = ["Cycle", "DayFlows", "Lot", "ReadModels", "RealizedRow", "WashSale", "project_partition"]
