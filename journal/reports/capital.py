@@ -1,9 +1,10 @@
 """Capital at risk over a period and the return on it: what the open positions tied up at the end of each
 day (DOMAIN.md's capital at risk, from `journal.projections.positions`), averaged over the days.
 
-The books start from the month-end snapshots (`journal.replay`) and are advanced event by event, so a
-month costs its own events, not the journal's. Naked calls and short stock (unlimited loss) have no
-capital at risk and are counted apart, never as zero risk silently.
+The daily figures add up the read models' capital steps (`journal.projections.capital`), so a month costs
+a few rows per account and underlying, not its events; the positions at the end come from the month-end
+snapshots. Naked calls and short stock (unlimited loss) have no capital at risk and are counted apart,
+never as zero risk silently.
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from journal.money import ZERO
 from journal.periods import days
 from journal.projections.capital import CapitalStep
-from journal.projections.lots import Lot
-from journal.projections.positions import GroupCache, Position, capital_total, open_positions
-from journal.replay import Replay
+from journal.projections.positions import Position, open_positions
 
 if TYPE_CHECKING:
     from journal.api import Journal
@@ -35,7 +34,7 @@ class CapitalAtRisk:
 
     daily: list[tuple[date, Decimal]]
     unlimited_days: int  # days on which some position had unlimited loss (not in the figures)
-    positions: list[Position]  # those open at the end of the last day: no second fold to know them
+    positions: list[Position]  # those open at the end of the last day
 
     @property
     def average(self) -> Decimal:
@@ -48,33 +47,6 @@ class CapitalAtRisk:
 
 def total_at_risk(positions: Sequence[Position]) -> Decimal:
     return sum((p.capital_at_risk for p in positions if p.capital_at_risk is not None), ZERO)
-
-
-def capital_at_risk(replay: Replay, start: date, end: date, account: str | None = None) -> CapitalAtRisk:
-    """Capital at risk at the end of every day from `start` (the replay's) to `end` (every account's books
-    are carried, since wash sales cross accounts, and then filtered). Positions never span an account and
-    an underlying, so a day recomputes only those whose lots its events (or a year-end mark) changed, and
-    only their total: the positions themselves are built once, for the last day."""
-    groups: GroupCache = {}  # positions by the content of their group of lots: most outlive a day
-    known: dict[tuple[str, str], tuple[tuple[Any, ...], Decimal, bool]] = {}
-    daily: list[tuple[date, Decimal]] = []
-    unlimited = 0
-    for day in days(start, end):
-        replay.advance(day)
-        changed = replay.take_changed()
-        for partition in list(replay.books) if changed is None else changed:
-            held: dict[tuple[str, str], list[Lot]] = {k: [] for k in known if k[1] == partition}
-            for lot in replay.lots([partition], account):
-                held.setdefault((lot.account, partition), []).append(lot)
-            for key, lots in held.items():
-                state = tuple((x.lot_id, x.quantity, x.basis, x.opened, x.instrument) for x in lots)
-                if key in known and known[key][0] == state:
-                    continue
-                known[key] = (state, *capital_total(lots, groups))
-        daily.append((day, sum((total for _, total, _ in known.values()), ZERO)))
-        unlimited += any(none for _, _, none in known.values())
-    last = open_positions(replay.lots(account=account), groups)
-    return CapitalAtRisk(daily, unlimited, last)
 
 
 def capital_from_steps(journal: Journal, start: date, end: date, account: str | None = None) -> CapitalAtRisk:
