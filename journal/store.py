@@ -113,9 +113,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # A page cache that holds the natural-key index of a large import (the default 2 MB makes its random
     # inserts spill and re-read pages); memory is taken only as pages are used.
     cursor.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
-    # Reads through a memory map: a query's pages come from the system's cache without a copy per page
-    # (each command opens a new connection, whose own page cache starts empty).
-    cursor.execute("PRAGMA mmap_size=4294967296")
     cursor.close()
 
 
