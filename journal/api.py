@@ -326,8 +326,14 @@ class Journal:
         return self._rows("month_income", MonthIncome, account=account, start=start, end=end)
 
     def cash(self, as_of: date | None = None, account: str | None = None) -> Decimal:
-        """Cash from the journal alone: deposits, trades, fees, dividends, interest, up to `as_of`."""
-        return sum((f.cash for f in self.flows(account, end=as_of)), ZERO)
+        """Cash from the journal alone: deposits, trades, fees, dividends, interest, up to `as_of`; added up
+        by month, and by day within `as_of`'s own month."""
+        if as_of is None:
+            return sum((f.cash for f in self.month_flows(account)), ZERO)
+        first = as_of.replace(day=1)
+        months = self.month_flows(account, end=first - timedelta(days=1))
+        days = self.flows(account, start=first, end=as_of)
+        return sum((f.cash for f in [*months, *days]), ZERO)
 
     def book_equity(self, as_of: date | None = None, account: str | None = None) -> Decimal:
         """Cash plus the cost of the open positions (a written option's credit counts against it)."""

@@ -4,6 +4,7 @@ count, on both engines; the page renders the same as the page of the whole repor
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -114,3 +115,19 @@ def test_totals_of_month_rows_are_those_of_the_rows_and_days(year: Journal) -> N
     assert (january["premium_collected"], january["fees"], january["expirations"]) == ("300.00", "2.60", 4)
     # LONGCO +200 and OLDCO -50, and 60% of the SPX puts' 999 + 799 (Section 1256, in "futures")
     assert year_summary(year, 2024)["realized_long_term"] == "1228.80"
+
+
+def test_cash_added_up_by_month_is_cash_added_up_by_day(year: Journal) -> None:
+    """`Journal.cash` adds whole months from the month rows and the days of `as_of`'s own month."""
+    for as_of in (
+        None,
+        date(2022, 5, 31),
+        date(2024, 1, 1),
+        date(2024, 2, 29),
+        date(2024, 3, 15),
+        date(2030, 1, 1),
+    ):
+        for account in (None, "taxable", "old"):
+            by_day = sum((f.cash for f in year.flows(account, end=as_of)), Decimal(0))
+            assert year.cash(as_of, account) == by_day, (as_of, account)
+    assert year.cash(date(2024, 3, 15), "taxable") != year.cash(date(2024, 2, 29), "taxable")
