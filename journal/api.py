@@ -12,12 +12,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.events import AccountConfigured, Event, content_digest, payload_json
+from journal.events import (
+    AccountConfigured,
+    CashReported,
+    Event,
+    PositionReported,
+    content_digest,
+    payload_json,
+)
 from journal.money import ZERO
 from journal.projections import economic_order
 from journal.projections.capital import CapitalStep
 from journal.projections.covered_calls import CoveredCall
-from journal.projections.cycles import Cycle, flow_of, fold_with_cycles
+from journal.projections.cycles import Cycle, fold_with_cycles
 from journal.projections.income import RealizedTotals
 from journal.projections.lots import Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
@@ -354,13 +361,11 @@ class Journal:
     def reconcile(self, as_of: date | None = None, account: str | None = None) -> Reconciliation:
         """Each account's positions (and cash, where the broker reported a balance) beside the broker's
         last report up to `as_of`, at the end of that report's day."""
-        events = economic_order(self.store.read(account))
-        last, reported = latest_reports(events, as_of)
-        books = {}
-        for name, day in last.items():
-            mine = [e for e in events if e.account == name]
-            cash = sum((flow_of(e).cash for e in mine if e.time.date() <= day), ZERO)
-            books[name] = AccountBooks(day, self.lots(day, name), cash)
+        reports = [s.event for s in self.store.read(account, types=(PositionReported, CashReported))]
+        last, reported = latest_reports(reports, as_of)
+        books = {
+            name: AccountBooks(day, self.lots(day, name), self.cash(day, name)) for name, day in last.items()
+        }
         return reconcile(books, reported)
 
     def report_monthly(self, month: str, account: str | None = None) -> dict[str, Any]:

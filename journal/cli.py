@@ -737,7 +737,7 @@ def accounts(format: FormatOption = Format.table) -> None:
     """The accounts in the journal with their tax settings."""
     j = journal()
     policies = j.policies()
-    names = sorted({s.event.account for s in j.events()})
+    names = j.store.accounts()
     emit(
         [
             {

@@ -434,6 +434,12 @@ class EventStore:
             rows = conn.execute(select(t.c.underlying).where(t.c.seq > seq).distinct())
             return {r[0] or "" for r in rows}
 
+    def accounts(self) -> list[str]:
+        """Every account with an event, in order of name."""
+        t = schema.events
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(select(t.c.account).distinct().order_by(t.c.account))]
+
     def count(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(text("SELECT count(*) FROM events")).scalar() or 0)

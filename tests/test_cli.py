@@ -195,3 +195,11 @@ def test_reconcile_says_reconciled_or_lists_differences(tj, db_url, write_csv) -
     assert tj("reconcile", db=db_url, check=True).stdout == (
         "reconciled: 2 positions and balances agree (default 2024-04-02)\n"
     )
+
+
+def test_accounts_lists_every_account_with_its_settings(tj, db_url, write_csv) -> None:
+    rows = TRADES + "2024-01-03,Taxable,BUY,KO,100,60.00,0\n"
+    tj("import", str(write_csv(rows)), db=db_url, check=True)
+    tj("account", "set", "IRA", "--ira", db=db_url, check=True)
+    listed = json.loads(tj("accounts", "--format", "json", db=db_url, check=True).stdout)
+    assert [(a["account"], a["tax_advantaged"]) for a in listed] == [("IRA", True), ("Taxable", False)]
