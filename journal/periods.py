@@ -9,7 +9,16 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-__all__ = ["month_bounds", "month_end", "month_of", "months_ending", "week_ending", "days", "WEEK_DAYS"]
+__all__ = [
+    "month_bounds",
+    "month_end",
+    "month_of",
+    "months_ending",
+    "months_between",
+    "week_ending",
+    "days",
+    "WEEK_DAYS",
+]
 
 WEEK_DAYS = 7
 
@@ -40,6 +49,16 @@ def months_ending(month: str, count: int = 12) -> list[str]:
     first, _ = month_bounds(month)
     index = first.year * 12 + first.month - 1
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+
+
+def months_between(after: date, through: date) -> list[date]:
+    """The first days of the months after `after`'s, through `through`'s."""
+    firsts = []
+    year, month = after.year, after.month
+    while (year, month) < (through.year, through.month):
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        firsts.append(date(year, month, 1))
+    return firsts
 
 
 def week_ending(as_of: date) -> tuple[date, date]:

@@ -24,9 +24,9 @@ from journal import schema
 from journal.codec import decode_many, encode
 from journal.events import AccountConfigured, Event
 from journal.money import ZERO
-from journal.periods import month_end, month_of
+from journal.periods import month_bounds, month_end, month_of, months_between
 from journal.projections import economic_order
-from journal.projections.capital import CapitalSteps, months_between
+from journal.projections.capital import CapitalSteps
 from journal.projections.cycles import Cycle, CycleFold, flow_of
 from journal.projections.income import NO_UNDERLYING, cash_income, moves_income, realized_totals, rounded
 from journal.projections.lots import Lot, RealizedRow
@@ -168,7 +168,7 @@ def project_partition(
 
     def add_income(realized: Iterable[RealizedRow]) -> None:
         for income in month_income(events, realized, attribution.map):
-            add("month_income", income.account, date.fromisoformat(f"{income.month}-01"), encode(income))
+            add("month_income", income.account, month_bounds(income.month)[0], encode(income))
 
     days = day_flows(events)
     for flows in days:
@@ -238,7 +238,7 @@ def project_partition(
     for row in realized:
         add("realized", row.account, row.closed, encode(row))
     for totals in realized_totals(realized):
-        add("realized_totals", totals.account, date.fromisoformat(f"{totals.month}-01"), encode(totals))
+        add("realized_totals", totals.account, month_bounds(totals.month)[0], encode(totals))
     add_income(realized)
     for lot in books.lots():
         add("lots", lot.account, lot.opened, encode(lot))

@@ -3,8 +3,8 @@ tie up at the end of each day the books move (DOMAIN.md's capital at risk, `posi
 
 The read models store a step where an account's figure changes, and a carry of every account's figure at
 each month's first day, so that a period's daily capital at risk is its first month's carries and the
-steps since, added up, with no event read or folded again. What the steps say is what carrying the books
-day by day says (`journal.reports.capital`, tested against it).
+steps since, added up, with no event read or folded again. What the steps say is what a fold from the first
+event to each day says (tested day by day against it).
 """
 
 from __future__ import annotations
@@ -64,13 +64,3 @@ class CapitalSteps:
         for account, (total, unlimited) in sorted(self.current.items()):
             if total or unlimited:
                 self.carries.append(CapitalStep(account, self.underlying, first_day, total, unlimited))
-
-
-def months_between(after: date, through: date) -> list[date]:
-    """The first days of the months after `after`'s, through `through`'s."""
-    firsts = []
-    year, month = after.year, after.month
-    while (year, month) < (through.year, through.month):
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        firsts.append(date(year, month, 1))
-    return firsts

@@ -22,6 +22,7 @@ from journal.events import (
     TradeExecuted,
 )
 from journal.money import CENT, ZERO
+from journal.periods import month_of
 from journal.projections.lots import RealizedRow
 
 NO_UNDERLYING = "(account)"  # interest and account fees: cash of the account, of no position
@@ -65,7 +66,7 @@ def realized_totals(rows: Iterable[RealizedRow]) -> list[RealizedTotals]:
     """The rows' totals by account, month and term, in that order."""
     sums: dict[tuple[str, str, str], list[Any]] = {}
     for row in rows:
-        key = (row.account, f"{row.closed.year:04d}-{row.closed.month:02d}", row.term)
+        key = (row.account, month_of(row.closed), row.term)
         t = sums.get(key)
         if t is None:
             t = sums[key] = [0, ZERO, ZERO, ZERO, 0, ZERO]

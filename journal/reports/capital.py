@@ -50,9 +50,9 @@ def total_at_risk(positions: Sequence[Position]) -> Decimal:
 
 
 def capital_from_steps(journal: Journal, start: date, end: date, account: str | None = None) -> CapitalAtRisk:
-    """What `capital_at_risk` gives, from the read models' capital steps (the carries of `start`'s month
-    and the steps since) and the positions at the end of `end` from the month-end snapshots: no event of
-    the period is read or folded."""
+    """Capital at risk at the end of every day from `start` to `end`, from the read models' capital steps
+    (the carries of `start`'s month and the steps since), and the positions at the end of `end` from the
+    month-end snapshots: no event of the period is read or folded."""
     first = start.replace(day=1)
     current: dict[tuple[str, str], tuple[Decimal, bool]] = {}
     for carry in journal.capital_steps(account, first, first, carries=True):
