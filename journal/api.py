@@ -148,14 +148,18 @@ class Journal:
         return self.store.read(account)
 
     def events_between(
-        self, start: date, end: date, types: Sequence[type[Event]] | None = None
+        self,
+        start: date,
+        end: date,
+        types: Sequence[type[Event]] | None = None,
+        partitions: Sequence[str] | None = None,
     ) -> list[Event]:
         """Every account's events from `start` to `end` (whole days) in economic order, searched by the
-        (underlying, time) index; of some event types only when given."""
+        (underlying, time) index; of some event types, or of some partitions, only when given."""
         self.read_models.refresh()
         between = (datetime.combine(start, time.min), datetime.combine(end, time.max))
-        partitions = self.read_models.partitions()
-        return economic_order(self.store.read(partitions=partitions, between=between, types=types))
+        wanted = self.read_models.partitions() if partitions is None else partitions
+        return economic_order(self.store.read(partitions=wanted, between=between, types=types))
 
     def policies(self) -> dict[str, AccountPolicy]:
         """Each account's tax settings: the latest `tj account set` of it."""

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from journal.events import Event
-from journal.projections import economic_order
 from journal.projections.lots import Books, Lot
 from journal.projections.snapshots import resume
 from journal.projections.strategies import StrategyMap, attribute
@@ -77,20 +76,15 @@ class Replay:
 def replay(journal: Journal, start: date, end: date, partitions: Sequence[str] | None = None) -> Replay:
     """The books at the end of `start - 1` and the events of `start`..`end` (`end` may be `start - 1`), of
     every partition or of some."""
-    models = journal.read_models
-    models.refresh()
     before = start - timedelta(days=1)
     # A snapshot follows each month's last event, so past the latest one on or before `before` a partition
     # has events only in the month `before` falls in, and only if that month is not over by then.
     lower = start if start.day == 1 else before.replace(day=1)
+    events = journal.events_between(lower, end, partitions=partitions)  # brings the read models up to date
     policies = journal.policies()
-    wanted = models.partitions() if partitions is None else list(partitions)
-    books, holding = resume(models.snapshots(before, partitions), policies, lower - timedelta(days=1))
-    stored = journal.store.read(
-        partitions=wanted,
-        between=(datetime.combine(lower, time.min), datetime.combine(end, time.max)),
+    books, holding = resume(
+        journal.read_models.snapshots(before, partitions), policies, lower - timedelta(days=1)
     )
-    events = economic_order(stored)
     strategies = attribute(events, holding)
     catch_up = sum(1 for e in events if e.time.date() < start)
     out = Replay(books, events[:catch_up], strategies, policies)
