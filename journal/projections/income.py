@@ -39,6 +39,7 @@ class RealizedSplit:
     long_term: Decimal
     section_1256: Decimal  # the net of Section 1256 rows, already split into the two above
     wash_sale_adjustments: Decimal
+    section_1256_long: Decimal  # its 60% in `long_term` (Form 6781 line 9), rounded once; the rest is short
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,20 @@ class RealizedTotals:
     @property
     def gain(self) -> Decimal:
         return self.proceeds - self.cost_basis + self.adjustment
+
+
+def added_up(totals: Iterable[RealizedTotals]) -> RealizedTotals:
+    """Totals added together, their account, month and term left blank: a box's, a period's."""
+    rows = wash_rows = 0
+    proceeds = cost_basis = adjustment = wash_adjustment = ZERO
+    for t in totals:
+        rows += t.rows
+        proceeds += t.proceeds
+        cost_basis += t.cost_basis
+        adjustment += t.adjustment
+        wash_rows += t.wash_rows
+        wash_adjustment += t.wash_adjustment
+    return RealizedTotals("", "", "", rows, proceeds, cost_basis, adjustment, wash_rows, wash_adjustment)
 
 
 def realized_totals(rows: Iterable[RealizedRow]) -> list[RealizedTotals]:
@@ -91,7 +106,7 @@ def split_totals(totals: Iterable[RealizedTotals]) -> RealizedSplit:
     net_1256 = by_term["1256"]
     long_1256 = rounded(net_1256 * LONG_SHARE_1256)
     return RealizedSplit(
-        by_term["short"] + net_1256 - long_1256, by_term["long"] + long_1256, net_1256, washed
+        by_term["short"] + net_1256 - long_1256, by_term["long"] + long_1256, net_1256, washed, long_1256
     )
 
 

@@ -17,8 +17,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from journal.money import ZERO, cents, plain
-from journal.projections.income import RealizedTotals, rounded
+from journal.money import cents, plain
+from journal.projections.income import RealizedTotals, added_up, rounded
 from journal.projections.lots import RealizedRow
 from journal.tax import AccountPolicy, form_8949_box
 
@@ -118,28 +118,28 @@ def box_totals(
 ) -> list[dict[str, Any]]:
     """Per box the totals that go to Schedule D (lines 1b-3 and 8b-10): rows, (d), (e), (g), (h), from the
     realized totals (the lines' own rounded figures, added up)."""
-    sums: dict[str, list[Any]] = {}
+    by_box: dict[str, list[RealizedTotals]] = {}
     for t in totals:
         box = form_8949_box(t.term, policy_of(t.account))
-        if box is None:
-            continue
-        s = sums.setdefault(box, [0, ZERO, ZERO, ZERO])
-        for i, value in enumerate((t.rows, t.proceeds, t.cost_basis, t.adjustment)):
-            s[i] += value
-    return [
-        {
-            "box": box,
-            "part": "I" if box in "ABC" else "II",
-            "term": "short" if box in "ABC" else "long",
-            "rows": sums[box][0],
-            "proceeds": cents(sums[box][1]),
-            "cost_basis": cents(sums[box][2]),
-            "adjustment": cents(sums[box][3]),
-            "gain_or_loss": cents(sums[box][1] - sums[box][2] + sums[box][3]),
-        }
-        for box in BOXES
-        if box in sums and sums[box][0]
-    ]
+        if box is not None:
+            by_box.setdefault(box, []).append(t)
+    boxes = []
+    for box in BOXES:
+        sums = added_up(by_box.get(box, ()))
+        if sums.rows:
+            boxes.append(
+                {
+                    "box": box,
+                    "part": "I" if box in "ABC" else "II",
+                    "term": "short" if box in "ABC" else "long",
+                    "rows": sums.rows,
+                    "proceeds": cents(sums.proceeds),
+                    "cost_basis": cents(sums.cost_basis),
+                    "adjustment": cents(sums.adjustment),
+                    "gain_or_loss": cents(sums.gain),
+                }
+            )
+    return boxes
 
 
 def form_8949_csv(lines: Iterable[Form8949Line]) -> str:

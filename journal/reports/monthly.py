@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from journal.events import OptionAssigned, OptionExercised, TradeExecuted
 from journal.money import ZERO, cents
 from journal.periods import month_bounds, months_ending
+from journal.projections.income import added_up
 from journal.projections.strategies import STRATEGY_ORDER, attribute
 from journal.records import position_record
 from journal.reports.capital import annualized_pct, capital_from_steps, return_pct, total_at_risk
@@ -69,7 +70,7 @@ def monthly_report(
     opened, lots closed and open positions to list (None: all; a page lists its first LIST_LIMIT); the
     counts and totals are of all."""
     start, end = month_bounds(month)
-    closed_totals = journal.realized_totals(account, start, end)
+    closed_totals = added_up(journal.realized_totals(account, start, end))
     if listed is None:
         month_rows = journal.realized(None, account, start, end)
     else:
@@ -142,11 +143,11 @@ def monthly_report(
     report["by_underlying"] = [_money_record(r) for r in income_by(this_month, "underlying")]
     report["by_strategy"] = [_money_record(r) for r in income_by(this_month, "strategy", STRATEGY_ORDER)]
     report["trades_opened"] = len(opening)
-    report["lots_closed"] = sum(t.rows for t in closed_totals)
+    report["lots_closed"] = closed_totals.rows
     report["closed_total"] = {
-        "proceeds": cents(sum((t.proceeds for t in closed_totals), ZERO)),
-        "cost_basis": cents(sum((t.cost_basis for t in closed_totals), ZERO)),
-        "gain": cents(sum((t.gain for t in closed_totals), ZERO)),
+        "proceeds": cents(closed_totals.proceeds),
+        "cost_basis": cents(closed_totals.cost_basis),
+        "gain": cents(closed_totals.gain),
     }
     report["opened"] = opened
     report["closed"] = closed

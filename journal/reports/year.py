@@ -12,14 +12,13 @@ are read whole for the JSON form and the exports, and only as far as a page list
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from journal.money import ZERO, cents
-from journal.projections.income import LONG_SHARE_1256, RealizedTotals, rounded, split_totals
+from journal.projections.income import RealizedTotals, added_up, split_totals
 from journal.projections.lots import RealizedRow
 from journal.projections.strategies import StrategyMap
 from journal.reports.entries import closed_cycle_record, realized_line
@@ -40,10 +39,6 @@ def _policy_of(journal: Journal) -> PolicyOf:
     return lambda account: policies.get(account, DEFAULT_POLICY)
 
 
-def _gain(totals: Iterable[RealizedTotals]) -> Decimal:
-    return sum((t.gain for t in totals), ZERO)
-
-
 def year_report(
     journal: Journal, year: int, account: str | None = None, listed: int | None = None
 ) -> dict[str, Any]:
@@ -59,13 +54,16 @@ def year_report_and_lines(
     and --txf export, from one reading of the year's realized rows."""
     totals = journal.realized_totals(account, date(year, 1, 1), date(year, 12, 31))
     policy = _policy_of(journal)
+    boxes = box_totals(totals, policy)
     if listed is None:
         rows = journal.realized(year, account)
         lines = form_8949_lines(rows, policy)
         section_1256 = [r for r in rows if r.term == "1256"]
     else:
-        lines, section_1256 = _first_lines(journal, year, account, policy, totals, listed)
-    return _report(journal, year, account, policy, totals, lines, section_1256), lines
+        counts = {b["box"]: b["rows"] for b in boxes}
+        counts["1256"] = added_up(t for t in totals if t.term == "1256").rows
+        lines, section_1256 = _first_lines(journal, year, account, policy, counts, listed)
+    return _report(journal, year, account, policy, totals, boxes, lines, section_1256), lines
 
 
 def _first_lines(
@@ -73,26 +71,18 @@ def _first_lines(
     year: int,
     account: str | None,
     policy: PolicyOf,
-    totals: list[RealizedTotals],
+    counts: dict[str, int],
     listed: int,
 ) -> tuple[list[Form8949Line], list[RealizedRow]]:
     """The first `listed` Form 8949 lines (in the form's order: box, then date sold) and Section 1256 rows,
     reading the year's rows by closing date only until they are known: each box's share of the list
-    (the earliest boxes first, by their counts in `totals`) is in, and so is every row of the last day
-    any of them needs, since lines of one day sort by date acquired and description."""
-    counts = {box: 0 for box in BOXES}
-    rows_1256 = 0
-    for t in totals:
-        box = form_8949_box(t.term, policy(t.account))
-        if box is not None:
-            counts[box] += t.rows
-        elif t.term == "1256":
-            rows_1256 += t.rows
+    (the earliest boxes first, by `counts`: rows per box, and "1256") is in, and so is every row of the
+    last day any of them needs, since lines of one day sort by date acquired and description."""
     quota, left = {}, listed
     for box in BOXES:
-        quota[box] = min(counts[box], left)
+        quota[box] = min(counts.get(box, 0), left)
         left -= quota[box]
-    quota["1256"] = min(rows_1256, listed)
+    quota["1256"] = min(counts["1256"], listed)
 
     wanted: dict[str, list[RealizedRow]] = {key: [] for key, q in quota.items() if q > 0}
     if not wanted:
@@ -124,17 +114,17 @@ def _report(
     account: str | None,
     policy: PolicyOf,
     totals: list[RealizedTotals],
+    boxes: list[dict[str, Any]],
     lines: list[Form8949Line],
     section_1256: list[RealizedRow],
 ) -> dict[str, Any]:
     summary = year_summary(journal, year, account, totals)  # CONTRACT.md's figures, as `tj report year` has
     strategies = StrategyMap()  # the read models' realized rows carry what their lots were opened as
 
-    on_form = [t for t in totals if form_8949_box(t.term, policy(t.account)) is not None]
-    totals_1256 = [t for t in totals if t.term == "1256"]
+    on_form = added_up(t for t in totals if form_8949_box(t.term, policy(t.account)) is not None)
     no_form = [t for t in totals if t.term != "1256" and policy(t.account).tax_advantaged]
-    net_1256 = split_totals(totals).section_1256
-    long_1256 = rounded(net_1256 * LONG_SHARE_1256)  # Form 6781 line 8/9: 60% long term, rounded once
+    split = split_totals(totals)  # Form 6781 lines 8/9: the Section 1256 net 40/60, rounded once
+    net_1256 = split.section_1256
 
     months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
     by_months = by_month(
@@ -146,32 +136,33 @@ def _report(
     ]
 
     report: dict[str, Any] = {**summary, "account": account}
-    report["realized_total"] = cents(_gain(totals))
+    report["realized_total"] = cents(added_up(totals).gain)
     report["realized_by_term"] = {
-        "short": cents(_gain(t for t in totals if t.term == "short")),
-        "long": cents(_gain(t for t in totals if t.term == "long")),
+        "short": cents(added_up(t for t in totals if t.term == "short").gain),
+        "long": cents(added_up(t for t in totals if t.term == "long").gain),
         "section_1256": cents(net_1256),
     }
     report["form_8949"] = {
-        "boxes": box_totals(on_form, policy),
-        "rows": sum(t.rows for t in on_form),
-        "proceeds": cents(sum((t.proceeds for t in on_form), ZERO)),
-        "cost_basis": cents(sum((t.cost_basis for t in on_form), ZERO)),
-        "adjustment": cents(sum((t.adjustment for t in on_form), ZERO)),
-        "gain_or_loss": cents(_gain(on_form)),
-        "wash_sale_rows": sum(t.wash_rows for t in on_form),
-        "wash_sale_adjustment": cents(sum((t.wash_adjustment for t in on_form), ZERO)),
+        "boxes": boxes,
+        "rows": on_form.rows,
+        "proceeds": cents(on_form.proceeds),
+        "cost_basis": cents(on_form.cost_basis),
+        "adjustment": cents(on_form.adjustment),
+        "gain_or_loss": cents(on_form.gain),
+        "wash_sale_rows": on_form.wash_rows,
+        "wash_sale_adjustment": cents(on_form.wash_adjustment),
     }
     report["form_6781"] = {
-        "rows": sum(t.rows for t in totals_1256),
+        "rows": added_up(t for t in totals if t.term == "1256").rows,
         "net": cents(net_1256),
-        "short_term_40": cents(net_1256 - long_1256),
-        "long_term_60": cents(long_1256),
+        "short_term_40": cents(net_1256 - split.section_1256_long),
+        "long_term_60": cents(split.section_1256_long),
         "lines": [realized_line(r, strategies) for r in section_1256],
     }
+    no_form_sums = added_up(no_form)
     report["no_form"] = {
-        "rows": sum(t.rows for t in no_form),
-        "gain": cents(_gain(no_form)),
+        "rows": no_form_sums.rows,
+        "gain": cents(no_form_sums.gain),
         "accounts": sorted({t.account for t in no_form}),
     }
     report["premium_by_month"] = [
