@@ -1,18 +1,26 @@
-"""The importer protocol: recognise a file by its content, parse it to events plus errors with a place.
+"""The importer protocol: recognise a file by its content, parse it to events plus errors with a place,
+and the one policy every importer follows for what it reads.
 
-Like beangulp's importers, but loud: a row an importer does not understand is an error naming file, line,
-column and value, never a skipped row; a file with any error writes nothing.
+What cannot be read (a broken file, a cell that is not a date or a number, an unknown layout) is an error
+naming file, line, column and value, and a file with any error writes nothing. What can be read but means
+something tj does not model yet is *not* an error: the importer raises `NotModelled` and the row is kept
+as an `Unresolved` event (its raw text, the reason, the broker's cash), counted and shown wherever it may
+touch a figure. A real account always holds something unmodelled; refusing the whole file for it would
+leave the user with nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
-from journal.events import Event, SourceRef, broker_key, content_digest, content_key
+from journal.events import Event, SourceRef, Unresolved, broker_key, content_digest, content_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +49,28 @@ class RowError(Exception):
         self.column, self.value, self.message = column, value, message
 
 
+class NotModelled(Exception):
+    """A row read cleanly whose meaning tj does not model: it becomes an `Unresolved` event.
+
+    `amount` is the cash the broker booked for the row (it still counts in cash balances); `symbols` are
+    the underlyings the row names (they are marked incomplete from the row's date)."""
+
+    def __init__(self, reason: str, *, amount: Decimal | None = None, symbols: Sequence[str] = ()) -> None:
+        super().__init__(reason)
+        self.reason, self.amount, self.symbols = reason, amount, tuple(dict.fromkeys(s for s in symbols if s))
+
+
 @dataclass(slots=True)
 class ParseResult:
     events: list[Event] = field(default_factory=list)
     errors: list[ImportProblem] = field(default_factory=list)
+    # Said but not refused: the broker's booked cash used where it differs from price × quantity ± fees,
+    # a cash-only row of a description tj does not know. Printed by `tj import`, never stored.
+    warnings: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def unresolved(self) -> int:
+        return sum(1 for e in self.events if isinstance(e, Unresolved))
 
 
 class Importer(Protocol):
@@ -101,3 +127,62 @@ def utf8_text(info: FileInfo, result: ParseResult) -> str | None:
         line = info.data.count(b"\n", 0, exc.start) + 1
         result.errors.append(ImportProblem(info.name, line, None, None, f"not UTF-8 text (byte {exc.start})"))
         return None
+
+
+def unresolved(
+    exc: NotModelled,
+    *,
+    account: str,
+    time: datetime,
+    key: str,
+    source: SourceRef,
+    raw: str | Sequence[str],
+    broker_id: str | None = None,
+) -> Unresolved:
+    """The event that keeps a row tj does not model: `raw` is the row's text (or its cells, written back
+    as one CSV line), the key as the importer keys its other rows, so an overlapping export adds it once."""
+    return Unresolved(
+        account=account,
+        time=time,
+        key=key,
+        source=source,
+        broker_id=broker_id,
+        reason=exc.reason,
+        raw=raw if isinstance(raw, str) else csv_line(raw),
+        amount=exc.amount if exc.amount is not None else Decimal(0),
+        symbols=exc.symbols,
+    )
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """Cells written back as one CSV line, as the file had them (quoted where needed)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
+
+
+# How far a broker's booked cash may stray from price × quantity ± commissions and fees before the row is
+# left unresolved rather than booked: brokers round fees per fill (Tastytrade's one cent) and per-share
+# prices (Fidelity prints 2-4 decimals of a price it booked exactly). Within max($1, 1% of the trade's value)
+# the broker's cash is the truth, with a warning naming the row; beyond it something else moved the cash.
+CASH_TOLERANCE_FLOOR = Decimal("1.00")
+CASH_TOLERANCE_SHARE = Decimal("0.01")
+
+
+def booked_fees(*, buys: bool, gross: Decimal, fees: Decimal, amount: Decimal) -> tuple[Decimal, Decimal]:
+    """The fees that make a trade's cash equal what the broker booked (`amount`, signed: negative is money
+    out), and how far that is from the fees the row states. Raises NotModelled beyond the tolerance.
+
+    A buy moves -(gross + fees), a sale gross - fees: the difference is carried by the fees, so cost and
+    proceeds are what the broker booked and the price stays as written."""
+    booked = -amount - gross if buys else gross - amount
+    difference = booked - fees
+    if difference and abs(difference) > max(CASH_TOLERANCE_FLOOR, abs(gross) * CASH_TOLERANCE_SHARE):
+        raise NotModelled(
+            f"the broker booked {amount} where price × quantity ± fees makes "
+            f"{-(gross + fees) if buys else gross - fees}: something else moved the cash"
+        )
+    return booked, difference

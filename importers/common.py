@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from importers.base import FileInfo, ImportProblem, ParseResult, RowError, utf8_text
+from journal.events import CashKind
 from journal.money import parse_decimal
 
 _MONEY_JUNK = str.maketrans("", "", "$,\u00a0 ")
@@ -186,3 +187,40 @@ def cash_amount(amount: Decimal | None, column: str) -> Decimal:
     if amount == 0:
         raise RowError(column, str(amount), "must not be zero")
     return amount
+
+
+# -- cash-only rows of any description --------------------------------------------------------------------
+
+# Words in a broker's description of a cash-only row (no security, no quantity) and the kind they mean,
+# tried in order: the first match wins. A transfer's direction is the sign of its amount.
+_CASH_WORDS: tuple[tuple[re.Pattern[str], CashKind | None], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), kind)
+    for pattern, kind in (
+        (
+            r"\b(tax|nra|w-?8|backup)\b.*\b(withh|paid|adj|w/h)|foreign tax|withholding|tax withheld|\bnra\b",
+            CashKind.TAX,
+        ),
+        (r"stock ?loan|securities lending|lending (income|payment)|\bslip\b", CashKind.INTEREST),
+        (r"interest|\bint\b|credit int|margin int", CashKind.INTEREST),
+        (r"dividend|\bdiv\b|cap(ital)? gain|in lieu|\bpil\b|distribution", CashKind.DIVIDEND),
+        (r"rebate|\bfee|commission|charge|adr mgmt|service", CashKind.FEE),
+        (
+            r"\batm\b|withdraw|deposit|transfer|\bwire|\bach\b|journal|moneylink|check|cheque|funds|"
+            r"contribution|bank|\beft\b|electronic|direct (deposit|debit)|payment|remittance|"
+            r"cash in|cash out",
+            None,
+        ),
+        (r"\bmisc|adjust|\badj\b|correction|credit|debit|other", CashKind.OTHER),
+    )
+)
+
+
+def cash_kind(description: str, amount: Decimal) -> tuple[CashKind, bool]:
+    """The kind of a cash-only row from the broker's words, and whether tj knew them: an unknown
+    description is OTHER (the caller warns), never an error and never unresolved."""
+    for pattern, kind in _CASH_WORDS:
+        if pattern.search(description):
+            if kind is None:
+                return (CashKind.DEPOSIT if amount >= 0 else CashKind.WITHDRAW), True
+            return kind, True
+    return CashKind.OTHER, False

@@ -23,6 +23,8 @@ from journal.events import (
     OptionExercised,
     OptionExpired,
     PriceMarked,
+    Resolved,
+    SecurityTransferred,
     SourceRef,
     SplitApplied,
     TradeAction,
@@ -52,6 +54,9 @@ COLUMNS = (
     "multiplier",
     "lot",
     "lot_method",
+    "resolves",
+    "basis",
+    "acquired",
 )
 # Other spellings of a column, read as the column itself (the words: "a lot id on the sell row").
 ALIASES = {"lot_id": "lot"}
@@ -60,7 +65,8 @@ STOCK_TRADES = ("BUY", "SELL")
 OPTION_TRADES = ("STO", "BTC", "BTO", "STC")
 OPTION_ENDS = {"EXPIRE": OptionExpired, "ASSIGN": OptionAssigned, "EXERCISE": OptionExercised}
 CASH = tuple(k.value for k in CashKind)
-ACTIONS = (*STOCK_TRADES, *OPTION_TRADES, *OPTION_ENDS, *CASH, "SPLIT", "MARK")
+TRANSFERS = {"TRANSFER_IN": 1, "TRANSFER_OUT": -1}
+ACTIONS = (*STOCK_TRADES, *OPTION_TRADES, *OPTION_ENDS, *CASH, "SPLIT", "MARK", *TRANSFERS)
 _TRADE_ACTIONS = {a.value: a for a in TradeAction}
 _CASH_KINDS = {k.value: k for k in CashKind}
 DEFAULT_ACCOUNT = "default"
@@ -108,6 +114,9 @@ class _File:
         "multiplier",
         "lot",
         "lot_method",
+        "resolves",
+        "basis",
+        "acquired",
     )
 
     def __init__(self, keys: list[str], columns: dict[str, str]) -> None:
@@ -129,6 +138,9 @@ class _File:
             self.multiplier,
             self.lot,
             self.lot_method,
+            self.resolves,
+            self.basis,
+            self.acquired,
         ) = (where.get(c, absent) for c in COLUMNS)
         # The row's content for its key: `column=value` of its non-empty cells in column-name order,
         # without the account column (keyed apart, so that --account and an account column naming the
@@ -345,6 +357,26 @@ def _event(
             else None
         )
         return CashMoved(kind=_CASH_KINDS[action], amount=amount, symbol=underlying, **common)
+    if action in TRANSFERS:
+        raw_symbol = cells[f.symbol]
+        moved: Stock | OptionContract = (
+            _option(f, cells, action) if raw_symbol and parse_option(raw_symbol) else _stock(f, cells, action)
+        )
+        quantity = _positive(f, cells, f.quantity, "quantity", action)
+        basis = _non_negative(f, cells, f.basis, "basis", action, required=False) if cells[f.basis] else None
+        acquired = None
+        if cells[f.acquired]:
+            try:
+                acquired = date.fromisoformat(cells[f.acquired])
+            except ValueError:
+                raise RowError(f.col("acquired"), cells[f.acquired], "not a date (YYYY-MM-DD)") from None
+        return SecurityTransferred(
+            instrument=moved,
+            quantity=quantity * TRANSFERS[action],
+            basis=basis if action == "TRANSFER_IN" else None,
+            acquired=acquired,
+            **common,
+        )
     if action == "SPLIT":
         new, old = _split_ratio(f, cells)
         return SplitApplied(symbol=_stock(f, cells, action).symbol, new=new, old=old, **common)
@@ -416,6 +448,7 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     width = len(keys)
     events = result.events
     shared: dict[str, str] = {}  # one string object for an account or note that many rows repeat
+    resolved: set[str] = set()
     with paused_gc():  # many new objects, no cycles
         try:
             last_end = 1  # the header's line
@@ -463,6 +496,19 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                         continue
                     ids[broker_id] = line
                 events.append(event)
+                resolves = cells[f.resolves]
+                if resolves and resolves not in resolved:
+                    # Once per key: the rows that resolve it count from now on, the row it names does not.
+                    resolved.add(resolves)
+                    events.append(
+                        Resolved(
+                            account=row_account,
+                            time=when,  # the resolved row's own time once placed (Journal.import_files)
+                            key=f"resolve:{resolves}",
+                            source=event.source,
+                            resolved_key=resolves,
+                        )
+                    )
         except csv.Error as exc:
             problem(reader.line_num, None, None, f"not valid CSV: {exc}")
     return result

@@ -17,6 +17,8 @@ from journal.events import (
     CashReported,
     Event,
     PositionReported,
+    Resolved,
+    Unresolved,
     content_digest,
     payload_json,
 )
@@ -55,6 +57,16 @@ class FileImport:
     events_added: int
     duplicates: int
     lookalikes: list[tuple[Event, Event]] = field(default_factory=list)
+    unresolved: int = 0  # rows of the file kept as Unresolved events (new or already recorded)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """An unresolved row and, once journal-CSV rows said what it meant, the resolution."""
+
+    event: Unresolved
+    resolution: Resolved | None = None
 
 
 def parse_file(path: Path, format: str | None = None, account: str | None = None) -> tuple[str, ParseResult]:
@@ -103,13 +115,32 @@ class Journal:
         format: str | None = None,
         account: str | None = None,
         keep_lookalikes: bool = False,
+        strict: bool = False,
     ) -> list[FileImport]:
         """Import files: every file is parsed first, and if any has an error nothing at all is written;
         then each file lands in its own transaction, adding only facts not already recorded. A fact that
         another file already recorded under another key (the same trade from a broker's OFX and CSV) is
-        reported and left out, unless `keep_lookalikes`."""
+        reported and left out, unless `keep_lookalikes`. Rows tj does not model are kept as unresolved
+        events; `strict` refuses a file that has any (for scripts that want every row understood)."""
+        from importers import ImportProblem
+
         parsed = [(path, *parse_file(path, format, account)) for path in paths]
-        problems = [p for _, _, result in parsed for p in result.errors]
+        problems: list[ImportProblem | str] = [p for _, _, result in parsed for p in result.errors]
+        if strict:
+            problems += [
+                ImportProblem(
+                    e.source.file if e.source else path.name,
+                    e.source.line if e.source else 0,
+                    None,
+                    None,
+                    f"not understood: {e.reason} (--strict refuses it)",
+                )
+                for path, _, result in parsed
+                for e in result.events
+                if isinstance(e, Unresolved)
+            ]
+        if not problems:
+            problems += [p for _, _, result in parsed for p in self._place_resolutions(result)]
         if problems:
             raise ImportFailed(problems)
         done = []
@@ -119,10 +150,73 @@ class Journal:
                 left_out = {id(new) for new, _ in lookalikes}
                 events = [e for e in events if id(e) not in left_out]
             appended = self.store.append(events)
-            done.append(FileImport(path.name, name, appended.added, appended.duplicates, lookalikes))
+            done.append(
+                FileImport(
+                    path.name,
+                    name,
+                    appended.added,
+                    appended.duplicates,
+                    lookalikes,
+                    result.unresolved,
+                    [str(w) for w in result.warnings],
+                )
+            )
         # The read models catch up on the next query, recomputing only the partitions these files touched:
         # a bulk import of many files pays for the projections once, not once per file.
         return done
+
+    def _place_resolutions(self, result: ParseResult) -> list[ImportProblem]:
+        """Give each `Resolved` of a parsed file the partition and time of the event it names (an unresolved
+        row, a transfer whose basis was missing; the importer cannot know them), or say which key names
+        nothing recorded."""
+        from importers import ImportProblem
+
+        wanted = {e.resolved_key for e in result.events if isinstance(e, Resolved)}
+        if not wanted:
+            return []
+        found: dict[str, Event] = {s.event.key: s.event for s in self.store.read(keys=wanted)}
+        found.update((e.key, e) for e in result.events if e.key in wanted)
+        problems = []
+        for i, ev in enumerate(result.events):
+            if not isinstance(ev, Resolved):
+                continue
+            target = found.get(ev.resolved_key)
+            if target is None:
+                src = ev.source
+                problems.append(
+                    ImportProblem(
+                        src.file if src else "?",
+                        src.line if src else 0,
+                        "resolves",
+                        ev.resolved_key,
+                        "no recorded event has this key (see `tj unresolved --all`)",
+                    )
+                )
+                continue
+            result.events[i] = replace(ev, symbol=target.underlying, time=target.time, account=target.account)
+        return problems
+
+    def unresolved(self, include_resolved: bool = False, account: str | None = None) -> list[Gap]:
+        """Every unresolved row (and, with `include_resolved`, those journal-CSV rows resolved), oldest first,
+        with the key that resolves it; synthesised expiries of options past expiry with no closing row too."""
+        stored = self.store.read(account, types=(Unresolved, Resolved))
+        resolved = {s.event.resolved_key: s.event for s in stored if isinstance(s.event, Resolved)}
+        gaps = [
+            Gap(s.event, resolved.get(s.event.key))
+            for s in stored
+            if isinstance(s.event, Unresolved) and (include_resolved or s.event.key not in resolved)
+        ]
+        return sorted(gaps, key=lambda g: (g.event.time, g.event.key))
+
+    def incomplete(self, account: str | None = None) -> dict[str, date]:
+        """The underlyings that unresolved rows make incomplete, each from its first such row's date."""
+        out: dict[str, date] = {}
+        for gap in self.unresolved(account=account):
+            for symbol in gap.event.symbols or ("",):
+                day = gap.event.time.date()
+                if symbol not in out or day < out[symbol]:
+                    out[symbol] = day
+        return out
 
     def _lookalikes(self, events: Sequence[Event]) -> list[tuple[Event, Event]]:
         from journal.lookalikes import find_lookalikes

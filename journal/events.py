@@ -135,6 +135,8 @@ class CashKind(StrEnum):
     FEE = "FEE"
     DEPOSIT = "DEPOSIT"
     WITHDRAW = "WITHDRAW"
+    TAX = "TAX"  # tax withheld (foreign, NRA, backup) or its refund: neither income nor a trading fee
+    OTHER = "OTHER"  # a cash-only row whose description names no kind tj knows: kept, with a warning
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,6 +150,7 @@ class CashMoved(Event):
     kind: CashKind
     amount: Decimal
     symbol: str | None = None
+    description: str = ""  # the broker's own words for the row ("ATM Withdrawal", "Schwab ATM Rebate")
 
     @property
     def underlying(self) -> str | None:
@@ -218,6 +221,58 @@ class AccountConfigured(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SecurityTransferred(Event):
+    """Shares or contracts moved into (positive) or out of (negative) the account without a trade: an
+    ACATS transfer, a journal between accounts, a gift, or an opening position of a journal whose broker
+    history starts mid-stream. Coming in, it opens a lot with the `basis` and `acquired` date the file
+    gives; without a basis the lot is *basis missing* until a journal-CSV row gives it. Going out, it
+    closes lots without a gain (the basis leaves with the shares)."""
+
+    type_name: ClassVar[str] = "SecurityTransferred"
+    instrument: Instrument
+    quantity: Decimal  # signed: positive in, negative out
+    basis: Decimal | None = None  # the whole lot's cost basis, when the file gives it
+    acquired: date | None = None  # the original acquisition date, for the holding period
+
+    @property
+    def underlying(self) -> str:
+        return self.instrument.underlying
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unresolved(Event):
+    """A row that was read cleanly but whose meaning tj does not model (yet): kept, never dropped.
+
+    Its cash (`amount`, what the broker booked) counts in cash balances so cash still reconciles; the
+    underlyings it names are *incomplete* from its date until a journal-CSV row resolves it (`Resolved`).
+    """
+
+    type_name: ClassVar[str] = "Unresolved"
+    reason: str
+    raw: str  # the row as the file writes it
+    amount: Decimal = Decimal(0)
+    symbols: tuple[str, ...] = ()  # the underlyings the row names; the first is its partition
+
+    @property
+    def underlying(self) -> str | None:
+        return self.symbols[0] if self.symbols else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resolved(Event):
+    """Journal-CSV rows said what the unresolved row `resolved_key` meant: from now on they count and it
+    does not. Stored in the unresolved row's partition (`symbol`), so that partition's books see both."""
+
+    type_name: ClassVar[str] = "Resolved"
+    resolved_key: str
+    symbol: str | None = None
+
+    @property
+    def underlying(self) -> str | None:
+        return self.symbol
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EventVoided(Event):
     """The only correction: the event with natural key `voided_key` no longer counts."""
 
@@ -239,6 +294,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         PositionReported,
         CashReported,
         AccountConfigured,
+        SecurityTransferred,
+        Unresolved,
+        Resolved,
         EventVoided,
     )
 }
@@ -329,8 +387,10 @@ _DECODERS: dict[str, Any] = {
     "option": _decode_instrument,
     "action": TradeAction,
     "kind": CashKind,
+    "symbols": tuple,
+    "acquired": date.fromisoformat,
 }
-_DECIMAL_FIELDS = {"quantity", "price", "fees", "amount", "new", "old"}
+_DECIMAL_FIELDS = {"quantity", "price", "fees", "amount", "new", "old", "basis"}
 
 
 def event_from_row(

@@ -361,9 +361,11 @@ class EventStore:
         partitions: Collection[str] | None = None,
         between: tuple[datetime, datetime] | None = None,
         types: Collection[type[Event]] | None = None,
+        keys: Collection[str] | None = None,
     ) -> list[StoredEvent]:
         """Every event in sequence order (the order they were recorded), optionally of one account or of some
-        partitions (underlyings; "" for the events that name none), or of some event types only."""
+        partitions (underlyings; "" for the events that name none), of some event types, or of some natural
+        keys only."""
         t = schema.events
         query = select(
             t.c.seq,
@@ -379,6 +381,8 @@ class EventStore:
             query = query.where(t.c.account == account)
         if types is not None:
             query = query.where(t.c.type.in_(sorted(cls.type_name for cls in types)))
+        if keys is not None:
+            query = query.where(t.c.natural_key.in_(sorted(keys)))
         during = t.c.economic_time.between(*between) if between is not None else true()
         if partitions is not None:
             # The time range inside each branch of the OR: only then does SQLite search the (underlying,

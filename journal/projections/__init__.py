@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from journal.events import Event, EventVoided
+from journal.events import Event, EventVoided, Resolved
 
 if TYPE_CHECKING:
     from journal.store import StoredEvent
@@ -23,7 +23,15 @@ def _order_key(stored: StoredEvent) -> tuple:
 
 
 def economic_order(stored: Iterable[StoredEvent]) -> list[Event]:
-    """The events in the order they happened, without those a later `EventVoided` cancelled."""
+    """The events in the order they happened, without those a later `EventVoided` cancelled and without the
+    unresolved rows that journal-CSV rows resolved (a `Resolved` shares its unresolved row's partition and
+    time, so any window that reads the one reads the other)."""
     ordered = sorted(stored, key=_order_key)
-    voided = {s.event.voided_key for s in ordered if isinstance(s.event, EventVoided)}
-    return [s.event for s in ordered if s.event.key not in voided and not isinstance(s.event, EventVoided)]
+    gone = {
+        s.event.voided_key if isinstance(s.event, EventVoided) else s.event.resolved_key
+        for s in ordered
+        if isinstance(s.event, EventVoided | Resolved)
+    }
+    if not gone:
+        return [s.event for s in ordered]
+    return [s.event for s in ordered if s.event.key not in gone and not isinstance(s.event, EventVoided)]

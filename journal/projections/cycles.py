@@ -20,6 +20,7 @@ from journal.events import (
     OptionExercised,
     OptionExpired,
     TradeExecuted,
+    Unresolved,
 )
 from journal.instruments import OptionContract
 from journal.money import ZERO
@@ -68,6 +69,8 @@ def flow_of(event: Event) -> Flow:
         if event.kind is CashKind.FEE:
             return Flow(fees=-event.amount, cash=event.amount)
         return Flow(cash=event.amount)
+    if isinstance(event, Unresolved):
+        return Flow(cash=event.amount)  # what the broker booked counts, so cash reconciles with it
     return Flow()  # a split changes an open cycle's shares, a mark or report its nothing: no cash moves
 
 

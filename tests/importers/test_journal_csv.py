@@ -136,7 +136,7 @@ def test_unknown_and_missing_columns_are_errors(write_csv) -> None:
     assert [str(e) for e in result.errors] == [
         "trades.csv:1: Acton: unknown column (known: date, account, action, symbol, quantity, price, fees, "
         "amount, "
-        "order_id, id, note, multiplier, lot, lot_method)",
+        "order_id, id, note, multiplier, lot, lot_method, resolves, basis, acquired)",
         "trades.csv:1: action: missing required column",
     ]
 
