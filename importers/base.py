@@ -67,6 +67,16 @@ class ParseResult:
     # Said but not refused: the broker's booked cash used where it differs from price × quantity ± fees,
     # a cash-only row of a description tj does not know. Printed by `tj import`, never stored.
     warnings: list[ImportProblem] = field(default_factory=list)
+    # The file's own cash: per account, the sum of the broker's amount column over every row it read (None
+    # for a format that states no amounts). The import checks the journal's cash change from the file's
+    # events against it (`importers.check_cash`).
+    booked: dict[str, Decimal] | None = None
+
+    def book(self, account: str, amount: Decimal | None) -> None:
+        """Add a row's broker amount to the file's own cash total of `account`."""
+        if self.booked is None:
+            self.booked = {}
+        self.booked[account] = self.booked.get(account, Decimal(0)) + (amount or Decimal(0))
 
     @property
     def unresolved(self) -> int:
