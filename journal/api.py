@@ -22,13 +22,14 @@ from journal.events import (
     content_digest,
     payload_json,
 )
+from journal.gaps import Gap
 from journal.money import ZERO
 from journal.projections import economic_order
 from journal.projections.capital import CapitalStep
 from journal.projections.covered_calls import CoveredCall
 from journal.projections.cycles import Cycle, fold_with_cycles
 from journal.projections.income import RealizedTotals
-from journal.projections.lots import Books, Lot, RealizedRow, fold
+from journal.projections.lots import AssumedExpiry, Books, Lot, RealizedRow, fold
 from journal.projections.positions import Position, open_positions
 from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
 from journal.projections.risk import RiskReport, assess
@@ -61,12 +62,30 @@ class FileImport:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
-    """An unresolved row and, once journal-CSV rows said what it meant, the resolution."""
+def cash_check(file: str, result: ParseResult) -> list[ImportProblem]:
+    """The file checks itself: per account, the broker's amounts added up over the file beside the cash
+    its events move in the journal. They are equal when every row was read for what the broker booked; a
+    difference is said (never refused), naming the account and both sums."""
+    from importers import ImportProblem
+    from journal.projections.cycles import flow_of
 
-    event: Unresolved
-    resolution: Resolved | None = None
+    if result.booked is None:
+        return []
+    moved: dict[str, Decimal] = {}
+    for ev in result.events:
+        moved[ev.account] = moved.get(ev.account, ZERO) + flow_of(ev).cash
+    return [
+        ImportProblem(
+            file,
+            0,
+            None,
+            None,
+            f"account {account}: the file's amounts add up to {booked} but its events move "
+            f"{moved.get(account, ZERO)} in the journal; please report this with the file",
+        )
+        for account, booked in sorted(result.booked.items())
+        if booked != moved.get(account, ZERO)
+    ]
 
 
 def parse_file(path: Path, format: str | None = None, account: str | None = None) -> tuple[str, ParseResult]:
@@ -145,6 +164,7 @@ class Journal:
             raise ImportFailed(problems)
         done = []
         for path, name, result in parsed:
+            result.warnings.extend(cash_check(path.name, result))
             events, lookalikes = result.events, self._lookalikes(result.events)
             if lookalikes and not keep_lookalikes:
                 left_out = {id(new) for new, _ in lookalikes}
@@ -208,12 +228,22 @@ class Journal:
         ]
         return sorted(gaps, key=lambda g: (g.event.time, g.event.key))
 
+    def assumed_expiries(self, account: str | None = None) -> list[AssumedExpiry]:
+        """Options the books expired by themselves (open past expiry, no closing row in any file)."""
+        return self._rows("assumed", AssumedExpiry, account=account)
+
+    def basis_missing(self, account: str | None = None) -> list[Lot]:
+        """Open lots that came in by transfer without a basis."""
+        return [lot for lot in self.lots(account=account) if lot.basis_missing]
+
     def incomplete(self, account: str | None = None) -> dict[str, date]:
-        """The underlyings that unresolved rows make incomplete, each from its first such row's date."""
+        """The underlyings whose figures an unresolved row may make wrong, each from its first such row's
+        date ("" for rows that name no security: the account's cash). Assumed expiries and lots without a
+        basis are counted by `tj unresolved` but mark nothing: their figures are what tj shows, named so."""
         out: dict[str, date] = {}
         for gap in self.unresolved(account=account):
+            day = gap.event.time.date()
             for symbol in gap.event.symbols or ("",):
-                day = gap.event.time.date()
                 if symbol not in out or day < out[symbol]:
                     out[symbol] = day
         return out

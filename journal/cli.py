@@ -81,6 +81,29 @@ def warn_problems(problems: list[str]) -> None:
         typer.echo(f"warning: {p}", err=True)
 
 
+def emit_listing(
+    records: list[dict[str, Any]],
+    columns: tuple[str, ...],
+    format: Format,
+    account: str | None,
+    day_field: str | None = None,
+    until: date | None = None,
+) -> None:
+    """`emit`, with the gaps that touch the records: each affected record flagged `incomplete` (JSON, CSV)
+    and one line said first (on stderr, so a table's reader sees it at the top and JSON stays pure)."""
+    from journal import gaps
+
+    incomplete = gaps.touching(journal().incomplete(account), None, None, until)
+    if incomplete and gaps.flag(records, incomplete, day_field):
+        touched = {r.get("underlying") or "" for r in records if r.get("incomplete")}
+        typer.echo(
+            "note: " + (gaps.notice({s: incomplete[s] for s in touched if s in incomplete}) or ""), err=True
+        )
+        if format is not Format.table:
+            columns = (*columns, "incomplete")
+    emit(records, columns, format)
+
+
 def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
@@ -127,14 +150,19 @@ def import_(
             "--keep-lookalikes", help="Also record facts that another file already recorded under another id."
         ),
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse a file with any row tj does not model (write nothing)."),
+    ] = False,
 ) -> None:
-    """Import files; re-importing the same or an overlapping export adds nothing."""
+    """Import files; re-importing the same or an overlapping export adds nothing. Rows tj does not model yet
+    are kept as unresolved (see `tj unresolved`); --strict refuses them instead."""
     from journal.api import ImportFailed
 
     output = Format.json if format == "json" else Format.table
     importer = None if format in (None, "json") else format
     try:
-        done = journal().import_files(files, importer, account, keep_lookalikes)
+        done = journal().import_files(files, importer, account, keep_lookalikes, strict)
     except ImportFailed as exc:
         for p in exc.problems:
             typer.echo(str(p), err=True)
@@ -145,12 +173,23 @@ def import_(
             "format": d.format,
             "events_added": d.events_added,
             "duplicates": d.duplicates,
+            "unresolved": d.unresolved,
+            "warnings": d.warnings,
             "lookalikes": [
                 {"new": str(new.source), "recorded": str(old.source)} for new, old in d.lookalikes
             ],
         }
         for d in done
     ]
+    for d in done:
+        for warning in d.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        unresolved = (
+            f", {d.unresolved} unresolved (see `tj unresolved`)" if d.unresolved else ", 0 unresolved"
+        )
+        typer.echo(
+            f"{d.file}: {d.events_added} events added, {d.duplicates} duplicates{unresolved}", err=True
+        )
     for d in done:
         verb = "recorded anyway" if keep_lookalikes else "left out (--keep-lookalikes to record them)"
         for new, old in d.lookalikes:
@@ -161,7 +200,27 @@ def import_(
     if output is Format.json:
         emit_object({"files": records}, Format.json)
     else:
-        emit(records, ("file", "format", "events_added", "duplicates"), Format.table)
+        emit(records, ("file", "format", "events_added", "duplicates", "unresolved"), Format.table)
+
+
+@app.command()
+def unresolved(
+    all_: Annotated[
+        bool, typer.Option("--all", help="Also the rows journal-CSV rows have resolved.")
+    ] = False,
+    account: AccountOption = None,
+    format: FormatOption = Format.table,
+) -> None:
+    """What tj does not know yet: rows it kept without modelling them, options it assumed expired, lots
+    transferred in without a basis; each with its file:line and how to resolve it."""
+    from journal.records import GAP_COLUMNS, gap_records
+
+    j = journal()
+    records = gap_records(j.unresolved(all_, account), j.assumed_expiries(account), j.basis_missing(account))
+    if format is Format.table and not records:
+        typer.echo("nothing unresolved")
+        return
+    emit(records, GAP_COLUMNS, format)
 
 
 @app.command()
@@ -202,13 +261,9 @@ def lots(
     from journal.records import LOT_COLUMNS, lot_record
 
     day = _date(as_of, "--as-of")
-    if day is None:
-        warn_problems(journal().problems())
-        found = journal().lots(None, account)
-    else:
-        warn_problems(journal().problems())
-        found = journal().lots(day, account)
-    emit([lot_record(lot) for lot in found], LOT_COLUMNS, format)
+    warn_problems(journal().problems())
+    found = journal().lots(day, account)
+    emit_listing([lot_record(lot) for lot in found], LOT_COLUMNS, format, account, until=day)
 
 
 @app.command()
@@ -226,7 +281,7 @@ def realized(
     records = [realized_record(r, policies.get(r.account, DEFAULT_POLICY)) for r in rows]
     if format is Format.table and rows:
         records.append(realized_total(rows))
-    emit(records, REALIZED_COLUMNS, format)
+    emit_listing(records, REALIZED_COLUMNS, format, account, day_field="closed")
 
 
 @app.command()
@@ -240,7 +295,7 @@ def cycles(
     from journal.records import CYCLE_COLUMNS, cycle_record
 
     found = journal().cycles(account, underlying, status.value if status else None)
-    emit([cycle_record(c) for c in found], CYCLE_COLUMNS, format)
+    emit_listing([cycle_record(c) for c in found], CYCLE_COLUMNS, format, account, day_field="closed")
 
 
 @app.command()
@@ -301,10 +356,22 @@ def _write(path: Path, text: str, option: str) -> None:
     typer.echo(f"wrote {path}", err=True)
 
 
-def _emit_report(kind: str, data: dict[str, Any], format: ReportFormat, output: Path | None) -> None:
-    """Render a report and print it, or write it to --output (an HTML report is one self-contained file)."""
+def _emit_report(
+    kind: str,
+    data: dict[str, Any],
+    format: ReportFormat,
+    output: Path | None,
+    end: date | None = None,
+    underlyings: list[str] | None = None,
+    account: str | None = None,
+) -> None:
+    """Render a report and print it, or write it to --output (an HTML report is one self-contained file).
+    Unresolved rows that began by the period's `end` and touch its `underlyings` (None: any) are said at
+    the top and listed in the data (`incomplete`)."""
+    from journal import gaps
     from journal.reports.render import render
 
+    gaps.mark(data, gaps.touching(journal().incomplete(account), underlyings, None, end))
     text = render(kind, data, format)
     if output is None:
         typer.echo(text, nl=False)
@@ -338,7 +405,9 @@ def report_monthly(
         data = monthly_report(journal(), month, account, income_target, listed=_listed(format))
     except ValueError as exc:
         fail(f"tj report monthly: {exc}", 2)
-    _emit_report("monthly", data, format, output)
+    from journal.periods import month_bounds
+
+    _emit_report("monthly", data, format, output, month_bounds(month)[1], account=account)
 
 
 @report_app.command("year")
@@ -356,10 +425,17 @@ def report_year(
 ) -> None:
     """The year-end summary: realized by term and by Form 8949 box (code W adjustments), Section 1256 totals
     (Form 6781), dividends, interest, fees, premium by month, wheel cycles closed with their profit."""
+    from journal import gaps
     from journal.reports.year import year_report_and_lines
 
     exporting = form8949 is not None or txf is not None  # the exports hold every line
     data, lines = year_report_and_lines(journal(), year, account, None if exporting else _listed(format))
+    touched = gaps.touching(journal().incomplete(account), None, None, date(year, 12, 31))
+    if exporting and touched:
+        affected = [line for line in lines if line.sold >= touched.get(line.instrument.split()[0], date.max)]
+        typer.echo(f"note: {gaps.notice(touched)}", err=True)
+        for line in affected:
+            typer.echo(f"note: may be affected: box {line.box} {line.description} sold {line.sold}", err=True)
     if exporting:
         from journal.reports.form8949 import form_8949_csv
         from journal.reports.txf import txf as txf_file
@@ -368,7 +444,7 @@ def report_year(
             _write(form8949, form_8949_csv(lines), "--form8949")
         if txf is not None:
             _write(txf, txf_file(lines, date.today()), "--txf")
-    _emit_report("year", data, format, output)
+    _emit_report("year", data, format, output, date(year, 12, 31), account=account)
 
 
 @report_app.command("cycle")
@@ -385,7 +461,7 @@ def report_cycle(
         data = cycle_report(journal(), cycle_id)
     except CycleNotFound as exc:
         fail(f"tj: {exc}")
-    _emit_report("cycle", data, format, output)
+    _emit_report("cycle", data, format, output, underlyings=[data["underlying"]])
 
 
 @report_app.command("weekly")
@@ -404,7 +480,7 @@ def report_weekly(
 
     day = _date(as_of, "--as-of")
     data = weekly_report(journal(), day, account, _income_target(target))
-    _emit_report("weekly", data, format, output)
+    _emit_report("weekly", data, format, output, day, account=account)
 
 
 config_app = typer.Typer(
@@ -520,7 +596,7 @@ def positions(
     day = _date(as_of, "--as-of")
     found = journal().positions(day, account)
     today = day or date.today()
-    emit([position_record(p, today) for p in found], POSITION_COLUMNS, format)
+    emit_listing([position_record(p, today) for p in found], POSITION_COLUMNS, format, account, until=day)
 
 
 @app.command()

@@ -37,7 +37,7 @@ from journal.projections.wash_sales import WashSale
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 
-PROJECTION_VERSION = "5"
+PROJECTION_VERSION = "6"
 ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
 _PARALLEL_FROM = 8  # partitions: fewer are folded in the importing process itself
 
@@ -246,6 +246,8 @@ def project_partition(
         add("washes", wash.account, wash.sold, encode(wash))
     for problem in books.problems:
         add("problems", None, None, json.dumps(problem))
+    for assumed in books.assumed:
+        add("assumed", assumed.account, assumed.expired, encode(assumed))
     for cycle in cycles:
         add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)))
     for chain in roll_chains(events):

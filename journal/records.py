@@ -5,7 +5,7 @@ Amounts to cents, per-share figures to four places, quantities exact, dates ISO,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,12 +17,15 @@ from journal.events import (
     OptionExercised,
     OptionExpired,
     PriceMarked,
+    SecurityTransferred,
     SplitApplied,
     TradeExecuted,
+    Unresolved,
 )
+from journal.gaps import Gap
 from journal.money import ZERO, cents, per_unit, plain
 from journal.projections.cycles import Cycle, CycleStep
-from journal.projections.lots import Lot, RealizedRow
+from journal.projections.lots import AssumedExpiry, Lot, RealizedRow
 from journal.projections.positions import Leg, Position
 from journal.projections.risk import Exposure, RiskReport, label
 from journal.projections.wash_sales import WashSale
@@ -65,9 +68,11 @@ def realized_record(row: RealizedRow, policy: AccountPolicy = DEFAULT_POLICY) ->
         # The form's column (h) is (d) - (e) + (g) of the rounded figures, so the row adds up on paper.
         "gain": str(proceeds - cost + adjustment),
         "term": row.term,
-        "box": form_8949_box(row.term, policy),
+        "box": form_8949_box(row.term, policy, row.basis_missing),
         "codes": row.codes,
         "lot_method": row.lot_method,
+        "basis_missing": row.basis_missing,
+        "assumed": row.assumed,
     }
 
 
@@ -115,8 +120,9 @@ def lot_record(lot: Lot) -> dict[str, Any]:
         "underlying": lot.instrument.underlying,
         "quantity": plain(lot.quantity),
         "opened": lot.opened.isoformat(),
-        "cost_basis": cents(lot.cost_basis),
-        "basis_per_unit": per_unit(lot.basis_per_unit),
+        "cost_basis": None if lot.basis_missing else cents(lot.cost_basis),
+        "basis_per_unit": None if lot.basis_missing else per_unit(lot.basis_per_unit),
+        "basis_missing": lot.basis_missing,
     }
 
 
@@ -274,6 +280,18 @@ def describe(event: Event) -> str:
         return f"{event.symbol} split {plain(event.new)}:{plain(event.old)}"
     if isinstance(event, PriceMarked):
         return f"{event.instrument.name} marked at {_price(event.price)}"
+    if isinstance(event, SecurityTransferred):
+        direction = "in" if event.quantity > 0 else "out"
+        basis = (
+            ""
+            if event.quantity < 0
+            else " basis missing"
+            if event.basis is None
+            else f" basis {cents(event.basis)}"
+        )
+        return f"{plain(abs(event.quantity))} {event.instrument.describe()} transferred {direction}{basis}"
+    if isinstance(event, Unresolved):
+        return f"unresolved: {event.reason} ({cents(event.amount)})"
     return event.type_name
 
 
@@ -290,3 +308,79 @@ def event_record(stored: StoredEvent, with_source: bool = True) -> dict[str, Any
     if with_source:
         record["source"] = str(ev.source) if ev.source else None
     return record
+
+
+GAP_COLUMNS = (
+    "kind",
+    "date",
+    "account",
+    "underlyings",
+    "amount",
+    "source",
+    "reason",
+    "key",
+    "resolve",
+    "raw",
+)
+
+
+def gap_records(
+    gaps: Sequence[Gap], assumed: Sequence[AssumedExpiry], missing: Sequence[Lot]
+) -> list[dict[str, Any]]:
+    """`tj unresolved`: each gap as a row, with what to write in a journal CSV to resolve it."""
+    out: list[dict[str, Any]] = []
+    for gap in gaps:
+        ev = gap.event
+        resolution = gap.resolution
+        out.append(
+            {
+                "kind": "resolved" if resolution is not None else "unresolved",
+                "date": ev.time.date().isoformat(),
+                "account": ev.account,
+                "underlyings": " ".join(ev.symbols),
+                "amount": cents(ev.amount),
+                "source": str(ev.source) if ev.source else None,
+                "reason": ev.reason,
+                "key": ev.key,
+                "resolve": (
+                    f"by {resolution.source}"
+                    if resolution is not None
+                    else f"import journal-CSV rows saying what happened, with resolves={ev.key}"
+                ),
+                "raw": ev.raw,
+            }
+        )
+    for a in assumed:
+        out.append(
+            {
+                "kind": "assumed-expiry",
+                "date": a.expired.isoformat(),
+                "account": a.account,
+                "underlyings": a.instrument.underlying,
+                "amount": cents(ZERO),
+                "source": None,
+                "reason": f"{plain(a.quantity)} {a.instrument.name} still open after its expiration with no "
+                "closing row in any file: taken to have expired",
+                "key": a.lot_id,
+                "resolve": "import the broker's export of that month (it replaces the assumption), or a "
+                "journal-CSV EXPIRE/ASSIGN/EXERCISE row",
+                "raw": None,
+            }
+        )
+    for lot in missing:
+        out.append(
+            {
+                "kind": "basis-missing",
+                "date": lot.opened.isoformat(),
+                "account": lot.account,
+                "underlyings": lot.instrument.underlying,
+                "amount": cents(ZERO),
+                "source": None,
+                "reason": f"{plain(lot.quantity)} {lot.instrument.name} transferred in without a cost basis",
+                "key": lot.lot_id,
+                "resolve": f"import a journal-CSV TRANSFER_IN row with its basis and acquired date, "
+                f"with resolves={lot.lot_id}",
+                "raw": None,
+            }
+        )
+    return sorted(out, key=lambda r: (r["date"], r["kind"], r["key"]))

@@ -55,10 +55,13 @@ LOT_METHODS = ("fifo", "lifo", "hifo")
 BASIS_REPORTING = ("reported", "not-reported", "no-1099")
 
 
-def form_8949_box(term: str, policy: AccountPolicy) -> str | None:
+def form_8949_box(term: str, policy: AccountPolicy, basis_missing: bool = False) -> str | None:
     """Form 8949's box: A/B/C short term, D/E/F long term, by whether basis was reported to the IRS (or no
-    1099-B came at all). Section 1256 rows go on Form 6781 and a tax-advantaged account's on no form: None."""
+    1099-B came at all). Section 1256 rows go on Form 6781 and a tax-advantaged account's on no form: None.
+    A lot transferred in without a basis goes in B/E (basis not reported) of a reporting account."""
     if policy.tax_advantaged or term == "1256":
         return None
     index = BASIS_REPORTING.index(policy.basis_reporting)
+    if basis_missing and index == 0:
+        index = 1
     return ("ABC" if term == "short" else "DEF")[index]

@@ -57,6 +57,7 @@ class RealizedTotals:
     adjustment: Decimal
     wash_rows: int  # rows with code W
     wash_adjustment: Decimal  # their adjustments
+    basis_missing: bool = False  # rows of lots transferred in without a basis: Form 8949 box B/E
 
     @property
     def gain(self) -> Decimal:
@@ -79,9 +80,9 @@ def added_up(totals: Iterable[RealizedTotals]) -> RealizedTotals:
 
 def realized_totals(rows: Iterable[RealizedRow]) -> list[RealizedTotals]:
     """The rows' totals by account, month and term, in that order."""
-    sums: dict[tuple[str, str, str], list[Any]] = {}
+    sums: dict[tuple[str, str, str, bool], list[Any]] = {}
     for row in rows:
-        key = (row.account, month_of(row.closed), row.term)
+        key = (row.account, month_of(row.closed), row.term, row.basis_missing)
         t = sums.get(key)
         if t is None:
             t = sums[key] = [0, ZERO, ZERO, ZERO, 0, ZERO]
@@ -93,7 +94,10 @@ def realized_totals(rows: Iterable[RealizedRow]) -> list[RealizedTotals]:
         if row.wash_sale:
             t[4] += 1
             t[5] += adjustment
-    return [RealizedTotals(*key, *t) for key, t in sorted(sums.items())]
+    return [
+        RealizedTotals(account, month, term, t[0], t[1], t[2], t[3], t[4], t[5], missing)
+        for (account, month, term, missing), t in sorted(sums.items())
+    ]
 
 
 def split_totals(totals: Iterable[RealizedTotals]) -> RealizedSplit:

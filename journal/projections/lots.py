@@ -7,6 +7,7 @@ holding the credit received; everything is exact `Decimal` until output.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from journal.events import (
     OptionExercised,
     OptionExpired,
     PriceMarked,
+    SecurityTransferred,
     SplitApplied,
     TradeAction,
     TradeExecuted,
@@ -45,6 +47,7 @@ class Lot:
     acquired: date = date.min  # the real acquisition date; `opened` moves back for a wash sale's tacking
     ref: str | None = None  # the opening row's broker id, by which a sale can name this lot
     held_from: date = date.min  # where the holding period counts from: `opened`, unless a straddle moved it
+    basis_missing: bool = False  # transferred in without a basis: shown so until a journal-CSV row gives it
 
     def __post_init__(self) -> None:
         if self.acquired == date.min:
@@ -84,6 +87,8 @@ class RealizedRow:
     wash_sale: bool = False
     lot_method: str = "fifo"
     strategy: str | None = None  # what its lot was opened as (puts, spreads...): the read models set it
+    basis_missing: bool = False  # its lot came in by transfer without a basis: Form 8949 box B/E, basis blank
+    assumed: bool = False  # closed by an expiry no file recorded (ASSUMED_EXPIRY_DAYS after the expiration)
 
     @property
     def codes(self) -> str:
@@ -96,6 +101,25 @@ class RealizedRow:
     @property
     def gain(self) -> Decimal:
         return self.proceeds - self.cost_basis + self.adjustment
+
+
+# An option still open this many days after its expiration, with no closing row in any file, is taken to have
+# expired (a partial history: the user did not export the month it expired in). The wait lets an assignment
+# or exercise that a broker posts a few days late (over a weekend and a holiday) arrive first; a real row
+# imported later replaces the assumption, since the books are folded again from the events.
+ASSUMED_EXPIRY_DAYS = 5
+ASSUMED = "assumed-expiry"  # the closing key of an assumed expiry's realized rows
+
+
+@dataclass(frozen=True, slots=True)
+class AssumedExpiry:
+    """An option lot the books expired by themselves: counted by `tj unresolved` until a real row arrives."""
+
+    account: str
+    instrument: Instrument
+    quantity: Decimal  # signed, as the lot was
+    expired: date
+    lot_id: str
 
 
 def anniversary(day: date) -> date:
@@ -140,6 +164,10 @@ class Books:
     # symbol -> a count that moves whenever a share lot of it opens, closes, splits or changes basis: what
     # holds shares (a wheel cycle) sums them again only when it moved
     stock_version: dict[str, int] = field(default_factory=dict)
+    assumed: list[AssumedExpiry] = field(default_factory=list)
+    # (expiry, account, option name) of option lots opened, the earliest first: what may need an assumed
+    # expiry; built from the open lots when first needed (books resumed from a snapshot have none yet)
+    _expiries: list[tuple[date, str, str]] | None = None
 
     def __post_init__(self) -> None:
         self.washes = WashSaleTracker(
@@ -166,6 +194,8 @@ class Books:
             self._exercise(event)
         elif isinstance(event, SplitApplied):
             self._split(event)
+        elif isinstance(event, SecurityTransferred):
+            self._transfer(event)
         elif isinstance(event, PriceMarked):
             self.marks.setdefault(event.instrument.name, []).append((event.time.date(), event.price))
 
@@ -207,6 +237,8 @@ class Books:
         queue.append(lot)
         self._track(ev.account, instrument, True)
         self._shares_changed(instrument)
+        if isinstance(instrument, OptionContract) and self._expiries is not None:
+            heapq.heappush(self._expiries, (instrument.expiry, ev.account, instrument.name))
         if quantity > 0 and self.apply_wash_sales and not is_section_1256(instrument):
             self.washes.on_acquire(self.realized, lot)
 
@@ -330,6 +362,8 @@ class Books:
             opened_by=lot.lot_id,
             closed_by=closed_by,
             lot_method=method,
+            basis_missing=lot.basis_missing,
+            assumed=closed_by.startswith(ASSUMED),
         )
         self.realized.append(row)
         if not short and not section_1256 and row.gain < 0 and self.apply_wash_sales:
@@ -470,6 +504,48 @@ class Books:
             # Pub 550: the call holder adds the premium paid to the basis of the stock bought.
             self._buy(ev, stock, shares, strike_value + premium + ev.fees, opens=None)
 
+    def _transfer(self, ev: SecurityTransferred) -> None:
+        """Shares or contracts moved in or out without a sale (Pub 550: a transfer between one's own accounts
+        or a gift received carries the basis and the holding period; nothing is realized). In: a lot with the
+        file's basis and acquisition date, or *basis missing*. Out: lots leave first in, first out."""
+        if ev.quantity > 0:
+            basis = ev.basis if ev.basis is not None else ZERO
+            self._open(ev, ev.instrument, ev.quantity, basis)
+            lot = self.open_lots[(ev.account, ev.instrument.name)][-1]
+            lot.basis_missing = ev.basis is None
+            if ev.acquired is not None:
+                lot.opened = lot.acquired = lot.held_from = ev.acquired
+            return
+        short = self._holds(ev.account, ev.instrument, short=True)
+        _, left = self._take(ev.account, ev.instrument, -ev.quantity, short=short, sale=ev)
+        if left:
+            self._problem(ev, f"{ev.instrument.name}: {left} transferred out that were not held")
+
+    def _assume_expiries(self, day: date) -> None:
+        """Expire option lots still open `ASSUMED_EXPIRY_DAYS` after their expiration (see the constant)."""
+        if self._expiries is None:
+            self._expiries = [
+                (lot.instrument.expiry, lot.account, lot.instrument.name)
+                for lot in self.lots()
+                if isinstance(lot.instrument, OptionContract)
+            ]
+            heapq.heapify(self._expiries)
+        heap = self._expiries
+        while heap and (day - heap[0][0]).days > ASSUMED_EXPIRY_DAYS:
+            expiry, account, name = heapq.heappop(heap)
+            queue = self.open_lots.get((account, name))
+            if not queue:
+                continue
+            for lot in list(queue):
+                if not isinstance(lot.instrument, OptionContract) or lot.instrument.expiry != expiry:
+                    continue
+                self.assumed.append(AssumedExpiry(account, lot.instrument, lot.quantity, expiry, lot.lot_id))
+                size, short = abs(lot.quantity), lot.is_short
+                matches, _ = self._take(account, lot.instrument, size, short=short)
+                closed_by = f"{ASSUMED}:{lot.lot_id}"
+                for m in matches:
+                    self._record(account, m.lot, m.quantity, m.basis, ZERO, expiry, short, closed_by)
+
     def _split(self, ev: SplitApplied) -> None:
         """Scale the account's open share lots (basis and dates kept) and, for a whole ratio, its options
         on the symbol (contracts × ratio, strike ÷ ratio: the OCC's standard adjustment)."""
@@ -510,6 +586,7 @@ class Books:
 
     def advance(self, day: date) -> None:
         """Mark the Section 1256 year ends the books pass on their way to `day` (`apply` does, each event)."""
+        self._assume_expiries(day)
         if self.year is None:
             self.year = day.year
         while day.year > self.year:
@@ -517,7 +594,9 @@ class Books:
             self.year += 1
 
     def close_through(self, last_day: date) -> None:
-        """Mark every year end up to `last_day` (the end of the fold: `until`, else today)."""
+        """Mark every year end up to `last_day` (the end of the fold: `until`, else today), and expire the
+        options that ended long enough before it with no closing row."""
+        self._assume_expiries(last_day)
         while self.year is not None and date(self.year, 12, 31) <= last_day:
             self.mark_year_end(self.year)
             self.year += 1

@@ -58,6 +58,7 @@ class Form8949Line:
     account: str
     instrument: str
     term: str
+    basis_missing: bool = False  # (e) left blank: the lot came in by transfer without a basis
 
     @property
     def gain(self) -> Decimal:
@@ -75,7 +76,7 @@ def form_8949_lines(
     """The rows that go on Form 8949, by box and then date sold (the form is filed box by box)."""
     lines = []
     for row in rows:
-        box = form_8949_box(row.term, policy_of(row.account))
+        box = form_8949_box(row.term, policy_of(row.account), row.basis_missing)
         if box is None:
             continue
         lines.append(
@@ -91,6 +92,7 @@ def form_8949_lines(
                 account=row.account,
                 instrument=row.instrument.name,
                 term=row.term,
+                basis_missing=row.basis_missing,
             )
         )
     return sorted(lines, key=lambda line: (line.box, line.sold, line.acquired, line.description))
@@ -103,10 +105,10 @@ def line_record(line: Form8949Line) -> dict[str, Any]:
         "date_acquired": line.acquired.isoformat(),
         "date_sold": line.sold.isoformat(),
         "proceeds": cents(line.proceeds),
-        "cost_basis": cents(line.cost_basis),
+        "cost_basis": "" if line.basis_missing else cents(line.cost_basis),
         "code": line.code,
         "adjustment": cents(line.adjustment),
-        "gain_or_loss": cents(line.gain),
+        "gain_or_loss": "" if line.basis_missing else cents(line.gain),
         "account": line.account,
         "instrument": line.instrument,
         "term": line.term,
@@ -120,7 +122,7 @@ def box_totals(
     realized totals (the lines' own rounded figures, added up)."""
     by_box: dict[str, list[RealizedTotals]] = {}
     for t in totals:
-        box = form_8949_box(t.term, policy_of(t.account))
+        box = form_8949_box(t.term, policy_of(t.account), t.basis_missing)
         if box is not None:
             by_box.setdefault(box, []).append(t)
     boxes = []

@@ -151,6 +151,8 @@ def _section_text(section: Section) -> str:
 def render_table(view: View) -> str:
     """The page as terminal text: headline figures as aligned lines, then each table."""
     out = [view.title, view.subtitle, ""]
+    if view.notice:
+        out[2:2] = [view.notice, ""]
     width = max((len(c.label) for c in view.cards), default=0)
     for card in view.cards:
         note = f"  ({card.note})" if card.note else ""
@@ -170,6 +172,7 @@ def render(kind: str, data: dict[str, Any], fmt: str | ReportFormat) -> str:
     if fmt is ReportFormat.csv:
         return render_csv(data)
     view = view_of(kind, data)
+    view.notice = data.get("incomplete_notice")
     if fmt is ReportFormat.table:
         return render_table(view)
     template = environment().get_template(f"{kind}.{fmt.value}.j2")

@@ -91,6 +91,7 @@ class View:
     progress: dict[str, Any] | None = None
     sections: list[Section] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    notice: str | None = None  # said at the top: unresolved rows touch the figures of this page
 
 
 def dec(text: str | None) -> Decimal:

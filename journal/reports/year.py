@@ -92,7 +92,11 @@ def _first_lines(
         for row in stream:
             if last_day is not None and row.closed > last_day:
                 break
-            key = "1256" if row.term == "1256" else form_8949_box(row.term, policy(row.account))
+            key = (
+                "1256"
+                if row.term == "1256"
+                else form_8949_box(row.term, policy(row.account), row.basis_missing)
+            )
             if key not in wanted:
                 continue
             wanted[key].append(row)
@@ -121,7 +125,9 @@ def _report(
     summary = year_summary(journal, year, account, totals)  # CONTRACT.md's figures, as `tj report year` has
     strategies = StrategyMap()  # the read models' realized rows carry what their lots were opened as
 
-    on_form = added_up(t for t in totals if form_8949_box(t.term, policy(t.account)) is not None)
+    on_form = added_up(
+        t for t in totals if form_8949_box(t.term, policy(t.account), t.basis_missing) is not None
+    )
     no_form = [t for t in totals if t.term != "1256" and policy(t.account).tax_advantaged]
     split = split_totals(totals)  # Form 6781 lines 8/9: the Section 1256 net 40/60, rounded once
     net_1256 = split.section_1256
