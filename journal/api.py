@@ -18,6 +18,7 @@ from journal.events import (
     Event,
     PositionReported,
     Resolved,
+    SecurityTransferred,
     Unresolved,
     content_digest,
     payload_json,
@@ -232,9 +233,14 @@ class Journal:
         """Options the books expired by themselves (open past expiry, no closing row in any file)."""
         return self._rows("assumed", AssumedExpiry, account=account)
 
-    def basis_missing(self, account: str | None = None) -> list[Lot]:
-        """Open lots that came in by transfer without a basis."""
-        return [lot for lot in self.lots(account=account) if lot.basis_missing]
+    def basis_missing(self, account: str | None = None) -> list[SecurityTransferred]:
+        """Transfers in without a basis that no journal-CSV row has given one yet (open or sold since)."""
+        stored = self.store.read(account, types=(SecurityTransferred, Resolved))
+        return [
+            ev
+            for ev in economic_order(stored)
+            if isinstance(ev, SecurityTransferred) and ev.quantity > 0 and ev.basis is None
+        ]
 
     def incomplete(self, account: str | None = None) -> dict[str, date]:
         """The underlyings whose figures an unresolved row may make wrong, each from its first such row's

@@ -325,7 +325,7 @@ GAP_COLUMNS = (
 
 
 def gap_records(
-    gaps: Sequence[Gap], assumed: Sequence[AssumedExpiry], missing: Sequence[Lot]
+    gaps: Sequence[Gap], assumed: Sequence[AssumedExpiry], missing: Sequence[SecurityTransferred]
 ) -> list[dict[str, Any]]:
     """`tj unresolved`: each gap as a row, with what to write in a journal CSV to resolve it."""
     out: list[dict[str, Any]] = []
@@ -367,19 +367,19 @@ def gap_records(
                 "raw": None,
             }
         )
-    for lot in missing:
+    for moved in missing:
         out.append(
             {
                 "kind": "basis-missing",
-                "date": lot.opened.isoformat(),
-                "account": lot.account,
-                "underlyings": lot.instrument.underlying,
+                "date": moved.time.date().isoformat(),
+                "account": moved.account,
+                "underlyings": moved.instrument.underlying,
                 "amount": cents(ZERO),
-                "source": None,
-                "reason": f"{plain(lot.quantity)} {lot.instrument.name} transferred in without a cost basis",
-                "key": lot.lot_id,
-                "resolve": f"import a journal-CSV TRANSFER_IN row with its basis and acquired date, "
-                f"with resolves={lot.lot_id}",
+                "source": str(moved.source) if moved.source else None,
+                "reason": f"{plain(moved.quantity)} {moved.instrument.name} transferred in without a cost basis",
+                "key": moved.key,
+                "resolve": "import a journal-CSV TRANSFER_IN row with its basis and acquired date, "
+                f"with resolves={moved.key}",
                 "raw": None,
             }
         )

@@ -1,0 +1,56 @@
+"""Options past expiry with no closing row expire by themselves; a real row imported later replaces the
+assumption. Figures by hand; both engines."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from journal.api import Journal
+
+D = Decimal
+SOLD = "date,account,action,symbol,quantity,price,fees\n2024-01-05,A,STO,KO240119P55,1,1.00,0.65\n"
+
+
+def test_an_option_open_past_expiry_is_assumed_expired(journal: Journal, write_csv) -> None:
+    journal.import_files([write_csv(SOLD)])
+    [row] = journal.realized()
+    # The writer keeps the premium: 100 − 0.65 = 99.35 on the expiration date.
+    assert (row.closed, row.proceeds, row.cost_basis, row.assumed) == (date(2024, 1, 19), D("99.35"), 0, True)
+    [assumed] = journal.assumed_expiries()
+    assert (assumed.instrument.name, assumed.quantity, assumed.expired) == (
+        "KO    240119P00055000",
+        -1,
+        date(2024, 1, 19),
+    )
+    assert journal.lots() == []
+    # Before the wait is over the option is still open.
+    assert [lot.instrument.name for lot in journal.lots(as_of=date(2024, 1, 22))] == ["KO    240119P00055000"]
+    assert journal.lots(as_of=date(2024, 1, 25)) == []
+
+
+def test_a_real_assignment_replaces_the_assumption(journal: Journal, write_csv) -> None:
+    journal.import_files([write_csv(SOLD)])
+    journal.import_files(
+        [write_csv("date,account,action,symbol,quantity\n2024-01-19,A,ASSIGN,KO240119P55,1\n", "later.csv")]
+    )
+    assert journal.assumed_expiries() == []
+    assert journal.realized() == []
+    [lot] = journal.lots()
+    # 100 shares at 55 less the 99.35 premium: 5,400.65.
+    assert (lot.instrument.name, lot.quantity, lot.cost_basis) == ("KO", D(100), D("5400.65"))
+
+
+def test_an_assignment_posted_days_late_still_finds_the_option(journal: Journal, write_csv) -> None:
+    journal.import_files(
+        [
+            write_csv(SOLD + "2024-01-19,A,STO,KO240216P50,1,0.40,0\n"),
+            write_csv("date,account,action,symbol,quantity\n2024-01-23,A,ASSIGN,KO240119P55,1\n", "late.csv"),
+        ]
+    )
+    # Only the February put, which no file closed, is assumed expired.
+    assert [a.instrument.name for a in journal.assumed_expiries()] == ["KO    240216P00050000"]
+    assert [lot.instrument.name for lot in journal.lots(as_of=date(2024, 1, 31))] == [
+        "KO    240216P00050000",
+        "KO",
+    ]
