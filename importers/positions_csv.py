@@ -1,23 +1,31 @@
-"""A broker positions CSV (`date, account, symbol, quantity`): what the broker says the account holds, to
-reconcile the journal against (`tj reconcile`). A `CASH` symbol row gives the cash balance in `quantity`.
+"""A broker positions CSV (`date, account, symbol, quantity[, basis, acquired]`): what the broker says the
+account holds. A `CASH` symbol row gives the cash balance in `quantity`.
 
-Any broker's positions page can be saved in this shape; the rows become `PositionReported` events.
+Imported as it is, the rows are `PositionReported` events to reconcile the journal against (`tj reconcile`).
+Imported with `tj import --opening DATE`, they are the journal's **opening positions** (a broker history
+that begins mid-stream): each row opens lots as a transfer in on DATE (`SecurityTransferred`, `opening`),
+with `basis` (the whole position's cost, a written option's credit received, fees included) and `acquired`
+(YYYY-MM-DD, for the holding period) where given, else marked basis missing; `CASH` is the opening cash.
+Quantities are signed: a written option or short stock is negative.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
-from importers.common import money, read_csv_table
-from journal.events import CashReported, PositionReported
-from journal.instruments import parse_instrument
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError
+from importers.common import CsvRow, money, read_csv_table
+from journal.events import CashKind, CashMoved, CashReported, PositionReported, SecurityTransferred
+from journal.instruments import Instrument, parse_instrument
 
 name = "positions-csv"
 description = "a broker's positions: date, account, symbol, quantity (CASH for the cash balance)"
-COLUMNS = {"date", "account", "symbol", "quantity"}
+COLUMNS = {"date", "account", "symbol", "quantity", "basis", "acquired"}
 REQUIRED = {"date", "symbol", "quantity"}
 
 
@@ -31,45 +39,95 @@ def identify(path: Path, head: str) -> bool:
     return bool(first) and _is_header([c.strip() for c in first[0].split(",")])
 
 
-def parse(path: Path, account: str | None = None) -> ParseResult:
+@dataclass(frozen=True, slots=True)
+class _Position:
+    common: dict[str, Any]  # account, time (the row's date, end of day), source, key
+    instrument: Instrument | None  # None: the CASH row
+    quantity: Decimal
+    basis: Decimal | None
+    acquired: date | None
+
+
+def _read(path: Path, account: str | None) -> tuple[ParseResult, list[_Position]]:
     info = FileInfo.read(path)
     result = ParseResult()
     keys = KeyMaker()
+    positions: list[_Position] = []
     try:
         _, _, rows = read_csv_table(info.data.decode("utf-8-sig"), _is_header)
     except (UnicodeDecodeError, ValueError) as exc:
         result.errors.append(ImportProblem(info.name, 1, None, None, f"not a positions CSV: {exc}"))
-        return result
+        return result, positions
     for row in rows:
-
-        def problem(column: str, message: str, row=row) -> None:  # noqa: B023 - bound per row
-            result.errors.append(ImportProblem(info.name, row.line, column, row.get(column), message))
-
         try:
-            day = datetime.combine(datetime.strptime(row.get("date"), "%Y-%m-%d").date(), time(23, 59, 59))
-        except ValueError:
-            problem("date", "not a date (YYYY-MM-DD)")
-            continue
+            positions.append(_position(info, keys, row, account))
+        except RowError as err:
+            result.errors.append(ImportProblem(info.name, row.line, err.column, err.value, err.message))
+    return result, positions
+
+
+def _position(info: FileInfo, keys: KeyMaker, row: CsvRow, account: str | None) -> _Position:
+    def cell(column: str, read: Callable[[str], Any], what: str) -> Any:
+        raw = row.get(column)
         try:
-            quantity = money(row.get("quantity"))
+            return read(raw) if raw else None
         except ValueError:
-            problem("quantity", "not a number")
-            continue
-        owner = row.get("account") or account or "default"
-        symbol = row.get("symbol")
-        content = f"{row.get('date')}\x1f{symbol}\x1f{quantity}"
-        common: dict[str, Any] = {
-            "account": owner,
-            "time": day,
-            "source": info.source(row.line),
-            "key": keys.key(owner, None, content),
-        }
-        if symbol.upper() == "CASH":
-            result.events.append(CashReported(amount=quantity, **common))
-            continue
-        instrument = parse_instrument(symbol)
-        if instrument is None:
-            problem("symbol", "not a stock or option symbol")
-            continue
-        result.events.append(PositionReported(instrument=instrument, quantity=quantity, **common))
+            raise RowError(column, raw, what) from None
+
+    day = cell("date", date.fromisoformat, "not a date (YYYY-MM-DD)")
+    if day is None:
+        raise RowError("date", None, "missing")
+    quantity = cell("quantity", money, "not a number")
+    if quantity is None:
+        raise RowError("quantity", None, "missing")
+    basis = cell("basis", money, "not an amount")
+    acquired = cell("acquired", date.fromisoformat, "not a date (YYYY-MM-DD)")
+    owner = row.get("account") or account or "default"
+    symbol = row.get("symbol")
+    instrument = None if symbol.upper() == "CASH" else parse_instrument(symbol)
+    if instrument is None and symbol.upper() != "CASH":
+        raise RowError("symbol", symbol, "not a stock or option symbol")
+    content = f"{row.get('date')}\x1f{symbol}\x1f{quantity}"
+    common = {
+        "account": owner,
+        "time": datetime.combine(day, time(23, 59, 59)),
+        "source": info.source(row.line),
+        "key": keys.key(owner, None, content),
+    }
+    return _Position(common, instrument, quantity, basis, acquired)
+
+
+def parse(path: Path, account: str | None = None) -> ParseResult:
+    """The positions as the broker reported them, for `tj reconcile`."""
+    result, positions = _read(path, account)
+    for p in positions:
+        if p.instrument is None:
+            result.events.append(CashReported(amount=p.quantity, **p.common))
+        else:
+            result.events.append(PositionReported(instrument=p.instrument, quantity=p.quantity, **p.common))
+    return result
+
+
+def parse_opening(path: Path, account: str | None, day: date) -> ParseResult:
+    """The positions as the journal's opening positions on `day` (see the module's docstring)."""
+    result, positions = _read(path, account)
+    for p in positions:
+        common = {**p.common, "time": datetime.combine(day, time()), "key": f"opening:{p.common['key']}"}
+        if p.instrument is None:
+            result.events.append(
+                CashMoved(
+                    kind=CashKind.DEPOSIT, amount=p.quantity, description="opening cash balance", **common
+                )
+            )
+        else:
+            result.events.append(
+                SecurityTransferred(
+                    instrument=p.instrument,
+                    quantity=p.quantity,
+                    basis=p.basis,
+                    acquired=p.acquired,
+                    opening=True,
+                    **common,
+                )
+            )
     return result

@@ -89,8 +89,11 @@ def cash_check(file: str, result: ParseResult) -> list[ImportProblem]:
     ]
 
 
-def parse_file(path: Path, format: str | None = None, account: str | None = None) -> tuple[str, ParseResult]:
-    """Parse one file with the importer named by `format`, else the one that recognises its content."""
+def parse_file(
+    path: Path, format: str | None = None, account: str | None = None, opening: date | None = None
+) -> tuple[str, ParseResult]:
+    """Parse one file with the importer named by `format`, else the one that recognises its content; with
+    `opening`, a positions file as the journal's opening positions on that day."""
     import importers
     from importers import ImportProblem
 
@@ -114,6 +117,12 @@ def parse_file(path: Path, format: str | None = None, account: str | None = None
                     )
                 ]
             )
+    if opening is not None:
+        from importers import positions_csv
+
+        if importer is not positions_csv:
+            raise ImportFailed([f"{path.name}: --opening reads a positions CSV (see `tj formats`)"])
+        return importer.name, positions_csv.parse_opening(path, account, opening)
     return importer.name, importer.parse(path, account)
 
 
@@ -136,6 +145,7 @@ class Journal:
         account: str | None = None,
         keep_lookalikes: bool = False,
         strict: bool = False,
+        opening: date | None = None,
     ) -> list[FileImport]:
         """Import files: every file is parsed first, and if any has an error nothing at all is written;
         then each file lands in its own transaction, adding only facts not already recorded. A fact that
@@ -144,7 +154,7 @@ class Journal:
         events; `strict` refuses a file that has any (for scripts that want every row understood)."""
         from importers import ImportProblem
 
-        parsed = [(path, *parse_file(path, format, account)) for path in paths]
+        parsed = [(path, *parse_file(path, format, account, opening)) for path in paths]
         problems: list[ImportProblem | str] = [p for _, _, result in parsed for p in result.errors]
         if strict:
             problems += [
@@ -239,7 +249,7 @@ class Journal:
         return [
             ev
             for ev in economic_order(stored)
-            if isinstance(ev, SecurityTransferred) and ev.quantity > 0 and ev.basis is None
+            if isinstance(ev, SecurityTransferred) and (ev.quantity > 0 or ev.opening) and ev.basis is None
         ]
 
     def incomplete(self, account: str | None = None) -> dict[str, date]:

@@ -154,6 +154,14 @@ def import_(
         bool,
         typer.Option("--strict", help="Refuse a file with any row tj does not model (write nothing)."),
     ] = False,
+    opening: Annotated[
+        str | None,
+        typer.Option(
+            "--opening",
+            metavar="YYYY-MM-DD",
+            help="Read a positions CSV (symbol, quantity, basis, acquired) as opening positions on this day.",
+        ),
+    ] = None,
 ) -> None:
     """Import files; re-importing the same or an overlapping export adds nothing. Rows tj does not model yet
     are kept as unresolved (see `tj unresolved`); --strict refuses them instead."""
@@ -162,7 +170,9 @@ def import_(
     output = Format.json if format == "json" else Format.table
     importer = None if format in (None, "json") else format
     try:
-        done = journal().import_files(files, importer, account, keep_lookalikes, strict)
+        done = journal().import_files(
+            files, importer, account, keep_lookalikes, strict, _date(opening, "--opening")
+        )
     except ImportFailed as exc:
         for p in exc.problems:
             typer.echo(str(p), err=True)

@@ -231,8 +231,9 @@ class SecurityTransferred(Event):
     type_name: ClassVar[str] = "SecurityTransferred"
     instrument: Instrument
     quantity: Decimal  # signed: positive in, negative out
-    basis: Decimal | None = None  # the whole lot's cost basis, when the file gives it
+    basis: Decimal | None = None  # the whole lot's cost basis (a written option's credit), when given
     acquired: date | None = None  # the original acquisition date, for the holding period
+    opening: bool = False  # an opening position (`tj import --opening`): a negative quantity opens short
 
     @property
     def underlying(self) -> str:

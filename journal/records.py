@@ -376,7 +376,7 @@ def gap_records(
                 "underlyings": moved.instrument.underlying,
                 "amount": cents(ZERO),
                 "source": str(moved.source) if moved.source else None,
-                "reason": f"{plain(moved.quantity)} {moved.instrument.name} transferred in without a cost basis",
+                "reason": f"{plain(moved.quantity)} {moved.instrument.name} came in without a cost basis",
                 "key": moved.key,
                 "resolve": "import a journal-CSV TRANSFER_IN row with its basis and acquired date, "
                 f"with resolves={moved.key}",

@@ -508,8 +508,9 @@ class Books:
         """Shares or contracts moved in or out without a sale (Pub 550: a transfer between one's own accounts
         or a gift received carries the basis and the holding period; nothing is realized). In: a lot with the
         file's basis and acquisition date, or *basis missing*. Out: lots leave first in, first out."""
-        if ev.quantity > 0:
-            basis = ev.basis if ev.basis is not None else ZERO
+        if ev.quantity > 0 or ev.opening:
+            # `basis` is signed as `tj lots` shows cost: a short lot's credit is negative there.
+            basis = ZERO if ev.basis is None else ev.basis if ev.quantity > 0 else -ev.basis
             self._open(ev, ev.instrument, ev.quantity, basis)
             lot = self.open_lots[(ev.account, ev.instrument.name)][-1]
             lot.basis_missing = ev.basis is None

@@ -74,3 +74,34 @@ def test_basis_missing_until_a_row_gives_it(journal: Journal, write_csv, db_url:
     # Held from 2023-01-10 to 2024-04-02: long; gain 5,999.35 − 5,000.
     assert (row.basis_missing, row.cost_basis, row.term, row.gain) == (False, D(5000), "long", D("999.35"))
     assert json.loads(tj("unresolved", "--format", "json", db=db_url, check=True).stdout) == []
+
+
+def test_opening_positions_start_a_journal_mid_stream(journal: Journal, write_csv) -> None:
+    positions = write_csv(
+        "date,account,symbol,quantity,basis,acquired\n"
+        "2024-06-28,A,KO,200,11800.00,2023-02-01\n"
+        "2024-06-28,A,KO240719C62,-2,-150.00,2024-06-20\n"
+        "2024-06-28,A,PEP,10,,\n"
+        "2024-06-28,A,CASH,5000,,\n",
+        "positions.csv",
+    )
+    journal.import_files([positions], opening=date(2024, 7, 1))
+    lots = {lot.instrument.name: lot for lot in journal.lots(as_of=date(2024, 7, 1))}
+    assert (lots["KO"].quantity, lots["KO"].cost_basis, lots["KO"].opened) == (
+        D(200),
+        D(11800),
+        date(2023, 2, 1),
+    )
+    call = lots["KO    240719C00062000"]
+    # A written call: negative quantity, the 150.00 credit as a negative cost basis.
+    assert (call.quantity, call.cost_basis) == (D(-2), D(-150))
+    assert lots["PEP"].basis_missing
+    assert journal.cash(date(2024, 7, 1), "A") == D(5000)
+    # The call then expires by its own row: the 150.00 credit is a short-term gain.
+    journal.import_files(
+        [write_csv("date,account,action,symbol,quantity\n2024-07-19,A,EXPIRE,KO240719C62,2\n", "expiry.csv")]
+    )
+    [row] = journal.realized()
+    assert (row.proceeds, row.cost_basis, row.term) == (D(150), D(0), "short")
+    # Imported again: nothing added.
+    assert [d.events_added for d in journal.import_files([positions], opening=date(2024, 7, 1))] == [0]
