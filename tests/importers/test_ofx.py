@@ -839,7 +839,9 @@ def test_the_xml_statement_reconciles_with_its_positions_and_cash(journal: Journ
     assert (imported.format, imported.events_added) == ("ofx", 37)
     result = journal.reconcile()
     assert result.differences == [] and result.compared == 6
-    holdings = {(lot.instrument.name, lot.quantity) for lot in journal.lots()}
+    # At the statement's date: the AAPL put expires in July 2024 and, with no row of it, is assumed expired
+    # since (tj unresolved counts it).
+    holdings = {(lot.instrument.name, lot.quantity) for lot in journal.lots(as_of=date(2024, 6, 28))}
     assert holdings == {
         ("SCHD", 25),
         ("SCHD", Decimal("0.2416")),
