@@ -253,10 +253,12 @@ def events(
     ] = False,
     format: FormatOption = Format.table,
 ) -> None:
-    """The recorded events, in the order they were recorded."""
-    from journal.records import EVENT_COLUMNS, event_record
+    """The recorded events, in the order they were recorded; then the expiries the books assumed (options
+    past expiry with no row in any file), which no file recorded."""
+    from journal.records import EVENT_COLUMNS, assumed_record, event_record
 
     records = [event_record(s, with_source=source) for s in journal().events(account)]
+    records += [assumed_record(a, with_source=source) for a in journal().assumed_expiries(account)]
     columns = EVENT_COLUMNS if source else tuple(c for c in EVENT_COLUMNS if c != "source")
     emit(records, columns, format)
 

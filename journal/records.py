@@ -25,7 +25,7 @@ from journal.events import (
 from journal.gaps import Gap
 from journal.money import ZERO, cents, per_unit, plain
 from journal.projections.cycles import Cycle, CycleStep
-from journal.projections.lots import AssumedExpiry, Lot, RealizedRow
+from journal.projections.lots import ASSUMED, AssumedExpiry, Lot, RealizedRow
 from journal.projections.positions import Leg, Position
 from journal.projections.risk import Exposure, RiskReport, label
 from journal.projections.wash_sales import WashSale
@@ -71,8 +71,9 @@ def realized_record(row: RealizedRow, policy: AccountPolicy = DEFAULT_POLICY) ->
         "box": form_8949_box(row.term, policy, row.basis_missing),
         "codes": row.codes,
         "lot_method": row.lot_method,
-        "basis_missing": row.basis_missing,
-        "assumed": row.assumed,
+        # Said only where true, so that the records of a journal without gaps stay as they were.
+        **({"basis_missing": True} if row.basis_missing else {}),
+        **({"assumed": True} if row.assumed else {}),
     }
 
 
@@ -122,7 +123,7 @@ def lot_record(lot: Lot) -> dict[str, Any]:
         "opened": lot.opened.isoformat(),
         "cost_basis": None if lot.basis_missing else cents(lot.cost_basis),
         "basis_per_unit": None if lot.basis_missing else per_unit(lot.basis_per_unit),
-        "basis_missing": lot.basis_missing,
+        **({"basis_missing": True} if lot.basis_missing else {}),
     }
 
 
@@ -272,7 +273,8 @@ def describe(event: Event) -> str:
             return f"{verb} {shares} sh at {strike} ({contracts})"
         return f"exercised {contracts}: {'sold' if option.is_put else 'bought'} {shares} sh at {strike}"
     if isinstance(event, OptionExpired):
-        return f"{plain(event.quantity)} {event.option.describe()} expired"
+        assumed = " (assumed: no row of it in any file)" if event.key.startswith(ASSUMED) else ""
+        return f"{plain(event.quantity)} {event.option.describe()} expired{assumed}"
     if isinstance(event, CashMoved):
         on = f" {event.symbol}" if event.symbol else ""
         return f"{event.kind.value.lower()}{on} {cents(event.amount)}"
@@ -293,6 +295,22 @@ def describe(event: Event) -> str:
     if isinstance(event, Unresolved):
         return f"unresolved: {event.reason} ({cents(event.amount)})"
     return event.type_name
+
+
+def assumed_record(assumed: AssumedExpiry, with_source: bool = True) -> dict[str, Any]:
+    """`tj events`' line for an expiry the books assumed: no stored event, so no sequence number."""
+    record = {
+        "seq": None,
+        "time": f"{assumed.expired.isoformat()}T23:59:59",
+        "account": assumed.account,
+        "type": "OptionExpired",
+        "what": f"{plain(abs(assumed.quantity))} {assumed.instrument.describe()} expired "
+        "(assumed: no row of it in any file)",
+        "key": f"{ASSUMED}:{assumed.lot_id}",
+    }
+    if with_source:
+        record["source"] = None
+    return record
 
 
 def event_record(stored: StoredEvent, with_source: bool = True) -> dict[str, Any]:

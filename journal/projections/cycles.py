@@ -149,8 +149,21 @@ class CycleFold:
                 del self.empty_since[key]
 
     def apply(self, event: Event) -> None:
-        self.close_emptied(event.time.date())
+        day = event.time.date()
+        self.books.advance(day)  # an option past expiry with no row expires first, on its own day
+        self._take_assumed()
+        self.close_emptied(day)
         self.books.apply(event)
+        self._follow(event)
+
+    def _take_assumed(self) -> None:
+        """The expiries the books assumed (`Books.assumed_events`): steps of their cycles like real ones."""
+        for expired in self.books.assumed_events:
+            self._follow(expired)
+        self.books.assumed_events.clear()
+
+    def _follow(self, event: Event) -> None:
+        """The event (already in the books) in its cycle: a new cycle, a step, or the day it empties."""
         underlying = event.underlying
         if underlying is None:
             return
@@ -187,8 +200,9 @@ class CycleFold:
         cycle.tax_basis = sum((lot.cost_basis for lot in lots), ZERO)
 
     def finish(self, today: date | None = None) -> list[Cycle]:
-        self.close_emptied(None)
         self.books.close_through(today or date.today())
+        self._take_assumed()
+        self.close_emptied(None)
         _assign_ids(self.cycles)
         return self.cycles
 

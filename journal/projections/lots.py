@@ -11,7 +11,7 @@ import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from journal.events import (
@@ -165,6 +165,7 @@ class Books:
     # holds shares (a wheel cycle) sums them again only when it moved
     stock_version: dict[str, int] = field(default_factory=dict)
     assumed: list[AssumedExpiry] = field(default_factory=list)
+    assumed_events: list[OptionExpired] = field(default_factory=list)  # not yet taken by the cycles' fold
     # (expiry, account, option name) of option lots opened, the earliest first: what may need an assumed
     # expiry; built from the open lots when first needed (books resumed from a snapshot have none yet)
     _expiries: list[tuple[date, str, str]] | None = None
@@ -523,7 +524,8 @@ class Books:
             self._problem(ev, f"{ev.instrument.name}: {left} transferred out that were not held")
 
     def _assume_expiries(self, day: date) -> None:
-        """Expire option lots still open `ASSUMED_EXPIRY_DAYS` after their expiration (see the constant)."""
+        """Expire option lots still open `ASSUMED_EXPIRY_DAYS` after their expiration (see the constant), by
+        an expiry event of the books' own making: the same rule as a real one, named `assumed`."""
         if self._expiries is None:
             self._expiries = [
                 (lot.instrument.expiry, lot.account, lot.instrument.name)
@@ -534,18 +536,24 @@ class Books:
         heap = self._expiries
         while heap and (day - heap[0][0]).days > ASSUMED_EXPIRY_DAYS:
             expiry, account, name = heapq.heappop(heap)
-            queue = self.open_lots.get((account, name))
-            if not queue:
-                continue
-            for lot in list(queue):
-                if not isinstance(lot.instrument, OptionContract) or lot.instrument.expiry != expiry:
-                    continue
-                self.assumed.append(AssumedExpiry(account, lot.instrument, lot.quantity, expiry, lot.lot_id))
-                size, short = abs(lot.quantity), lot.is_short
-                matches, _ = self._take(account, lot.instrument, size, short=short)
-                closed_by = f"{ASSUMED}:{lot.lot_id}"
-                for m in matches:
-                    self._record(account, m.lot, m.quantity, m.basis, ZERO, expiry, short, closed_by)
+            lots = self.open_lots.get((account, name))
+            if not lots:
+                continue  # closed meanwhile
+            first, option = lots[0], lots[0].instrument
+            if not isinstance(option, OptionContract) or option.expiry != expiry:
+                continue  # a lot of another contract now holds the name (an adjusted option after a split)
+            quantity = sum((lot.quantity for lot in lots), ZERO)
+            expired = OptionExpired(
+                account=account,
+                time=datetime.combine(expiry, time(23, 59, 59)),
+                key=f"{ASSUMED}:{first.lot_id}",
+                option=option,
+                quantity=abs(quantity),
+                note="assumed: open past its expiration with no closing row in any file",
+            )
+            self.assumed.append(AssumedExpiry(account, option, quantity, expiry, first.lot_id))
+            self.assumed_events.append(expired)
+            self._expire(expired)
 
     def _split(self, ev: SplitApplied) -> None:
         """Scale the account's open share lots (basis and dates kept) and, for a whole ratio, its options

@@ -3,6 +3,7 @@ assumption. Figures by hand; both engines."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -53,4 +54,29 @@ def test_an_assignment_posted_days_late_still_finds_the_option(journal: Journal,
     assert [lot.instrument.name for lot in journal.lots(as_of=date(2024, 1, 31))] == [
         "KO    240216P00050000",
         "KO",
+    ]
+
+
+def test_a_wheel_closes_on_the_assumed_expiry_and_tells_it(
+    journal: Journal, write_csv, db_url: str, tj
+) -> None:
+    journal.import_files([write_csv(SOLD + "2024-02-01,A,STO,KO240216P50,1,0.40,0\n")])
+    cycles = journal.cycles()
+    # The January put ends its cycle on its expiration day; February's sale starts the next one.
+    assert [(c.id, c.opened, c.closed, c.net_cash) for c in cycles] == [
+        ("KO-20240105", date(2024, 1, 5), date(2024, 1, 19), D("99.35")),
+        ("KO-20240201", date(2024, 2, 1), date(2024, 2, 16), D("40")),
+    ]
+    story = journal.cycle("KO-20240105")
+    assert story is not None
+    assert [(s.event.type_name, s.event.key.startswith("assumed-expiry:")) for s in story.steps] == [
+        ("TradeExecuted", False),
+        ("OptionExpired", True),
+    ]
+    shown = tj("cycle", "show", "KO-20240105", "--format", "json", db=db_url, check=True).stdout
+    assert "expired (assumed: no row of it in any file)" in shown
+    listed = json.loads(tj("events", "--format", "json", db=db_url, check=True).stdout)
+    assert [(e["seq"], e["time"], e["what"]) for e in listed if e["seq"] is None] == [
+        (None, "2024-01-19T23:59:59", "1 KO 55 put 19 Jan 24 expired (assumed: no row of it in any file)"),
+        (None, "2024-02-16T23:59:59", "1 KO 50 put 16 Feb 24 expired (assumed: no row of it in any file)"),
     ]
