@@ -341,7 +341,7 @@ class Journal:
         """The tax books at the end of `until`, folded from the first event (every realized row and problem
         up to then). Folded over every account, since wash sales cross an owner's accounts; `account` then
         keeps that account's lots and rows only. For the open lots alone, `lots(as_of)` is much faster."""
-        books = fold(economic_order(self.store.read()), until, self.policies())
+        books = fold(economic_order(self.store.read()), until, self.policies())  # horizons: of every event
         if account is not None:
             books.open_lots = {k: q for k, q in books.open_lots.items() if k[0] == account}
             books.realized = [r for r in books.realized if r.account == account]

@@ -77,7 +77,8 @@ def journal() -> Journal:
 
 
 def warn_problems(problems: list[str]) -> None:
-    for p in problems:
+    """Each problem once per command, however many partitions or years repeat it."""
+    for p in dict.fromkeys(problems):
         typer.echo(f"warning: {p}", err=True)
 
 

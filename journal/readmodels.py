@@ -23,13 +23,14 @@ from sqlalchemy import Select, delete, func, insert, select
 from journal import schema
 from journal.codec import decode_many, encode
 from journal.events import AccountConfigured, Event
+from journal.instruments import OptionContract
 from journal.money import ZERO
 from journal.periods import month_bounds, month_end, month_of, months_between
 from journal.projections import economic_order
 from journal.projections.capital import CapitalSteps
 from journal.projections.cycles import Cycle, CycleFold, flow_of
 from journal.projections.income import NO_UNDERLYING, cash_income, moves_income, realized_totals, rounded
-from journal.projections.lots import Lot, RealizedRow
+from journal.projections.lots import ASSUMED_EXPIRY_DAYS, Books, Lot, RealizedRow, horizons_of
 from journal.projections.rolls import roll_chains, roll_record
 from journal.projections.snapshots import snapshot
 from journal.projections.strategies import Attribution, StrategyMap
@@ -157,9 +158,14 @@ def month_income(
 
 
 def project_partition(
-    partition: str, events: Sequence[Event], policies: Mapping[str, AccountPolicy], today: date
+    partition: str,
+    events: Sequence[Event],
+    policies: Mapping[str, AccountPolicy],
+    today: date,
+    horizons: Mapping[str, date] | None = None,
 ) -> list[Row]:
-    """Every read-model row of one partition, from its events in economic order."""
+    """Every read-model row of one partition, from its events in economic order; `horizons`: each account's
+    last event in the journal (default: in `events`), past which no expiry is assumed."""
     owner = "default"
     rows: list[Row] = []
 
@@ -183,7 +189,7 @@ def project_partition(
         return rows
 
     # One pass: the books with the wheel cycles, the strategies, and a snapshot after each month's last event.
-    fold = CycleFold(policies)
+    fold = CycleFold(policies, horizons=horizons_of(events) if horizons is None else horizons)
     books, last_day = fold.books, None
 
     def add_snapshot(day: date) -> None:
@@ -248,6 +254,8 @@ def project_partition(
         add("problems", None, None, json.dumps(problem))
     for assumed in books.assumed:
         add("assumed", assumed.account, assumed.expired, encode(assumed))
+    for account, expiry in pending_expiries(books).items():
+        add("pending", account, expiry, "{}")
     for cycle in cycles:
         add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)))
     for chain in roll_chains(events):
@@ -257,25 +265,45 @@ def project_partition(
     return rows
 
 
+def pending_expiries(books: Books) -> dict[str, date]:
+    """Per account, the earliest expiration among its open option lots: when the account's horizon passes
+    it (a later import of any underlying), the partition must be folded again to assume that expiry."""
+    out: dict[str, date] = {}
+    for lot in books.lots():
+        if isinstance(lot.instrument, OptionContract):
+            expiry = lot.instrument.expiry
+            if out.get(lot.account, date.max) > expiry:
+                out[lot.account] = expiry
+    return out
+
+
 def _project_in_worker(
-    url: str, partitions: list[str], policies: dict[str, AccountPolicy], today: date
+    url: str,
+    partitions: list[str],
+    policies: dict[str, AccountPolicy],
+    today: date,
+    horizons: dict[str, date],
 ) -> list[Row]:
     store = EventStore(url)
     try:
-        return _project(store, partitions, policies, today)
+        return _project(store, partitions, policies, today, horizons)
     finally:
         store.close()
 
 
 def _project(
-    store: EventStore, partitions: Sequence[str], policies: Mapping[str, AccountPolicy], today: date
+    store: EventStore,
+    partitions: Sequence[str],
+    policies: Mapping[str, AccountPolicy],
+    today: date,
+    horizons: Mapping[str, date],
 ) -> list[Row]:
     grouped: dict[str, list[Event]] = {p: [] for p in partitions}
     for ev in economic_order(store.read(partitions=partitions)):
         grouped[ev.underlying or ""].append(ev)
     rows: list[Row] = []
     for partition, events in grouped.items():
-        rows.extend(project_partition(partition, events, policies, today))
+        rows.extend(project_partition(partition, events, policies, today, horizons))
     return rows
 
 
@@ -307,14 +335,37 @@ class ReadModels:
             self.rebuild(today)
             return None
         touched = self.store.partitions_since(current[1])
-        self._recompute(sorted(touched), touched, last, today)
+        horizons = self.horizons()
+        for account, day in self.store.horizons(current[1]).items():
+            horizons[account] = max(day, horizons.get(account, day))
+        touched |= self._expiring(horizons)
+        self._recompute(sorted(touched), touched, last, today, horizons=horizons)
         return touched
+
+    def horizons(self) -> dict[str, date]:
+        """Each account's horizon as the read models were last folded with (see `lots.horizons_of`)."""
+        return {r.account: r.day for r in self._rows_of("horizon")}
+
+    def _expiring(self, horizons: Mapping[str, date]) -> set[str]:
+        """The partitions holding an option that the accounts' new horizons pass: an expiry to assume."""
+        return {
+            r.partition
+            for r in self._rows_of("pending")
+            if (horizons.get(r.account, date.min) - r.day).days > ASSUMED_EXPIRY_DAYS
+        }
+
+    def _rows_of(self, projection: str) -> list[Any]:
+        rm = schema.read_models
+        query = select(rm.c.partition, rm.c.account, rm.c.day).where(rm.c.projection == projection)
+        with self.store.engine.connect() as conn:
+            return list(conn.execute(query))
 
     def rebuild(self, today: date | None = None, workers: int | None = None) -> int:
         """Recompute every partition, in parallel processes when there are many; returns the row count."""
         today = today or date.today()
         last = self.store.last_seq()
-        return self._recompute(sorted(self.store.partitions_since(0)), None, last, today, workers)
+        horizons = self.store.horizons()
+        return self._recompute(sorted(self.store.partitions_since(0)), None, last, today, workers, horizons)
 
     def _recompute(
         self,
@@ -323,6 +374,7 @@ class ReadModels:
         last: int,
         today: date,
         workers: int | None = None,
+        horizons: dict[str, date] | None = None,
     ) -> int:
         """Project `partitions` and write their rows in place of those of `replacing` (None: all rows).
 
@@ -330,21 +382,25 @@ class ReadModels:
         a month's import touches most of them) and written as they come, in one transaction: memory holds
         a partition's events and rows at a time, not the journal's."""
         policies = self._policies()
+        horizons = self.store.horizons() if horizons is None else horizons
         workers = workers or os.cpu_count() or 1
         if len(partitions) < _PARALLEL_FROM or workers == 1 or self.store.url.endswith(":memory:"):
-            batches = (_project(self.store, [p], policies, today) for p in partitions)
-            return self._write(batches, replacing, last, today)
+            batches = (_project(self.store, [p], policies, today, horizons) for p in partitions)
+            return self._write(batches, replacing, last, today, horizons)
         # Loaded only here: multiprocessing costs ~40 ms of every command's start-up otherwise.
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
             # Largest first would balance better; alphabetical is deterministic and close enough.
             finished = as_completed(
-                [pool.submit(_project_in_worker, self.store.url, [p], policies, today) for p in partitions]
+                [
+                    pool.submit(_project_in_worker, self.store.url, [p], policies, today, horizons)
+                    for p in partitions
+                ]
             )
             # No list of the futures is kept: each one, with its partition's rows, is let go once written
             # (holding them all would hold every row of the journal at the end).
-            return self._write((f.result() for f in finished), replacing, last, today)
+            return self._write((f.result() for f in finished), replacing, last, today, horizons)
 
     def _settings_changed(self, since: int) -> bool:
         return any(
@@ -352,9 +408,15 @@ class ReadModels:
         )
 
     def _write(
-        self, batches: Iterable[list[Row]], partitions: set[str] | None, last: int, today: date
+        self,
+        batches: Iterable[list[Row]],
+        partitions: set[str] | None,
+        last: int,
+        today: date,
+        horizons: Mapping[str, date],
     ) -> int:
-        """Replace the rows of `partitions` (None: all) by the batches' rows; checkpoint them at `last`."""
+        """Replace the rows of `partitions` (None: all) by the batches' rows; checkpoint them at `last`, with
+        the accounts' horizons they were folded with."""
         rm, ck = schema.read_models, schema.read_model_checkpoints
         names = ("projection", "partition", "owner", "account", "day", "ord", "payload")
         written, done = 0, set(partitions or ())
@@ -367,7 +429,7 @@ class ReadModels:
                 conn.execute(delete(rm))
                 conn.execute(delete(ck))
             else:
-                conn.execute(delete(rm).where(rm.c.partition.in_(sorted(partitions))))
+                conn.execute(delete(rm).where(rm.c.partition.in_([*sorted(partitions), ALL])))
                 conn.execute(
                     delete(ck).where(ck.c.partition.in_(sorted(partitions)) | (ck.c.projection == ALL))
                 )
@@ -383,6 +445,22 @@ class ReadModels:
                     conn.exec_driver_sql(sql, chunk)
                 done |= {r[1] for r in rows}
                 written += len(rows)
+            if horizons:
+                conn.execute(
+                    insert(rm),
+                    [
+                        {
+                            "projection": "horizon",
+                            "partition": ALL,
+                            "owner": "default",
+                            "account": account,
+                            "day": day,
+                            "ord": 0,
+                            "payload": "{}",
+                        }
+                        for account, day in sorted(horizons.items())
+                    ],
+                )
             tag = version_tag(today)
             checkpoints = [
                 {"projection": "all", "partition": p, "owner": "default", "version": tag, "last_seq": last}

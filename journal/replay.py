@@ -29,6 +29,7 @@ class Replay:
     events: list[Event]
     strategies: StrategyMap  # of these events, closes included (they inherit what was held before)
     policies: Mapping[str, AccountPolicy]
+    horizons: Mapping[str, date] | None = None  # each account's last event: see `lots.ASSUMED_EXPIRY_DAYS`
     changed: set[str] | None = None  # partitions changed since `take_changed` (None: not yet asked)
     _applied: int = 0
 
@@ -40,7 +41,7 @@ class Replay:
             partition = event.underlying or ""
             books = self.books.get(partition)
             if books is None:
-                books = self.books[partition] = Books(self.policies)
+                books = self.books[partition] = Books(self.policies, horizons=self.horizons)
             books.apply(event)
             if changed is not None:
                 changed.add(partition)
@@ -82,12 +83,13 @@ def replay(journal: Journal, start: date, end: date, partitions: Sequence[str] |
     lower = start if start.day == 1 else before.replace(day=1)
     events = journal.events_between(lower, end, partitions=partitions)  # brings the read models up to date
     policies = journal.policies()
+    horizons = journal.read_models.horizons()
     books, holding = resume(
-        journal.read_models.snapshots(before, partitions), policies, lower - timedelta(days=1)
+        journal.read_models.snapshots(before, partitions), policies, lower - timedelta(days=1), horizons
     )
     strategies = attribute(events, holding)
     catch_up = sum(1 for e in events if e.time.date() < start)
-    out = Replay(books, events[:catch_up], strategies, policies)
+    out = Replay(books, events[:catch_up], strategies, policies, horizons)
     out.advance(before)
     out.events, out._applied = events[catch_up:], 0
     return out

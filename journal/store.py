@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from json.encoder import encode_basestring_ascii as _json_str
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from sqlalchemy import (
     and_,
     create_engine,
     event,
+    func,
     inspect,
     literal_column,
     or_,
@@ -156,6 +157,11 @@ def _same(value: Any) -> Any:
 
 
 _SOURCE_FILES: dict[str, tuple[str, str]] = {}  # '{"file": ..., "sha256": ..., ' -> (file, sha256)
+
+
+def _as_date(value: Any) -> date:
+    """A max() of a DateTime column: SQLite's aggregate gives the stored text, PostgreSQL a datetime."""
+    return (datetime.fromisoformat(value) if isinstance(value, str) else value).date()
 
 
 def _decode_source(raw: str | None) -> SourceRef | None:
@@ -437,6 +443,18 @@ class EventStore:
         with self.engine.connect() as conn:
             rows = conn.execute(select(t.c.underlying).where(t.c.seq > seq).distinct())
             return {r[0] or "" for r in rows}
+
+    def horizons(self, since: int = 0) -> dict[str, date]:
+        """Each account's last economic day among the events recorded after `since` (settings excluded: they
+        are dated when said): how far its files go (see `journal.projections.lots.ASSUMED_EXPIRY_DAYS`)."""
+        t = schema.events
+        query = (
+            select(t.c.account, func.max(t.c.economic_time))
+            .where(t.c.seq > since, t.c.type != "AccountConfigured")
+            .group_by(t.c.account)
+        )
+        with self.engine.connect() as conn:
+            return {account: _as_date(latest) for account, latest in conn.execute(query)}
 
     def accounts(self) -> list[str]:
         """Every account with an event, in order of name."""

@@ -22,6 +22,8 @@ def test_import_then_realized_as_json_with_decimal_strings(tj, db_url, write_csv
                 "format": "journal-csv",
                 "events_added": 2,
                 "duplicates": 0,
+                "unresolved": 0,
+                "warnings": [],
                 "lookalikes": [],
             }
         ]

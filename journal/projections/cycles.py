@@ -24,7 +24,7 @@ from journal.events import (
 )
 from journal.instruments import OptionContract
 from journal.money import ZERO
-from journal.projections.lots import Books
+from journal.projections.lots import Books, horizons_of
 from journal.tax import AccountPolicy
 
 
@@ -132,10 +132,13 @@ class CycleFold:
     one cycle."""
 
     def __init__(
-        self, policies: Mapping[str, AccountPolicy] | None = None, books: Books | None = None
+        self,
+        policies: Mapping[str, AccountPolicy] | None = None,
+        books: Books | None = None,
+        horizons: Mapping[str, date] | None = None,
     ) -> None:
         # The tax books folded alongside (the read models take them too); given when resumed from a snapshot.
-        self.books = books if books is not None else Books(policies or {})
+        self.books = books if books is not None else Books(policies or {}, horizons=horizons)
         self.cycles: list[Cycle] = []
         self.open: dict[tuple[str, str], Cycle] = {}
         self.last: dict[tuple[str, str], Cycle] = {}
@@ -221,8 +224,10 @@ def fold_with_cycles(
     books: Books | None = None,
 ) -> tuple[Books, list[Cycle]]:
     """One pass over the events: the tax books and every wheel cycle, in the order they opened. `books`:
-    the books the events go on from (resumed from a snapshot at a day the cycles' accounts held nothing)."""
-    tracker = CycleFold(policies, books)
+    the books the events go on from (resumed from a snapshot at a day the cycles' accounts held nothing);
+    else new books whose horizons (see `lots.ASSUMED_EXPIRY_DAYS`) are the events' own."""
+    events = list(events)
+    tracker = CycleFold(policies, books, horizons_of(events) if books is None else None)
     for event in events:
         tracker.apply(event)
     cycles = tracker.finish(today)

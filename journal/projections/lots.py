@@ -103,10 +103,13 @@ class RealizedRow:
         return self.proceeds - self.cost_basis + self.adjustment
 
 
-# An option still open this many days after its expiration, with no closing row in any file, is taken to have
-# expired (a partial history: the user did not export the month it expired in). The wait lets an assignment
-# or exercise that a broker posts a few days late (over a weekend and a holiday) arrive first; a real row
-# imported later replaces the assumption, since the books are folded again from the events.
+# An option still open this many days after its expiration, with no closing row in any file, while the
+# account's files go on past that day, is taken to have expired (a partial history: the user did not export
+# the month it expired in). The wait lets an assignment or exercise that a broker posts a few days late
+# (over a weekend and a holiday) arrive first. Nothing is assumed past the account's *horizon*, the day of its
+# last recorded event: a journal last imported in December keeps its January options open, as the broker
+# would show them, however late it is read. A real row imported later replaces the assumption, since the
+# books are folded again from the events.
 ASSUMED_EXPIRY_DAYS = 5
 ASSUMED = "assumed-expiry"  # the closing key of an assumed expiry's realized rows
 
@@ -120,6 +123,17 @@ class AssumedExpiry:
     quantity: Decimal  # signed, as the lot was
     expired: date
     lot_id: str
+
+
+def horizons_of(events: Iterable[Event]) -> dict[str, date]:
+    """Each account's horizon: the day of its last event (its settings, written when said, are not one)."""
+    out: dict[str, date] = {}
+    for ev in events:
+        if ev.type_name != "AccountConfigured":
+            day = ev.time.date()
+            if out.get(ev.account, date.min) < day:
+                out[ev.account] = day
+    return out
 
 
 def anniversary(day: date) -> date:
@@ -165,6 +179,8 @@ class Books:
     # holds shares (a wheel cycle) sums them again only when it moved
     stock_version: dict[str, int] = field(default_factory=dict)
     assumed: list[AssumedExpiry] = field(default_factory=list)
+    # account -> the day of its last event in the journal: no expiry is assumed past it (None: none at all)
+    horizons: Mapping[str, date] | None = None
     assumed_events: list[OptionExpired] = field(default_factory=list)  # not yet taken by the cycles' fold
     # (expiry, account, option name) of option lots opened, the earliest first: what may need an assumed
     # expiry; built from the open lots when first needed (books resumed from a snapshot have none yet)
@@ -526,6 +542,8 @@ class Books:
     def _assume_expiries(self, day: date) -> None:
         """Expire option lots still open `ASSUMED_EXPIRY_DAYS` after their expiration (see the constant), by
         an expiry event of the books' own making: the same rule as a real one, named `assumed`."""
+        if self.horizons is None:
+            return
         if self._expiries is None:
             self._expiries = [
                 (lot.instrument.expiry, lot.account, lot.instrument.name)
@@ -536,6 +554,8 @@ class Books:
         heap = self._expiries
         while heap and (day - heap[0][0]).days > ASSUMED_EXPIRY_DAYS:
             expiry, account, name = heapq.heappop(heap)
+            if (self.horizons.get(account, date.min) - expiry).days <= ASSUMED_EXPIRY_DAYS:
+                continue  # the account's files end before: nothing says the option did not run its course
             lots = self.open_lots.get((account, name))
             if not lots:
                 continue  # closed meanwhile
@@ -590,6 +610,8 @@ class Books:
                 lot.instrument = adjusted
             self.open_lots.setdefault((account, adjusted.name), deque()).extend(queue)
             self._track(account, adjusted, True)
+            if self._expiries is not None:  # the adjusted contract may be left to expire by assumption too
+                heapq.heappush(self._expiries, (adjusted.expiry, account, adjusted.name))
 
     # -- Section 1256 year-end marking ------------------------------------------------------------
 
@@ -641,10 +663,15 @@ def fold(
     policies: Mapping[str, AccountPolicy] | None = None,
     today: date | None = None,
     wash_sales: bool = True,
+    horizons: Mapping[str, date] | None = None,
 ) -> Books:
     """The books after every event (in economic order) up to the end of `until`; Section 1256 contracts open
-    at a year end that the books pass are marked to market then."""
-    books = Books(policies or {}, apply_wash_sales=wash_sales)
+    at a year end that the books pass are marked to market then. `horizons`: each account's last event in
+    the journal (default: in `events`), past which no expiry is assumed."""
+    events = list(events)
+    if horizons is None:
+        horizons = horizons_of(events)
+    books = Books(policies or {}, apply_wash_sales=wash_sales, horizons=horizons)
     for event in events:
         if until is not None and event.time.date() > until:
             break

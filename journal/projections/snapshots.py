@@ -78,7 +78,10 @@ def _restore_into(books: Books, data: dict[str, Any], holding: dict[tuple[str, s
 
 
 def resume(
-    snapshots: Iterable[tuple[str, str]], policies: Mapping[str, AccountPolicy], day: date
+    snapshots: Iterable[tuple[str, str]],
+    policies: Mapping[str, AccountPolicy],
+    day: date,
+    horizons: Mapping[str, date] | None = None,
 ) -> tuple[dict[str, Books], dict[tuple[str, str], str]]:
     """Each partition's books at the end of `day` from its latest snapshot on or before it (with no event
     of the partition in between), and the strategy each held contract was opened as."""
@@ -86,7 +89,7 @@ def resume(
     holding: dict[tuple[str, str], str] = {}
     for partition, payload in snapshots:
         data = json.loads(payload)
-        books = parts[partition] = Books(policies)
+        books = parts[partition] = Books(policies, horizons=horizons)
         books.year, books.marked_through = data["year"], data["marked_through"]
         _restore_into(books, data, holding)
         books.close_through(day)  # the year ends passed since: marked as the fold would mark them

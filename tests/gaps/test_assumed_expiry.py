@@ -1,5 +1,6 @@
-"""Options past expiry with no closing row expire by themselves; a real row imported later replaces the
-assumption. Figures by hand; both engines."""
+"""Options past expiry with no closing row expire by themselves once the account's files go on past them
+(a partial history); a real row imported later replaces the assumption; a journal whose files simply end
+keeps its last options open. Figures by hand; both engines."""
 
 from __future__ import annotations
 
@@ -10,11 +11,24 @@ from decimal import Decimal
 from journal.api import Journal
 
 D = Decimal
-SOLD = "date,account,action,symbol,quantity,price,fees\n2024-01-05,A,STO,KO240119P55,1,1.00,0.65\n"
+HEADER = "date,account,action,symbol,quantity,price,fees,amount\n"
+SOLD = HEADER + "2024-01-05,A,STO,KO240119P55,1,1.00,0.65,\n"
+# The account's next export starts in March: January's put expired in the months not exported.
+LATER = HEADER + "2024-03-01,A,INTEREST,,,,,1.25\n"
 
 
-def test_an_option_open_past_expiry_is_assumed_expired(journal: Journal, write_csv) -> None:
+def test_an_option_open_when_the_files_end_stays_open(journal: Journal, write_csv) -> None:
     journal.import_files([write_csv(SOLD)])
+    assert journal.realized() == []
+    assert [lot.instrument.name for lot in journal.lots()] == ["KO    240119P00055000"]
+
+
+def test_an_option_the_files_go_past_is_assumed_expired(journal: Journal, write_csv) -> None:
+    journal.import_files([write_csv(SOLD)])
+    assert journal.read_models.refresh() is None  # built, with the put open
+    journal.import_files([write_csv(LATER, "march.csv")])
+    # The import touched only the cash partition, but the account's horizon passed the put: KO is refolded.
+    assert journal.read_models.refresh() == {"", "KO"}
     [row] = journal.realized()
     # The writer keeps the premium: 100 − 0.65 = 99.35 on the expiration date.
     assert (row.closed, row.proceeds, row.cost_basis, row.assumed) == (date(2024, 1, 19), D("99.35"), 0, True)
@@ -25,16 +39,20 @@ def test_an_option_open_past_expiry_is_assumed_expired(journal: Journal, write_c
         date(2024, 1, 19),
     )
     assert journal.lots() == []
-    # Before the wait is over the option is still open.
+    # Within the wait the option is still open; after it, gone.
     assert [lot.instrument.name for lot in journal.lots(as_of=date(2024, 1, 22))] == ["KO    240119P00055000"]
     assert journal.lots(as_of=date(2024, 1, 25)) == []
 
 
+def test_another_accounts_files_say_nothing_of_this_one(journal: Journal, write_csv) -> None:
+    journal.import_files([write_csv(SOLD), write_csv(LATER.replace(",A,", ",B,"), "b.csv")])
+    assert journal.assumed_expiries() == []
+
+
 def test_a_real_assignment_replaces_the_assumption(journal: Journal, write_csv) -> None:
-    journal.import_files([write_csv(SOLD)])
-    journal.import_files(
-        [write_csv("date,account,action,symbol,quantity\n2024-01-19,A,ASSIGN,KO240119P55,1\n", "later.csv")]
-    )
+    journal.import_files([write_csv(SOLD), write_csv(LATER, "march.csv")])
+    assert len(journal.assumed_expiries()) == 1
+    journal.import_files([write_csv(HEADER + "2024-01-19,A,ASSIGN,KO240119P55,1,,,\n", "jan.csv")])
     assert journal.assumed_expiries() == []
     assert journal.realized() == []
     [lot] = journal.lots()
@@ -45,8 +63,9 @@ def test_a_real_assignment_replaces_the_assumption(journal: Journal, write_csv) 
 def test_an_assignment_posted_days_late_still_finds_the_option(journal: Journal, write_csv) -> None:
     journal.import_files(
         [
-            write_csv(SOLD + "2024-01-19,A,STO,KO240216P50,1,0.40,0\n"),
-            write_csv("date,account,action,symbol,quantity\n2024-01-23,A,ASSIGN,KO240119P55,1\n", "late.csv"),
+            write_csv(SOLD + "2024-01-19,A,STO,KO240216P50,1,0.40,0,\n"),
+            write_csv(HEADER + "2024-01-23,A,ASSIGN,KO240119P55,1,,,\n", "late.csv"),
+            write_csv(LATER, "march.csv"),
         ]
     )
     # Only the February put, which no file closed, is assumed expired.
@@ -60,7 +79,9 @@ def test_an_assignment_posted_days_late_still_finds_the_option(journal: Journal,
 def test_a_wheel_closes_on_the_assumed_expiry_and_tells_it(
     journal: Journal, write_csv, db_url: str, tj
 ) -> None:
-    journal.import_files([write_csv(SOLD + "2024-02-01,A,STO,KO240216P50,1,0.40,0\n")])
+    journal.import_files(
+        [write_csv(SOLD + "2024-02-01,A,STO,KO240216P50,1,0.40,0,\n"), write_csv(LATER, "m.csv")]
+    )
     cycles = journal.cycles()
     # The January put ends its cycle on its expiration day; February's sale starts the next one.
     assert [(c.id, c.opened, c.closed, c.net_cash) for c in cycles] == [

@@ -103,6 +103,4 @@ def test_listings_and_reports_say_what_is_incomplete(seeded: Journal, db_url: st
     listed = json.loads(tj("unresolved", "--format", "json", db=db_url, check=True).stdout)
     assert [(r["kind"], r["source"], r["amount"], r["underlyings"]) for r in listed] == [
         ("unresolved", "broker.csv:7", "-37.50", "SPRT GREE"),
-        # The puts expired 2024-04-19 with no closing row: more than 5 days on, they are assumed expired.
-        ("assumed-expiry", None, "0.00", "SPRT"),
     ]
