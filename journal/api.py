@@ -257,9 +257,9 @@ class Journal:
         date ("" for rows that name no security: the account's cash). Assumed expiries and lots without a
         basis are counted by `tj unresolved` but mark nothing: their figures are what tj shows, named so."""
         out: dict[str, date] = {}
-        for gap in self.unresolved(account=account):
-            day = gap.event.time.date()
-            for symbol in gap.event.symbols or ("",):
+        for row in self._rows("unresolved", account=account):  # a read model: no scan of the events
+            day = date.fromisoformat(row["day"])
+            for symbol in row["symbols"] or ("",):
                 if symbol not in out or day < out[symbol]:
                     out[symbol] = day
         return out

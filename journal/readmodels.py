@@ -22,7 +22,7 @@ from sqlalchemy import Select, delete, func, insert, select
 
 from journal import schema
 from journal.codec import decode_many, encode
-from journal.events import AccountConfigured, Event
+from journal.events import AccountConfigured, Event, Unresolved
 from journal.instruments import OptionContract
 from journal.money import ZERO
 from journal.periods import month_bounds, month_end, month_of, months_between
@@ -176,6 +176,10 @@ def project_partition(
         for income in month_income(events, realized, attribution.map):
             add("month_income", income.account, month_bounds(income.month)[0], encode(income))
 
+    for ev in events:  # the rows still unresolved (economic_order left out the resolved): what is incomplete
+        if isinstance(ev, Unresolved):
+            day = ev.time.date()
+            add("unresolved", ev.account, day, json.dumps({"day": day.isoformat(), "symbols": ev.symbols}))
     days = day_flows(events)
     for flows in days:
         add("flows", flows.account, flows.day, encode(flows))
