@@ -10,6 +10,7 @@ from types import ModuleType
 
 from importers import (
     fidelity,
+    ibkr_activity,
     ibkr_flex,
     journal_csv,
     ofx,
@@ -29,6 +30,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     robinhood,
     tastytrade,
     tastyworks,
+    ibkr_activity,
     ibkr_flex,
     ofx,
     positions_csv,

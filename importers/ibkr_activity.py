@@ -1,0 +1,909 @@
+"""Interactive Brokers Activity Statement CSV (Reports → Statements → Activity, format CSV): the default
+statement download, as opposed to the Flex Query XML of `importers/ibkr_flex.py`.
+
+Why a module of its own: the file is not one table but many. Every line starts with its section's name
+and `Header`, `Data`, `SubTotal`, `Total` or `Notes` (`Trades,Data,Order,Stocks,USD,KO,"2024-03-15,
+10:31:02",100,60.1,...`). A section may have several `Header` lines (the Trades columns change per asset
+category: Forex writes `Comm in USD`, Futures `Notional Value`); each `Data` line is read under the latest
+`Header` of its section, by column name. `SubTotal`/`Total`/`Notes` lines, and `Data` lines whose first
+cell is `Total...` (`Dividends,Data,Total,,,12.5`, `Total in USD`, `Fees,Data,Total,,,,-10`), are sums,
+not facts. The facts (../shared/FORMATS.md section 3b; the fixtures' README names the public sources):
+
+- `Statement` (`Period`, for the date of positions and ending cash) and `Account Information` (`Account`,
+  `Base Currency`). A row's account is its own `Account` cell (consolidated statements), else the
+  statement's, else the `account` argument, else "default". Without `Base Currency`, USD.
+- `Trades`: `Order` rows (or `Trade` rows, the executions, when the statement has them; `ClosedLot` rows
+  repeat the lots a sale closed: not read). `Stocks` are BUY/SELL; `Equity and Index Options` (symbol
+  `KO 19APR24 60 P`, or OSI `KO    240419P00060000`) open or close by the `O`/`C` in `Code`. Fees are
+  `-(Comm/Fee)`; the broker's cash (`Proceeds + Comm/Fee`) is the truth (`booked_fees`). Option ends:
+  `A` assignment, `Ex` exercise, `Ep` expiry; the stock row of an assignment or exercise (also coded
+  `A`/`Ex`) is merged with its option row (`match_stock_leg`) into one OptionAssigned/OptionExercised.
+- `Option Exercises/Assignments/Expirations` (also spelled `Option Exercises, Assignments and
+  Expirations`): the same facts as the coded Trades rows; read only for an option end the Trades do not
+  hold (columns by name: `Symbol`, `Date`/`Date/Time`, `Transaction Type` or `Code`, `Quantity`).
+- Cash: `Dividends`, `Payment In Lieu Of Dividends` -> DIVIDEND; `Withholding Tax` -> TAX; `Interest`
+  -> INTEREST; `Fees`, `Commission Adjustments` -> FEE; `Deposits & Withdrawals` -> DEPOSIT/WITHDRAW by
+  sign. The symbol is the ticker before the ISIN in the description (`KO(US1912161007) Cash Dividend`).
+- `Corporate Actions`: a split whose description states its ratio (`Split 4 for 1`) -> SplitApplied (the
+  two rows of a reverse split are one); any other action -> Unresolved naming its tickers.
+- `Open Positions` (`Summary` rows, else `Lot` rows summed) -> PositionReported; `Cash Report` `Ending
+  Cash` of the base currency -> CashReported, both at the end of the statement's `Period`.
+
+Not modelled, kept as Unresolved (with the cash the row booked): rows of other asset categories
+(Futures: only their commission is cash, the notional is not; Options On Futures, Forex, Bonds, Treasury
+Bills, CFDs, ...), an option fill that closes and opens (`C;O`), an assignment or exercise without its
+other row, an expiry that moved cash, corporate actions other than splits, and every row of a section tj
+does not know. A row in a currency other than the base is Unresolved with no cash: the journal keeps one
+currency, and adding francs to dollars would make its cash wrong (the raw row keeps the amount). Forex
+trades book only their `Proceeds` in the row's currency: their `Comm in USD` is a conversion, charged in
+the other currency (the real export in the fixtures' README shows it).
+
+Summaries, skipped as a whole (they restate facts read elsewhere or are not facts): see SUMMARY_SECTIONS.
+
+What the Flex importer shares (and could live in a common IBKR module): `parse_stamp` (imported from it),
+the option-end codes and events, the split-ratio reading and the stock-leg merge; the Flex importer reads
+XML rows by attribute, this one CSV rows by column, so the row classes differ.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from importers.base import (
+    FileInfo,
+    ImportProblem,
+    KeyMaker,
+    NotModelled,
+    ParseResult,
+    RowError,
+    booked_fees,
+    unresolved,
+    utf8_text,
+)
+from importers.common import StockLeg, match_stock_leg, money
+from importers.ibkr_flex import (
+    ASSIGNED,
+    DATE_FORMATS,
+    DEFAULT_ACCOUNT,
+    END_EVENTS,
+    END_OF_DAY,
+    EXERCISED,
+    EXPIRED,
+    parse_stamp,
+)
+from journal.events import (
+    CashKind,
+    CashMoved,
+    CashReported,
+    Event,
+    PositionReported,
+    SplitApplied,
+    TradeAction,
+    TradeExecuted,
+)
+from journal.instruments import (
+    STANDARD_MULTIPLIER,
+    Instrument,
+    OptionContract,
+    Stock,
+    parse_option,
+    parse_stock,
+)
+from journal.money import ZERO
+
+name = "ibkr-activity-csv"
+description = "Interactive Brokers Activity Statement CSV (Reports → Statements → Activity, CSV)"
+
+_FIRST_LINE = "Statement,Header,Field Name,Field Value"
+LINE_KINDS = ("Header", "Data", "SubTotal", "Total", "Notes")
+
+STOCKS = "Stocks"
+OPTIONS = "Equity and Index Options"
+# Categories whose trade rows give a notional value, not cash (futures settle through daily variation).
+NOTIONAL_CATEGORIES = ("Futures",)
+
+# Summaries and reference tables: restating facts read elsewhere, or not facts of the account at all.
+SUMMARY_SECTIONS = frozenset(
+    {
+        "Net Asset Value",
+        "Change in NAV",
+        "Mark-to-Market Performance Summary",
+        "Realized & Unrealized Performance Summary",
+        "Month & Year to Date Performance Summary",
+        "Forex Balances",
+        "Net Stock Position Summary",
+        "Complex Position Summary",
+        "Change in Position Value",
+        "Change in Dividend Accruals",
+        "Open Dividend Accruals",
+        "Interest Accruals",
+        "Commission Details",
+        "Codes",
+        "Notes/Legal Notes",
+        "Base Currency Exchange Rate",
+        "Location of Customer Assets, Positions and Money",
+    }
+)
+CASH_SECTIONS: dict[str, CashKind | None] = {
+    "Dividends": CashKind.DIVIDEND,
+    "Payment In Lieu Of Dividends": CashKind.DIVIDEND,
+    "Withholding Tax": CashKind.TAX,
+    "Interest": CashKind.INTEREST,
+    "Fees": CashKind.FEE,
+    "Commission Adjustments": CashKind.FEE,
+    "Deposits & Withdrawals": None,  # DEPOSIT or WITHDRAW by the amount's sign
+}
+EAE_SECTIONS = ("Option Exercises/Assignments/Expirations", "Option Exercises, Assignments and Expirations")
+# Sections read by name (beyond the cash ones); anything else is kept row by row as Unresolved.
+READ_SECTIONS = frozenset(
+    {
+        "Statement",
+        "Account Information",
+        "Trades",
+        "Corporate Actions",
+        "Open Positions",
+        "Cash Report",
+        "Financial Instrument Information",
+        *CASH_SECTIONS,
+        *EAE_SECTIONS,
+    }
+)
+
+END_CODES = {"A": ASSIGNED, "Ex": EXERCISED, "Ep": EXPIRED}
+EAE_TYPES = {"Assignment": ASSIGNED, "Exercise": EXERCISED, "Expiration": EXPIRED}
+# Columns whose value depends on the statement's period end (marks), left out of the natural key so that
+# the same row in two overlapping statements is one fact.
+_MARK_COLUMNS = frozenset({"C. Price", "Close Price", "Value", "Unrealized P/L", "Unrealized P/L %"})
+
+
+def identify(path: Path, head: str) -> bool:
+    return head.lstrip("\ufeff").startswith(_FIRST_LINE)
+
+
+# -- lines ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Row:
+    """One `Data` line under its section's latest header: cells by column name, stripped."""
+
+    section: str
+    line: int
+    cells: dict[str, str]
+    raw: list[str]
+    account: str = ""
+
+    def get(self, *columns: str) -> str:
+        for column in columns:
+            value = self.cells.get(column, "").strip()
+            if value:
+                return value
+        return ""
+
+    def require(self, *columns: str) -> tuple[str, str]:
+        for column in columns:
+            value = self.cells.get(column, "").strip()
+            if value:
+                return column, value
+        present = next((c for c in columns if c in self.cells), None)
+        why = "missing" if present else "missing column in the section's header"
+        raise RowError(present or columns[0], None, f"{why}: a {self.section} row needs it")
+
+    def number(self, *columns: str) -> Decimal:
+        column, raw = self.require(*columns)
+        return _number(column, raw)
+
+    def optional_number(self, column: str) -> Decimal | None:
+        raw = self.get(column)
+        return _number(column, raw) if raw and raw != "--" else None
+
+    def stamp(self, *columns: str) -> datetime:
+        column, raw = self.require(*columns)
+        try:
+            return parse_stamp(raw)
+        except ValueError:
+            raise RowError(column, raw, f"not a date: expected {DATE_FORMATS}") from None
+
+    def codes(self) -> set[str]:
+        return {c.strip() for c in self.get("Code").split(";") if c.strip()}
+
+    @property
+    def is_total(self) -> bool:
+        first = self.raw[2].strip() if len(self.raw) > 2 else ""
+        return first.startswith("Total")
+
+
+def _number(column: str, raw: str) -> Decimal:
+    try:
+        return money(raw) + ZERO  # `+ ZERO` turns "-0" into 0
+    except ValueError:
+        raise RowError(column, raw, "not a number") from None
+
+
+def read_lines(text: str, info: FileInfo, result: ParseResult) -> Iterator[Row]:
+    """Each `Data` line under its section's latest header; a line that is none of the five kinds, or a
+    `Data` line before any header of its section, is an error."""
+    headers: dict[str, list[str]] = {}
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    end = 0
+    try:
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            section, kind = cells[0].strip(), cells[1].strip() if len(cells) > 1 else ""
+            if kind not in LINE_KINDS:
+                result.errors.append(
+                    ImportProblem(
+                        info.name,
+                        start,
+                        None,
+                        kind or None,
+                        "not an Activity Statement line (section, kind, ...)",
+                    )
+                )
+                continue
+            if kind == "Header":
+                headers[section] = [c.strip() for c in cells[2:]]
+            elif kind == "Data":
+                header = headers.get(section)
+                if header is None:
+                    result.errors.append(
+                        ImportProblem(
+                            info.name, start, None, section, "a Data line before its section's Header"
+                        )
+                    )
+                    continue
+                yield Row(section, start, dict(zip(header, cells[2:], strict=False)), cells)
+    except csv.Error as exc:
+        result.errors.append(ImportProblem(info.name, end + 1, None, None, f"not valid CSV: {exc}"))
+
+
+# -- instruments ---------------------------------------------------------------------------------------
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1
+    )
+}
+_IB_OPTION = re.compile(
+    r"^(?P<root>[A-Z][A-Z0-9.]*(?: [A-Z])?)\s+(?P<day>\d{2})(?P<mon>[A-Z]{3})(?P<yy>\d{2})\s+"
+    r"(?P<strike>\d+(?:\.\d+)?)\s+(?P<right>[CP])$"
+)
+
+
+def _ticker(symbol: str) -> str:
+    # IBKR writes share classes with a space (`BRK B`); the journal's tickers use a dot (`BRK.B`).
+    return re.sub(r"\s+", ".", symbol.strip())
+
+
+def option_symbol(text: str, multiplier: Decimal) -> OptionContract | None:
+    """`KO 19APR24 60 P` (the statement's description form) or an OSI symbol; None when neither."""
+    m = _IB_OPTION.match(text.strip().upper())
+    if m is None:
+        return parse_option(text, multiplier)
+    month = _MONTHS.get(m["mon"])
+    strike = Decimal(m["strike"])
+    if month is None or strike <= 0 or strike * 1000 != int(strike * 1000):
+        return None
+    try:
+        expiry = date(2000 + int(m["yy"]), month, int(m["day"]))
+    except ValueError:
+        return None
+    return OptionContract(_ticker(m["root"]), expiry, m["right"], strike.normalize() + 0, multiplier)
+
+
+def stock_symbol(row: Row) -> Stock:
+    column, raw = row.require("Symbol")
+    stock = parse_stock(_ticker(raw))
+    if stock is None:
+        raise RowError(column, raw, "not a stock symbol")
+    return stock
+
+
+# IBKR names a security in descriptions as `TICKER(ISIN)`, and the securities an action touches as
+# `(TICKER, NAME, ISIN)`.
+_NAMED = re.compile(r"^\s*([A-Z][A-Z0-9.]*(?: [A-Z])?)\s*\([A-Z]{2}[A-Z0-9]{9}\d\)")
+_LISTED = re.compile(r"\(([A-Z][A-Z0-9.]*(?: [A-Z])?),\s")
+_SPLIT = re.compile(r"\bSplit\s+(?P<new>\d+(?:\.\d+)?)\s+for\s+(?P<old>\d+(?:\.\d+)?)", re.IGNORECASE)
+
+
+def named_ticker(text: str) -> str | None:
+    m = _NAMED.match(text)
+    return _ticker(m[1]) if m else None
+
+
+def named_tickers(text: str) -> list[str]:
+    first = named_ticker(text)
+    return [t for t in [first, *(_ticker(m) for m in _LISTED.findall(text))] if t]
+
+
+# -- the parse -----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Fill:
+    """One Trades row (or option-end row) read: its cash is what the broker booked for it."""
+
+    row: Row
+    when: datetime
+    key: str
+    instrument: Instrument
+    signed: Decimal  # quantity, negative for a sale
+    price: Decimal
+    commission: Decimal  # as IBKR writes it: negative is a charge
+    amount: Decimal  # the row's cash: Proceeds + Comm/Fee
+    codes: set[str]
+    end: str | None = None  # ASSIGNED / EXERCISED / EXPIRED
+    leg: Fill | None = None
+    leg_of: Fill | None = None
+
+    @property
+    def is_option(self) -> bool:
+        return isinstance(self.instrument, OptionContract)
+
+
+@dataclass(slots=True)
+class Statement:
+    account: str
+    base: str = "USD"
+    period_end: date | None = None
+    multipliers: dict[str, Decimal] = field(default_factory=dict)
+
+
+class _Parser:
+    def __init__(self, path: Path, account: str | None) -> None:
+        self.info = FileInfo.read(path)
+        self.result = ParseResult()
+        self.keys = KeyMaker()
+        self.out: list[tuple[int, int, Event]] = []
+        self.st = Statement(account or DEFAULT_ACCOUNT)
+
+    # -- plumbing --
+
+    def problem(self, line: int, column: str | None, value: str | None, message: str) -> None:
+        self.result.errors.append(ImportProblem(self.info.name, line, column, value, message))
+
+    def warn(self, row: Row, column: str | None, value: str | None, message: str) -> None:
+        self.result.warnings.append(ImportProblem(self.info.name, row.line, column, value, message))
+
+    def emit(self, line: int, event: Event) -> None:
+        self.out.append((line, len(self.out), event))
+
+    def key(self, row: Row) -> str:
+        """A content key: the account and the row's facts (not its marks), so that an overlapping
+        statement's copy of the row is the same fact."""
+        content = "\x1f".join(
+            f"{column}={value.strip()}"
+            for column, value in row.cells.items()
+            if value.strip() and column not in _MARK_COLUMNS and not column.startswith("MTM")
+        )
+        return self.keys.key(row.account, None, f"{row.section}\x1f{content}")
+
+    def keep(self, row: Row, exc: NotModelled, when: datetime, key: str) -> None:
+        self.emit(
+            row.line,
+            unresolved(
+                exc, account=row.account, time=when, key=key, source=self.info.source(row.line), raw=row.raw
+            ),
+        )
+
+    def base_currency(self, row: Row, amount: Decimal | None) -> Decimal | None:
+        """The row's cash for the journal: its amount in the base currency; a row in another currency is
+        kept (NotModelled) with none, after it has booked none."""
+        currency = row.get("Currency")
+        if currency and currency != self.st.base:
+            self.result.book(row.account, None)
+            symbol = row.get("Symbol")
+            raise NotModelled(
+                f"an amount in {currency} ({amount if amount is not None else 'none'}), not the account's "
+                f"base currency {self.st.base}: tj keeps one currency; record its effect in a journal CSV "
+                "with `resolves`",
+                symbols=[
+                    t
+                    for t in [_symbol_underlying(symbol, self.st), named_ticker(row.get("Description"))]
+                    if t
+                ],
+            )
+        self.result.book(row.account, amount)
+        return amount
+
+    # -- the file --
+
+    def run(self) -> ParseResult:
+        text = utf8_text(self.info, self.result)
+        if text is None:
+            return self.result
+        rows = list(read_lines(text, self.info, self.result))
+        by_section: dict[str, list[Row]] = {}
+        for row in rows:
+            by_section.setdefault(row.section, []).append(row)
+        self.statement(by_section)
+        for row in rows:
+            row.account = _account(row.get("Account")) or self.st.account
+        self.trades(by_section.get("Trades", []), [r for s in EAE_SECTIONS for r in by_section.get(s, [])])
+        for section in CASH_SECTIONS:
+            for row in by_section.get(section, []):
+                if not row.is_total:
+                    self.guarded(row, self.cash)
+        self.corporate_actions(by_section.get("Corporate Actions", []))
+        self.positions(by_section.get("Open Positions", []))
+        self.cash_report(by_section.get("Cash Report", []))
+        for section, section_rows in by_section.items():
+            if section not in READ_SECTIONS and section not in SUMMARY_SECTIONS:
+                for row in section_rows:
+                    if not row.is_total:
+                        self.guarded(row, self.unknown_section)
+        if self.result.errors:
+            self.result.events = []
+        else:
+            self.out.sort(key=lambda item: (item[0], item[1]))
+            self.result.events = [event for _, _, event in self.out]
+        return self.result
+
+    def guarded(self, row: Row, handler: Callable[[Row], None]) -> None:
+        """Run a row handler; a RowError is the row's problem (the file is refused)."""
+        try:
+            handler(row)
+        except RowError as err:
+            self.problem(row.line, err.column, err.value, err.message)
+
+    def statement(self, sections: dict[str, list[Row]]) -> None:
+        """Account, base currency, the period's last day, and option multipliers."""
+        for row in sections.get("Account Information", []):
+            field_name, value = row.get("Field Name"), row.get("Field Value")
+            if field_name == "Account" and _account(value):
+                self.st.account = _account(value)
+            elif field_name == "Base Currency" and value:
+                self.st.base = value
+        for row in sections.get("Statement", []):
+            if row.get("Field Name") == "Period":
+                raw = row.get("Field Value")
+                try:
+                    self.st.period_end = datetime.strptime(raw.split(" - ")[-1].strip(), "%B %d, %Y").date()
+                except ValueError:
+                    self.problem(row.line, "Field Value", raw, "not a statement period (Month D, YYYY)")
+        for row in sections.get("Financial Instrument Information", []):
+            raw = row.get("Multiplier")
+            if row.get("Asset Category") == OPTIONS and row.get("Symbol") and raw:
+                try:
+                    self.st.multipliers[row.get("Symbol")] = _number("Multiplier", raw)
+                except RowError as err:
+                    self.problem(row.line, err.column, err.value, err.message)
+
+    # -- trades --
+
+    def trades(self, rows: list[Row], eae_rows: list[Row]) -> None:
+        executions = any(r.get("DataDiscriminator") == "Trade" for r in rows)
+        chosen = "Trade" if executions else "Order"
+        fills: list[Fill] = []
+        for row in rows:
+            if row.get("DataDiscriminator") not in ("", chosen) or row.is_total:
+                continue  # ClosedLot rows (and Order summaries of execution rows) repeat executions
+            self.guarded(row, lambda r: self.fill(r, fills))
+        for row in eae_rows:
+            if not row.is_total:
+                self.guarded(row, lambda r: self.eae_fill(r, fills))
+        self.merge_legs(fills)
+        for f in fills:
+            try:
+                self.trade_events(f)
+            except NotModelled as exc:
+                self.keep(f.row, exc, f.when, f.key)
+            except RowError as err:
+                self.problem(f.row.line, err.column, err.value, err.message)
+
+    def fill(self, row: Row, fills: list[Fill]) -> None:
+        when = row.stamp("Date/Time")
+        key = self.key(row)
+        _, category = row.require("Asset Category")
+        proceeds = row.optional_number("Proceeds") if category not in NOTIONAL_CATEGORIES else None
+        commission = row.optional_number("Comm/Fee") or ZERO
+        amount = (proceeds or ZERO) + commission
+        try:
+            self.base_currency(row, amount)
+            if category not in (STOCKS, OPTIONS):
+                raise NotModelled(
+                    f"a {category} row: only stocks and equity/index options are modelled; record its effect "
+                    "in a journal CSV with `resolves`",
+                    amount=amount,
+                    symbols=[_symbol_underlying(row.get("Symbol"), self.st)] if category != "Forex" else [],
+                )
+            instrument = self.instrument(row, category)
+            signed = row.number("Quantity")
+            if signed == 0:
+                raise RowError("Quantity", row.get("Quantity"), "must not be zero")
+            price = row.number("T. Price")
+            if proceeds is None:
+                row.require("Proceeds")
+            f = Fill(row, when, key, instrument, signed, price, commission, amount, row.codes())
+            ends = {END_CODES[c] for c in f.codes if c in END_CODES}
+            if len(ends) > 1:
+                raise RowError("Code", row.get("Code"), "codes of more than one option end")
+            f.end = ends.pop() if ends else None
+            fills.append(f)
+        except NotModelled as exc:
+            self.keep(row, exc, when, key)
+
+    def eae_fill(self, row: Row, fills: list[Fill]) -> None:
+        """An option end of the Option Exercises/Assignments/Expirations section: read only when the
+        Trades do not hold it (the same contract, quantity and kind)."""
+        when = row.stamp("Date", "Date/Time")
+        ttype = row.get("Transaction Type")
+        kinds = {END_CODES[c] for c in row.codes() if c in END_CODES}
+        kind = EAE_TYPES.get(ttype) or (kinds.pop() if len(kinds) == 1 else None)
+        category = row.get("Asset Category") or OPTIONS
+        if kind is None or category != OPTIONS:
+            key = self.key(row)
+            try:
+                self.base_currency(row, None)
+                raise NotModelled(
+                    "an option exercise, assignment or expiration row tj does not read "
+                    f"({ttype or category})",
+                    symbols=[_symbol_underlying(row.get("Symbol"), self.st)],
+                )
+            except NotModelled as exc:
+                self.keep(row, exc, when, key)
+            return
+        instrument = self.instrument(row, OPTIONS)
+        signed = row.number("Quantity")
+        twin = next(
+            (
+                f
+                for f in fills
+                if f.end == kind
+                and f.row.section == "Trades"
+                and f.row.account == row.account
+                and f.instrument == instrument
+                and abs(f.signed) == abs(signed)
+            ),
+            None,
+        )
+        if twin is not None:
+            return  # the Trades row says it (one source per fact): not booked twice
+        key = self.key(row)
+        proceeds = row.optional_number("Proceeds") or ZERO
+        commission = row.optional_number("Comm/Fee") or ZERO
+        try:
+            amount = self.base_currency(row, proceeds + commission) or ZERO
+            fills.append(
+                Fill(row, when, key, instrument, signed, ZERO, commission, amount, row.codes(), kind)
+            )
+        except NotModelled as exc:
+            self.keep(row, exc, when, key)
+
+    def instrument(self, row: Row, category: str) -> Instrument:
+        if category == STOCKS:
+            return stock_symbol(row)
+        column, raw = row.require("Symbol")
+        option = option_symbol(raw, self.st.multipliers.get(raw, STANDARD_MULTIPLIER))
+        if option is None:
+            raise RowError(column, raw, "not an option symbol (expected like `KO 19APR24 60 P`)")
+        return option
+
+    def merge_legs(self, fills: list[Fill]) -> None:
+        """Each assignment or exercise with the stock row of the same shares at the strike."""
+        candidates = [f for f in fills if not f.is_option and f.codes & {"A", "Ex"}]
+        legs = [
+            StockLeg(
+                i, f.row.account, f.instrument.name, f.when.date(), f.signed > 0, abs(f.signed), f.price, ZERO
+            )
+            for i, f in enumerate(candidates)
+        ]
+        used: set[int] = set()
+        for f in fills:
+            if not f.is_option or f.end not in (ASSIGNED, EXERCISED):
+                continue
+            option = f.instrument
+            assert isinstance(option, OptionContract)
+            found = match_stock_leg(
+                legs,
+                used,
+                account=f.row.account,
+                underlying=option.underlying,
+                day=f.when.date(),
+                buy=option.is_put if f.end == ASSIGNED else not option.is_put,
+                shares=abs(f.signed) * option.multiplier,
+                strike=option.strike,
+            )
+            if found is not None:
+                f.leg, candidates[found.index].leg_of = candidates[found.index], f
+
+    def trade_events(self, f: Fill) -> None:
+        if f.leg_of is not None:
+            return  # merged into its option end
+        if not f.is_option:
+            if f.codes & {"A", "Ex"}:
+                raise NotModelled(
+                    "the stock row of an assignment or exercise whose option row is not in this statement: "
+                    "record the option's end in a journal CSV with `resolves`",
+                    amount=f.amount,
+                    symbols=[f.instrument.underlying],
+                )
+            self.emit(f.row.line, self.trade(f, TradeAction.BUY if f.signed > 0 else TradeAction.SELL))
+            return
+        if f.end is not None:
+            self.option_end(f)
+            return
+        opens, closes = "O" in f.codes, "C" in f.codes
+        if opens and closes:
+            raise NotModelled(
+                "an option fill that closes one position and opens another (C;O): not modelled in the "
+                "Activity Statement; record it in a journal CSV with `resolves`",
+                amount=f.amount,
+                symbols=[f.instrument.underlying],
+            )
+        if not (opens or closes):
+            raise RowError(
+                "Code", f.row.get("Code") or None, "an option trade needs O (opening) or C (closing)"
+            )
+        buy = f.signed > 0
+        action = (
+            (TradeAction.BTO if buy else TradeAction.STO)
+            if opens
+            else (TradeAction.BTC if buy else TradeAction.STC)
+        )
+        self.emit(f.row.line, self.trade(f, action))
+
+    def trade(self, f: Fill, action: TradeAction) -> TradeExecuted:
+        quantity = abs(f.signed)
+        gross = quantity * f.price * f.instrument.multiplier
+        fees = self.booked(f, buys=action.is_buy, gross=gross, stated=ZERO - f.commission, amount=f.amount)
+        return TradeExecuted(
+            action=action,
+            instrument=f.instrument,
+            quantity=quantity,
+            price=f.price,
+            fees=fees,
+            account=f.row.account,
+            time=f.when,
+            key=f.key,
+            source=self.info.source(f.row.line),
+        )
+
+    def booked(self, f: Fill, *, buys: bool, gross: Decimal, stated: Decimal, amount: Decimal) -> Decimal:
+        """The fees that make the event's cash the broker's; a difference from the stated fees is said."""
+        fees, difference = booked_fees(buys=buys, gross=gross, fees=stated, amount=amount)
+        if difference:
+            self.warn(
+                f.row,
+                "Proceeds",
+                f.row.get("Proceeds"),
+                f"the broker booked {amount}: cost/proceeds taken from the amount, fees adjusted by "
+                f"{difference:f}",
+            )
+        return fees
+
+    def option_end(self, f: Fill) -> None:
+        option = f.instrument
+        assert isinstance(option, OptionContract)
+        quantity = abs(f.signed)
+        if f.end == EXPIRED:
+            if f.row.optional_number("Proceeds"):
+                raise NotModelled(
+                    "an expiry that moved cash (a cash-settled option?): not modelled yet; record it in a "
+                    "journal CSV with `resolves`",
+                    amount=f.amount,
+                    symbols=[option.underlying],
+                )
+            when, fees = datetime.combine(option.expiry, END_OF_DAY), ZERO - f.commission
+        else:
+            if f.leg is None:
+                what = "assignment" if f.end == ASSIGNED else "exercise"
+                raise NotModelled(
+                    f"an {what} whose stock row is not in this statement: record it in a journal CSV with "
+                    "`resolves`",
+                    amount=f.amount,
+                    symbols=[option.underlying],
+                )
+            buys = option.is_put if f.end == ASSIGNED else not option.is_put
+            stated = ZERO - f.commission - f.leg.commission
+            total = f.amount + f.leg.amount
+            fees = self.booked(
+                f, buys=buys, gross=quantity * option.multiplier * option.strike, stated=stated, amount=total
+            )
+            when = f.when
+        assert f.end is not None
+        self.emit(
+            f.row.line,
+            END_EVENTS[f.end](
+                option=option,
+                quantity=quantity,
+                fees=fees,
+                account=f.row.account,
+                time=when,
+                key=f.key,
+                source=self.info.source(f.row.line),
+            ),
+        )
+
+    # -- cash --
+
+    def cash(self, row: Row) -> None:
+        kind = CASH_SECTIONS[row.section]
+        when = row.stamp("Date", "Settle Date")
+        key = self.key(row)
+        amount = row.number("Amount")
+        try:
+            self.base_currency(row, amount)
+        except NotModelled as exc:
+            self.keep(row, exc, when, key)
+            return
+        text = row.get("Description")
+        if kind is None:
+            kind = CashKind.DEPOSIT if amount >= 0 else CashKind.WITHDRAW
+        subtitle = row.get("Subtitle")
+        self.emit(
+            row.line,
+            CashMoved(
+                kind=kind,
+                amount=amount,
+                symbol=named_ticker(text),
+                description=f"{subtitle}: {text}" if subtitle and text else text or subtitle or row.section,
+                account=row.account,
+                time=when,
+                key=key,
+                source=self.info.source(row.line),
+            ),
+        )
+
+    # -- corporate actions --
+
+    def corporate_actions(self, rows: list[Row]) -> None:
+        done: set[tuple[str, str, Decimal, Decimal, date]] = set()
+        for row in rows:
+            if not row.is_total:
+                self.guarded(row, lambda r: self.corporate_action(r, done))
+
+    def corporate_action(self, row: Row, done: set[tuple[str, str, Decimal, Decimal, date]]) -> None:
+        when = row.stamp("Date/Time", "Report Date")
+        key = self.key(row)
+        proceeds = row.optional_number("Proceeds") or ZERO
+        _, words = row.require("Description")
+        try:
+            self.base_currency(row, proceeds)
+            split = _SPLIT.search(words)
+            ticker = named_ticker(words)
+            if row.get("Asset Category") != STOCKS or split is None or ticker is None or proceeds:
+                raise NotModelled(
+                    f"a corporate action ({words}): not modelled yet; record its effect in a journal CSV "
+                    "with `resolves`",
+                    amount=proceeds,
+                    symbols=named_tickers(words),
+                )
+            new, old = Decimal(split["new"]), Decimal(split["old"])
+            if new <= 0 or old <= 0 or new == old:
+                raise RowError("Description", words, "not a split ratio")
+        except NotModelled as exc:
+            self.keep(row, exc, when, key)
+            return
+        group = (row.account, ticker, new, old, when.date())
+        if group in done:
+            return  # the other row of the same split (a reverse split's removal and addition)
+        done.add(group)
+        self.emit(
+            row.line,
+            SplitApplied(
+                symbol=ticker,
+                new=new,
+                old=old,
+                account=row.account,
+                time=when,
+                key=key,
+                source=self.info.source(row.line),
+                note=words,
+            ),
+        )
+
+    # -- what the broker reports --
+
+    def report_time(self, row: Row) -> datetime:
+        if self.st.period_end is None:
+            raise RowError(None, None, "no statement Period (Statement,Data,Period,...) to date this report")
+        return datetime.combine(self.st.period_end, END_OF_DAY)
+
+    def positions(self, rows: list[Row]) -> None:
+        summary = [r for r in rows if r.get("DataDiscriminator") in ("", "Summary")]
+        chosen = summary or [r for r in rows if r.get("DataDiscriminator") == "Lot"]
+        totals: dict[tuple[str, str], tuple[Row, Instrument, Decimal]] = {}
+        for row in chosen:
+            try:
+                category = row.get("Asset Category")
+                if category not in (STOCKS, OPTIONS) or row.get("Currency") not in ("", self.st.base):
+                    continue  # the journal books none of these, so none is reported either
+                multiplier = row.optional_number("Mult") or STANDARD_MULTIPLIER
+                if category == OPTIONS:
+                    self.st.multipliers.setdefault(row.get("Symbol"), multiplier)
+                instrument = self.instrument(row, category)
+                quantity = row.number("Quantity")
+                slot = (row.account, instrument.name)
+                first, _, held = totals.get(slot, (row, instrument, ZERO))
+                totals[slot] = (first, instrument, held + quantity)
+            except RowError as err:
+                self.problem(row.line, err.column, err.value, err.message)
+        for (account, inst_name), (row, instrument, quantity) in totals.items():
+            try:
+                when = self.report_time(row)
+            except RowError as err:
+                self.problem(row.line, err.column, err.value, err.message)
+                return
+            self.emit(
+                row.line,
+                PositionReported(
+                    instrument=instrument,
+                    quantity=quantity,
+                    account=account,
+                    time=when,
+                    key=self.keys.key(account, None, f"position\x1f{when.date().isoformat()}\x1f{inst_name}"),
+                    source=self.info.source(row.line),
+                ),
+            )
+
+    def cash_report(self, rows: list[Row]) -> None:
+        """The base currency's ending cash: its own row, else the summary when it is the only currency."""
+        ending = [r for r in rows if r.get("Currency Summary") == "Ending Cash"]
+        own = [r for r in ending if r.get("Currency") == self.st.base]
+        only_summary = all(r.get("Currency") == "Base Currency Summary" for r in ending)
+        for row in own or (ending if only_summary else []):
+            try:
+                amount = row.number("Total")
+                when = self.report_time(row)
+            except RowError as err:
+                self.problem(row.line, err.column, err.value, err.message)
+                continue
+            self.emit(
+                row.line,
+                CashReported(
+                    amount=amount,
+                    account=row.account,
+                    time=when,
+                    key=self.keys.key(row.account, None, f"cash\x1f{when.date().isoformat()}"),
+                    source=self.info.source(row.line),
+                ),
+            )
+
+    # -- sections tj does not know --
+
+    def unknown_section(self, row: Row) -> None:
+        dated = next((c for c in ("Date/Time", "Date", "Settle Date", "Report Date") if row.get(c)), None)
+        when = row.stamp(dated) if dated else self.report_time(row)
+        key = self.key(row)
+        self.result.book(row.account, None)
+        symbol = row.get("Symbol")
+        self.keep(
+            row,
+            NotModelled(
+                f"a row of the section {row.section!r}, which tj does not read yet: its cash is not counted; "
+                "record its effect in a journal CSV with `resolves`",
+                symbols=[_symbol_underlying(symbol, self.st)] + named_tickers(row.get("Description")),
+            ),
+            when,
+            key,
+        )
+
+
+def _account(value: str) -> str:
+    """`U1234567`, also from `U1234567 (Custom Consolidated)`."""
+    return value.split()[0] if value.strip() else ""
+
+
+def _symbol_underlying(symbol: str, st: Statement) -> str:
+    """The underlying a row's symbol names, for marking it incomplete ("" when it names none)."""
+    if not symbol:
+        return ""
+    option = option_symbol(symbol, st.multipliers.get(symbol, STANDARD_MULTIPLIER))
+    if option is not None:
+        return option.underlying
+    return symbol.split()[0] if symbol.split() else ""
+
+
+def parse(path: Path, account: str | None = None) -> ParseResult:
+    return _Parser(path, account).run()
