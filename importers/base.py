@@ -180,11 +180,13 @@ def csv_line(cells: Sequence[str]) -> str:
 # the broker's cash is the truth, with a warning naming the row; beyond it something else moved the cash.
 CASH_TOLERANCE_FLOOR = Decimal("1.00")
 CASH_TOLERANCE_SHARE = Decimal("0.01")
+CENT = Decimal("0.01")  # a booked cash difference below this is a rounded price: booked, not said
 
 
 def booked_fees(*, buys: bool, gross: Decimal, fees: Decimal, amount: Decimal) -> tuple[Decimal, Decimal]:
     """The fees that make a trade's cash equal what the broker booked (`amount`, signed: negative is money
-    out), and how far that is from the fees the row states. Raises NotModelled beyond the tolerance.
+    out), and how far that is from the fees the row states (under a `CENT` it is the broker's rounding of a
+    printed price: not worth a warning). Raises NotModelled beyond the tolerance.
 
     A buy moves -(gross + fees), a sale gross - fees: the difference is carried by the fees, so cost and
     proceeds are what the broker booked and the price stays as written."""

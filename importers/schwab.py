@@ -27,16 +27,24 @@ Decisions, each deliberate (the report and tests/importers/fixtures/schwab/READM
   stock row days later.
 - Assigned / Exchange or Exercise: merged with the stock "Buy"/"Sell" row of the same underlying, shares =
   100 × contracts, price = strike, dated on the option row's day or up to `SETTLEMENT_DAYS` after; the
-  stock row's fees are added to the event's. No such row is an error, never a guess.
+  stock row's fees are added to the event's. No such row: the option row is kept unresolved, never guessed.
+- The broker's Amount is the truth for cash: a trade whose Amount differs from quantity × price ± fees is
+  booked as Schwab booked it (the fees carry the difference; a warning from a cent up), beyond the
+  tolerance of `importers.base.booked_fees` it is unresolved.
 - Income and cash: dividends and fund capital-gain distributions are DIVIDEND (of their symbol); bank,
   credit, bond and margin interest are INTEREST (margin interest negative, as written); fees and foreign
   tax withheld are FEE (negative, of their symbol if any); transfers are DEPOSIT or WITHDRAW by the sign
   of Amount.
-- Rows that change holdings without a trade price (Stock Merger, Name Change, Spin-off, Conversion,
-  Journaled Shares, Security Transfer, Stock Plan Activity) and Cash In Lieu (a sale of a fraction of a
-  share whose size the row does not give) are errors saying they are not supported yet. A Stock Split or
-  Reverse Split row gives the shares added or removed, not the ratio: it is a SplitApplied only when its
-  Description states the ratio (`2 FOR 1`), else an error asking for a journal-CSV SPLIT row.
+- Journaled Shares, Security Transfer and a Journal with a symbol and a quantity move shares in or out
+  without a sale: `SecurityTransferred` (the row gives no basis: basis missing until one is given). The
+  same actions with an amount and no quantity are cash.
+- Rows that change holdings in ways tj does not model yet (Stock Merger, Name Change, Spin-off,
+  Conversion, Stock Plan Activity, Stock Div Dist, a bond's Full Redemption, Cash In Lieu of a fraction
+  whose size the row does not give, a trade of a CUSIP), any action not in these tables that names a
+  security or a quantity, and a cash-settled option's expiry are kept as unresolved events with their
+  Amount. An unknown action on a cash-only row is cash, its kind from its words (`cash_kind`). A Stock Split
+  or Reverse Split row gives the shares added or removed, not the ratio: it is a SplitApplied only when its
+  Description states the ratio (`2 FOR 1`), else unresolved, naming the journal-CSV SPLIT row to resolve it.
 """
 
 from __future__ import annotations
@@ -49,8 +57,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypedDict
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError
-from importers.common import CsvRow, StockLeg, match_stock_leg, money, read_csv_table, us_date
+from importers.base import (
+    CENT,
+    FileInfo,
+    ImportProblem,
+    KeyMaker,
+    NotModelled,
+    ParseResult,
+    RowError,
+    booked_fees,
+    unresolved,
+)
+from importers.common import CsvRow, StockLeg, cash_kind, match_stock_leg, money, read_csv_table, us_date
 from journal.events import (
     CashKind,
     CashMoved,
@@ -58,6 +76,7 @@ from journal.events import (
     OptionAssigned,
     OptionExercised,
     OptionExpired,
+    SecurityTransferred,
     SourceRef,
     SplitApplied,
     TradeAction,
@@ -163,16 +182,22 @@ TRANSFERS = {
     "misc cash entry",
     "promotional award",  # a cash bonus: money in that no trade made
 }
+# Shares or contracts moved into or out of the account without a sale (a signed Quantity): transfers.
+SHARE_TRANSFERS = {"security transfer", "journaled shares", "journal", "internal transfer"}
+# Rows read cleanly whose meaning tj does not model yet: kept as unresolved events, with their cash.
 NOT_SUPPORTED = {
-    "stock merger": "changes holdings without a trade price",
-    "name change": "changes holdings without a trade price",
-    "spin-off": "changes holdings without a trade price",
-    "conversion": "changes holdings without a trade price",
-    "journaled shares": "changes holdings without a trade price",
-    "security transfer": "changes holdings without a trade price",
-    "stock plan activity": "changes holdings without a trade price",
-    "cash in lieu": "sells a fraction of a share without saying how much",
+    "stock merger": "a stock merger changes holdings without a trade price",
+    "name change": "a name change moves the holding to another symbol",
+    "spin-off": "a spin-off adds shares whose basis comes from the parent's",
+    "conversion": "a conversion changes holdings without a trade price",
+    "stock plan activity": "stock plan shares come with a basis the row does not give",
+    "stock div dist": "a stock dividend adds shares without a cost",
+    "cash in lieu": "cash in lieu sells a fraction of a share without saying how much",
+    "full redemption": "a bond or Treasury redeemed",
+    "full redemption adj": "a bond or Treasury redeemed",
 }
+# A CUSIP (Treasuries, bonds, CDs, funds and old names after a corporate action): not a ticker tj trades.
+_CUSIP = re.compile(r"^[0-9]{3}[0-9A-Z]{5}[0-9]$")
 
 
 _OptionEnd = OptionAssigned | OptionExercised
@@ -357,9 +382,28 @@ def _read_row(cols: _Columns, row: CsvRow) -> _Row:
 class _Builder:
     """Turns read rows into events; knows the column spellings for its error messages."""
 
-    def __init__(self, info: FileInfo, cols: _Columns, account: str) -> None:
-        self.info, self.cols, self.account = info, cols, account
+    def __init__(self, info: FileInfo, cols: _Columns, account: str, result: ParseResult) -> None:
+        self.info, self.cols, self.account, self.result = info, cols, account, result
         self.keymaker = KeyMaker()
+
+    def warn(self, row: _Row, column: str, value: str | None, message: str) -> None:
+        self.result.warnings.append(ImportProblem(self.info.name, row.line, self.col(column), value, message))
+
+    def unresolved(self, row: _Row, exc: NotModelled, raw: list[str]) -> Event:
+        symbols = exc.symbols or (
+            (row.instrument.underlying,) if row.instrument else (row.symbol,) if row.symbol else ()
+        )
+        exc = NotModelled(
+            exc.reason, amount=row.amount if exc.amount is None else exc.amount, symbols=symbols
+        )
+        return unresolved(
+            exc,
+            account=self.account,
+            time=datetime.combine(row.day, time()),
+            key=self.key(row),
+            source=self.info.source(row.line),
+            raw=raw,
+        )
 
     def col(self, column: str) -> str:
         return self.cols.spelling[column]
@@ -405,12 +449,7 @@ class _Builder:
 
     def no_cash(self, row: _Row) -> None:
         if row.amount is not None and row.amount != 0:
-            raise RowError(
-                self.col("amount"),
-                str(row.amount),
-                f"{self.action_name(row)} of an option moves no cash "
-                "(a cash-settled option is not supported)",
-            )
+            raise NotModelled(f"{self.action_name(row)} of an option that moved cash: a cash-settled option")
 
     def option(self, row: _Row) -> OptionContract:
         if not row.symbol:
@@ -421,6 +460,10 @@ class _Builder:
         return row.instrument
 
     def stock(self, row: _Row) -> Stock:
+        if _CUSIP.match(row.symbol):
+            raise NotModelled(
+                f"{self.action_name(row)} of {row.symbol}: a bond, Treasury or fund named by CUSIP"
+            )
         if not row.symbol:
             raise RowError(self.col("symbol"), None, f"missing: {self.action_name(row)} needs a symbol")
         if not isinstance(row.instrument, Stock):
@@ -435,12 +478,51 @@ class _Builder:
     # -- events --
 
     def trade(self, row: _Row, action: TradeAction, instrument: Stock | OptionContract) -> TradeExecuted:
+        quantity, price, fees = self.quantity(row), self.price(row), self.fees(row)
+        if row.amount is not None:  # the broker's cash is the truth: cost or proceeds as booked
+            gross = quantity * price * instrument.multiplier
+            booked, difference = booked_fees(buys=action.is_buy, gross=gross, fees=fees, amount=row.amount)
+            fees = booked if difference else fees  # as written when it adds up (0, not 0.00)
+            if abs(difference) >= CENT:
+                self.warn(
+                    row,
+                    "amount",
+                    str(row.amount),
+                    f"the broker booked {row.amount}: cost or proceeds taken from it, "
+                    f"fees adjusted by {difference}",
+                )
         return TradeExecuted(
             action=action,
             instrument=instrument,
-            quantity=self.quantity(row),
-            price=self.price(row),
-            fees=self.fees(row),
+            quantity=quantity,
+            price=price,
+            fees=fees,
+            time=datetime.combine(row.day, time()),
+            **self.common(row),
+        )
+
+    def transferred(self, row: _Row, instrument: Stock | OptionContract) -> SecurityTransferred:
+        """Shares or contracts moved in (+) or out (-) without a sale; the row gives no basis."""
+        assert row.quantity is not None
+        return SecurityTransferred(
+            instrument=instrument,
+            quantity=row.quantity,
+            time=datetime.combine(row.day, time()),
+            **self.common(row),
+        )
+
+    def other_cash(self, row: _Row) -> CashMoved:
+        """A cash-only row of an action tj has no table entry for: its kind from its words."""
+        amount = self.amount(row)
+        kind, known = cash_kind(f"{row.action_text} {row.description}", amount)
+        if not known:
+            self.warn(
+                row, "action", row.action_text, "cash row of an unknown description: recorded as OTHER cash"
+            )
+        return CashMoved(
+            kind=kind,
+            amount=amount,
+            description=row.action_text,
             time=datetime.combine(row.day, time()),
             **self.common(row),
         )
@@ -463,14 +545,12 @@ class _Builder:
         amount = self.amount(row)
         symbol: str | None = None
         if row.action in DIVIDENDS:
-            kind = CashKind.DIVIDEND
-            if not row.symbol:
-                raise RowError(self.col("symbol"), None, "missing: a dividend names the symbol that paid it")
-            symbol = self.underlying(row)
+            kind = CashKind.DIVIDEND  # of the account when the row names no symbol
+            symbol = self.underlying(row) if row.symbol else None
         elif row.action in INTEREST:
             kind = CashKind.INTEREST  # of the account, even bond interest (its symbol is a CUSIP)
         elif row.action in FEES:
-            kind = CashKind.FEE
+            kind = CashKind.TAX if "tax" in row.action else CashKind.FEE
             symbol = self.underlying(row) if row.symbol else None
         else:
             kind = CashKind.DEPOSIT if amount >= 0 else CashKind.WITHDRAW
@@ -478,6 +558,7 @@ class _Builder:
             kind=kind,
             amount=amount,
             symbol=symbol,
+            description=row.action_text,
             time=datetime.combine(row.day, time()),
             **self.common(row),
         )
@@ -492,12 +573,9 @@ class _Builder:
         m = _RATIO.search(row.description)
         if m is None:
             added = "" if row.quantity is None else f" ({format(row.quantity.normalize(), 'f')} shares)"
-            raise RowError(
-                self.col("action"),
-                self.action_name(row),
-                f"the row gives the shares added or removed{added}, not the split ratio: record the split "
-                f"as a journal-CSV SPLIT row ({row.day.isoformat()},SPLIT,{stock.symbol},new:old) "
-                "and remove this row",
+            raise NotModelled(
+                f"a split that gives the shares added or removed{added}, not the ratio: resolve it with a "
+                f"journal-CSV SPLIT row ({row.day.isoformat()},SPLIT,{stock.symbol},new:old)"
             )
         new, old = Decimal(m[1]), Decimal(m[2])
         if new <= 0 or old <= 0 or (new > old) != forward:
@@ -536,9 +614,7 @@ class _Builder:
         )
         if leg is None:
             last = row.day + timedelta(days=SETTLEMENT_DAYS)
-            raise RowError(
-                self.col("action"),
-                self.action_name(row),
+            raise NotModelled(
                 f"no stock row for it in this file: expected a {'Buy' if buys else 'Sell'} of "
                 f"{format(shares.normalize(), 'f')} {option.underlying} at "
                 f"{format(option.strike.normalize(), 'f')} dated {row.day.isoformat()} to {last.isoformat()} "
@@ -588,7 +664,7 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
         problem(rows[-1].line + 1 if rows else 1, None, None, f"not valid CSV: {exc}")
         return result
     cols = _Columns(header, spelled)
-    builder = _Builder(info, cols, account or DEFAULT_ACCOUNT)
+    builder = _Builder(info, cols, account or DEFAULT_ACCOUNT, result)
 
     # First every row is read; then the stock rows that may be assignment legs are set apart, so that an
     # option row can find its stock row wherever the file put it (newest first: usually above it).
@@ -624,11 +700,15 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     used: set[int] = set()
     events: dict[int, Event] = {}
     for i, row in enumerate(read):
+        if row is not None:
+            result.book(builder.account, row.amount)  # the file's own cash, for the import's self-check
         if row is not None and row.action in (ASSIGNED, EXERCISED):
             try:
                 events[i] = builder.option_ended(row, legs, used)
             except RowError as err:
                 problem(row.line, err.column, err.value, err.message)
+            except NotModelled as exc:
+                events[i] = builder.unresolved(row, exc, rows[i].raw)
 
     for i, row in enumerate(read):
         if row is None or i in used or row.action in (ASSIGNED, EXERCISED):
@@ -637,6 +717,8 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
             events[i] = _event(builder, row)
         except RowError as err:
             problem(row.line, err.column, err.value, err.message)
+        except NotModelled as exc:
+            events[i] = builder.unresolved(row, exc, rows[i].raw)
 
     result.events.extend(events[i] for i in sorted(events))
     result.errors.sort(key=lambda p: p.line)
@@ -645,6 +727,12 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
 
 def _event(builder: _Builder, row: _Row) -> Event:
     action = row.action
+    if action in SHARE_TRANSFERS and row.quantity and row.amount is None and row.symbol:
+        if _CUSIP.match(row.symbol) or row.instrument is None:
+            raise NotModelled(f"{builder.action_name(row)} of {row.symbol}: not a stock or option tj trades")
+        return builder.transferred(row, row.instrument)
+    if action in SHARE_TRANSFERS and row.amount is not None and row.quantity is None:
+        return builder.other_cash(row)  # money moved (an ACAT fee, a journal of cash)
     if action in OPTION_TRADES:
         return builder.trade(row, OPTION_TRADES[action], builder.option(row))
     if action in STOCK_TRADES:
@@ -656,12 +744,12 @@ def _event(builder: _Builder, row: _Row) -> Event:
     if action in SPLITS:
         return builder.split(row, SPLITS[action])
     if action in NOT_SUPPORTED:
-        raise RowError(
-            builder.col("action"),
-            builder.action_name(row),
-            f"not supported yet: it {NOT_SUPPORTED[action]}; remove the row and record its effect "
-            "in a journal CSV",
+        raise NotModelled(
+            f"{NOT_SUPPORTED[action]}: not modelled yet; resolve it with journal-CSV rows that say what "
+            "happened"
         )
     if not row.action:
         raise RowError(builder.col("action"), None, "missing: every row needs an action")
-    raise RowError(builder.col("action"), row.action_text, "unknown action")
+    if row.symbol or row.quantity is not None or row.amount is None:
+        raise NotModelled(f"an action tj does not know ({row.action_text})")
+    return builder.other_cash(row)  # a cash-only row of any description
