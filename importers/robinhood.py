@@ -2,7 +2,12 @@
 
 Every row has a Trans Code (BTO, OASGN, CDIV, ...) mapped here one by one; Robinhood gives no fees, so a
 trade's fees are what its Amount differs from quantity × price; an assignment is an OASGN row plus a
-Buy/Sell row at the strike, merged into one OptionAssigned. Format facts and their sources:
+Buy/Sell row at the strike, merged into one OptionAssigned. Issue 13: an unknown Trans Code naming a
+security, SXCH, a split without its ratio, an assignment without its stock row (or the reverse), a cash-
+settled expiry and a trade whose Amount strays beyond tolerance are Unresolved (with the Amount); REC, T/A,
+ITRF and ACATS of shares are SecurityTransferred (no basis); any code naming no security is cash, of the
+kind its description says (`common.cash_kind`, OTHER with a warning); DTAX/NRAT are TAX.
+Format facts and their sources:
 ../shared/FORMATS.md section 5 and tests/importers/fixtures/robinhood/README.md.
 """
 
@@ -16,8 +21,17 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError
-from importers.common import CsvRow, StockLeg, cash_amount, day_offsets, match_stock_leg, money, read_table
+from importers.base import FileInfo, ImportProblem, KeyMaker, NotModelled, ParseResult, RowError, unresolved
+from importers.common import (
+    CsvRow,
+    StockLeg,
+    cash_amount,
+    cash_kind,
+    day_offsets,
+    match_stock_leg,
+    money,
+    read_table,
+)
 from journal.events import (
     CashKind,
     CashMoved,
@@ -25,6 +39,8 @@ from journal.events import (
     OptionAssigned,
     OptionExercised,
     OptionExpired,
+    SecurityTransferred,
+    SourceRef,
     SplitApplied,
     TradeAction,
     TradeExecuted,
@@ -74,8 +90,8 @@ CASH: dict[str, tuple[CashKind, bool, str]] = {
     "MDIV": (CashKind.DIVIDEND, True, "payment in lieu of a dividend (shares lent)"),
     # A tax withheld from a dividend is a fee on the holding, so that DIVIDEND stays the gross a
     # 1099-DIV reports (box 1a; the tax is box 7).
-    "DTAX": (CashKind.FEE, True, "dividend tax withheld"),
-    "NRAT": (CashKind.FEE, True, "non-resident alien tax withheld"),
+    "DTAX": (CashKind.TAX, True, "dividend tax withheld"),
+    "NRAT": (CashKind.TAX, True, "non-resident alien tax withheld"),
     "AFEE": (CashKind.FEE, True, "ADR fee"),
     "DFEE": (CashKind.FEE, True, "depositary fee"),
     "SLIP": (CashKind.INTEREST, False, "stock lending income"),
@@ -92,9 +108,9 @@ TRANSFERS = {
     "FUTSWP": "futures sweep",
     "ITRF": "internal transfer",
 }
-# Shares in or out without a price (transfers, exchanges): their cost basis is not in the file.
-SHARE_MOVES = ("REC", "SXCH", "T/A", "ITRF")
-CODES = (*OPTION_TRADES, *STOCK_TRADES, *ENDINGS, *CASH, *TRANSFERS, "SPL", "REC", "SXCH", "T/A", "MISC")
+# Shares in or out without a price (received, transferred): a transfer whose cost basis is not in the file.
+SHARE_TRANSFERS = ("REC", "T/A", "ITRF", "ACATI", "ACATO")
+RESOLVE = "record its effect in a journal CSV with `resolves`"
 
 _OPTION = re.compile(
     r"^(?:Option (?:Expiration|Assignment|Exercise) for )?(?P<root>[A-Z][A-Z0-9.]{0,5}) "
@@ -136,6 +152,7 @@ class _Row:
     price_text: str
     amount: Decimal | None
     content: str
+    raw: tuple[str, ...] = ()
 
 
 def _day(text: str) -> date:
@@ -157,8 +174,6 @@ def _money(column: str, text: str) -> Decimal | None:
 def _read_row(row: CsvRow, index: int) -> _Row:
     code = row.get("trans code")
     day = _day(row.get("activity date"))
-    if code.upper() not in CODES:
-        raise RowError(SHOWN["trans code"], code, "unknown Trans Code")
     suppressed = row.get("suppressed")
     if suppressed.lower() not in ("", "no", "false"):
         raise RowError(SHOWN["suppressed"], suppressed, "a suppressed row: not supported yet")
@@ -199,6 +214,7 @@ def _read_row(row: CsvRow, index: int) -> _Row:
         price_text=price_text,
         amount=_money("amount", row.get("amount")),
         content=content,
+        raw=tuple(row.raw),
     )
 
 
@@ -249,13 +265,15 @@ def _price_and_fees(
     rounding = quantity * multiplier * HALF_CENT + CENT
     if fees < 0:
         if -fees > rounding:
-            raise RowError(
-                SHOWN["amount"], str(r.amount), f"does not match quantity × price ({gross.quantize(CENT)})"
+            raise NotModelled(
+                f"an Amount of {r.amount} that does not match quantity × price ({gross.quantize(CENT)}): "
+                f"something else moved the cash; {RESOLVE}"
             )
         return abs(r.amount) / (quantity * multiplier), ZERO
     if fees > rounding + gross / 100 + 1:
-        raise RowError(
-            SHOWN["amount"], str(r.amount), f"implies {fees} of fees on a trade of {gross.quantize(CENT)}"
+        raise NotModelled(
+            f"an Amount of {r.amount} that implies {fees} of fees on a trade of {gross.quantize(CENT)}: "
+            f"something else moved the cash; {RESOLVE}"
         )
     return r.price, fees
 
@@ -286,17 +304,37 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
             parsed.append(_read_row(row, index))
         except RowError as err:
             problem(row.line, err.column, err.value, err.message)
-    events = _events(parsed, account or DEFAULT_ACCOUNT, info, problem)
+    account = account or DEFAULT_ACCOUNT
+    for r in parsed:
+        result.book(account, r.amount)
+    events = _events(parsed, account, info, problem, result)
     if not result.errors:
         result.events = events
     return result
 
 
-def _events(rows: list[_Row], account: str, info: FileInfo, problem: Problem) -> list[Event]:
-    """The rows' events in file order: assignment and exercise stock rows merged, split rows paired."""
+def _events(
+    rows: list[_Row], account: str, info: FileInfo, problem: Problem, result: ParseResult
+) -> list[Event]:
+    """The rows' events in file order: assignment and exercise stock rows merged, split rows paired; a row
+    tj does not model kept as an Unresolved event with the cash the broker booked on it."""
     keymaker = KeyMaker()
     offsets = day_offsets([r.day for r in rows])
     placed: list[tuple[int, Event]] = []
+
+    def keep(r: _Row, exc: NotModelled, when: datetime | None = None) -> None:
+        symbols = exc.symbols or (_underlying(r),)
+        kept = NotModelled(exc.reason, amount=r.amount, symbols=symbols)
+        at = when or datetime.combine(r.day, time())
+        key = keymaker.key(account, None, r.content)
+        raw = r.raw or (r.description,)
+        placed.append(
+            (r.line, unresolved(kept, account=account, time=at, key=key, source=info.source(r.line), raw=raw))
+        )
+
+    def warn(r: _Row, message: str) -> None:
+        result.warnings.append(ImportProblem(info.name, r.line, SHOWN["description"], r.description, message))
+
     stock_trades: list[tuple[_Row, datetime, StockLeg, Decimal]] = []
     endings: list[_Row] = []
     splits: dict[tuple[str, date], list[tuple[_Row, datetime]]] = {}
@@ -317,7 +355,9 @@ def _events(rows: list[_Row], account: str, info: FileInfo, problem: Problem) ->
                 _quantity(r, whole=False)
                 splits.setdefault((_stock(r).symbol, r.day), []).append((r, when))
             else:
-                placed.append((r.line, _event(r, account, when, keymaker, info)))
+                placed.append((r.line, _event(r, account, when, keymaker, info, warn)))
+        except NotModelled as exc:
+            keep(r, exc, when)
         except RowError as err:
             problem(r.line, err.column, err.value, err.message)
     used: set[int] = set()
@@ -327,19 +367,19 @@ def _events(rows: list[_Row], account: str, info: FileInfo, problem: Problem) ->
     for r in endings:
         try:
             placed.append((r.line, _ending(r, account, legs, used, keymaker, info)))
+        except NotModelled as exc:
+            keep(r, exc)
         except RowError as err:
             problem(r.line, err.column, err.value, err.message)
     for r, when, leg, price in stock_trades:
         if leg.index in used:
             continue
         if _LEG_NOTE.search(r.description):
-            problem(
-                r.line,
-                SHOWN["description"],
-                r.description,
-                f"the stock side of an assignment or exercise, but no OASGN/OEXCS row of {leg.symbol} at "
-                f"{leg.price} in the {LEG_DAYS} days before it: export a period that includes it",
+            reason = (
+                f"the stock side of an assignment or exercise whose OASGN/OEXCS row of {leg.symbol} at "
+                f"{leg.price} is not in the {LEG_DAYS} days before it: not modelled; {RESOLVE}"
             )
+            keep(r, NotModelled(reason), when)
             continue
         trade = TradeExecuted(
             action=STOCK_TRADES[r.code],
@@ -356,6 +396,9 @@ def _events(rows: list[_Row], account: str, info: FileInfo, problem: Problem) ->
     for (symbol, _), group in splits.items():
         try:
             placed.append((group[0][0].line, _split(symbol, group, account, keymaker, info)))
+        except NotModelled as exc:
+            for r, when in group:
+                keep(r, exc, when)
         except RowError as err:
             problem(group[0][0].line, err.column, err.value, err.message)
     placed.sort(key=lambda pair: pair[0])
@@ -369,7 +412,9 @@ def _ending(
     option = _option(r)
     contracts = _quantity(r, whole=True)
     if r.amount:
-        raise RowError(SHOWN["amount"], str(r.amount), "an assignment or exercise row moves no cash")
+        raise NotModelled(
+            f"an assignment or exercise that moved cash (a cash-settled option): not modelled yet; {RESOLVE}"
+        )
     # An assignment or exercise happens on or before the expiration, whatever day the row is posted.
     day = min(r.day, option.expiry)
     assigned = r.code == "OASGN"
@@ -386,11 +431,20 @@ def _ending(
         strike=option.strike,
         days_after=LEG_DAYS,
     )
+    if leg is None:
+        raise NotModelled(
+            f"an {'assignment' if assigned else 'exercise'} whose stock row "
+            f"({'purchase' if buys else 'sale'} of {contracts * option.multiplier} {option.underlying} "
+            f"at {option.strike}) "
+            f"is not in the file: "
+            f"not modelled; {RESOLVE}",
+            symbols=[option.underlying],
+        )
     ended = OptionAssigned if assigned else OptionExercised
     return ended(
         option=option,
         quantity=contracts,
-        fees=leg.fees if leg else ZERO,
+        fees=leg.fees,
         account=account,
         time=datetime.combine(day, END_OF_DAY),
         # The option row alone: exports with and without the stock row give the event one key.
@@ -420,11 +474,10 @@ def _split(
     if new <= 0 or old <= 0 or new == old:
         moved = f"{added} shares in" if added else ""
         moved += (" and " if added and removed else "") + (f"{removed} out" if removed else "")
-        raise RowError(
-            SHOWN["trans code"],
-            first.code,
-            f"a split of {symbol} whose ratio the file does not give ({moved}): not supported yet; "
-            "write it as a SPLIT row of a journal CSV",
+        raise NotModelled(
+            f"a split of {symbol} whose ratio the file does not give ({moved}): not modelled; "
+            "write it as a SPLIT row of a journal CSV with `resolves`",
+            symbols=[symbol],
         )
     content = "\x1e".join(r.content for r, _ in group)
     return SplitApplied(
@@ -438,7 +491,14 @@ def _split(
     )
 
 
-def _event(r: _Row, account: str, when: datetime, keymaker: KeyMaker, info: FileInfo) -> Event:
+def _event(
+    r: _Row,
+    account: str,
+    when: datetime,
+    keymaker: KeyMaker,
+    info: FileInfo,
+    warn: Callable[[_Row, str], None],
+) -> Event:
     key = keymaker.key(account, None, r.content)
     source = info.source(r.line)
     if r.code in OPTION_TRADES:
@@ -461,7 +521,9 @@ def _event(r: _Row, account: str, when: datetime, keymaker: KeyMaker, info: File
         option = _option(r)
         contracts = _quantity(r, whole=True)
         if r.amount:
-            raise RowError(SHOWN["amount"], str(r.amount), "an expiry moves no cash")
+            raise NotModelled(
+                f"an expiry that moved cash (a cash-settled option): not modelled yet; {RESOLVE}"
+            )
         if r.day < option.expiry:
             raise RowError(
                 SHOWN["activity date"], str(r.day), f"before the option's expiration {option.expiry}"
@@ -475,41 +537,79 @@ def _event(r: _Row, account: str, when: datetime, keymaker: KeyMaker, info: File
             key=key,
             source=source,
         )
-    if r.code in SHARE_MOVES and (r.quantity or r.code != "ITRF"):
-        raise RowError(
-            SHOWN["trans code"],
-            r.code,
-            "moves shares without a price (a transfer or exchange whose cost basis the file does not "
-            "give): not supported yet",
-        )
-    if r.code == "MISC":
-        raise RowError(
-            SHOWN["trans code"],
-            r.code,
-            f"a miscellaneous entry ({r.description!r}) with no fixed meaning: not supported yet",
-        )
+    if r.code in SHARE_TRANSFERS and r.quantity:
+        return _transfer(r, account, when, key, source)
+    if r.code in CASH:
+        return _cash(r, account, when, key, source)
+    if r.code in TRANSFERS or not (r.instrument or r.quantity):
+        return _other_cash(r, account, when, key, source, warn)
+    raise NotModelled(
+        f"a row of Trans Code {r.code or '(none)'} naming a security: not modelled yet; {RESOLVE}"
+    )
+
+
+def _underlying(r: _Row) -> str:
+    """The underlying a row names: an option's root, else the Instrument."""
+    m = _OPTION.match(r.description)
+    return m["root"].upper() if m else r.instrument
+
+
+def _transfer(r: _Row, account: str, when: datetime, key: str, source: SourceRef) -> Event:
+    """Shares received or transferred (REC, T/A, ITRF, ACATS): in, or out where the quantity ends in S;
+    the file gives no cost basis, so the lot waits for a journal-CSV row that `resolves` it."""
+    if r.amount:
+        raise NotModelled(f"shares transferred with cash ({r.code}): not modelled yet; {RESOLVE}")
+    quantity = _quantity(r, whole=False)
+    return SecurityTransferred(
+        instrument=_stock(r),
+        quantity=-quantity if r.removed else quantity,
+        account=account,
+        time=when,
+        key=key,
+        source=source,
+        note=r.description,
+    )
+
+
+def _cash(r: _Row, account: str, when: datetime, key: str, source: SourceRef) -> Event:
+    """A cash row of a code this importer knows (dividends, interest, fees, tax withheld)."""
     amount = cash_amount(r.amount, SHOWN["amount"])
-    if r.code in TRANSFERS:
-        kind = CashKind.DEPOSIT if amount > 0 else CashKind.WITHDRAW
-        return CashMoved(
-            kind=kind,
-            amount=amount,
-            account=account,
-            time=when,
-            key=key,
-            source=source,
-            note=TRANSFERS[r.code],
-        )
-    cash_kind, names_holding, note = CASH[r.code]
+    kind, names_holding, note = CASH[r.code]
     symbol = None
     if names_holding and r.instrument:
         symbol = _stock(r).symbol
-    if cash_kind is CashKind.DIVIDEND and symbol is None:
+    if kind is CashKind.DIVIDEND and symbol is None:
         raise RowError(SHOWN["instrument"], None, "missing: a dividend needs the symbol that paid it")
     return CashMoved(
-        kind=cash_kind,
+        kind=kind,
         amount=amount,
         symbol=symbol,
+        description=r.description,
+        account=account,
+        time=when,
+        key=key,
+        source=source,
+        note=note,
+    )
+
+
+def _other_cash(
+    r: _Row, account: str, when: datetime, key: str, source: SourceRef, warn: Callable[[_Row, str], None]
+) -> Event:
+    """A cash-only row: a bank transfer by the sign of its Amount, else any code naming no security
+    (GOLD, MISC, OCC, XENT, a code new to tj) of the kind its description says, OTHER with a warning."""
+    amount = cash_amount(r.amount, SHOWN["amount"])
+    note = TRANSFERS.get(r.code, "")
+    if r.code in TRANSFERS:
+        kind = CashKind.DEPOSIT if amount > 0 else CashKind.WITHDRAW
+    else:
+        kind, known = cash_kind(f"{r.description} {r.code}", amount)
+        if not known:
+            warn(r, "cash row of an unknown description: recorded as OTHER cash")
+    return CashMoved(
+        kind=kind,
+        amount=amount,
+        description=r.description,
         account=account,
         time=when,
         key=key,

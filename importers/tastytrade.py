@@ -4,8 +4,10 @@ mapping of tastytrade's Type / Sub Type vocabulary to journal events, shared wit
 Why one core for two formats: the legacy tastyworks export writes the same transaction codes and subcodes
 (Trade, Receive Deliver, Money Movement; Sell to Open, Expiration, Assignment, ...), only in other columns.
 Each module reads its own columns into `TastyRow`s; `events_from_rows` turns them into events: it merges an
-assignment's option row with the stock row written at the same time, derives split ratios, and refuses
-what the journal cannot record yet (futures, position transfers, mergers) with a message naming the row.
+assignment's option row with the stock row written at the same time, derives split ratios, and keeps
+what the journal does not model (futures, mergers, special-dividend strike adjustments, adjusted-option
+assignments and their Delayed Delivery cash, an unknown Type or Sub Type naming a security, non-USD rows)
+as Unresolved events with the cash the broker booked (issue 13). Only a row that cannot be read is an error.
 
 Deliberate mappings (FORMATS.md section 2; the fixtures' README says where each fact comes from):
 - times: the local wall time the file gives, offset dropped; expiry, assignment, exercise and cash-settlement
@@ -30,12 +32,16 @@ Deliberate mappings (FORMATS.md section 2; the fixtures' README says where each 
 - Account: the export names none, so the `account` argument, else "default". Keys: no row has a broker id,
   so the row's content keys it, built from the cells every header variant shares (an overlapping export in
   another variant repeats the same keys).
-- Money Movement: Credit / Debit Interest and Fully Paid Stock Lending Income → INTEREST; Dividend →
-  DIVIDEND (negative = withholding); Balance Adjustment (regulatory fee adjustment, fee correction) and Fee
-  → FEE; Deposit / Withdrawal / Transfer → DEPOSIT or WITHDRAW by the sign of Value (old rows are labelled
-  "Withdrawal" for money received), or INTEREST when the description is tastyworks' interest wording. A
-  Deposit naming a holding (Symbol set) is dividend withholding paid back → DIVIDEND of that symbol; a
-  Withdrawal or Transfer naming one is an error (not supported yet).
+- Money Movement (any sub type, and an unknown Type naming no security): cash. Credit / Debit Interest and
+  Fully Paid Stock Lending Income → INTEREST; Dividend → DIVIDEND (negative = withholding); Balance
+  Adjustment (regulatory fee adjustment, fee correction) and Fee → FEE; Mark to Market → OTHER; Deposit /
+  Withdrawal / Transfer → DEPOSIT or WITHDRAW by the sign of the cash, or INTEREST when the description is
+  tastyworks' interest wording. A Deposit naming a holding is dividend withholding paid back → DIVIDEND of
+  that symbol; anything else the kind `common.cash_kind` reads in its words (OTHER with a warning). A
+  "Delayed Delivery_<root>_Assignment" balance adjustment is unresolved (an adjusted option's delivery).
+- Cash: the broker's (Total, else Value + Commissions + Fees; tastyworks: Amount − Fees) is the truth: a
+  trade whose Total is a cent off takes its fees from it with a warning (`base.booked_fees`); every row's
+  cash is booked for the file's self-check. ACAT / Transfer of shares → SecurityTransferred without basis.
 """
 
 from __future__ import annotations
@@ -49,8 +55,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from pathlib import Path
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
-from importers.common import CsvRow, StockLeg, match_stock_leg, money_or, read_csv_table, us_date
+from importers.base import (
+    FileInfo,
+    ImportProblem,
+    KeyMaker,
+    NotModelled,
+    ParseResult,
+    booked_fees,
+    unresolved,
+)
+from importers.common import CsvRow, StockLeg, cash_kind, match_stock_leg, money_or, read_csv_table, us_date
 from journal.events import (
     CashKind,
     CashMoved,
@@ -58,6 +72,7 @@ from journal.events import (
     OptionAssigned,
     OptionExercised,
     OptionExpired,
+    SecurityTransferred,
     SourceRef,
     SplitApplied,
     TradeAction,
@@ -119,12 +134,13 @@ CASH_SETTLED = {"Cash Settled Assignment": TradeAction.BTC, "Cash Settled Exerci
 SYMBOL_CHANGE = "Symbol Change"
 SPLITS = ("Forward Split", "Reverse Split")
 POSITION_TRANSFERS = ("ACAT", "Transfer")
+RESOLVE = "record its effect in a journal CSV with `resolves`"
 NOT_SUPPORTED = {
-    "Stock Merger": (
-        "a stock merger is not supported yet (it may be a taxable exchange): record it with journal-CSV rows"
+    "Stock Merger": f"a stock merger (it may be a taxable exchange): not modelled yet; {RESOLVE}",
+    "Special Dividend": (
+        f"an option re-issued at a strike adjusted for a special dividend: not modelled yet; {RESOLVE}"
     ),
-    "Special Dividend": "an option adjusted for a special dividend is not supported yet",
-    "Futures Settlement": "futures are not supported yet",
+    "Futures Settlement": f"a futures settlement: futures are not modelled yet; {RESOLVE}",
 }
 RECEIVE_DELIVER_SUBS = (
     *OPENING_CLOSING,
@@ -155,6 +171,10 @@ _CREDIT_INTEREST = re.compile(r"^INTEREST ON CREDIT BALANCE", re.IGNORECASE)
 _DEBIT_INTEREST = re.compile(r"^FROM \d\d/\d\d THRU \d\d/\d\d @", re.IGNORECASE)
 _FEE_ADJUSTMENT = re.compile(r"^(REGULATORY FEE ADJUSTMENT|FEE CORRECTION)", re.IGNORECASE)
 _OPEN_CLOSE_WORD = re.compile(r"\b(Open|Close)\b", re.IGNORECASE)
+# The cash of an adjusted option's assignment settled later (`Delayed Delivery_GREE1_Assignment_SEP_17`).
+_DELAYED_DELIVERY = re.compile(r"^DELAYED DELIVERY_([A-Z]+?)\d*_", re.IGNORECASE)
+# The Money Movement sub types whose cash kind the sub type itself says.
+MONEY_KINDS = {"Fee": CashKind.FEE, "Mark to Market": CashKind.OTHER, "Dividend": CashKind.DIVIDEND}
 
 
 class RowError(Exception):
@@ -183,6 +203,7 @@ class TastyRow:
     value: Decimal  # the cash that moved, signed, before commissions and fees
     quantity: Decimal  # unsigned: shares or contracts
     fees: Decimal  # commissions plus fees, positive
+    cash: Decimal  # what the broker booked, signed: Total, else Value less commissions and fees
     unit_price: Decimal | None  # per share as the broker rounds it
     option: OptionContract | None
     stock: Stock | None
@@ -191,6 +212,7 @@ class TastyRow:
     content: str  # what the row says, for its natural key
     columns: dict[str, str] = field(compare=False)
     unsupported: str | None = None  # why this row's instrument cannot be recorded yet
+    raw: tuple[str, ...] = field(default=(), compare=False)  # the row's cells as written
 
     def col(self, key: str) -> str:
         return self.columns.get(key, key)
@@ -321,16 +343,13 @@ _COLUMNS_NEW = {
 }
 
 
-def _derive_sub(kind: str, action: str, text: str, symbol: str, columns: dict[str, str]) -> str:
+def _derive_sub(kind: str, action: str, text: str, symbol: str) -> str:
     """The Sub Type of a 2023-09 file, which has none: trades and deliveries say it in Action, removals and
-    money movements only in their Description (tastyworks' fixed wording)."""
+    money movements only in their Description (tastyworks' fixed wording). Words it does not know give ""
+    (an unknown sub type: the row is kept unresolved, or as cash of the kind its description says)."""
     words = squash(text).upper()
     if kind == TRADE:
-        if action in ACTION_SUB:
-            return ACTION_SUB[action]
-        raise RowError(
-            columns["action"], action, "unknown trade action (known: " + ", ".join(ACTION_SUB) + ")"
-        )
+        return ACTION_SUB.get(action, "")
     if kind == RECEIVE_DELIVER:
         for marker, sub in (
             ("DUE TO EXPIRATION", EXPIRATION),
@@ -345,13 +364,7 @@ def _derive_sub(kind: str, action: str, text: str, symbol: str, columns: dict[st
                 return sub
         if "CASH SETTLE" in words and ("ASSIGN" in words or "EXERCIS" in words):
             return "Cash Settled Assignment" if "ASSIGN" in words else "Cash Settled Exercise"
-        if action in ACTION_SUB:
-            return ACTION_SUB[action]
-        raise RowError(
-            columns["description"],
-            text,
-            "cannot tell what this Receive Deliver row is (the file has no Sub Type)",
-        )
+        return ACTION_SUB.get(action, "")
     if _CREDIT_INTEREST.match(words):
         return "Credit Interest"
     if _DEBIT_INTEREST.match(words):
@@ -366,9 +379,7 @@ def _derive_sub(kind: str, action: str, text: str, symbol: str, columns: dict[st
         return "Fee"
     if re.search(r"WIRE|ACH|DEPOSIT|WITHDRAW|TRANSFER|CHECK|JOURNAL", words):
         return "Transfer"
-    raise RowError(
-        columns["description"], text, "cannot tell what this money movement is (the file has no Sub Type)"
-    )
+    return ""
 
 
 def _instrument(
@@ -376,8 +387,8 @@ def _instrument(
 ) -> tuple[OptionContract | None, Stock | None, str | None]:
     """The option or stock a Trade or Receive Deliver row is about, or why it cannot be recorded yet."""
     if symbol.startswith("./") or instrument_type in FUTURES_TYPES:
-        what = "futures options" if symbol.startswith("./") or "Option" in instrument_type else "futures"
-        return None, None, f"{what} are not supported yet"
+        what = "a futures option" if symbol.startswith("./") or "Option" in instrument_type else "a future"
+        return None, None, f"{what}: not modelled yet; {RESOLVE}"
     if instrument_type == EQUITY_OPTION:
         if multiplier is not None and multiplier <= 0:
             raise RowError("Multiplier", row.get("multiplier"), "must be positive")
@@ -395,15 +406,13 @@ def _instrument(
         return None, stock, None
     if not instrument_type and kind == RECEIVE_DELIVER and not symbol:
         return None, None, None  # a cash delivery (an ACAT of cash)
-    return None, None, f"instrument type {instrument_type!r} is not supported yet"
+    return None, None, f"an instrument of type {instrument_type!r}: not modelled yet; {RESOLVE}"
 
 
 def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
     get = row.get
     when, instant = iso_time(get("date"), "Date")
     kind = get("type")
-    if kind not in TYPES:
-        raise RowError("Type", kind, "unknown transaction type (known: " + ", ".join(TYPES) + ")")
     action = get("action").upper()
     symbol = get("symbol")
     text = get("description")
@@ -411,7 +420,7 @@ def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
     columns = dict(_COLUMNS_NEW)
     if not has_sub:
         columns["sub"] = "Action" if kind == TRADE else "Description"
-    sub = get("sub type") if has_sub else _derive_sub(kind, action, text, symbol, columns)
+    sub = get("sub type") if has_sub or kind not in TYPES else _derive_sub(kind, action, text, symbol)
     value = amount(get("value"), "Value")
     quantity = abs(amount(get("quantity"), "Quantity", blanks=("",), default=ZERO))
     raw_commissions, raw_fees = get("commissions"), get("fees")
@@ -420,17 +429,20 @@ def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
     # Each column on its own: a positive one must not hide inside the other's sum.
     fees = fees_paid(ZERO, fee, "Fees", raw_fees)
     fees += fees_paid(commissions, ZERO, "Commissions", raw_commissions)
-    currency = get("currency")
-    if currency and currency.upper() != "USD":
-        raise RowError("Currency", currency, "only USD accounts are supported")
+    # The broker's cash: Total where the file has it (it may differ from Value + Commissions + Fees by the
+    # cent the broker rounds its fees to: a trade takes its fees from it, with a warning).
     raw_total = get("total")
-    if raw_total and amount(raw_total, "Total") != value + commissions + fee:
-        raise RowError("Total", raw_total, "is not Value + Commissions + Fees")
+    cash = amount(raw_total, "Total") if raw_total else value + commissions + fee
     raw_multiplier = get("multiplier")
     multiplier = amount(raw_multiplier, "Multiplier") if raw_multiplier else None
     option = stock = unsupported = None
-    if kind != MONEY_MOVEMENT:
+    if kind not in TYPES and symbol:
+        unsupported = f"a {kind} row: not modelled yet; {RESOLVE}"
+    elif kind in (TRADE, RECEIVE_DELIVER):
         option, stock, unsupported = _instrument(row, kind, instrument_type, symbol, multiplier)
+    currency = get("currency")
+    if currency and currency.upper() != "USD":
+        unsupported = f"a row in {currency}: the journal has no currencies yet; {RESOLVE}"
     average = amount(get("average price"), "Average Price", default=ZERO)
     unit_price = abs(average) / option.multiplier if option else abs(average) if stock else None
     side = "BUY" if action.startswith("BUY") else "SELL" if action.startswith("SELL") else None
@@ -468,6 +480,7 @@ def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
         value=value,
         quantity=quantity,
         fees=fees,
+        cash=cash,
         unit_price=unit_price,
         option=option,
         stock=stock,
@@ -476,6 +489,7 @@ def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
         content=content,
         columns=columns,
         unsupported=unsupported,
+        raw=tuple(row.raw),
     )
 
 
@@ -537,8 +551,9 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
 
 
 def finish(info: FileInfo, rows: list[TastyRow], problems: list[ImportProblem]) -> ParseResult:
-    events, more = events_from_rows(info, rows)
-    return ParseResult(events, sorted(problems + more, key=lambda p: p.line))
+    result = events_from_rows(info, rows)
+    result.errors = sorted(problems + result.errors, key=lambda p: p.line)
+    return result
 
 
 # -- from rows to events -------------------------------------------------------------------------------
@@ -566,7 +581,7 @@ class _Builder:
         self.info = info
         self.keys = KeyMaker()
         self.events: list[tuple[int, int, Event]] = []  # (row index, sub-order, event)
-        self.problems: list[ImportProblem] = []
+        self.result = ParseResult()
 
     def source(self, row: TastyRow) -> SourceRef:
         return self.info.source(row.line)
@@ -579,7 +594,47 @@ class _Builder:
 
     def problem(self, row: TastyRow, err: RowError) -> None:
         line = err.line if err.line is not None else row.line
-        self.problems.append(ImportProblem(self.info.name, line, err.column, err.value, err.message))
+        self.result.errors.append(ImportProblem(self.info.name, line, err.column, err.value, err.message))
+
+    def keep(self, index: int, row: TastyRow, exc: NotModelled) -> None:
+        """A row read cleanly but not modelled: kept as an Unresolved event with the cash the broker
+        booked on it and the underlyings it names (its own, unless the reason names others)."""
+        if exc.amount is None or not exc.symbols:
+            exc = NotModelled(
+                exc.reason,
+                amount=row.cash if exc.amount is None else exc.amount,
+                symbols=exc.symbols or (row.underlying,),
+            )
+        event = unresolved(
+            exc,
+            account=row.account,
+            time=row.when,
+            key=self.key(row),
+            source=self.source(row),
+            raw=row.raw or (row.description,),
+        )
+        self.add(index, event)
+
+    def warn(self, row: TastyRow, message: str, column: str = "total", value: str | None = None) -> None:
+        self.result.warnings.append(
+            ImportProblem(self.info.name, row.line, row.col(column), value or str(row.cash), message)
+        )
+
+    def fees(self, rows: Sequence[TastyRow], *, buys: bool, gross: Decimal) -> Decimal:
+        """The fees of a trade made of `rows` (a fill, or an assignment's option and stock rows): what
+        makes its cash equal what the broker booked, with a warning where that is not the fees written
+        (tastytrade's Total may be a cent off Value + Commissions + Fees: the broker rounds its fees)."""
+        cash = sum((r.cash for r in rows), ZERO)
+        fees, difference = booked_fees(
+            buys=buys, gross=gross, fees=sum((r.fees for r in rows), ZERO), amount=cash
+        )
+        if difference:
+            self.warn(
+                rows[0],
+                f"the broker booked {cash}: cost/proceeds taken from the amount, "
+                f"fees adjusted by {difference}",
+            )
+        return fees
 
     # -- one row, one event --
 
@@ -596,7 +651,7 @@ class _Builder:
             instrument=instrument,
             quantity=row.quantity,
             price=unit_price(row),
-            fees=row.fees,
+            fees=self.fees([row], buys=action.is_buy, gross=abs(row.value)),
             order_id=row.order_id,
             account=row.account,
             time=when or row.when,
@@ -607,7 +662,9 @@ class _Builder:
 
     def trade_row(self, row: TastyRow) -> Event:
         if row.sub not in OPTION_TRADE:
-            raise RowError(row.col("sub"), row.sub, "unknown trade (known: " + ", ".join(OPTION_TRADE) + ")")
+            raise NotModelled(
+                f"a trade of an unknown kind ({row.sub or row.description}): not modelled yet; {RESOLVE}"
+            )
         buy = row.sub.startswith("Buy")
         # Value's sign is the cash: a buy pays, a sale receives. A row that says otherwise is misread.
         if (buy and row.value > 0) or (not buy and row.value < 0):
@@ -617,58 +674,16 @@ class _Builder:
         return self.trade(row, TradeAction.BUY if buy else TradeAction.SELL)
 
     def money_row(self, row: TastyRow) -> Event:
-        sub, text = row.sub, squash(row.description)
-        if sub not in MONEY_SUBS:
-            raise RowError(
-                row.col("sub"),
-                sub,
-                "unknown sub type for Money Movement (known: " + ", ".join(MONEY_SUBS) + ")",
-            )
-        if sub == "Mark to Market":
-            raise RowError(row.col("sub"), sub, "futures are not supported yet (a futures mark-to-market)")
-        symbol = row.symbol or None
-        if symbol is not None and parse_stock(symbol) is None:
-            raise RowError(row.col("symbol"), row.symbol, "not a stock symbol")
-        kind: CashKind
-        note = ""
-        if sub in INTEREST_SUBS:
-            kind, symbol = CashKind.INTEREST, None
-        elif sub == "Dividend":
-            if symbol is None:
-                raise RowError(row.col("symbol"), None, "missing: a dividend needs the symbol that paid it")
-            kind = CashKind.DIVIDEND
-        elif sub == "Balance Adjustment":
-            if not _FEE_ADJUSTMENT.match(text):
-                raise RowError(
-                    row.col("description"),
-                    row.description,
-                    "a balance adjustment that is not a fee adjustment is not supported yet",
-                )
-            kind, symbol = CashKind.FEE, None
-        elif sub == "Fee":
-            kind = CashKind.FEE
-        else:  # Deposit, Withdrawal, Transfer
-            if _CREDIT_INTEREST.match(text) or _DEBIT_INTEREST.match(text):
-                kind, symbol = CashKind.INTEREST, None
-            elif symbol is not None:
-                # A "Deposit" naming a holding is no money the owner put in: it is tax withheld from that
-                # holding's dividends paid back (ICSH, `ISHARES TRUST`, avion23/tastyworksTaxes
-                # test/tastytrade_transactions_history_180201_to_240817.csv). The withholding was a
-                # negative DIVIDEND, so the refund is a positive one. Other such rows are not understood.
-                if sub != "Deposit" or row.value <= 0:
-                    raise RowError(
-                        row.col("symbol"),
-                        row.symbol,
-                        f"not supported yet: a {sub} naming a holding (only a Deposit refunding "
-                        "dividend withholding is read)",
-                    )
-                kind, note = CashKind.DIVIDEND, "dividend withholding refunded"
-            else:
-                kind = CashKind.DEPOSIT if row.value >= 0 else CashKind.WITHDRAW
+        """A cash-only row of any sub type: the kind from the sub type where it says one, else from the
+        description's words (`common.cash_kind`; words tj does not know make OTHER cash and a warning)."""
+        # A symbol that is no stock's (a future's mark to market) leaves the cash with no underlying.
+        symbol = row.symbol if row.symbol and parse_stock(row.symbol) else None
+        kind, symbol, note = self.money_kind(row, symbol)
         return CashMoved(
             kind=kind,
-            amount=row.value,
+            amount=row.cash,
             symbol=symbol,
+            description=row.description,
             account=row.account,
             time=row.when,
             key=self.key(row),
@@ -676,17 +691,56 @@ class _Builder:
             note=note,
         )
 
+    def money_kind(self, row: TastyRow, symbol: str | None) -> tuple[CashKind, str | None, str]:
+        """The cash kind of a Money Movement row, the symbol it belongs to, and a note."""
+        sub, text = row.sub, squash(row.description)
+        if sub in INTEREST_SUBS or _CREDIT_INTEREST.match(text) or _DEBIT_INTEREST.match(text):
+            return CashKind.INTEREST, None, ""
+        if sub == "Balance Adjustment" and (m := _DELAYED_DELIVERY.match(text)):
+            # The cash of an adjusted option's assignment, settled days later: part of a delivery tj
+            # does not model (GREE1 after the SPRT merger: 11 GREE a contract).
+            raise NotModelled(
+                f"the delayed cash of an adjusted option's assignment: not modelled yet; {RESOLVE}",
+                symbols=[m[1].upper()],
+            )
+        if sub == "Balance Adjustment" and _FEE_ADJUSTMENT.match(text):
+            return CashKind.FEE, None, ""
+        if sub in MONEY_KINDS and (symbol is not None or sub != "Dividend"):
+            return MONEY_KINDS[sub], symbol, ""
+        if sub in ("Deposit", "Withdrawal", "Transfer"):
+            if symbol is not None and sub == "Deposit" and row.value > 0:
+                # A "Deposit" naming a holding is no money the owner put in: it is tax withheld from that
+                # holding's dividends paid back (ICSH, `ISHARES TRUST`, avion23/tastyworksTaxes
+                # test/tastytrade_transactions_history_180201_to_240817.csv). The withholding was a
+                # negative DIVIDEND, so the refund is a positive one.
+                return CashKind.DIVIDEND, symbol, "dividend withholding refunded"
+            if symbol is None:
+                return (CashKind.DEPOSIT if row.cash >= 0 else CashKind.WITHDRAW), None, ""
+        kind, known = cash_kind(f"{sub} {text}", row.cash)
+        if not known:
+            self.warn(
+                row,
+                "cash row of an unknown description: recorded as OTHER cash",
+                "description",
+                row.description,
+            )
+        return kind, symbol, ""
+
     def expiry(self, row: TastyRow) -> Event:
         option = self.need_option(row)
         if row.when.date() < option.expiry:
             raise RowError(
                 row.col("date"), row.when.isoformat(), f"before the option's expiration {option.expiry}"
             )
+        if row.value:
+            raise NotModelled(
+                f"an expiration that moved cash (a cash-settled option): not modelled yet; {RESOLVE}"
+            )
         # CONTRACT: an expiry closes on the expiration date, at its end, even when posted later.
         return OptionExpired(
             option=option,
             quantity=self.positive(row),
-            fees=row.fees,
+            fees=self.fees([row], buys=True, gross=ZERO),
             account=row.account,
             time=end_of_day(option.expiry),
             key=self.key(row),
@@ -710,12 +764,11 @@ class _Builder:
         if instrument is None:
             raise RowError(row.col("symbol"), row.symbol, "missing: this row needs a stock or option symbol")
         if row.value == 0:
-            raise RowError(
-                row.col("value"), "0", f"a {row.sub.lower()} row without the carried cost cannot be booked"
-            )
+            raise NotModelled(f"a {row.sub.lower()} without the carried cost: not modelled yet; {RESOLVE}")
         if row.opens is None:
-            raise RowError(
-                row.col("description"), row.description, "cannot tell whether this row opens or closes"
+            raise NotModelled(
+                f"a {row.sub.lower()} that does not say whether it opens or closes: "
+                f"not modelled yet; {RESOLVE}"
             )
         buy = row.is_buy
         if row.option:
@@ -746,24 +799,29 @@ class _Builder:
         return row.quantity
 
 
-def events_from_rows(info: FileInfo, rows: Sequence[TastyRow]) -> tuple[list[Event], list[ImportProblem]]:
-    """The events of a tastytrade-family file: one per fact, in the file's order."""
+def events_from_rows(info: FileInfo, rows: Sequence[TastyRow]) -> ParseResult:
+    """The events of a tastytrade-family file: one per fact, in the file's order; a row tj does not model
+    is kept as an Unresolved event, and every row's cash is booked for the file's self-check."""
     b = _Builder(info)
     legs: list[StockLeg] = []
     removals: list[int] = []
     splits: dict[tuple[str, date, str], list[int]] = {}
+    together = _named_together(rows)
     for index, row in enumerate(rows):
+        b.result.book(row.account, row.cash)
         try:
             if row.unsupported and row.kind != MONEY_MOVEMENT:
-                raise RowError(row.col("symbol"), row.symbol, row.unsupported)
+                raise NotModelled(row.unsupported)
             if row.kind == TRADE:
                 b.add(index, b.trade_row(row))
-            elif row.kind == MONEY_MOVEMENT:
+            elif row.kind == MONEY_MOVEMENT or row.kind not in TYPES:
+                # An unknown Type naming no security (an Administrative Transfer) is cash like any other.
                 b.add(index, b.money_row(row))
             elif row.sub in OPENING_CLOSING:
                 if row.stock is None:
-                    raise RowError(
-                        row.col("sub"), row.sub, "an option delivered without an assignment or exercise row"
+                    raise NotModelled(
+                        "an option delivered without an assignment or exercise row: "
+                        f"not modelled yet; {RESOLVE}"
                     )
                 # Maybe the stock side of an assignment or exercise: merged below.
                 price = unit_price(row) if b.positive(row) else ZERO
@@ -792,21 +850,27 @@ def events_from_rows(info: FileInfo, rows: Sequence[TastyRow]) -> tuple[list[Eve
             elif row.sub in SPLITS:
                 splits.setdefault((row.account, row.when.date(), row.underlying), []).append(index)
             elif row.sub in POSITION_TRANSFERS:
-                b.add(index, _cash_transfer(b, row))
+                b.add(index, _transfer(b, row))
             elif row.sub in NOT_SUPPORTED:
-                raise RowError(row.col("sub"), row.sub, NOT_SUPPORTED[row.sub])
-            else:
-                raise RowError(
-                    row.col("sub"),
-                    row.sub,
-                    "unknown sub type for Receive Deliver (known: " + ", ".join(RECEIVE_DELIVER_SUBS) + ")",
+                raise NotModelled(NOT_SUPPORTED[row.sub], symbols=together[index])
+            elif row.option or row.stock or row.symbol:
+                raise NotModelled(
+                    f"a delivery of an unknown kind ({row.sub or row.description}): "
+                    f"not modelled yet; {RESOLVE}"
                 )
+            else:
+                b.add(index, _cash_delivery(b, row))
+        except NotModelled as exc:
+            b.keep(index, row, exc)
         except RowError as err:
             b.problem(row, err)
     used: set[int] = set()
     for index in removals:
         try:
             b.add(index, _assignment(b, rows, index, legs, used))
+        except NotModelled as exc:
+            b.keep(index, rows[index], exc)
+            _keep_delivery(b, rows, index, legs, used, exc)
         except RowError as err:
             b.problem(rows[index], err)
     for leg in legs:
@@ -817,25 +881,64 @@ def events_from_rows(info: FileInfo, rows: Sequence[TastyRow]) -> tuple[list[Eve
             try:
                 action = TradeAction.BUY if leg.buy else TradeAction.SELL
                 b.add(leg.index, b.trade(row, action, end_of_day(row.when.date()), note))
+            except NotModelled as exc:
+                b.keep(leg.index, row, exc)
             except RowError as err:
                 b.problem(row, err)
     for indexes in splits.values():
         _split(b, rows, indexes)
     b.events.sort(key=lambda item: (item[0], item[1]))
-    return [event for _, _, event in b.events], b.problems
+    b.result.events = [event for _, _, event in b.events]
+    return b.result
 
 
-def _cash_transfer(b: _Builder, row: TastyRow) -> Event:
-    if row.option or row.stock or row.symbol:
-        raise RowError(
-            row.col("sub"),
-            row.sub,
-            "a position transferred in or out is not supported yet: the file gives neither its cost basis "
-            "nor its acquisition date (record it with journal-CSV BUY/STO rows instead)",
-        )
-    kind = CashKind.DEPOSIT if row.value >= 0 else CashKind.WITHDRAW
+def _named_together(rows: Sequence[TastyRow]) -> dict[int, list[str]]:
+    """For each row of an action tj does not model (a stock merger), the underlyings every row of that
+    action names (written at one moment): a merger of SPRT into GREE touches both."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for index, row in enumerate(rows):
+        if row.sub in NOT_SUPPORTED:
+            groups.setdefault((row.account, row.instant, row.sub), []).append(index)
+    return {
+        index: [rows[i].underlying for i in sorted(indexes, key=lambda i: rows[i].opens is not False)]
+        for indexes in groups.values()
+        for index in indexes
+    }
+
+
+def _cash_delivery(b: _Builder, row: TastyRow) -> Event:
+    """A Receive Deliver row naming no security: cash moved in or out (an ACAT of cash)."""
+    kind = CashKind.DEPOSIT if row.cash >= 0 else CashKind.WITHDRAW
     return CashMoved(
-        kind=kind, amount=row.value, account=row.account, time=row.when, key=b.key(row), source=b.source(row)
+        kind=kind,
+        amount=row.cash,
+        description=row.description,
+        account=row.account,
+        time=row.when,
+        key=b.key(row),
+        source=b.source(row),
+    )
+
+
+def _transfer(b: _Builder, row: TastyRow) -> Event:
+    """An ACAT or transfer: cash, or shares moved in or out with no basis (the file gives neither the cost
+    basis nor the acquisition date: the lot waits for a journal-CSV row that `resolves` it)."""
+    if not (row.option or row.stock or row.symbol):
+        return _cash_delivery(b, row)
+    if row.stock is None or row.cash:
+        raise NotModelled(
+            f"{'an option' if row.option else 'a position'} transferred in or out"
+            f"{' with cash' if row.cash else ''}: not modelled yet; {RESOLVE}"
+        )
+    quantity = b.positive(row)
+    return SecurityTransferred(
+        instrument=row.stock,
+        quantity=quantity if row.is_buy else -quantity,
+        account=row.account,
+        time=row.when,
+        key=b.key(row),
+        source=b.source(row),
+        note=squash(row.description),
     )
 
 
@@ -843,7 +946,8 @@ def _assignment(
     b: _Builder, rows: Sequence[TastyRow], index: int, legs: list[StockLeg], used: set[int]
 ) -> Event:
     """One OptionAssigned / OptionExercised from the option's removal row and the stock row at the strike
-    (its fee is the assignment fee), preferring the stock row written at the same moment."""
+    (its fee is the assignment fee), preferring the stock row written at the same moment. Without such a
+    stock row (an adjusted option delivers other shares, or the file lacks the row) it is not modelled."""
     row = rows[index]
     option = b.need_option(row)
     assigned = row.sub == ASSIGNMENT
@@ -866,30 +970,43 @@ def _assignment(
     leg = match([leg for leg in legs if rows[leg.index].instant == row.instant]) or match(legs)
     if leg is None:
         adjusted = option.root != row.underlying and INDEX_ROOT_UNDERLYING.get(option.root) != row.underlying
-        why = (
-            f" ({option.root} is an adjusted option whose deliverable is not {shares} {row.underlying}: "
-            "not supported yet)"
-            if adjusted
-            else ""
-        )
-        raise RowError(
-            row.col("symbol"),
-            row.symbol,
-            f"no stock row for this {row.sub.lower()}: expected a {'purchase' if buy else 'sale'} of "
-            f"{shares} {row.underlying} at {option.strike} on or after {row.when.date()}{why}",
-        )
+        if adjusted:
+            why = (
+                f"the {row.sub.lower()} of an adjusted option ({option.root}: its deliverable is not "
+                f"{shares} {row.underlying})"
+            )
+        else:
+            why = (
+                f"a {row.sub.lower()} whose stock row is not in the file (a "
+                f"{'purchase' if buy else 'sale'} of {shares} {row.underlying} at {option.strike})"
+            )
+        raise NotModelled(f"{why}: not modelled yet; {RESOLVE}", symbols=[row.underlying])
     stock_row = rows[leg.index]
     cls = OptionAssigned if assigned else OptionExercised
     return cls(
         option=option,
         quantity=row.quantity,
-        fees=row.fees + leg.fees,
+        fees=b.fees([row, stock_row], buys=buy, gross=shares * option.strike),
         account=row.account,
         # The option row's date; the event follows every trade of that day (an option sold that day too).
         time=end_of_day(row.when.date()),
         key=b.key(row, stock_row),
         source=b.source(row),
     )
+
+
+def _keep_delivery(
+    b: _Builder, rows: Sequence[TastyRow], index: int, legs: list[StockLeg], used: set[int], exc: NotModelled
+) -> None:
+    """The stock row written at the same moment as an assignment tj could not model (66 GREE for 6 GREE1
+    puts): part of that delivery, so kept unresolved beside it rather than booked as a trade."""
+    row = rows[index]
+    for leg in legs:
+        other = rows[leg.index]
+        if leg.index not in used and other.instant == row.instant and leg.symbol == row.underlying:
+            used.add(leg.index)
+            b.keep(leg.index, other, NotModelled(exc.reason, symbols=exc.symbols))
+            return
 
 
 def _split(b: _Builder, rows: Sequence[TastyRow], indexes: list[int]) -> None:
@@ -950,6 +1067,8 @@ def _split(b: _Builder, rows: Sequence[TastyRow], indexes: list[int]) -> None:
     for order, (index, row) in enumerate(options):
         try:
             b.add(index, b.rename(row), order)
+        except NotModelled as exc:
+            b.keep(index, row, exc)
         except RowError as err:
             b.problem(row, err)
 

@@ -22,6 +22,7 @@ from importers.tastytrade import (
     DEFAULT_ACCOUNT,
     MONEY_MOVEMENT,
     RECEIVE_DELIVER,
+    RESOLVE,
     TYPES,
     RowError,
     TastyRow,
@@ -123,8 +124,6 @@ def _legacy_row(row: CsvRow, account: str) -> TastyRow:
     get = row.get
     when = _time(get("date/time"))
     kind = get("transaction code")
-    if kind not in TYPES:
-        raise RowError("Transaction Code", kind, "unknown transaction type (known: " + ", ".join(TYPES) + ")")
     sub = get("transaction subcode")
     symbol = squash(get("symbol"))
     text = get("description")
@@ -138,11 +137,12 @@ def _legacy_row(row: CsvRow, account: str) -> TastyRow:
     option: OptionContract | None = None
     stock: Stock | None = None
     unsupported: str | None = None
-    if kind != MONEY_MOVEMENT:
+    if kind not in TYPES and symbol:
+        unsupported = f"a {kind} row: not modelled yet; {RESOLVE}"
+    elif kind != MONEY_MOVEMENT and kind in TYPES:
         if symbol.startswith(("/", "./")) or "/" in symbol:
-            unsupported = (
-                "futures are not supported yet" if "/USD" not in symbol else "crypto is not supported"
-            )
+            what = "futures" if "/USD" not in symbol else "crypto"
+            unsupported = f"{what}: not modelled yet; {RESOLVE}"
         elif get("expiration date") or get("strike") or get("call/put"):
             option = _option(row, symbol, text)
         elif symbol:
@@ -184,6 +184,7 @@ def _legacy_row(row: CsvRow, account: str) -> TastyRow:
         value=value,
         quantity=quantity,
         fees=fees,
+        cash=value - fees,  # Amount is the cash before fees
         unit_price=price if (option or stock) and get("price") else None,
         option=option,
         stock=stock,
@@ -192,6 +193,7 @@ def _legacy_row(row: CsvRow, account: str) -> TastyRow:
         content=content,
         columns=COLUMNS,
         unsupported=unsupported,
+        raw=tuple(row.raw),
     )
 
 

@@ -14,9 +14,19 @@ from hypothesis import strategies as st
 
 import importers
 from importers import fidelity, journal_csv, robinhood
+from importers.base import ParseResult
 from journal.api import ImportFailed, Journal
-from journal.events import CashKind, CashMoved, OptionAssigned, OptionExercised, SplitApplied, TradeExecuted
-from journal.money import cents
+from journal.events import (
+    CashKind,
+    CashMoved,
+    OptionAssigned,
+    OptionExercised,
+    SecurityTransferred,
+    SplitApplied,
+    TradeExecuted,
+    Unresolved,
+)
+from journal.money import ZERO, cents
 from tests.importers.golden import FIXTURES, check_golden, fuzz_once
 
 HERE = FIXTURES / "robinhood"
@@ -160,7 +170,7 @@ def test_cash_codes() -> None:
             ("", CashKind.DIVIDEND, Decimal("2.40"), "AAPL"),  # CDIV
             ("", CashKind.DIVIDEND, Decimal("10.32"), "TSM"),  # CDIV
             ("payment in lieu of a dividend (shares lent)", CashKind.DIVIDEND, Decimal("2.50"), "AAPL"),
-            ("dividend tax withheld", CashKind.FEE, Decimal("-2.17"), "TSM"),  # DTAX
+            ("dividend tax withheld", CashKind.TAX, Decimal("-2.17"), "TSM"),  # DTAX (issue 13: TAX)
             ("", CashKind.INTEREST, Decimal("21.37"), None),  # INT
             ("stock lending income", CashKind.INTEREST, Decimal("0.41"), None),  # SLIP
             ("Robinhood Gold subscription", CashKind.FEE, Decimal("-5.00"), None),  # GOLD
@@ -205,7 +215,14 @@ def test_multi_line_descriptions_keep_the_line_the_record_starts_on() -> None:
 # -- errors -----------------------------------------------------------------------------------------
 
 
-def test_unknown_code_bad_amount_and_bad_date_are_named(tmp_path: Path) -> None:
+def outcome(result: ParseResult) -> list[tuple[int, str, Decimal | None]]:
+    """Each event's line, type and the cash it carries (an unresolved row's amount, a cash row's)."""
+    return [
+        (e.source.line if e.source else 0, e.type_name, getattr(e, "amount", None)) for e in result.events
+    ]
+
+
+def test_bad_amount_and_bad_date_are_named_an_unknown_code_is_kept(tmp_path: Path) -> None:
     body = (
         row("1/5/2024", "AAPL", "Apple", "XYZ", "1", "$1.00", "$1.00")
         + STO.replace("$214.95", "$1.2.3")
@@ -213,56 +230,67 @@ def test_unknown_code_bad_amount_and_bad_date_are_named(tmp_path: Path) -> None:
         + STO
     )
     assert errors(write(tmp_path, body)) == [
-        "activity.csv:2: Trans Code: unknown Trans Code (got 'XYZ')",
         "activity.csv:3: Amount: not an amount (got '$1.2.3')",
         "activity.csv:4: Activity Date: not a date (M/D/YYYY) (got '2024-01-08')",
     ]
+    result = robinhood.parse(write(tmp_path, row("1/5/2024", "AAPL", "Apple", "XYZ", "1", "$1.00", "$1.00")))
+    (kept,) = result.events
+    assert isinstance(kept, Unresolved) and (kept.amount, kept.symbols) == (Decimal("1.00"), ("AAPL",))
+    assert kept.reason.startswith("a row of Trans Code XYZ naming a security: not modelled yet")
 
 
 def test_a_file_with_errors_writes_nothing(registered: None, journal: Journal, tmp_path: Path) -> None:
-    path = write(tmp_path, STO + STO.replace('"STO"', '"STX"'))
+    path = write(tmp_path, STO + STO.replace("$214.95", "$1.2.3"))
     with pytest.raises(ImportFailed) as failed:
         journal.import_files([path])
-    assert [str(p) for p in failed.value.problems] == [
-        "activity.csv:3: Trans Code: unknown Trans Code (got 'STX')"
-    ]
+    assert [str(p) for p in failed.value.problems] == ["activity.csv:3: Amount: not an amount (got '$1.2.3')"]
     assert journal.store.count() == 0
 
 
-def test_codes_that_move_shares_without_a_price_are_not_supported_yet(tmp_path: Path) -> None:
-    refused = (
-        "moves shares without a price (a transfer or exchange whose cost basis the file does not give): "
-        "not supported yet"
-    )
+def test_shares_moved_without_a_price_are_transfers_or_kept_unresolved(tmp_path: Path) -> None:
     body = (
         row("3/1/2024", "AAPL", "Apple\nCUSIP: 037833100", "REC", "10", "", "")
         + row("3/2/2024", "META", "Meta Platforms\nCUSIP: 30303M102", "SXCH", "5", "", "")
-        + row("3/3/2024", "GOOG", "Alphabet", "T/A", "3", "", "")
+        + row("3/3/2024", "GOOG", "Alphabet", "T/A", "3S", "", "")
         + row("3/4/2024", "AMZN", "Amazon", "ITRF", "2", "", "")
         + row("3/5/2024", "", "Cash adjustment", "MISC", "", "", "$4.00")
+        + row("3/6/2024", "", "Something new", "XENT", "", "", "$1.00")
         + row("6/10/2024", "NVDA", "Forward Split", "SPL", "90", "", "")
     )
-    assert errors(write(tmp_path, body)) == [
-        f"activity.csv:2: Trans Code: {refused} (got 'REC')",
-        f"activity.csv:4: Trans Code: {refused} (got 'SXCH')",
-        f"activity.csv:6: Trans Code: {refused} (got 'T/A')",
-        f"activity.csv:7: Trans Code: {refused} (got 'ITRF')",
-        "activity.csv:8: Trans Code: a miscellaneous entry ('Cash adjustment') with no fixed meaning: "
-        "not supported yet (got 'MISC')",
-        "activity.csv:9: Trans Code: a split of NVDA whose ratio the file does not give (90 shares in): not "
-        "supported yet; write it as a SPLIT row of a journal CSV (got 'SPL')",
+    result = robinhood.parse(write(tmp_path, body))
+    assert result.errors == []
+    assert outcome(result) == [
+        (2, "SecurityTransferred", None),
+        (4, "Unresolved", ZERO),  # SXCH: an exchange of shares
+        (6, "SecurityTransferred", None),
+        (7, "SecurityTransferred", None),
+        (8, "CashMoved", Decimal("4.00")),
+        (9, "CashMoved", Decimal("1.00")),
+        (10, "Unresolved", ZERO),  # a split without its ratio
+    ]
+    moved = [
+        (e.instrument.name, e.quantity, e.basis) for e in result.events if isinstance(e, SecurityTransferred)
+    ]
+    assert moved == [("AAPL", 10, None), ("GOOG", -3, None), ("AMZN", 2, None)]
+    cash = [e for e in result.events if isinstance(e, CashMoved)]
+    assert [(e.kind, e.description) for e in cash] == [
+        (CashKind.OTHER, "Cash adjustment"),
+        (CashKind.OTHER, "Something new"),
+    ]
+    assert [str(w) for w in result.warnings] == [
+        "activity.csv:9: Description: cash row of an unknown description: recorded as OTHER cash "
+        "(got 'Something new')"
     ]
 
 
-def test_amount_that_does_not_add_up_is_an_error(tmp_path: Path) -> None:
+def test_amount_that_does_not_add_up_is_kept_unresolved(tmp_path: Path) -> None:
     body = STO.replace("$214.95", "$21.49") + STO.replace("$214.95", "$250.00")
-    assert errors(write(tmp_path, body)) == [
-        "activity.csv:2: Amount: implies 193.51 of fees on a trade of 215.00 (got '21.49')",
-        "activity.csv:3: Amount: does not match quantity × price (215.00) (got '250.00')",
-    ]
+    result = robinhood.parse(write(tmp_path, body))
+    assert result.errors == []
+    assert outcome(result) == [(2, "Unresolved", Decimal("21.49")), (3, "Unresolved", Decimal("250.00"))]
 
 
-def test_stock_row_of_an_assignment_without_its_option_row_is_an_error(tmp_path: Path) -> None:
+def test_stock_row_of_an_assignment_without_its_option_row_is_kept_unresolved(tmp_path: Path) -> None:
     body = row(
         "1/19/2024",
         "TSLA",
@@ -272,11 +300,10 @@ def test_stock_row_of_an_assignment_without_its_option_row_is_an_error(tmp_path:
         "$220.00",
         "($22,000.00)",
     )
-    assert errors(write(tmp_path, body)) == [
-        "activity.csv:2: Description: the stock side of an assignment or exercise, but no OASGN/OEXCS row "
-        "of TSLA at 220.00 in the 5 days before it: export a period that includes it "
-        "(got 'Tesla CUSIP: 88160R101 1 TSLA Option Assigned')"
-    ]
+    result = robinhood.parse(write(tmp_path, body))
+    assert result.errors == []
+    assert outcome(result) == [(2, "Unresolved", Decimal("-22000.00"))]
+    assert result.booked == {"default": Decimal("-22000.00")}
 
 
 def test_option_rows_need_an_option_description(tmp_path: Path) -> None:
