@@ -4,21 +4,66 @@ Fidelity writes free-text actions (`YOU SOLD OPENING TRANSACTION PUT (SPY) ...`)
 has changed its columns several times (mapped by name), and writes an assignment as an option row plus a
 stock row, merged here into one OptionAssigned. Format facts and their sources: ../shared/FORMATS.md
 section 4 and tests/importers/fixtures/fidelity/README.md.
+
+What is refused, kept or booked (issue 13, `importers/base.py`):
+
+- Refused (an error naming file, line and column; the file writes nothing): a cell that is not a date or a
+  number, a negative price or commission (Quantity and Price swapped), a currency code in Quantity with no
+  Currency column (columns shifted), a trade without its quantity, price or amount, an option action whose
+  symbol is no option, an expiry dated before its expiration.
+- The broker's Amount is the truth for cash: a trade (and an assignment's stock row) whose Amount differs
+  from quantity × price × shares per contract ± commission and fees is booked as Fidelity booked it (the
+  fees carry the difference, a warning from a cent up: `booked_fees`); beyond its tolerance it is kept
+  unresolved.
+- Kept unresolved (the raw row, the reason, the Amount, the underlyings it names): Treasury bills and
+  notes, bonds and CDs named by CUSIP (bought, sold or redeemed), a trade with accrued interest, a MERGER,
+  a row in another currency, an expiry, assignment or exercise that moved cash (cash-settled), an
+  assignment or exercise whose stock row is not in the file and a stock row whose option row is not,
+  shares transferred together with cash, and any action tj does not know that names a security or a
+  quantity.
+- Transferred: `TRANSFERRED FROM` / `TRANSFERRED TO` (or any transfer action) of a symbol and a quantity
+  moves shares without a sale: a SecurityTransferred, in for FROM, out for TO (else the quantity's sign);
+  the file gives no basis, so the lot is *basis missing* until a journal-CSV row gives it.
+- Cash: dividends and capital-gain distributions are DIVIDEND of their symbol, interest INTEREST, foreign
+  tax withheld TAX, fees FEE, transfers, deposits, checks and debits DEPOSIT or WITHDRAW by the sign of the
+  Amount; a row of an action tj does not know that names no security is cash, its kind from its words
+  (`cash_kind`; OTHER with a warning when they say nothing tj knows). The action text is the description.
+- The core position: a money-market fund (`SPAXX`, `FCASH`, a CUSIP described as `CASH`) is the account's
+  cash, so buying, reinvesting or sweeping into it is no event, and the file's self-check books such a row
+  as moving no cash (it moves cash between two forms of the account's cash).
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError
-from importers.common import CsvRow, StockLeg, cash_amount, day_offsets, match_stock_leg, money, read_table
+from importers.base import (
+    CENT,
+    FileInfo,
+    ImportProblem,
+    KeyMaker,
+    NotModelled,
+    ParseResult,
+    RowError,
+    booked_fees,
+    unresolved,
+)
+from importers.common import (
+    CsvRow,
+    StockLeg,
+    cash_amount,
+    cash_kind,
+    day_offsets,
+    match_stock_leg,
+    money,
+    read_table,
+)
 from journal.events import (
     CashKind,
     CashMoved,
@@ -26,6 +71,8 @@ from journal.events import (
     OptionAssigned,
     OptionExercised,
     OptionExpired,
+    SecurityTransferred,
+    SourceRef,
     TradeAction,
     TradeExecuted,
 )
@@ -40,9 +87,6 @@ DEFAULT_ACCOUNT = "default"
 END_OF_DAY = time(23, 59, 59)
 # Fidelity posts the stock row of an assignment up to a few business days after the option row.
 LEG_DAYS = 5
-# A price written to the cent is off by at most half a cent a share; the cash is off by that much.
-HALF_CENT = Decimal("0.005")
-CENT = Decimal("0.01")
 
 
 class _Kind(Enum):
@@ -113,12 +157,13 @@ ACTIONS: dict[str, _Kind] = {
 }
 _PREFIXES = sorted(ACTIONS, key=len, reverse=True)
 
-# Actions seen in real exports that change holdings without a trade price: refused deliberately, with
-# the reason, rather than reported as unknown. `MERGER MER FROM ...` / `MERGER MER PAYOUT ...` rows
-# (shares in, old shares or cash out; redstreet/beancount_reds_importers fidelity fixtures).
+# Actions seen in real exports that change holdings without a trade price: kept unresolved with the
+# reason, rather than as unknown. `MERGER MER FROM ...` / `MERGER MER PAYOUT ...` rows (shares in, old
+# shares or cash out; redstreet/beancount_reds_importers fidelity fixtures).
 NOT_SUPPORTED: dict[str, str] = {
     "MERGER": "a merger changes holdings without a trade price",
 }
+RESOLVE = "not modelled yet; resolve it with journal-CSV rows that say what happened"
 
 OPTION_TRADES = {
     _Kind.STO: TradeAction.STO,
@@ -179,8 +224,12 @@ _AS_OF = re.compile(
 _SHARES_PER_CONTRACT = re.compile(r"\((\d+) SHS\)", re.IGNORECASE | re.ASCII)
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 _ACCOUNT_NUMBER = re.compile(r"^[A-Z]?\d{5,}$", re.ASCII)
-# Money-market funds (five-letter tickers ending in XX, and Fidelity's FCASH) hold the account's cash.
+# Money-market funds (five-letter tickers ending in XX, and Fidelity's FCASH) hold the account's cash; so
+# does the core position when an export names it by CUSIP with the description `CASH` (bankroll's file).
 _MONEY_MARKET = re.compile(r"^(?:[A-Z]{3}XX|FCASH)$")
+_CORE_DESCRIPTION = "CASH"
+# A CUSIP (Treasuries, bonds, CDs, funds without a ticker; a CINS starts with a letter): no ticker tj trades.
+_CUSIP = re.compile(r"^[0-9A-Z]{8}[0-9]$")
 
 
 def _canonical(header_cell: str) -> str | None:
@@ -256,17 +305,29 @@ class _Row:
     index: int
     line: int
     account: str
-    kind: _Kind
+    kind: _Kind | None  # None: an action tj does not know
     action: str
     day: date  # the "as of" date where the action gives one, else the run date
     symbol: str
     description: str
     quantity: Decimal | None
+    signed_quantity: Decimal | None  # as the file signs it (out negative), for transfers
     price: Decimal | None
     fees: Decimal  # commission plus fees
     accrued: Decimal
     amount: Decimal | None
+    currency: str
     content: str
+    raw: list[str]
+
+    def names_security(self) -> bool:
+        """Whether the row names a security or a quantity (cash-only rows write `0.000` or nothing)."""
+        return bool(self.symbol) or bool(self.quantity)
+
+    def symbols(self) -> tuple[str, ...]:
+        """The underlying the row names, for an unresolved row: an option's, else the symbol as written."""
+        option = parse_option(self.symbol.lstrip("-").strip())
+        return (option.underlying,) if option else (self.symbol,) if self.symbol else ()
 
 
 def _kind(action: str) -> _Kind | None:
@@ -316,20 +377,9 @@ def _read_row(cols: _Columns, row: CsvRow, index: int, default_account: str) -> 
     except ValueError as exc:
         raise RowError(cols.col("date"), raw_date, str(exc)) from None
     action = " ".join(cols.get(row, "action").split())
-    kind = _kind(action)
-    if kind is None:
-        upper = action.upper()
-        reason = next((why for prefix, why in NOT_SUPPORTED.items() if upper.startswith(prefix)), None)
-        if reason:
-            raise RowError(
-                cols.col("action"),
-                action,
-                f"not supported yet: {reason}; remove the row and record its effect in a journal CSV",
-            )
-        raise RowError(cols.col("action"), action, "unknown action")
+    if not action:
+        raise RowError(cols.col("action"), None, "missing: every row needs an action")
     quantity_text, price_text, currency, quantity_col, price_col = _quantity_and_price(cols, row)
-    if currency and currency != "USD":
-        raise RowError(cols.col("currency"), currency, "only USD amounts are supported")
     quantity = _number(cols, quantity_col, quantity_text)
     price = _number(cols, price_col, price_text)
     if price is not None and price < 0:
@@ -366,80 +416,279 @@ def _read_row(cols: _Columns, row: CsvRow, index: int, default_account: str) -> 
         index=index,
         line=row.line,
         account=_account(cols, row, default_account),
-        kind=kind,
+        kind=_kind(action),
         action=action,
         day=day,
         symbol=symbol,
         description=cols.get(row, "description"),
         quantity=None if quantity is None else abs(quantity),
+        signed_quantity=quantity,
         price=price,
         fees=charges[0] + charges[1],
         accrued=accrued,
         amount=amount,
+        currency=currency,
         content=content,
+        raw=row.raw,
     )
 
 
-def _option(cols: _Columns, r: _Row) -> OptionContract:
-    shares = _SHARES_PER_CONTRACT.search(r.description)
-    multiplier = Decimal(shares[1]) if shares and int(shares[1]) > 0 else STANDARD_MULTIPLIER
-    option = parse_option(r.symbol.lstrip("-").strip(), multiplier)
-    if option is None:
-        raise RowError(cols.col("symbol"), r.symbol, "not an option symbol (-ROOTYYMMDDC|PSTRIKE)")
-    return option
+# -- building events ------------------------------------------------------------------------------
 
 
-def _stock(cols: _Columns, r: _Row) -> Stock:
-    stock = parse_stock(r.symbol)
-    if stock is None:
-        hint = " (a CUSIP: bonds, CDs and funds without a ticker are not supported yet)" if r.symbol else ""
-        raise RowError(cols.col("symbol"), r.symbol, f"not a stock symbol{hint}")
-    return stock
+class _Builder:
+    """Turns read rows into events: knows the columns' names for errors and warnings, keys the rows and
+    keeps what cannot be modelled as unresolved."""
 
+    def __init__(self, info: FileInfo, cols: _Columns, result: ParseResult) -> None:
+        self.info, self.cols, self.result = info, cols, result
+        self.keymaker = KeyMaker()
 
-def _contracts(cols: _Columns, r: _Row) -> Decimal:
-    quantity = _quantity(cols, r)
-    if quantity != quantity.to_integral_value():
-        raise RowError(cols.col("quantity"), str(quantity), "not a whole number of contracts")
-    return quantity
+    def problem(self, r: _Row, err: RowError) -> None:
+        self.result.errors.append(ImportProblem(self.info.name, r.line, err.column, err.value, err.message))
 
-
-def _quantity(cols: _Columns, r: _Row) -> Decimal:
-    if r.quantity is None:
-        raise RowError(cols.col("quantity"), None, "missing")
-    if r.quantity == 0:
-        raise RowError(cols.col("quantity"), str(r.quantity), "must not be zero")
-    return r.quantity
-
-
-def _checked_price(cols: _Columns, r: _Row, quantity: Decimal, multiplier: Decimal, *, buys: bool) -> Decimal:
-    """The row's price, after checking that the amount is quantity × price with fees (to the cent of a
-    price written to the cent): a row whose cells were misread or shifted does not add up."""
-    if r.price is None:
-        raise RowError(cols.col("price"), None, "missing")
-    if r.amount is None:
-        raise RowError(cols.col("amount"), None, "missing")
-    gross = quantity * r.price * multiplier
-    expected = -(gross + r.fees + r.accrued) if buys else gross + r.accrued - r.fees
-    if abs(r.amount - expected) > quantity * multiplier * HALF_CENT + CENT:
-        raise RowError(
-            cols.col("amount"),
-            str(r.amount),
-            f"does not match quantity × price and fees (expected {expected.quantize(CENT)})",
+    def warn(self, r: _Row, column: str, value: str | None, message: str) -> None:
+        self.result.warnings.append(
+            ImportProblem(self.info.name, r.line, self.cols.col(column), value, message)
         )
-    return r.price
+
+    def key(self, r: _Row) -> str:
+        return self.keymaker.key(r.account, None, r.content)
+
+    def source(self, r: _Row) -> SourceRef:
+        return self.info.source(r.line)
+
+    def unresolved(self, r: _Row, exc: NotModelled, when: datetime) -> Event:
+        """The row kept as it is: its Amount (unless the reason says otherwise), the underlying it names."""
+        kept = NotModelled(
+            exc.reason,
+            amount=r.amount if exc.amount is None else exc.amount,
+            symbols=exc.symbols or r.symbols(),
+        )
+        return unresolved(
+            kept, account=r.account, time=when, key=self.key(r), source=self.source(r), raw=r.raw
+        )
+
+    # -- cells --
+
+    def option(self, r: _Row) -> OptionContract:
+        shares = _SHARES_PER_CONTRACT.search(r.description)
+        multiplier = Decimal(shares[1]) if shares and int(shares[1]) > 0 else STANDARD_MULTIPLIER
+        option = parse_option(r.symbol.lstrip("-").strip(), multiplier)
+        if option is None:
+            raise RowError(self.cols.col("symbol"), r.symbol, "not an option symbol (-ROOTYYMMDDC|PSTRIKE)")
+        return option
+
+    def stock(self, r: _Row) -> Stock:
+        stock = parse_stock(r.symbol)
+        if stock is not None:
+            return stock
+        if _CUSIP.match(r.symbol):
+            what = "redeemed" if r.kind is _Kind.REDEMPTION else "traded"
+            raise NotModelled(
+                f"a Treasury, bond, CD or fund named by CUSIP {r.symbol} {what}: {RESOLVE}",
+                symbols=[r.symbol],
+            )
+        if not r.symbol:
+            raise RowError(self.cols.col("symbol"), None, "missing")
+        raise RowError(self.cols.col("symbol"), r.symbol, "not a stock symbol")
+
+    def quantity(self, r: _Row) -> Decimal:
+        if r.quantity is None:
+            raise RowError(self.cols.col("quantity"), None, "missing")
+        if r.quantity == 0:
+            raise RowError(self.cols.col("quantity"), str(r.quantity), "must not be zero")
+        return r.quantity
+
+    def contracts(self, r: _Row) -> Decimal:
+        quantity = self.quantity(r)
+        if quantity != quantity.to_integral_value():
+            raise RowError(self.cols.col("quantity"), str(quantity), "not a whole number of contracts")
+        return quantity
+
+    def booked(
+        self, r: _Row, quantity: Decimal, multiplier: Decimal, *, buys: bool
+    ) -> tuple[Decimal, Decimal]:
+        """The row's price and the fees that make its cash what Fidelity booked (`booked_fees`), with a
+        warning naming the row where those fees differ from the row's commission and fees by a cent."""
+        if r.price is None:
+            raise RowError(self.cols.col("price"), None, "missing")
+        if r.amount is None:
+            raise RowError(self.cols.col("amount"), None, "missing")
+        if r.accrued:
+            raise NotModelled(f"a trade with accrued interest ({r.accrued}): a bond, {RESOLVE}")
+        gross = quantity * r.price * multiplier
+        fees, difference = booked_fees(buys=buys, gross=gross, fees=r.fees, amount=r.amount)
+        if abs(difference) >= CENT:
+            self.warn(
+                r,
+                "amount",
+                str(r.amount),
+                f"the broker booked {r.amount}: cost or proceeds taken from it, "
+                f"fees adjusted by {difference}",
+            )
+        return r.price, fees if difference else r.fees
+
+    # -- events --
+
+    def trade(self, r: _Row, when: datetime) -> Event | None:
+        """An option or stock trade; None for a trade of the money-market core (the account's cash)."""
+        if r.kind in OPTION_TRADES:
+            action = OPTION_TRADES[r.kind]
+            instrument: Stock | OptionContract = self.option(r)
+            quantity = self.contracts(r)
+        else:
+            assert r.kind is not None
+            action = STOCK_TRADES[r.kind]
+            instrument = self.stock(r)
+            quantity = self.quantity(r)
+        price, fees = self.booked(r, quantity, instrument.multiplier, buys=action.is_buy)
+        return TradeExecuted(
+            action=action,
+            instrument=instrument,
+            quantity=quantity,
+            price=price,
+            fees=fees,
+            account=r.account,
+            time=when,
+            key=self.key(r),
+            source=self.source(r),
+            note=NOTES.get(r.kind, "") if r.kind else "",
+        )
+
+    def expired(self, r: _Row) -> OptionExpired:
+        option = self.option(r)
+        contracts = self.contracts(r)
+        if r.day < option.expiry:
+            raise RowError(
+                self.cols.col("action"), r.action, f"before the option's expiration {option.expiry}"
+            )
+        if r.amount:
+            raise NotModelled(f"an expiry that moved cash: a cash-settled option, {RESOLVE}")
+        # CONTRACT: an expiry closes on the expiration date even when the broker posts it later.
+        return OptionExpired(
+            option=option,
+            quantity=contracts,
+            fees=r.fees,
+            account=r.account,
+            time=datetime.combine(option.expiry, END_OF_DAY),
+            key=self.key(r),
+            source=self.source(r),
+        )
+
+    def stock_leg(self, r: _Row) -> StockLeg:
+        """The stock row of an assignment or exercise, its fees what Fidelity booked."""
+        quantity = self.quantity(r)
+        buys = STOCK_LEGS[r.kind][1] if r.kind in STOCK_LEGS else True
+        stock = self.stock(r)
+        price, fees = self.booked(r, quantity, Decimal(1), buys=buys)
+        return StockLeg(r.index, r.account, stock.symbol, r.day, buys, quantity, price, fees)
+
+    def ending(self, r: _Row, legs: list[tuple[_Row, StockLeg]], used: set[int]) -> Event:
+        """ASSIGNED or EXERCISED: one event carrying its stock row's fees; the stock trade itself is implied
+        (its cash is the stock row's), so without that row in the file the option row is unresolved."""
+        option = self.option(r)
+        contracts = self.contracts(r)
+        if r.amount:
+            raise NotModelled(f"an assignment or exercise that moved cash: a cash-settled option, {RESOLVE}")
+        # An assignment or exercise happens on or before the expiration, whatever day the row is posted.
+        day = min(r.day, option.expiry)
+        assigned = r.kind is _Kind.ASSIGNED
+        # A written put assigned and a bought call exercised buy the shares; the others sell them.
+        buys = option.is_put if assigned else not option.is_put
+        shares = contracts * option.multiplier
+        leg = match_stock_leg(
+            [leg for leg_row, leg in legs if STOCK_LEGS[leg_row.kind] == (r.kind, buys)],  # type: ignore[index]
+            used,
+            account=r.account,
+            underlying=option.underlying,
+            day=day,
+            buy=buys,
+            shares=shares,
+            strike=option.strike,
+            days_after=LEG_DAYS,
+        )
+        if leg is None:
+            raise NotModelled(
+                f"no stock row for it in this file: expected a {'buy' if buys else 'sale'} of "
+                f"{shares.normalize():f} {option.underlying} at {option.strike.normalize():f} within "
+                f"{LEG_DAYS} days of {day.isoformat()} (export a period that includes it)"
+            )
+        ended = OptionAssigned if assigned else OptionExercised
+        return ended(
+            option=option,
+            quantity=contracts,
+            fees=r.fees + leg.fees,
+            account=r.account,
+            time=datetime.combine(day, END_OF_DAY),
+            # The option row alone: exports with and without the stock row give the event one key.
+            key=self.key(r),
+            source=self.source(r),
+        )
+
+    def transferred(self, r: _Row, when: datetime) -> SecurityTransferred:
+        """Shares moved in or out without a sale: in for `TRANSFERRED FROM`, out for `TRANSFERRED TO`,
+        else as the file signs the quantity. Fidelity gives no basis: the lot is basis missing."""
+        if r.amount:
+            raise NotModelled(f"a transfer that moved shares and cash at once: {RESOLVE}")
+        upper = r.action.upper()
+        instrument: Stock | OptionContract = self.option(r) if r.symbol.startswith("-") else self.stock(r)
+        quantity = self.quantity(r)
+        outward = upper.startswith("TRANSFERRED TO") or (
+            not upper.startswith("TRANSFERRED FROM") and (r.signed_quantity or ZERO) < 0
+        )
+        return SecurityTransferred(
+            instrument=instrument,
+            quantity=-quantity if outward else quantity,
+            account=r.account,
+            time=when,
+            key=self.key(r),
+            source=self.source(r),
+        )
+
+    def cash(self, r: _Row, when: datetime) -> CashMoved:
+        """A row that moves cash and no security: its kind from the action table, else from its words."""
+        amount = cash_amount(r.amount, self.cols.col("amount"))
+        held = parse_stock(r.symbol)
+        symbol = held.symbol if held else None
+        if r.kind in (_Kind.DIVIDEND, _Kind.CAPITAL_GAIN):
+            kind = CashKind.DIVIDEND
+        elif r.kind is _Kind.INTEREST:
+            kind, symbol = CashKind.INTEREST, None
+        elif r.kind is _Kind.FOREIGN_TAX:
+            kind = CashKind.TAX  # withheld from a dividend: the DIVIDEND stays the gross a 1099-DIV reports
+        elif r.kind is _Kind.FEE:
+            kind = CashKind.FEE
+        elif r.kind in (_Kind.DEPOSIT, _Kind.WITHDRAW, _Kind.TRANSFER):
+            kind, symbol = (CashKind.DEPOSIT if amount > 0 else CashKind.WITHDRAW), None
+        else:
+            kind, known = cash_kind(f"{r.action} {r.description}", amount)
+            if not known:
+                self.warn(r, "action", r.action, "cash row of an unknown description: recorded as OTHER cash")
+        return CashMoved(
+            kind=kind,
+            amount=amount,
+            symbol=symbol,
+            description=r.action,
+            account=r.account,
+            time=when,
+            key=self.key(r),
+            source=self.source(r),
+            note=NOTES.get(r.kind, "") if r.kind else "",
+        )
 
 
-Problem = Callable[[int, str | None, str | None, str], None]
+def _is_core_cash(r: _Row) -> bool:
+    """A row that moves cash between the account's cash and its money-market core: no event, no cash."""
+    if r.kind is _Kind.SWEEP:
+        return True
+    core = bool(_MONEY_MARKET.match(r.symbol.upper())) or r.description.upper() == _CORE_DESCRIPTION
+    return r.kind in STOCK_TRADES and core
 
 
 def parse(path: Path, account: str | None = None) -> ParseResult:
     info = FileInfo.read(path)
     result = ParseResult()
-
-    def problem(line: int, column: str | None, value: str | None, message: str) -> None:
-        result.errors.append(ImportProblem(info.name, line, column, value, message))
-
     no_header = "no Fidelity header found (Run Date, Action, Symbol, Quantity, Price, Amount)"
     table = read_table(info, result, _is_header, no_header)
     if table is None:
@@ -456,183 +705,78 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
         try:
             parsed.append(_read_row(cols, row, index, account or DEFAULT_ACCOUNT))
         except RowError as err:
-            problem(row.line, err.column, err.value, err.message)
-    events = _events(cols, parsed, info, problem)
+            result.errors.append(ImportProblem(info.name, row.line, err.column, err.value, err.message))
+    for r in parsed:
+        # The file's own cash, for the import's self-check; the core's rows move none of the account's.
+        result.book(r.account, ZERO if _is_core_cash(r) else r.amount)
+    events = _events(_Builder(info, cols, result), parsed)
     if not result.errors:
         result.events = events
+    result.errors.sort(key=lambda p: p.line)
     return result
 
 
-def _events(cols: _Columns, rows: list[_Row], info: FileInfo, problem: Problem) -> list[Event]:
-    """The rows' events in file order: the stock rows of assignments and exercises merged into them."""
-    keymaker = KeyMaker()
+def _events(builder: _Builder, rows: list[_Row]) -> list[Event]:
+    """The rows' events in file order: the stock rows of assignments and exercises merged into them, the
+    rows tj does not model kept unresolved."""
     offsets = day_offsets([r.day for r in rows])
     placed: list[tuple[int, Event]] = []
     legs: list[tuple[_Row, StockLeg]] = []
-    endings: list[_Row] = []
+    endings: list[tuple[_Row, datetime]] = []
     for r, offset in zip(rows, offsets, strict=True):
+        when = datetime.combine(r.day, time()) + timedelta(seconds=offset)
         try:
+            if r.currency and r.currency != "USD":
+                raise NotModelled(f"a row in {r.currency}: tj keeps no currencies, {RESOLVE}")
             if r.kind in STOCK_LEGS:
-                legs.append((r, _stock_leg(cols, r)))
+                legs.append((r, builder.stock_leg(r)))
             elif r.kind in (_Kind.ASSIGNED, _Kind.EXERCISED):
-                endings.append(r)
+                endings.append((r, when))
             else:
-                when = datetime.combine(r.day, time()) + timedelta(seconds=offset)
-                event = _event(cols, r, when, keymaker, info)
+                event = _event(builder, r, when)
                 if event is not None:
                     placed.append((r.line, event))
         except RowError as err:
-            problem(r.line, err.column, err.value, err.message)
+            builder.problem(r, err)
+        except NotModelled as exc:
+            placed.append((r.line, builder.unresolved(r, exc, when)))
     used: set[int] = set()
-    for r in endings:
+    for r, when in endings:
         try:
-            placed.append((r.line, _ending(cols, r, legs, used, keymaker, info)))
+            placed.append((r.line, builder.ending(r, legs, used)))
         except RowError as err:
-            problem(r.line, err.column, err.value, err.message)
+            builder.problem(r, err)
+        except NotModelled as exc:
+            placed.append((r.line, builder.unresolved(r, exc, when)))
     for r, leg in legs:
         if leg.index not in used:
-            ending = STOCK_LEGS[r.kind][0].value
-            problem(
-                r.line,
-                cols.col("action"),
-                r.action,
+            ending = STOCK_LEGS[r.kind][0].value  # type: ignore[index]
+            reason = (
                 f"the stock side of an assignment or exercise, but no {ending} row of {leg.symbol} at "
-                f"{leg.price} in the {LEG_DAYS} days before it: export a period that includes it",
+                f"{leg.price} in the {LEG_DAYS} days before it: export a period that includes it"
             )
+            when = datetime.combine(r.day, time())
+            placed.append((r.line, builder.unresolved(r, NotModelled(reason), when)))
     placed.sort(key=lambda pair: pair[0])
     return [event for _, event in placed]
 
 
-def _stock_leg(cols: _Columns, r: _Row) -> StockLeg:
-    quantity = _quantity(cols, r)
-    buys = STOCK_LEGS[r.kind][1]
-    price = _checked_price(cols, r, quantity, Decimal(1), buys=buys)
-    return StockLeg(r.index, r.account, _stock(cols, r).symbol, r.day, buys, quantity, price, r.fees)
-
-
-def _ending(
-    cols: _Columns,
-    r: _Row,
-    legs: list[tuple[_Row, StockLeg]],
-    used: set[int],
-    keymaker: KeyMaker,
-    info: FileInfo,
-) -> Event:
-    """ASSIGNED or EXERCISED: one event carrying its stock row's fees; the stock trade itself is implied."""
-    option = _option(cols, r)
-    contracts = _contracts(cols, r)
-    if r.amount:
-        raise RowError(cols.col("amount"), str(r.amount), "an assignment or exercise row moves no cash")
-    # An assignment or exercise happens on or before the expiration, whatever day the row is posted.
-    day = min(r.day, option.expiry)
-    assigned = r.kind is _Kind.ASSIGNED
-    # A written put assigned and a bought call exercised buy the shares; the others sell them.
-    buys = option.is_put if assigned else not option.is_put
-    leg = match_stock_leg(
-        [leg for leg_row, leg in legs if STOCK_LEGS[leg_row.kind] == (r.kind, buys)],
-        used,
-        account=r.account,
-        underlying=option.underlying,
-        day=day,
-        buy=buys,
-        shares=contracts * option.multiplier,
-        strike=option.strike,
-        days_after=LEG_DAYS,
-    )
-    ended = OptionAssigned if assigned else OptionExercised
-    return ended(
-        option=option,
-        quantity=contracts,
-        fees=r.fees + (leg.fees if leg else ZERO),
-        account=r.account,
-        time=datetime.combine(day, END_OF_DAY),
-        # The option row alone: exports with and without the stock row give the event one key.
-        key=keymaker.key(r.account, None, r.content),
-        source=info.source(r.line),
-    )
-
-
-def _event(cols: _Columns, r: _Row, when: datetime, keymaker: KeyMaker, info: FileInfo) -> Event | None:
-    key = keymaker.key(r.account, None, r.content)
-    source = info.source(r.line)
-    if r.kind in OPTION_TRADES:
-        action = OPTION_TRADES[r.kind]
-        option = _option(cols, r)
-        contracts = _contracts(cols, r)
-        return TradeExecuted(
-            action=action,
-            instrument=option,
-            quantity=contracts,
-            price=_checked_price(cols, r, contracts, option.multiplier, buys=action.is_buy),
-            fees=r.fees,
-            account=r.account,
-            time=when,
-            key=key,
-            source=source,
-        )
-    if r.kind in STOCK_TRADES:
-        action = STOCK_TRADES[r.kind]
-        stock = _stock(cols, r)
-        quantity = _quantity(cols, r)
-        price = _checked_price(cols, r, quantity, Decimal(1), buys=action.is_buy)
-        if _MONEY_MARKET.match(stock.symbol):
-            return None  # a money-market fund is the account's cash: trading it moves none
-        return TradeExecuted(
-            action=action,
-            instrument=stock,
-            quantity=quantity,
-            price=price,
-            fees=r.fees,
-            account=r.account,
-            time=when,
-            key=key,
-            source=source,
-            note=NOTES.get(r.kind, ""),
-        )
-    if r.kind is _Kind.EXPIRED:
-        option = _option(cols, r)
-        contracts = _contracts(cols, r)
-        if r.amount:
-            raise RowError(cols.col("amount"), str(r.amount), "an expiry moves no cash")
-        if r.day < option.expiry:
-            raise RowError(cols.col("action"), r.action, f"before the option's expiration {option.expiry}")
-        # CONTRACT: an expiry closes on the expiration date even when the broker posts it later.
-        return OptionExpired(
-            option=option,
-            quantity=contracts,
-            fees=r.fees,
-            account=r.account,
-            time=datetime.combine(option.expiry, END_OF_DAY),
-            key=key,
-            source=source,
-        )
-    if r.kind is _Kind.SWEEP:
+def _event(builder: _Builder, r: _Row, when: datetime) -> Event | None:
+    """The event of a row that is no part of an assignment or exercise (None: the core's cash moved)."""
+    if _is_core_cash(r):
         return None  # the core money-market position is the account's cash
+    if r.kind is None:
+        upper = r.action.upper()
+        why = next((why for prefix, why in NOT_SUPPORTED.items() if upper.startswith(prefix)), None)
+        if why is not None:
+            raise NotModelled(f"{why}: {RESOLVE}")
+        if r.names_security() or not r.amount:
+            raise NotModelled(f"an action tj does not know ({r.action})")
+        return builder.cash(r, when)  # a cash-only row of any description
+    if r.kind in OPTION_TRADES or r.kind in STOCK_TRADES:
+        return builder.trade(r, when)
+    if r.kind is _Kind.EXPIRED:
+        return builder.expired(r)
     if r.kind in (_Kind.DEPOSIT, _Kind.WITHDRAW, _Kind.TRANSFER) and r.quantity and r.symbol:
-        raise RowError(cols.col("action"), r.action, "a transfer of shares: not supported yet")
-    amount = cash_amount(r.amount, cols.col("amount"))
-    if r.kind in (_Kind.DEPOSIT, _Kind.WITHDRAW, _Kind.TRANSFER):
-        if r.kind is _Kind.DEPOSIT and amount < 0 or r.kind is _Kind.WITHDRAW and amount > 0:
-            raise RowError(cols.col("amount"), str(amount), "the wrong sign for this action")
-        kind = CashKind.DEPOSIT if amount > 0 else CashKind.WITHDRAW
-        return CashMoved(kind=kind, amount=amount, account=r.account, time=when, key=key, source=source)
-    symbol: str | None
-    if r.kind in (_Kind.DIVIDEND, _Kind.CAPITAL_GAIN):
-        cash_kind, symbol = CashKind.DIVIDEND, _stock(cols, r).symbol
-    elif r.kind is _Kind.INTEREST:
-        cash_kind, symbol = CashKind.INTEREST, None
-    else:
-        # FOREIGN TAX PAID and fees: a tax withheld from a dividend is booked as a fee on the holding, so
-        # that DIVIDEND stays the gross a 1099-DIV reports (box 1a; the tax is box 7).
-        held = parse_stock(r.symbol)
-        cash_kind, symbol = CashKind.FEE, held.symbol if held else None
-    return CashMoved(
-        kind=cash_kind,
-        amount=amount,
-        symbol=symbol,
-        account=r.account,
-        time=when,
-        key=key,
-        source=source,
-        note=NOTES.get(r.kind, ""),
-    )
+        return builder.transferred(r, when)
+    return builder.cash(r, when)

@@ -32,19 +32,23 @@ Decisions, each deliberate (the report and tests/importers/fixtures/schwab/READM
   booked as Schwab booked it (the fees carry the difference; a warning from a cent up), beyond the
   tolerance of `importers.base.booked_fees` it is unresolved.
 - Income and cash: dividends and fund capital-gain distributions are DIVIDEND (of their symbol); bank,
-  credit, bond and margin interest are INTEREST (margin interest negative, as written); fees and foreign
-  tax withheld are FEE (negative, of their symbol if any); transfers are DEPOSIT or WITHDRAW by the sign
-  of Amount.
+  credit, bond and margin interest are INTEREST (margin interest negative, as written); fees are FEE and
+  foreign or NRA tax withheld is TAX (negative, of their symbol if any); transfers are DEPOSIT or WITHDRAW
+  by the sign of Amount.
 - Journaled Shares, Security Transfer and a Journal with a symbol and a quantity move shares in or out
   without a sale: `SecurityTransferred` (the row gives no basis: basis missing until one is given). The
-  same actions with an amount and no quantity are cash.
+  same actions with an amount and no quantity are cash (an ACAT fee, a journal of cash); with shares and
+  cash at once, or neither stated, they are unresolved.
 - Rows that change holdings in ways tj does not model yet (Stock Merger, Name Change, Spin-off,
   Conversion, Stock Plan Activity, Stock Div Dist, a bond's Full Redemption, Cash In Lieu of a fraction
   whose size the row does not give, a trade of a CUSIP), any action not in these tables that names a
   security or a quantity, and a cash-settled option's expiry are kept as unresolved events with their
-  Amount. An unknown action on a cash-only row is cash, its kind from its words (`cash_kind`). A Stock Split
-  or Reverse Split row gives the shares added or removed, not the ratio: it is a SplitApplied only when its
-  Description states the ratio (`2 FOR 1`), else unresolved, naming the journal-CSV SPLIT row to resolve it.
+  Amount (a CUSIP row names the CUSIP as its symbol). A row that names no security and no quantity but
+  has an Amount is cash whatever its action (ATM Withdrawal, Schwab ATM Rebate, a Full Redemption
+  credited as cash), its kind from its words (`cash_kind`; unknown words: OTHER, with a warning).
+- A Stock Split or Reverse Split row gives the shares added or removed, not the ratio: it is a
+  SplitApplied only when its Description states the ratio (`2 FOR 1`), else unresolved, naming the
+  journal-CSV SPLIT row to resolve it.
 """
 
 from __future__ import annotations
@@ -725,14 +729,31 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     return result
 
 
+def _names_security(row: _Row) -> bool:
+    """Whether the row names a security or a quantity: else it can only have moved cash."""
+    return bool(row.symbol) or row.quantity is not None
+
+
+def _share_transfer(builder: _Builder, row: _Row) -> Event:
+    """Journal, Security Transfer, Journaled Shares, Internal Transfer: the same actions move shares or
+    money. Shares of a symbol and no cash are a transfer (+ in, - out); an amount and no quantity is
+    cash; anything else (shares and cash at once, neither stated) is kept unresolved, never guessed."""
+    name = builder.action_name(row)
+    if row.quantity and row.symbol and not row.amount:
+        if _CUSIP.match(row.symbol) or row.instrument is None:
+            raise NotModelled(f"{name} of {row.symbol}: not a stock or option tj trades")
+        return builder.transferred(row, row.instrument)
+    if row.quantity is None and row.amount is not None:
+        return builder.other_cash(row)  # money moved (an ACAT fee, a journal of cash)
+    if row.quantity and row.amount:
+        raise NotModelled(f"{name} that moved shares and cash at once: not modelled yet")
+    raise NotModelled(f"{name} that states neither an amount nor shares of a symbol: what moved is unknown")
+
+
 def _event(builder: _Builder, row: _Row) -> Event:
     action = row.action
-    if action in SHARE_TRANSFERS and row.quantity and row.amount is None and row.symbol:
-        if _CUSIP.match(row.symbol) or row.instrument is None:
-            raise NotModelled(f"{builder.action_name(row)} of {row.symbol}: not a stock or option tj trades")
-        return builder.transferred(row, row.instrument)
-    if action in SHARE_TRANSFERS and row.amount is not None and row.quantity is None:
-        return builder.other_cash(row)  # money moved (an ACAT fee, a journal of cash)
+    if action in SHARE_TRANSFERS:
+        return _share_transfer(builder, row)
     if action in OPTION_TRADES:
         return builder.trade(row, OPTION_TRADES[action], builder.option(row))
     if action in STOCK_TRADES:
@@ -743,13 +764,15 @@ def _event(builder: _Builder, row: _Row) -> Event:
         return builder.cash(row)
     if action in SPLITS:
         return builder.split(row, SPLITS[action])
+    if not row.action:
+        raise RowError(builder.col("action"), None, "missing: every row needs an action")
+    if not _names_security(row) and row.amount is not None:
+        # A cash-only row of any description, also of an action that moves securities when it names one
+        # (a Full Redemption credited as plain cash).
+        return builder.other_cash(row)
     if action in NOT_SUPPORTED:
         raise NotModelled(
             f"{NOT_SUPPORTED[action]}: not modelled yet; resolve it with journal-CSV rows that say what "
             "happened"
         )
-    if not row.action:
-        raise RowError(builder.col("action"), None, "missing: every row needs an action")
-    if row.symbol or row.quantity is not None or row.amount is None:
-        raise NotModelled(f"an action tj does not know ({row.action_text})")
-    return builder.other_cash(row)  # a cash-only row of any description
+    raise NotModelled(f"an action tj does not know ({row.action_text})")
