@@ -977,7 +977,7 @@ def _assignment(
             )
         else:
             why = (
-                f"a {row.sub.lower()} whose stock row is not in the file (a "
+                f"an {row.sub.lower()} whose stock row is not in the file (a "
                 f"{'purchase' if buy else 'sale'} of {shares} {row.underlying} at {option.strike})"
             )
         raise NotModelled(f"{why}: not modelled yet; {RESOLVE}", symbols=[row.underlying])

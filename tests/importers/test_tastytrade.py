@@ -82,6 +82,13 @@ def test_golden_2025_variant_with_total() -> None:
     assert len(result["events"]) == 26
 
 
+@pytest.mark.parametrize("path", sorted((HERE / "real").glob("*.csv")), ids=lambda p: p.name)
+def test_golden_real_exports(path: Path) -> None:
+    """Real exports (README.md names their source and licence) read to the same events every time: each
+    unresolved row with its reason, symbols and cash. Counts and the cash check: test_real_exports.py."""
+    assert check_golden(tastytrade, path)["errors"] == []
+
+
 def test_golden_rows_the_journal_does_not_model_are_kept_unresolved() -> None:
     result = check_golden(tastytrade, UNSUPPORTED)
     assert result["errors"] == []
@@ -486,7 +493,7 @@ def test_an_assignment_without_its_stock_row_is_kept_unresolved(tmp_path: Path) 
     (event,) = result.events
     assert isinstance(event, Unresolved) and event.symbols == ("SCHG",)
     assert event.reason.startswith(
-        "a assignment whose stock row is not in the file (a purchase of 100 SCHG at 103): not modelled yet"
+        "an assignment whose stock row is not in the file (a purchase of 100 SCHG at 103): not modelled yet"
     )
 
 

@@ -57,6 +57,13 @@ def test_golden_history() -> None:
     assert len(result["events"]) == 27
 
 
+@pytest.mark.parametrize("path", sorted((HERE / "real").glob("*.csv")), ids=lambda p: p.name)
+def test_golden_real_exports(path: Path) -> None:
+    """Real exports (README.md names their source and licence) read to the same events every time: each
+    unresolved row with its reason, symbols and cash. Counts and the cash check: test_real_exports.py."""
+    assert check_golden(tastyworks, path)["errors"] == []
+
+
 def test_golden_wheel_exports() -> None:
     assert len(check_golden(tastyworks, WHEEL_MARCH)["events"]) == 4
     assert len(check_golden(tastyworks, WHEEL_APRIL)["events"]) == 3  # no final newline, as some exports
