@@ -14,8 +14,25 @@ how (../shared/FORMATS.md section 3a; the fixtures' README names the public sour
   Unknown attributes are ignored. Dates: `20190212`, `20190212;031052`, `2025-10-17;16:20:00`,
   `20210312,133036`, `20260419 144528`, `2024-01-15T10:00:00`, optionally followed by a zone name
   (`20250613;202000 EDT`, dropped: times are naive exchange-local). Amounts: plain decimals; a
-  thousands separator (`21,792.73`, seen in OptionEAE) is accepted. Only USD rows are read: another
-  `currency` is an error (the journal has no currencies).
+  thousands separator (`21,792.73`, seen in OptionEAE) is accepted.
+
+What cannot be read (not XML, a bad number or date, a missing attribute a modelled row needs) is an error
+and nothing is written. What is read but not modelled is kept as an `Unresolved` event with the row's
+cash (issue 13), never a reason to refuse the rest: a row in another currency than the statement's base
+(`AccountInformation currency`, USD when the statement names none; kept with no amount and booked as
+None, since its cash is not the account's: the reason names the currency, `raw` keeps the amount),
+futures (`FUT`), futures options (`FOP`, `FSFOP`), bonds (`BOND`, `BILL`),
+currency conversions (`CASH` trades) and any other asset category, an unknown transactionType, buySell
+or openCloseIndicator, an index option settled in cash (an A/Ex option row with cash and no stock row,
+or an OptionEAE row of another type), an assignment or exercise whose stock row is not in the file and
+a stock row whose option row is not (a Trade Confirmation Flex holds one day), an option BookTrade that
+opens, a cancellation of a trade not in the file, every corporate action but a split. Each row read is
+booked for the file's self-check (`ParseResult.book`): a trade's `netCash` (TCF: `proceeds` +
+`commission` + `tax`), an OptionEAE row's `proceeds` + `commisionsAndTax` (only when OptionEAE is the
+source), a cash row's `amount`, a corporate action's `proceeds`, a transfer's `cashTransfer`. The
+broker's cash is the truth: a trade whose netCash differs from quantity x price x multiplier - commission
+- taxes takes its fees from netCash (`base.booked_fees`, a warning from a cent up, unresolved beyond the
+tolerance); so does an assignment's pair of rows at the strike.
 
 Sections:
 
@@ -27,7 +44,7 @@ Sections:
   closing and an opening TradeExecuted by the position held before the fill, which is the statement's
   `<OpenPositions>` quantity less every later fill of the contract; the fees are split pro rata. `-` or
   no indicator is decided the same way; without OpenPositions in the statement both are errors.
-  `FOP`/`FSFOP` (futures options) and every other asset category are errors (not supported yet).
+  `FOP`/`FSFOP` (futures options) and every other asset category are unresolved (above).
   Fees are `-(ibCommission) - (taxes)` (TCF: `commission`, `tax`); the commission is required (a missing
   one would silently understate the cost), taxes default to 0. A positive commission (a rebate) gives a
   negative fee, kept as IBKR wrote it. The natural key is `transactionID`, else the execution id
@@ -36,7 +53,8 @@ Sections:
   exercise, `Ep` an expiry. The stock row of an assignment or exercise (same `positionActionID`, else the
   stock row of the option's shares at its strike on that day or a few days after) is merged into ONE
   OptionAssigned/OptionExercised, its fees added. An expiry is one OptionExpired at the expiration date
-  23:59:59. A stock row marked `A`/`Ex` (or a stock BookTrade) that belongs to no option row is an error.
+  23:59:59. A stock row marked `A`/`Ex` (or a stock BookTrade) that belongs to no option row, and an
+  assignment or exercise with no stock row, are unresolved.
   An option BookTrade without those codes (the query left out Notes) is classified by its OptionEAE row,
   else by a stock row sharing its `positionActionID` (closing a short: assigned; a long: exercised), else
   it is an error.
@@ -46,12 +64,14 @@ Sections:
   section) is taken from OptionEAE, with its `Buy`/`Sell` stock row as the leg (fees from
   `commisionsAndTax`, IBKR's spelling).
 - `<CashTransactions>`: `type` mapped deliberately (CashKind; amounts signed as IBKR writes them):
-  `Dividends`, `Payment In Lieu Of Dividends` -> DIVIDEND; `Withholding Tax` -> reduces the income it was
-  withheld from: DIVIDEND when it names a symbol, else INTEREST; `Broker Interest Received`,
+  `Dividends`, `Payment In Lieu Of Dividends` -> DIVIDEND; `Withholding Tax` -> TAX (tax withheld,
+  neither income nor a fee; of the symbol it names); `Broker Interest Received`,
   `Broker Interest Paid` (margin interest, negative), `Bond Interest Received`, `Bond Interest Paid`
   -> INTEREST; `Other Fees`, `Fees` (advisor fees), `Commission Adjustments` -> FEE (naming the symbol's
   underlying when there is one); `Deposits/Withdrawals`, `Deposits & Withdrawals` -> DEPOSIT when the
-  amount is >= 0, else WITHDRAW. Any other type is an error. Summary rows (`levelOfDetail="SUMMARY"` or
+  amount is >= 0, else WITHDRAW. Any other type is cash of the kind its words say (`common.cash_kind`:
+  OTHER with a warning when they say none). The broker's description is the event's `description`.
+  Summary rows (`levelOfDetail="SUMMARY"` or
   `accountId="-"`, IBKR's copy of each row when "Summary" is ticked) are not read when the section has
   detail rows; a section of summary rows only is read as it is.
 - `<OpenPositions>` -> PositionReported at the row's `reportDate` (else the statement's `toDate`)
@@ -60,19 +80,24 @@ Sections:
   other than STK and OPT (bonds, futures, futures options, ...) are not reported: the journal books none.
 - `<CorporateActions>`: `FS`/`RS` splits -> one SplitApplied per split (IBKR may write a reverse split as
   a removal and an addition row) with the ratio from `SPLIT n FOR m` in `actionDescription`/
-  `description`; no ratio there, or any other action type (merger, spin-off, ...), is an error.
-- `<Transfers>` rows move positions in or out: an error (not supported yet). `<StmtFunds>` (Statement of
+  `description`; no ratio there is an error; any other action type (merger, spin-off, tender, ...) or
+  none is unresolved with its `proceeds`.
+- `<Transfers>`: a stock or option moved in or out (`direction` IN/OUT, `quantity`) with no cash is
+  SecurityTransferred (IBKR states no cost basis: the lot's basis is missing until a journal-CSV row gives
+  it); cash alone (`cashTransfer`) is DEPOSIT or WITHDRAW; shares and cash at once, or another asset
+  category, unresolved. `<StmtFunds>` (Statement of
   Funds, a cash ledger of the same facts) is not read; in a statement with none of Trades, TradeConfirms,
   OptionEAE and CashTransactions it is an error (not supported yet), not an empty import. Every other section
   (AccountInformation, CashReport, SecuritiesInfo, NAV and performance summaries, accruals, ...) is
   a report, not a fact of trading: not read.
 - Cancellations (`transactionType="TradeCancel"`, `buySell="SELL (Ca.)"`, code `Ca`) cancel the trade
   with the same `tradeID`, quantity and price in the same statement: both are dropped. A cancellation
-  whose trade is not in the file is an error (void the earlier trade by hand).
+  whose trade is not in the file is unresolved (void the earlier trade with `resolves`).
 - `notes`/`code` are semicolon lists; codes that do not change what a row is (`P` partial, `FP`, `RP`,
   `IA`, `PI`, `AFx`, `RI`, `LT`/`ST`, lot-matching methods, ...) and unknown ones are ignored.
 - A `transactionID` repeated in one file: an identical row is the same fact (read once); a different
-  row with the same id is an error.
+  row with the same id (anonymised exports write `REDACTED` or reuse ids) is keyed by its content, with
+  a warning.
 """
 
 from __future__ import annotations
@@ -81,13 +106,24 @@ import re
 import xml.parsers.expat
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError
-from importers.common import StockLeg, match_stock_leg, money
+from importers.base import (
+    CENT,
+    FileInfo,
+    ImportProblem,
+    KeyMaker,
+    NotModelled,
+    ParseResult,
+    RowError,
+    booked_fees,
+    unresolved,
+)
+from importers.common import StockLeg, cash_kind, match_stock_leg, money
 from journal.events import (
     CashKind,
     CashMoved,
@@ -96,6 +132,7 @@ from journal.events import (
     OptionExercised,
     OptionExpired,
     PositionReported,
+    SecurityTransferred,
     SplitApplied,
     TradeAction,
     TradeExecuted,
@@ -114,6 +151,7 @@ name = "ibkr-flex"
 description = "Interactive Brokers Flex Query XML (Activity Flex AF, Trade Confirmation Flex TCF)"
 
 DEFAULT_ACCOUNT = "default"
+BASE_CURRENCY = "USD"  # the currency of a statement that names no base currency
 END_OF_DAY = time(23, 59, 59)
 QUERY_TYPES = ("AF", "TCF")
 
@@ -284,12 +322,6 @@ class Row:
             return day
         return self.stamp("dateTime", "date", "reportDate")
 
-    def usd(self) -> None:
-        for column in ("currency", "ibCommissionCurrency", "commissionCurrency"):
-            value = self.get(column)
-            if value and value != "USD":
-                raise RowError(column, value, "only USD rows are supported (the journal has no currencies)")
-
     def codes(self) -> list[str]:
         """`notes` (AF) and `code` (TCF): semicolon lists of IBKR's codes."""
         out: list[str] = []
@@ -302,19 +334,29 @@ class Row:
 
 OPTION = "OPT"
 STOCK = "STK"
-FUTURES_OPTIONS = ("FOP", "FSFOP")
+# Asset categories tj does not model, and what to tell the user: the row is kept unresolved.
+NOT_MODELLED_CATEGORIES = {
+    "FUT": "a futures trade: futures are not modelled yet",
+    "FOP": "a futures option: futures options are not modelled yet",
+    "FSFOP": "a futures option: futures options are not modelled yet",
+    "BOND": "a bond: bonds are not modelled yet",
+    "BILL": "a Treasury bill: bonds are not modelled yet",
+    "CASH": "a currency conversion: currencies are not modelled yet",
+}
+# Categories whose symbol is no underlying of a stock or option (marking it incomplete would mean nothing).
+NO_UNDERLYING = ("CASH", "BOND", "BILL")
 
 
 def category(row: Row) -> str:
-    """`assetCategory`; when the query left it out, an OSI option symbol says OPT, a ticker STK."""
+    """`assetCategory`; when the query left it out, an OSI option symbol says OPT, a ticker STK. Any other
+    category (futures, bonds, currency conversions, ...) is read but not modelled: NotModelled."""
     value = row.get("assetCategory")
     if value:
-        if value in FUTURES_OPTIONS:
-            raise RowError("assetCategory", value, "futures options are not supported yet")
         if value not in (OPTION, STOCK):
-            raise RowError(
-                "assetCategory", value, "only stocks (STK) and equity/index options (OPT) are supported"
+            reason = NOT_MODELLED_CATEGORIES.get(
+                value, f"an instrument of asset category {value}: not modelled yet"
             )
+            raise NotModelled(reason)
         return value
     symbol = row.get("symbol")
     if symbol and parse_option(symbol):
@@ -327,6 +369,49 @@ def category(row: Row) -> str:
 def _ticker(symbol: str) -> str:
     # IBKR writes share classes with a space (`BRK B`); the journal's tickers use a dot (`BRK.B`).
     return re.sub(r"\s+", ".", symbol.strip())
+
+
+def named_underlyings(row: Row) -> tuple[str, ...]:
+    """The underlying a row names, for an unresolved row (its symbol is then marked incomplete): the OSI
+    symbol's root, else underlyingSymbol, else the ticker; none for a currency pair or a bond."""
+    if row.get("assetCategory") in NO_UNDERLYING:
+        return ()
+    symbol = row.get("symbol")
+    option = parse_option(symbol) if symbol else None
+    if option is not None:
+        return (option.underlying,)
+    for raw in (row.get("underlyingSymbol"), symbol):
+        stock = parse_stock(_ticker(raw)) if raw else None
+        if stock is not None:
+            return (stock.symbol,)
+    return ()
+
+
+def raw_xml(node: Node) -> str:
+    """An element written back as the file had it (its attributes in order), for an unresolved row."""
+    attrs = " ".join(f"{k}={quoteattr(v)}" for k, v in node.attrs.items())
+    return f"<{node.tag} {attrs} />" if attrs else f"<{node.tag} />"
+
+
+def trade_cash(row: Row) -> Decimal | None:
+    """The cash the broker booked for a Trade/TradeConfirm row: `netCash` (AF), else `proceeds` plus the
+    commission and taxes (TCF writes no netCash); None when the query has neither."""
+    net = row.optional_number("netCash")
+    if net is not None:
+        return net
+    proceeds = row.optional_number("proceeds")
+    if proceeds is None:
+        return None
+    commission = row.optional_number("ibCommission", "commission") or ZERO
+    return proceeds + commission + (row.optional_number("taxes", "tax") or ZERO)
+
+
+def eae_cash(row: Row) -> Decimal | None:
+    """The cash of an OptionEAE row: `proceeds` plus `commisionsAndTax` (IBKR's spelling)."""
+    proceeds = row.optional_number("proceeds")
+    if proceeds is None:
+        return None
+    return proceeds + (row.optional_number("commisionsAndTax", "commissionsAndTax") or ZERO)
 
 
 def stock_of(row: Row, *names: str) -> Stock:
@@ -425,6 +510,7 @@ class Fill:
     trade_id: str
     position_action: str
     content: str
+    cash: Decimal | None = None  # what the broker booked for the row (netCash), None when not stated
     end: str | None = None  # ASSIGNED / EXERCISED / EXPIRED for an option end; "?" when to be classified
     leg: Fill | None = None  # the stock row merged into this option end
     leg_of: Fill | None = None  # for a stock row: the option end it belongs to
@@ -445,6 +531,37 @@ class Fill:
         return (self.account, self.instrument.name)
 
 
+def _trade_identity(row: Row) -> tuple[str | None, str, str]:
+    """A trade row's broker id (`transactionID`, else the execution id, else `tradeID`), the attribute it
+    came from, and its content for a content key when it has none."""
+    broker_id, broker_column = "", "tradeID"
+    for column in ("transactionID", "ibExecID", "execID", "tradeID"):
+        broker_id = row.get(column)
+        if broker_id:
+            broker_column = column
+            break
+    content = "\x1f".join(
+        f"{n}={row.get(n)}"
+        for n in (
+            "symbol",
+            "dateTime",
+            "tradeDate",
+            "tradeTime",
+            "buySell",
+            "quantity",
+            "tradePrice",
+            "price",
+            "ibCommission",
+            "commission",
+            "transactionType",
+            "notes",
+            "code",
+        )
+        if row.get(n)
+    )
+    return broker_id or None, broker_column, content
+
+
 def _effect(row: Row, codes: list[str]) -> str:
     if row.has("openCloseIndicator"):
         raw = row.get("openCloseIndicator")
@@ -457,10 +574,31 @@ def _effect(row: Row, codes: list[str]) -> str:
         return "CO"
     if raw in ("-", ""):
         return "?"
-    raise RowError("openCloseIndicator", raw, "unknown openCloseIndicator (known: O, C, C;O, -)")
+    raise NotModelled(f"an option trade whose openCloseIndicator is {raw!r}: not modelled yet")
 
 
 # -- the parse ---------------------------------------------------------------------------------------
+
+
+def _eae_identity(row: Row) -> tuple[str | None, str]:
+    """An OptionEAE row's broker id (`eae:` and its tradeID, apart from its BookTrade's) and content."""
+    trade_id = row.get("tradeID")
+    content = "\x1f".join(
+        f"{n}={row.get(n)}" for n in ("symbol", "date", "transactionType", "quantity") if row.get(n)
+    )
+    return (f"eae:{trade_id}" if trade_id else None), "eae\x1f" + content
+
+
+def no_stock_leg(end: str, cash: Decimal | None, price: Decimal) -> str:
+    """Why an assignment or exercise without its stock row is not modelled: cash moved on the option row
+    (an index option settles in cash), else its stock row is in another file."""
+    word = "an assignment" if end == ASSIGNED else "an exercise"
+    if cash or price:
+        return f"{word} settled in cash (an index option's cash settlement): not modelled yet"
+    return (
+        f"{word} whose stock row is not in this file: not modelled; record the shares in a journal CSV "
+        "with `resolves`"
+    )
 
 
 @dataclass(slots=True)
@@ -476,6 +614,7 @@ class Eae:
     fees: Decimal
     when: datetime
     trade_id: str
+    cash: Decimal | None = None
     used: bool = False
 
 
@@ -496,6 +635,7 @@ class _Parser:
         self.keys = KeyMaker()
         self.ids: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
         self.out: list[tuple[int, int, Event]] = []
+        self.base = BASE_CURRENCY  # the statement's base currency (AccountInformation), else USD
 
     # -- plumbing --
 
@@ -511,22 +651,113 @@ class _Parser:
     def key(self, account: str, broker_id: str | None, content: str) -> str:
         return self.keys.key(account, broker_id, content)
 
+    def warn(self, row: Row, column: str | None, value: str | None, message: str) -> None:
+        self.result.warnings.append(ImportProblem(self.info.name, row.line, column, value, message))
+
+    def keep(
+        self,
+        row: Row,
+        exc: NotModelled,
+        account: str,
+        *,
+        cash: Decimal | None,
+        broker_id: str | None,
+        content: str,
+        when: datetime | None = None,
+    ) -> None:
+        """Keep a row tj does not model as an Unresolved event: its cash (what the broker booked, unless
+        the reason says otherwise), the underlyings it names, the key it would have had."""
+        exc = NotModelled(
+            exc.reason,
+            amount=exc.amount if exc.amount is not None else cash,
+            symbols=exc.symbols or named_underlyings(row),
+        )
+        self.emit(
+            row.line,
+            unresolved(
+                exc,
+                account=account,
+                time=when or row.when(),
+                key=self.key(account, broker_id, content),
+                source=self.info.source(row.line),
+                raw=raw_xml(row.node),
+                broker_id=broker_id,
+            ),
+        )
+
+    def keep_fill(self, f: Fill, exc: NotModelled, cash: Decimal | None = None) -> None:
+        """A read execution row that turned out not to be modelled (found when rows are paired)."""
+        f.dropped = True
+        total = f.cash if cash is None else cash
+        self.keep(f.row, exc, f.account, cash=total, broker_id=f.broker_id, content=f.content, when=f.when)
+
+    def foreign_currency(self, row: Row) -> str | None:
+        """The currency of a row's amounts when it is not the statement's base, else None."""
+        for column in ("currency", "ibCommissionCurrency", "commissionCurrency"):
+            value = row.get(column)
+            if value and value != self.base:
+                return value
+        return None
+
+    def base_cash(self, row: Row, cash: Decimal | None) -> Decimal | None:
+        """A row's cash as booked and kept: None when it is in another currency, so that it never counts
+        as the account's cash (the Unresolved's reason names its currency, its raw cells keep the amount)."""
+        return None if self.foreign_currency(row) else cash
+
+    def check_currency(self, row: Row) -> None:
+        """A row in another currency than the statement's base (USD when the statement names none) is
+        read but not modelled: the journal has one currency per account. Its amount is not in the
+        account's currency: kept with no amount (`base_cash`), and the reason names the currency."""
+        value = self.foreign_currency(row)
+        if value:
+            base = f" (the statement's base currency is {self.base})" if self.base != BASE_CURRENCY else ""
+            raise NotModelled(f"an amount in {value}: currencies are not modelled yet{base}")
+
+    def settled_fees(
+        self, row: Row, *, buys: bool, gross: Decimal, fees: Decimal, cash: Decimal | None
+    ) -> Decimal:
+        """The fees that make the trade's cash what the broker booked (`netCash`): the broker's cash is the
+        truth; a difference of a cent or more is said, one beyond the tolerance raises NotModelled."""
+        if cash is None:
+            return fees
+        booked, difference = booked_fees(buys=buys, gross=gross, fees=fees, amount=cash)
+        if not difference:
+            return fees  # as the row writes them (`17`, not the `17.00` of the sum)
+        if abs(difference) >= CENT:
+            self.warn(
+                row,
+                "netCash" if row.get("netCash") else "proceeds",
+                str(cash),
+                f"the broker booked {cash}: cost/proceeds taken from the amount, fees adjusted by "
+                f"{difference}",
+            )
+        return booked
+
     def account_of(self, row: Row, statement_account: str) -> str:
         own = row.get("accountId")
         return own if own and own != "-" else statement_account
 
-    def seen_before(self, row: Row, account: str, broker_id: str | None, column: str) -> bool:
-        """Whether this id was already read in the file: True for an identical row (the same fact, read
-        once); a problem for a different row with the same id."""
+    def seen_before(
+        self, row: Row, account: str, broker_id: str | None, column: str
+    ) -> tuple[bool, str | None]:
+        """Whether this id was already read in the file (an identical row: the same fact, read once), and
+        the id to key the row by. A different row with the same id (anonymised exports write `REDACTED`
+        or reuse ids) is no reason to refuse the file: it is keyed by its content, with a warning."""
         if not broker_id:
-            return False
+            return False, None
         earlier = self.ids.get((account, broker_id))
         if earlier is None:
             self.ids[(account, broker_id)] = (row.line, row.node.attrs)
-            return False
+            return False, broker_id
         if earlier[1] != row.node.attrs:
-            raise RowError(column, broker_id, f"the same id as line {earlier[0]}, with other values")
-        return True
+            self.warn(
+                row,
+                column,
+                broker_id,
+                f"the same id as line {earlier[0]}, with other values: the row is keyed by its content",
+            )
+            return False, None
+        return True, broker_id
 
     # -- the file --
 
@@ -572,6 +803,9 @@ class _Parser:
             except RowError as err:
                 self.row_problem(st, err)
         sections = {child.tag: child for child in node.children}
+        self.result.book(account, None)  # the statement's own cash starts at 0, rows or none
+        information = sections.get("AccountInformation")
+        self.base = (Row(information).get("currency") if information is not None else "") or BASE_CURRENCY
         positions = self.open_positions(sections.get("OpenPositions"), account, to_date)
         fills: list[Fill] = []
         trades_present = False
@@ -580,7 +814,7 @@ class _Parser:
                 trades_present = True
                 for child in section.kids(row_tag):
                     self.fill(Row(child), account, fills)
-        eae = self.option_eae(node.kids("OptionEAE"), account)
+        eae = self.option_eae(node.kids("OptionEAE"), account, trades_present)
         self.cancel_pairs(fills)
         self.classify_ends(fills, eae, trades_present)
         self.merge_legs(fills)
@@ -593,14 +827,7 @@ class _Parser:
         for section in node.kids("CorporateActions"):
             self.corporate_actions(section, account)
         for section in node.kids("Transfers"):
-            for child in section.kids("Transfer"):
-                if Row(child).get("levelOfDetail") != "SUMMARY":
-                    self.problem(
-                        child.line,
-                        None,
-                        None,
-                        "a position transfer (Transfers) is not supported yet: enter it by hand",
-                    )
+            self.transfers(section, account)
         # The Statement of Funds is a cash ledger of the same trades and cash rows: read alone, it would
         # give no events and no error (gabbersepp/ib-flex-reader TestFiles/StatementOfFunds.xml).
         read_sections = ("Trades", "TradeConfirms", "OptionEAE", "CashTransactions")
@@ -618,6 +845,8 @@ class _Parser:
     # -- trades --
 
     def fill(self, row: Row, account: str, fills: list[Fill]) -> None:
+        """Read one execution row: booked (its netCash), then a Fill, or kept unresolved when it is a
+        trade tj does not model (another asset category, another currency, an unknown kind of trade)."""
         try:
             level = row.get("levelOfDetail")
             if level in SUMMARY_LEVELS:
@@ -625,84 +854,65 @@ class _Parser:
             if level and level != "EXECUTION":
                 raise RowError("levelOfDetail", level, "unknown levelOfDetail for an execution row")
             acct = self.account_of(row, account)
-            kind = category(row)
-            row.usd()
-            instrument: Instrument = option_of(row) if kind == OPTION else stock_of(row)
-            ttype = row.get("transactionType")
-            if ttype and ttype not in TRADE_TYPES:
-                raise RowError(
-                    "transactionType", ttype, f"unknown transactionType (known: {', '.join(TRADE_TYPES)})"
-                )
-            codes = row.codes()
-            side_raw = row.get("buySell")
-            cancel = ttype in CANCEL_TYPES or side_raw.endswith("(Ca.)") or "Ca" in codes
-            side = side_raw.removesuffix("(Ca.)").strip()
-            if side and side not in ("BUY", "SELL"):
-                raise RowError("buySell", side_raw, "unknown buySell (known: BUY, SELL)")
-            qty = row.number("quantity")
-            if qty == 0:
-                raise RowError("quantity", row.get("quantity"), "must not be zero")
-            if not cancel and side and (qty > 0) != (side == "BUY"):
-                raise RowError("quantity", row.get("quantity"), f"the sign disagrees with buySell {side}")
-            signed = qty  # IBKR signs quantities: a sale is negative (checked against buySell above)
-            price = row.number("tradePrice", "price")
-            if price < 0:
-                raise RowError(*row.require("tradePrice", "price"), "must not be negative")
-            commission = row.number("ibCommission", "commission")
-            taxes = row.optional_number("taxes", "tax") or ZERO
-            fees = ZERO - commission - taxes
-            when = row.when()
-            effect = _effect(row, codes) if kind == OPTION else ""
-            broker_id = ""
-            for broker_column in ("transactionID", "ibExecID", "execID", "tradeID"):
-                broker_id = row.get(broker_column)
-                if broker_id:
-                    break
-            if self.seen_before(row, acct, broker_id or None, broker_column):
+            broker_id, broker_column, content = _trade_identity(row)
+            seen, broker_id = self.seen_before(row, acct, broker_id, broker_column)
+            if seen:
                 return
-            order_id = row.get("ibOrderID", "orderID")
-            content = "\x1f".join(
-                f"{n}={row.get(n)}"
-                for n in (
-                    "symbol",
-                    "dateTime",
-                    "tradeDate",
-                    "tradeTime",
-                    "buySell",
-                    "quantity",
-                    "tradePrice",
-                    "price",
-                    "ibCommission",
-                    "commission",
-                    "transactionType",
-                    "notes",
-                    "code",
-                )
-                if row.get(n)
-            )
-            fills.append(
-                Fill(
-                    row=row,
-                    index=len(fills),
-                    account=acct,
-                    instrument=instrument,
-                    signed=signed,
-                    price=price,
-                    fees=fees,
-                    when=when,
-                    codes=codes,
-                    effect=effect,
-                    book=ttype == "BookTrade",
-                    cancel=cancel,
-                    broker_id=broker_id or None,
-                    order_id=order_id if order_id not in ("", "0") else None,
-                    trade_id=row.get("tradeID"),
-                    position_action=row.get("positionActionID"),
-                    content=content,
-                )
-            )
+            cash = self.base_cash(row, trade_cash(row))
+            self.result.book(acct, cash)
+            try:
+                fills.append(self.read_fill(row, acct, len(fills), broker_id, content, cash))
+            except NotModelled as exc:
+                self.keep(row, exc, acct, cash=cash, broker_id=broker_id, content=content)
         except RowError as err:
             self.row_problem(row, err)
+
+    def read_fill(
+        self, row: Row, acct: str, index: int, broker_id: str | None, content: str, cash: Decimal | None
+    ) -> Fill:
+        kind = category(row)
+        self.check_currency(row)
+        instrument: Instrument = option_of(row) if kind == OPTION else stock_of(row)
+        ttype = row.get("transactionType")
+        if ttype and ttype not in TRADE_TYPES:
+            raise NotModelled(f"a trade of the kind {ttype!r}: not modelled yet")
+        codes = row.codes()
+        side_raw = row.get("buySell")
+        cancel = ttype in CANCEL_TYPES or side_raw.endswith("(Ca.)") or "Ca" in codes
+        side = side_raw.removesuffix("(Ca.)").strip()
+        if side and side not in ("BUY", "SELL"):
+            raise NotModelled(f"a trade whose buySell is {side_raw!r}: not modelled yet")
+        qty = row.number("quantity")
+        if qty == 0:
+            raise RowError("quantity", row.get("quantity"), "must not be zero")
+        if not cancel and side and (qty > 0) != (side == "BUY"):
+            raise RowError("quantity", row.get("quantity"), f"the sign disagrees with buySell {side}")
+        price = row.number("tradePrice", "price")
+        if price < 0:
+            raise RowError(*row.require("tradePrice", "price"), "must not be negative")
+        commission = row.number("ibCommission", "commission")
+        taxes = row.optional_number("taxes", "tax") or ZERO
+        order_id = row.get("ibOrderID", "orderID")
+        return Fill(
+            row=row,
+            index=index,
+            account=acct,
+            instrument=instrument,
+            signed=qty,  # IBKR signs quantities: a sale is negative (checked against buySell above)
+            price=price,
+            fees=ZERO - commission - taxes,
+            when=row.when(),
+            codes=codes,
+            effect=_effect(row, codes) if kind == OPTION else "",
+            book=ttype == "BookTrade",
+            cancel=cancel,
+            broker_id=broker_id,
+            order_id=order_id if order_id not in ("", "0") else None,
+            trade_id=row.get("tradeID"),
+            position_action=row.get("positionActionID"),
+            content=content,
+            cash=cash,
+        )
 
     def cancel_pairs(self, fills: list[Fill]) -> None:
         for c in fills:
@@ -724,11 +934,12 @@ class _Parser:
                 None,
             )
             if original is None:
-                self.problem(
-                    c.row.line,
-                    "buySell",
-                    c.row.get("buySell") or None,
-                    "a cancellation of a trade that is not in this file: void the earlier trade by hand",
+                self.keep_fill(
+                    c,
+                    NotModelled(
+                        "a cancellation of a trade that is not in this file: not modelled yet; void the "
+                        "earlier trade with a journal-CSV row that `resolves` this one"
+                    ),
                 )
             else:
                 original.dropped = True
@@ -739,21 +950,16 @@ class _Parser:
                 continue
             kinds = {END_CODES[c] for c in f.codes if c in END_CODES}
             if len(kinds) > 1:
-                self.problem(
-                    f.row.line, "notes", f.row.get("notes", "code"), "codes of more than one option end"
+                self.keep_fill(
+                    f, NotModelled("an option row marked as more than one option end: not modelled")
                 )
-                f.dropped = True
             elif kinds:
                 f.end = kinds.pop()
             elif f.book:
                 if f.effect == "O":
-                    self.problem(
-                        f.row.line,
-                        "transactionType",
-                        "BookTrade",
-                        "an option BookTrade that opens a position is not supported",
+                    self.keep_fill(
+                        f, NotModelled("an option BookTrade that opens a position: not modelled yet")
                     )
-                    f.dropped = True
                 else:
                     f.end = "?"
         ends = [f for f in fills if f.end and not f.dropped]
@@ -838,14 +1044,13 @@ class _Parser:
             partner = self._partner(f, fills)
             if partner is not None and partner.index not in used:
                 if (partner.signed > 0) != buys or abs(partner.signed) != shares:
-                    self.problem(
-                        partner.row.line,
-                        "positionActionID",
-                        partner.position_action,
-                        f"the stock row of the option end on line {f.row.line} should "
-                        f"{'buy' if buys else 'sell'} {shares} shares",
+                    self.keep_fill(
+                        partner,
+                        NotModelled(
+                            f"the stock row of the option end on line {f.row.line} does not "
+                            f"{'buy' if buys else 'sell'} its {shares} shares: not modelled"
+                        ),
                     )
-                    partner.dropped = True
                     continue
                 leg = partner
                 used.add(partner.index)
@@ -865,22 +1070,15 @@ class _Parser:
                 f.leg, leg.leg_of = leg, f
         for s in candidates:
             if s.leg_of is None and not s.dropped:
-                codes = ";".join(c for c in s.codes if c in END_CODES)
-                if codes:
-                    self.problem(
-                        s.row.line,
-                        "notes",
-                        codes,
-                        "the stock row of an assignment or exercise with no option row",
+                if any(c in END_CODES for c in s.codes):
+                    reason = (
+                        "the stock row of an assignment or exercise whose option row is not in this file "
+                        "(a Trade Confirmation Flex holds one day): not modelled; record the assignment in "
+                        "a journal CSV with `resolves`"
                     )
                 else:
-                    self.problem(
-                        s.row.line,
-                        "transactionType",
-                        "BookTrade",
-                        "a stock BookTrade that is no assignment or exercise leg is not supported",
-                    )
-                s.dropped = True
+                    reason = "a stock BookTrade that is no assignment or exercise leg: not modelled yet"
+                self.keep_fill(s, NotModelled(reason))
 
     def resolve_effects(self, fills: list[Fill], positions: dict[tuple[str, str], Decimal] | None) -> None:
         """The position before each option fill, from the statement's end positions walked backwards."""
@@ -900,34 +1098,59 @@ class _Parser:
     def trade_events(self, f: Fill) -> None:
         if f.dropped or f.leg_of is not None:
             return
+        try:
+            if f.end in END_EVENTS:
+                self.option_end(f)
+            else:
+                self.trade_event(f)
+        except NotModelled as exc:
+            legs = [f, f.leg] if f.leg is not None else [f]
+            cash = sum((x.cash for x in legs if x.cash is not None), ZERO)
+            self.keep_fill(f, exc, cash)
+
+    def option_end(self, f: Fill) -> None:
+        """An assignment or exercise with its stock row (one event, both rows' fees, at the broker's cash),
+        or an expiry. Without its stock row the end is not modelled: a cash-settled option when cash moved,
+        else the stock row is in another file."""
+        row, option, end = f.row, f.instrument, f.end
+        assert isinstance(option, OptionContract) and end is not None
+        when = datetime.combine(option.expiry, END_OF_DAY) if end == EXPIRED else f.when
+        fees = f.fees + (f.leg.fees if f.leg else ZERO)
+        if f.end != EXPIRED and f.leg is None:
+            raise NotModelled(no_stock_leg(f.end or "", f.cash, f.price))
+        if f.leg is not None:
+            buys = option.is_put if f.end == ASSIGNED else not option.is_put
+            cash = None if f.cash is None or f.leg.cash is None else f.cash + f.leg.cash
+            gross = abs(f.signed) * option.multiplier * option.strike
+            fees = self.settled_fees(row, buys=buys, gross=gross, fees=fees, cash=cash)
+        else:
+            fees = self.settled_fees(row, buys=True, gross=ZERO, fees=fees, cash=f.cash)
+        self.emit(
+            row.line,
+            END_EVENTS[end](
+                option=option,
+                quantity=abs(f.signed),
+                fees=fees,
+                account=f.account,
+                time=when,
+                key=self.key(f.account, f.broker_id, f.content),
+                source=self.info.source(row.line),
+                broker_id=f.broker_id,
+            ),
+        )
+
+    def trade_event(self, f: Fill) -> None:
+        """A buy or sale: its fees are what makes its cash the broker's; an option fill that closes and
+        opens (C;O, or no indicator) is split by the position held before it."""
         row = f.row
-        if f.end in END_EVENTS:
-            option = f.instrument
-            assert isinstance(option, OptionContract)
-            when = datetime.combine(option.expiry, END_OF_DAY) if f.end == EXPIRED else f.when
-            fees = f.fees + (f.leg.fees if f.leg else ZERO)
-            self.emit(
-                row.line,
-                END_EVENTS[f.end](
-                    option=option,
-                    quantity=abs(f.signed),
-                    fees=fees,
-                    account=f.account,
-                    time=when,
-                    key=self.key(f.account, f.broker_id, f.content),
-                    source=self.info.source(row.line),
-                    broker_id=f.broker_id,
-                ),
-            )
-            return
         buy = f.signed > 0
-        if not f.is_option:
-            self.emit(
-                row.line,
-                self._trade(f, TradeAction.BUY if buy else TradeAction.SELL, abs(f.signed), f.fees, ""),
-            )
-            return
         size = abs(f.signed)
+        fees = self.settled_fees(
+            row, buys=buy, gross=size * f.price * f.instrument.multiplier, fees=f.fees, cash=f.cash
+        )
+        if not f.is_option:
+            self.emit(row.line, self._trade(f, TradeAction.BUY if buy else TradeAction.SELL, size, fees, ""))
+            return
         if f.effect in ("O", "C"):
             closing = size if f.effect == "C" else ZERO
         else:
@@ -958,16 +1181,14 @@ class _Parser:
                 )
                 return
         opening = size - closing
-        close_fees = prorate(f.fees, closing, size) if closing else ZERO
+        close_fees = prorate(fees, closing, size) if closing else ZERO
         split = bool(closing and opening)
         if closing:
             action = TradeAction.BTC if buy else TradeAction.STC
             self.emit(row.line, self._trade(f, action, closing, close_fees, ":close" if split else ""))
         if opening:
             action = TradeAction.BTO if buy else TradeAction.STO
-            self.emit(
-                row.line, self._trade(f, action, opening, f.fees - close_fees, ":open" if split else "")
-            )
+            self.emit(row.line, self._trade(f, action, opening, fees - close_fees, ":open" if split else ""))
 
     def _trade(
         self, f: Fill, action: TradeAction, quantity: Decimal, fees: Decimal, part: str
@@ -989,52 +1210,63 @@ class _Parser:
 
     # -- OptionEAE --
 
-    def option_eae(self, sections: list[Node], account: str) -> list[Eae]:
+    def option_eae(self, sections: list[Node], account: str, trades_present: bool) -> list[Eae]:
+        """The OptionEAE rows, read. One tj does not model is kept unresolved only when the statement has
+        no Trades: with Trades, its BookTrade twin is the row that is kept."""
         out: list[Eae] = []
         for section in sections:
             for node in section.kids("OptionEAE"):
                 row = Row(node)
+                if row.get("levelOfDetail") == "SUMMARY":
+                    continue
                 try:
-                    if row.get("levelOfDetail") == "SUMMARY":
-                        continue
                     acct = self.account_of(row, account)
-                    _, ttype = row.require("transactionType")
-                    kind = EAE_TYPES.get(ttype)
-                    if kind is None:
-                        raise RowError(
-                            "transactionType",
-                            ttype,
-                            f"unknown OptionEAE transactionType (known: {', '.join(EAE_TYPES)})",
-                        )
-                    cat = category(row)
-                    row.usd()
-                    if kind in END_EVENTS and cat != OPTION or kind not in END_EVENTS and cat != STOCK:
-                        raise RowError("assetCategory", cat, f"unexpected for an OptionEAE {ttype} row")
-                    instrument: Instrument = option_of(row) if cat == OPTION else stock_of(row)
-                    signed = row.number("quantity")
-                    if signed == 0:
-                        raise RowError("quantity", row.get("quantity"), "must not be zero")
-                    price = row.optional_number("tradePrice")
-                    commission = row.optional_number("commisionsAndTax", "commissionsAndTax") or ZERO
-                    out.append(
-                        Eae(
-                            row,
-                            acct,
-                            kind,
-                            instrument,
-                            signed,
-                            price,
-                            ZERO - commission,
-                            row.stamp("date", "dateTime", "reportDate"),
-                            row.get("tradeID"),
-                        )
-                    )
+                    try:
+                        out.append(self.eae_row(row, acct))
+                    except NotModelled as exc:
+                        if not trades_present:
+                            cash = self.base_cash(row, eae_cash(row))
+                            self.result.book(acct, cash)
+                            broker_id, content = _eae_identity(row)
+                            when = row.stamp("date", "dateTime", "reportDate")
+                            self.keep(
+                                row, exc, acct, cash=cash, broker_id=broker_id, content=content, when=when
+                            )
                 except RowError as err:
                     self.row_problem(row, err)
         return out
 
+    def eae_row(self, row: Row, acct: str) -> Eae:
+        _, ttype = row.require("transactionType")
+        kind = EAE_TYPES.get(ttype)
+        if kind is None:
+            raise NotModelled(f"an option {ttype.lower()} (OptionEAE {ttype!r}): not modelled yet")
+        cat = category(row)
+        self.check_currency(row)
+        if kind in END_EVENTS and cat != OPTION or kind not in END_EVENTS and cat != STOCK:
+            raise RowError("assetCategory", cat, f"unexpected for an OptionEAE {ttype} row")
+        instrument: Instrument = option_of(row) if cat == OPTION else stock_of(row)
+        signed = row.number("quantity")
+        if signed == 0:
+            raise RowError("quantity", row.get("quantity"), "must not be zero")
+        price = row.optional_number("tradePrice")
+        commission = row.optional_number("commisionsAndTax", "commissionsAndTax") or ZERO
+        return Eae(
+            row,
+            acct,
+            kind,
+            instrument,
+            signed,
+            price,
+            ZERO - commission,
+            row.stamp("date", "dateTime", "reportDate"),
+            row.get("tradeID"),
+            eae_cash(row),
+        )
+
     def eae_events(self, eae: list[Eae], trades_present: bool) -> None:
-        """Option ends only OptionEAE holds (the statement's Trades lack them), each with its stock row."""
+        """Option ends only OptionEAE holds (the statement's Trades lack them), each with its stock row;
+        each row read is booked (its proceeds and commissions)."""
         stock = [e for e in eae if e.kind in ("buy", "sell") and not e.used]
         legs = [
             StockLeg(
@@ -1056,7 +1288,7 @@ class _Parser:
             e.used = True
             option = e.instrument
             assert isinstance(option, OptionContract)
-            fees = e.fees
+            leg: Eae | None = None
             if e.kind != EXPIRED:
                 found = match_stock_leg(
                     legs,
@@ -1069,37 +1301,64 @@ class _Parser:
                     strike=option.strike,
                 )
                 if found is not None:
-                    stock[found.index].used = True
-                    fees += found.fees
-            when = datetime.combine(option.expiry, END_OF_DAY) if e.kind == EXPIRED else e.when
-            broker_id = f"eae:{e.trade_id}" if e.trade_id else None
-            content = "\x1f".join(
-                f"{n}={e.row.get(n)}"
-                for n in ("symbol", "date", "transactionType", "quantity")
-                if e.row.get(n)
-            )
-            self.emit(
-                e.row.line,
-                END_EVENTS[e.kind](
-                    option=option,
-                    quantity=abs(e.signed),
-                    fees=fees,
-                    account=e.account,
-                    time=when,
-                    key=self.key(e.account, broker_id, "eae\x1f" + content),
-                    source=self.info.source(e.row.line),
-                    broker_id=broker_id,
-                ),
-            )
+                    leg = stock[found.index]
+                    leg.used = True
+            self.eae_end(e, option, leg)
         for s in stock:
             # With Trades in the statement, OptionEAE's stock rows are the twins of the BookTrade legs.
             if not s.used and not trades_present:
-                self.problem(
-                    s.row.line,
-                    "transactionType",
-                    s.row.get("transactionType"),
-                    "an OptionEAE stock row that belongs to no assignment or exercise in this statement",
+                self.result.book(s.account, s.cash)
+                broker_id, content = _eae_identity(s.row)
+                reason = (
+                    "an OptionEAE stock row that belongs to no assignment or exercise in this statement: "
+                    "not modelled; record it in a journal CSV with `resolves`"
                 )
+                self.keep(
+                    s.row,
+                    NotModelled(reason),
+                    s.account,
+                    cash=s.cash,
+                    broker_id=broker_id,
+                    content=content,
+                    when=s.when,
+                )
+
+    def eae_end(self, e: Eae, option: OptionContract, leg: Eae | None) -> None:
+        """One option end from OptionEAE, booked with its stock row; without one (an assignment or exercise)
+        it is kept unresolved, like a BookTrade's."""
+        cash = e.cash
+        self.result.book(e.account, e.cash)
+        if leg is not None:
+            self.result.book(leg.account, leg.cash)
+            cash = None if e.cash is None or leg.cash is None else e.cash + leg.cash
+        broker_id, content = _eae_identity(e.row)
+        try:
+            if e.kind != EXPIRED and leg is None:
+                raise NotModelled(no_stock_leg(e.kind, e.cash, e.price or ZERO))
+            fees = e.fees + (leg.fees if leg is not None else ZERO)
+            if leg is not None:
+                buys = option.is_put if e.kind == ASSIGNED else not option.is_put
+                gross = abs(e.signed) * option.multiplier * option.strike
+                fees = self.settled_fees(e.row, buys=buys, gross=gross, fees=fees, cash=cash)
+            else:
+                fees = self.settled_fees(e.row, buys=True, gross=ZERO, fees=fees, cash=cash)
+        except NotModelled as exc:
+            self.keep(e.row, exc, e.account, cash=cash, broker_id=broker_id, content=content, when=e.when)
+            return
+        when = datetime.combine(option.expiry, END_OF_DAY) if e.kind == EXPIRED else e.when
+        self.emit(
+            e.row.line,
+            END_EVENTS[e.kind](
+                option=option,
+                quantity=abs(e.signed),
+                fees=fees,
+                account=e.account,
+                time=when,
+                key=self.key(e.account, broker_id, content),
+                source=self.info.source(e.row.line),
+                broker_id=broker_id,
+            ),
+        )
 
     # -- cash --
 
@@ -1113,53 +1372,66 @@ class _Parser:
                 self.row_problem(row, err)
 
     def cash_row(self, row: Row, account: str) -> None:
+        """A cash transaction: booked, then CashMoved of the kind its type says (an unknown type: the kind
+        its words say, OTHER with a warning when they say none), or unresolved in another currency."""
         acct = self.account_of(row, account)
         _, kind_raw = row.require("type")
-        mapping = CASH_TYPES.get(kind_raw)
-        if mapping is None:
-            raise RowError(
-                "type", kind_raw, f"unknown cash transaction type (known: {', '.join(CASH_TYPES)})"
-            )
-        row.usd()
         amount = row.number("amount")
         when = row.stamp("dateTime", "date", "reportDate", "settleDate")
-        symbol_raw = row.get("symbol")
-        if mapping == "WITHHOLDING":
-            kind = CashKind.DIVIDEND if symbol_raw else CashKind.INTEREST
-        elif mapping == "TRANSFER":
-            kind = CashKind.DEPOSIT if amount >= 0 else CashKind.WITHDRAW
-        else:
-            kind = CashKind(mapping)
-        symbol: str | None = None
-        if kind is CashKind.DIVIDEND:
-            if not symbol_raw:
-                raise RowError("symbol", None, "missing attribute: a dividend names the stock that paid it")
-            symbol = self.underlying(symbol_raw)
-        elif kind is CashKind.FEE and symbol_raw:
-            symbol = self.underlying(symbol_raw)
         broker_id = row.get("transactionID") or None
-        if self.seen_before(row, acct, broker_id, "transactionID"):
+        seen, broker_id = self.seen_before(row, acct, broker_id, "transactionID")
+        if seen:
             return
-        text = row.get("description")
-        content = "\x1f".join(
+        self.result.book(acct, self.base_cash(row, amount))
+        content = "cash\x1f" + "\x1f".join(
             f"{n}={row.get(n)}"
             for n in ("type", "dateTime", "date", "reportDate", "amount", "symbol", "description")
             if row.get(n)
         )
+        try:
+            self.check_currency(row)
+        except NotModelled as exc:
+            self.keep(row, exc, acct, cash=None, broker_id=broker_id, content=content, when=when)
+            return
+        kind, symbol = self.cash_kind(row, kind_raw, amount)
+        text = row.get("description")
         self.emit(
             row.line,
             CashMoved(
                 kind=kind,
                 amount=amount,
                 symbol=symbol,
+                description=text or kind_raw,
                 account=acct,
                 time=when,
-                key=self.key(acct, broker_id, "cash\x1f" + content),
+                key=self.key(acct, broker_id, content),
                 source=self.info.source(row.line),
                 broker_id=broker_id,
                 note=f"{kind_raw}: {text}" if text else kind_raw,
             ),
         )
+
+    def cash_kind(self, row: Row, kind_raw: str, amount: Decimal) -> tuple[CashKind, str | None]:
+        """The kind of a cash transaction and the underlying it belongs to: by IBKR's `type` where tj knows
+        it, else by its words (`common.cash_kind`)."""
+        mapping = CASH_TYPES.get(kind_raw)
+        symbol_raw = row.get("symbol")
+        if mapping is None:
+            kind, known = cash_kind(f"{kind_raw} {row.get('description')}", amount)
+            if not known:
+                self.warn(row, "type", kind_raw, "cash row of an unknown description: recorded as OTHER cash")
+            symbols = named_underlyings(row)
+            return kind, (symbols[0] if symbols else None)
+        if mapping == "TRANSFER":
+            return (CashKind.DEPOSIT if amount >= 0 else CashKind.WITHDRAW), None
+        kind = CashKind(mapping)
+        if kind is CashKind.DIVIDEND:
+            if not symbol_raw:
+                raise RowError("symbol", None, "missing attribute: a dividend names the stock that paid it")
+            return kind, self.underlying(symbol_raw)
+        if kind in (CashKind.FEE, CashKind.TAX) and symbol_raw:
+            return kind, self.underlying(symbol_raw)
+        return kind, None
 
     @staticmethod
     def underlying(raw: str) -> str:
@@ -1232,54 +1504,149 @@ class _Parser:
     # -- corporate actions --
 
     def corporate_actions(self, section: Node, account: str) -> None:
+        """Splits; every other corporate action (a merger, a spin-off, a tender, ...) is booked with its
+        proceeds and kept unresolved."""
         rows = [Row(n) for n in section.kids("CorporateAction")]
         detail = [r for r in rows if not _is_summary(r)]
         done: set[tuple[str, str, Decimal, Decimal, date]] = set()
         for row in detail or rows:
             try:
                 acct = self.account_of(row, account)
-                _, code = row.require("type")
-                words = row.get("actionDescription", "description")
-                if code not in ("FS", "RS"):
-                    what = REORG.get(code, "unknown corporate action")
-                    raise RowError("type", code, f"{what} is not supported yet: enter it by hand ({words})")
-                m = _SPLIT.search(words)
-                if not m:
-                    raise RowError(
-                        "actionDescription" if row.get("actionDescription") else "description",
-                        words or None,
-                        "no split ratio ('SPLIT n FOR m') in the description",
-                    )
-                new, old = Decimal(m["new"]), Decimal(m["old"])
-                if new <= 0 or old <= 0 or new == old:
-                    raise RowError("description", words, "not a split ratio")
-                ticker = _SPLIT_SYMBOL.match(words)
-                symbol = (parse_stock(_ticker(ticker[1])) if ticker else None) or stock_of(row)
                 when = row.stamp("dateTime", "date", "reportDate")
-                group = (acct, symbol.symbol, new, old, when.date())
-                if group in done:
-                    continue  # the other row of the same split (a reverse split's removal and addition)
-                done.add(group)
                 action_id = row.get("actionID")
                 broker_id = f"action:{action_id}" if action_id else row.get("transactionID") or None
+                cash = self.base_cash(row, row.optional_number("proceeds"))
+                self.result.book(acct, cash)
+                try:
+                    self.corporate_action(row, acct, when, broker_id, done)
+                except NotModelled as exc:
+                    content = "action\x1f" + "\x1f".join(
+                        f"{n}={row.get(n)}"
+                        for n in (
+                            "type",
+                            "symbol",
+                            "dateTime",
+                            "date",
+                            "reportDate",
+                            "quantity",
+                            "description",
+                        )
+                        if row.get(n)
+                    )
+                    self.keep(row, exc, acct, cash=cash, broker_id=broker_id, content=content, when=when)
+            except RowError as err:
+                self.row_problem(row, err)
+
+    def corporate_action(
+        self,
+        row: Row,
+        acct: str,
+        when: datetime,
+        broker_id: str | None,
+        done: set[tuple[str, str, Decimal, Decimal, date]],
+    ) -> None:
+        code = row.get("type")
+        words = row.get("actionDescription", "description")
+        self.check_currency(row)
+        if code not in ("FS", "RS"):
+            what = REORG.get(
+                code, "a corporate action of no type" if not code else "an unknown corporate action"
+            )
+            raise NotModelled(f"{what}: not modelled yet; record its effect in a journal CSV with `resolves`")
+        m = _SPLIT.search(words)
+        if not m:
+            raise RowError(
+                "actionDescription" if row.get("actionDescription") else "description",
+                words or None,
+                "no split ratio ('SPLIT n FOR m') in the description",
+            )
+        new, old = Decimal(m["new"]), Decimal(m["old"])
+        if new <= 0 or old <= 0 or new == old:
+            raise RowError("description", words, "not a split ratio")
+        ticker = _SPLIT_SYMBOL.match(words)
+        symbol = (parse_stock(_ticker(ticker[1])) if ticker else None) or stock_of(row)
+        group = (acct, symbol.symbol, new, old, when.date())
+        if group in done:
+            return  # the other row of the same split (a reverse split's removal and addition)
+        done.add(group)
+        self.emit(
+            row.line,
+            SplitApplied(
+                symbol=symbol.symbol,
+                new=new,
+                old=old,
+                account=acct,
+                time=when,
+                key=self.key(acct, broker_id, f"split\x1f{symbol.symbol}\x1f{new}:{old}\x1f{when.date()}"),
+                source=self.info.source(row.line),
+                broker_id=broker_id,
+                note=words,
+            ),
+        )
+
+    # -- position transfers --
+
+    def transfers(self, section: Node, account: str) -> None:
+        """Positions moved in or out (ACATS, internal transfers): a stock or option with a quantity and no
+        cash is SecurityTransferred (IBKR states no cost basis: the lot's basis is missing until given);
+        cash alone is a deposit or withdrawal; anything else is kept unresolved."""
+        for node in section.kids("Transfer"):
+            row = Row(node)
+            if _is_summary(row):
+                continue
+            try:
+                acct = self.account_of(row, account)
+                when = row.stamp("dateTime", "date", "reportDate")
+                broker_id = row.get("transactionID") or None
+                seen, broker_id = self.seen_before(row, acct, broker_id, "transactionID")
+                if seen:
+                    continue
+                cash = self.base_cash(row, row.optional_number("cashTransfer"))
+                self.result.book(acct, cash)
+                content = "transfer\x1f" + "\x1f".join(
+                    f"{n}={row.get(n)}"
+                    for n in ("type", "direction", "symbol", "dateTime", "date", "quantity", "cashTransfer")
+                    if row.get(n)
+                )
+                try:
+                    event = self.transfer(row, acct, when, cash)
+                except NotModelled as exc:
+                    self.keep(row, exc, acct, cash=cash, broker_id=broker_id, content=content, when=when)
+                    continue
                 self.emit(
-                    row.line,
-                    SplitApplied(
-                        symbol=symbol.symbol,
-                        new=new,
-                        old=old,
-                        account=acct,
-                        time=when,
-                        key=self.key(
-                            acct, broker_id, f"split\x1f{symbol.symbol}\x1f{new}:{old}\x1f{when.date()}"
-                        ),
-                        source=self.info.source(row.line),
-                        broker_id=broker_id,
-                        note=words,
-                    ),
+                    row.line, replace(event, key=self.key(acct, broker_id, content), broker_id=broker_id)
                 )
             except RowError as err:
                 self.row_problem(row, err)
+
+    def transfer(self, row: Row, acct: str, when: datetime, cash: Decimal | None) -> Event:
+        quantity = row.optional_number("quantity") or ZERO
+        direction = row.get("direction").upper()
+        if direction not in ("", "IN", "OUT"):
+            raise NotModelled(f"a position transfer of direction {direction!r}: not modelled yet")
+        what = row.get("type") or "a position transfer"
+        source = self.info.source(row.line)
+        self.check_currency(row)
+        if quantity == 0:
+            if not cash:
+                raise NotModelled(f"{what} that states neither shares nor cash: what moved is unknown")
+            return CashMoved(
+                kind=CashKind.DEPOSIT if cash > 0 else CashKind.WITHDRAW,
+                amount=cash,
+                description=what,
+                account=acct,
+                time=when,
+                source=source,
+                note=what,
+            )
+        if cash:
+            raise NotModelled(f"{what} that moved shares and cash at once: not modelled yet")
+        asset = category(row)
+        instrument: Instrument = option_of(row) if asset == OPTION else stock_of(row)
+        signed = -abs(quantity) if direction == "OUT" else abs(quantity) if direction == "IN" else quantity
+        return SecurityTransferred(
+            instrument=instrument, quantity=signed, account=acct, time=when, source=source, note=what
+        )
 
 
 def _is_summary(row: Row) -> bool:
@@ -1289,7 +1656,7 @@ def _is_summary(row: Row) -> bool:
 CASH_TYPES: dict[str, str] = {
     "Dividends": "DIVIDEND",
     "Payment In Lieu Of Dividends": "DIVIDEND",
-    "Withholding Tax": "WITHHOLDING",
+    "Withholding Tax": "TAX",
     "Broker Interest Received": "INTEREST",
     "Broker Interest Paid": "INTEREST",
     "Bond Interest Received": "INTEREST",

@@ -19,6 +19,21 @@ How the file is read, and why:
   ofxtools models (`ofxtools/models/invest/transactions.py`), times with ofxtools' `DT_REGEX`, every
   number exactly (Decimal, never float); anything wrong is an ImportProblem naming file, line and element.
 
+What cannot be read (a broken file, a bad number or date, a missing element a modelled aggregate needs)
+is an error and nothing is written. What is read but not modelled is kept as an `Unresolved` event with
+the aggregate's cash, never a reason to refuse the rest (issue 13): a bond trade (BUYDEBT/SELLDEBT), a
+return of capital, an unknown aggregate naming a security or units (SELLFUTURE, ...), a reversal
+(REVERSALFITID), a foreign currency (CURSYM), a trade with MARKUP/MARKDOWN/WITHHOLDING/PENALTY, income
+with tax withheld, a transaction on a security tj cannot name (DEBTINFO, a fund with no TICKER, an option
+listed with a strike of 0 as Fidelity lists expired ones, a security missing from SECLIST; such
+positions are not reported), an assignment or exercise with no stock leg in the file, shares of an
+assignment with no option CLOSUREOPT. Every transaction read is booked for the file's self-check
+(`ParseResult.book`): TOTAL of a trade (signed by its direction), of INCOME; -|TOTAL| of INVEXPENSE and
+MARGININTEREST; TRNAMT of a bank row; the shares at the strike for a CLOSUREOPT stock leg (OFX states no
+amount there); a reinvestment moves none. The broker's cash is the truth: a trade whose TOTAL differs
+from UNITS x UNITPRICE x SHPERCTRCT +- fees takes its fees from TOTAL (`base.booked_fees`, a warning from
+a cent up, unresolved beyond the tolerance).
+
 What each aggregate becomes. The account is INVACCTFROM's ACCTID (BROKERID is not part of it); FITID is
 the broker id and natural key (one FITID twice in an account's file is an error). An event's time is the
 broker's wall-clock time as written (DTTRADE, or DTPOSTED for bank rows; the `[-5:EST]` offset is dropped,
@@ -26,44 +41,55 @@ not applied). Only USD statements (CURDEF) are read. Quantities lose the zeros b
 
 - BUYSTOCK / SELLSTOCK (BUYTYPE BUY|BUYTOCOVER, SELLTYPE SELL|SELLSHORT), and BUYMF/SELLMF, BUYOTHER/
   SELLOTHER (funds and ETFs, which some brokers file there): TradeExecuted BUY / SELL of the security's
-  TICKER. BUYDEBT / SELLDEBT: an error (bonds are not modelled).
+  TICKER. BUYDEBT / SELLDEBT: unresolved (bonds are not modelled).
 - BUYOPT (OPTBUYTYPE BUYTOOPEN|BUYTOCLOSE) / SELLOPT (OPTSELLTYPE SELLTOOPEN|SELLTOCLOSE): TradeExecuted
   BTO/BTC/STO/STC. UNITS are contracts (their sign is ignored: the aggregate gives the direction), UNITPRICE
-  per share, fees = COMMISSION + FEES + TAXES + LOAD. TOTAL is a cross-check: |TOTAL| must be
-  |UNITS| x UNITPRICE x SHPERCTRCT plus fees for a buy, minus fees for a sell, within a cent; a file whose
-  UNITPRICE is per contract (TOTAL matches without SHPERCTRCT) has it divided by SHPERCTRCT; any other
-  mismatch is an error. MARKUP, MARKDOWN, WITHHOLDING, STATEWITHHOLDING, PENALTY other than 0: an error.
+  per share, fees = COMMISSION + FEES + TAXES + LOAD. |TOTAL| is the broker's cash: |UNITS| x UNITPRICE x
+  SHPERCTRCT plus fees for a buy, minus fees for a sell; a file whose UNITPRICE is per contract (TOTAL
+  matches without SHPERCTRCT) has it divided by SHPERCTRCT; any other difference is carried by the fees
+  (above). MARKUP, MARKDOWN, WITHHOLDING, STATEWITHHOLDING, PENALTY other than 0: unresolved.
 - The option: from SECLIST's OPTINFO (OPTTYPE, STRIKEPRICE, DTEXPIRE, SHPERCTRCT as the multiplier) and the
   underlying's ticker (OPTINFO's SECID -> its STOCKINFO TICKER). Where OPTINFO's TICKER or its UNIQUEID
   is an OCC symbol it is parsed and must agree with OPTINFO; its root names the contract (SPXW, adjusted
   roots), else the underlying's ticker does. Without an underlying SECID the OCC symbol alone serves.
+  STRIKEPRICE 0 (Fidelity's `Expired CALL ...` listings, whose DTEXPIRE is not the contract's): the
+  TICKER (OCC or compact, `DAL220520C42`) names the whole contract; none, or one of the other right:
+  unresolved.
 - CLOSUREOPT on an option: OPTACTION ASSIGN / EXERCISE / EXPIRE -> OptionAssigned / OptionExercised /
   OptionExpired of |UNITS| contracts. An expiry is dated at 23:59:59 of the option's expiration date.
   The stock leg a broker may add is merged into that one event, never counted twice: a CLOSUREOPT with the
   same OPTACTION on the shares (UNITS +-shares, aclindsa/ofxgo's broker-derived example), or a BUYSTOCK /
   SELLSTOCK of the shares at the strike, on the option's day or up to 5 days later (its fees join the
-  event's). A CLOSUREOPT on shares that matches no option CLOSUREOPT is an error.
+  event's). A CLOSUREOPT on shares that matches no option CLOSUREOPT, and an assignment or exercise with
+  no stock leg, are unresolved.
 - INCOME: INCOMETYPE DIV -> CashMoved DIVIDEND of TOTAL on the ticker; CGLONG / CGSHORT (a fund's capital
   gain distribution) -> DIVIDEND too, noted as such: cash paid on a holding, not a closed lot, so it is no
   Form 8949 row; MISC -> DIVIDEND noted "miscellaneous income"; INTEREST -> INTEREST (account-wide: no
-  symbol). WITHHOLDING other than 0: an error (gross or net is not known).
+  symbol); another INCOMETYPE: the kind its words say (`common.cash_kind`, OTHER with a warning).
+  WITHHOLDING other than 0: unresolved (gross or net is not known).
 - REINVEST: a CashMoved (as INCOME) plus a TradeExecuted BUY of UNITS at UNITPRICE (ids `FITID:income`,
   `FITID:buy`); UNITS x UNITPRICE + fees must equal |TOTAL| within a cent, and the income is that cost
   (not TOTAL), so that the pair moves no cash and the books match AVAILCASH to the last digit.
 - INVBANKTRAN (STMTTRN): TRNTYPE INT -> INTEREST, DIV -> DIVIDEND (no symbol), FEE / SRVCHG -> FEE, the
   other transfers (CREDIT, DEBIT, DEP, XFER, DIRECTDEP, DIRECTDEBIT, ATM, POS, CHECK, PAYMENT, CASH,
-  REPEATPMT, OTHER) -> DEPOSIT or WITHDRAW by the sign of TRNAMT; dated DTPOSTED.
+  REPEATPMT, OTHER) -> DEPOSIT or WITHDRAW by the sign of TRNAMT; another TRNTYPE: the kind its words
+  (NAME, MEMO) say, OTHER with a warning; dated DTPOSTED. NAME and MEMO are the event's description.
 - MARGININTEREST -> INTEREST, negative (money out) whatever sign the broker writes.
-- INVEXPENSE (E*TRADE's foreign tax withheld, ADR fees) -> FEE, negative, on the security's ticker.
+- INVEXPENSE (E*TRADE's foreign tax withheld, ADR fees) -> TAX when its MEMO says tax withheld, else FEE;
+  negative, on the security's ticker.
 - SPLIT -> SplitApplied NUMERATOR:DENOMINATOR (NEWUNITS must be OLDUNITS x ratio, give or take a fraction).
   FRACCASH other than 0, or a split of an option: an error.
-- JRNLFUND / JRNLSEC move cash or shares between sub-accounts (CASH, MARGIN, SHORT) of the same account:
-  no trading fact, deliberately no event.
-- TRANSFER (shares in or out of the account), RETOFCAP (return of capital, which lowers the cost basis), a
-  REVERSALFITID (a cancelled transaction), a foreign currency: errors, "not supported yet".
+- JRNLFUND / JRNLSEC move cash or shares between sub-accounts (CASH, MARGIN, SHORT) of the same account
+  (SUBACCTFROM -> SUBACCTTO): no holding changes, deliberately no event (a SecurityTransferred would move
+  shares in or out of the account).
+- TRANSFER (TFERACTION IN/OUT; a SHORT POSTYPE the other way) -> SecurityTransferred of UNITS, the basis
+  AVGCOSTBASIS x UNITS when given (UNITPRICE is the market price at the transfer, no basis), acquired
+  DTPURCHASE when given; else the lot's basis is missing until a journal-CSV row gives it.
+  An option TRANSFER whose MEMO starts `EXPIRED` (Fidelity's expiries) -> OptionExpired, as above.
+- Any other aggregate: naming a security or units, unresolved; with only TOTAL/TRNAMT, cash of its words.
 - INVPOSLIST: POSSTOCK / POSMF / POSOTHER / POSOPT -> PositionReported (UNITS, negative when POSTYPE is
   SHORT) at the statement's DTASOF; POSDEBT deliberately none. INVBAL AVAILCASH -> CashReported.
-- Any other aggregate in INVTRANLIST or INVPOSLIST is an error naming it.
+- Any other aggregate in INVPOSLIST is an error naming it.
 """
 
 from __future__ import annotations
@@ -81,8 +107,16 @@ from typing import Any
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import unescape
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult
-from importers.common import StockLeg, match_stock_leg
+from importers.base import (
+    FileInfo,
+    ImportProblem,
+    KeyMaker,
+    NotModelled,
+    ParseResult,
+    booked_fees,
+    unresolved,
+)
+from importers.common import StockLeg, cash_kind, match_stock_leg
 from journal.events import (
     CashKind,
     CashMoved,
@@ -92,6 +126,7 @@ from journal.events import (
     OptionExercised,
     OptionExpired,
     PositionReported,
+    SecurityTransferred,
     SplitApplied,
     TradeAction,
     TradeExecuted,
@@ -404,9 +439,10 @@ class _Fields:
     """The elements of one aggregate by tag, whatever their depth (an OFX transaction never uses one name
     twice), with the reads that name the element and line when they fail."""
 
-    __slots__ = ("tag", "line", "nodes", "twice", "reader")
+    __slots__ = ("element", "tag", "line", "nodes", "twice", "reader")
 
     def __init__(self, element: ET.Element, reader: _Reader, *, shallow: bool = False) -> None:
+        self.element = element
         self.tag = element.tag
         self.line = _element_line(element)
         self.reader = reader
@@ -501,6 +537,7 @@ class _Closure:
     action: str
     quantity: Decimal
     note: str
+    element: ET.Element
 
 
 @dataclass(slots=True)
@@ -515,6 +552,7 @@ class _ShareLeg:
     symbol: str
     action: str
     shares: Decimal  # signed: positive = shares received
+    element: ET.Element
 
 
 _Entry = list[Event] | _Closure | _ShareLeg
@@ -565,16 +603,14 @@ _BANK_TRANSFERS = (
     "OTHER",
 )
 _NO_EVENT = ("JRNLFUND", "JRNLSEC")  # cash or shares moved between sub-accounts of one account
-_NOT_SUPPORTED = {
-    "TRANSFER": "shares transferred into or out of the account: not supported yet (their cost basis and "
-    "acquisition date cannot be recorded); enter them as journal-CSV rows",
-    "RETOFCAP": "return of capital: not supported yet (it lowers the shares' cost basis, which the journal "
-    "cannot record)",
-    "BUYDEBT": "a bond trade: bonds are not supported",
-    "SELLDEBT": "a bond trade: bonds are not supported",
+_NOT_MODELLED = {  # aggregates read but not modelled: kept unresolved with their TOTAL
+    "RETOFCAP": "a return of capital: not modelled yet (it lowers the shares' cost basis); record it in a "
+    "journal CSV with `resolves`",
+    "BUYDEBT": "a bond trade: bonds are not modelled yet",
+    "SELLDEBT": "a bond trade: bonds are not modelled yet",
 }
 _TRANSACTIONS = (*_TRADES, "CLOSUREOPT", "INCOME", "REINVEST", "INVBANKTRAN", "MARGININTEREST", "INVEXPENSE")
-_KNOWN_TRANSACTIONS = (*_TRANSACTIONS, "SPLIT", *_NO_EVENT, *_NOT_SUPPORTED)
+_KNOWN_TRANSACTIONS = (*_TRANSACTIONS, "SPLIT", "TRANSFER", *_NO_EVENT, *_NOT_MODELLED)
 _POSITIONS = ("POSSTOCK", "POSMF", "POSOTHER", "POSOPT")
 _SECURITY_KINDS = ("STOCKINFO", "OPTINFO", "MFINFO", "OTHERINFO", "DEBTINFO")
 
@@ -592,7 +628,7 @@ class _Reader:
         self.dt_regex: re.Pattern[str] = DT_REGEX
         self.times: dict[str, datetime] = {}
         self.securities: dict[tuple[str, str], _Security] = {}
-        self.instruments: dict[tuple[str, str], Stock | OptionContract | None] = {}
+        self.instruments: dict[tuple[str, str], Stock | OptionContract | NotModelled | None] = {}
         self.fitids: dict[tuple[str, str], int] = {}
         self.currency = "USD"
 
@@ -630,15 +666,13 @@ class _Reader:
             raise _Bad(f.where("FITID"), "FITID", fitid, f"the same FITID as the transaction at line {seen}")
         self.fitids[(account, fitid)] = f.line
         if f.maybe_text("REVERSALFITID"):
-            raise _Bad(
-                f.where("REVERSALFITID"),
-                "REVERSALFITID",
-                f.maybe_text("REVERSALFITID"),
-                "a reversal of an earlier transaction: not supported yet",
+            raise NotModelled(
+                f"a reversal of the transaction {f.maybe_text('REVERSALFITID')}: not modelled yet; void it "
+                "with a journal-CSV row that `resolves` this one"
             )
         currency = f.maybe_text("CURSYM")
         if currency is not None and currency != self.currency:
-            raise _Bad(f.where("CURSYM"), "CURSYM", currency, "a foreign-currency transaction: not supported")
+            raise NotModelled(f"an amount in {currency}: currencies are not modelled yet")
         return fitid
 
     def envelope(self, f: _Fields, account: str, fitid: str, when: datetime, note: str) -> dict[str, Any]:
@@ -689,12 +723,16 @@ class _Reader:
     def security(self, f: _Fields) -> _Security:
         uid, uid_type = f.text("UNIQUEID"), f.text("UNIQUEIDTYPE")
         security = self.securities.get((uid_type.upper(), uid))
-        if security is None:
-            raise _Bad(f.where("UNIQUEID"), "UNIQUEID", uid, f"{uid_type} not in the file's <SECLIST>")
+        if security is None:  # the file does not say what it is: kept, not guessed
+            raise NotModelled(
+                f"a security not listed in the file's <SECLIST> ({uid_type} {uid}): not modelled"
+            )
         return security
 
     def instrument(self, security: _Security) -> Stock | OptionContract:
-        """The security as the journal names it; a broken entry is reported once, then skipped."""
+        """The security as the journal names it. A broken entry is reported once, then skipped; one tj
+        does not model (a bond, a fund with no ticker, an option listed without its strike) raises
+        NotModelled for every row that names it."""
         key = security.key
         if key not in self.instruments:
             try:
@@ -704,19 +742,24 @@ class _Reader:
             except _Bad as bad:
                 self.instruments[key] = None
                 self.problem(bad)
+            except NotModelled as exc:
+                self.instruments[key] = exc
         found = self.instruments[key]
         if found is None:
             raise _Skip
+        if isinstance(found, NotModelled):
+            raise NotModelled(found.reason, symbols=found.symbols)
         return found
 
-    def _stock(self, security: _Security) -> Stock:
+    @staticmethod
+    def _stock(security: _Security) -> Stock:
         if security.kind == "DEBTINFO":
-            raise _Bad(security.line, "DEBTINFO", security.uid, "a bond: bonds are not supported")
+            raise NotModelled(f"a bond ({security.uid}): bonds are not modelled yet")
         if security.ticker is None:
-            raise _Bad(security.line, "TICKER", None, f"security {security.uid} has no TICKER in <SECLIST>")
+            raise NotModelled(f"a security with no TICKER in <SECLIST> ({security.uid}): not modelled")
         stock = parse_stock(security.ticker)
         if stock is None:
-            raise _Bad(security.line, "TICKER", security.ticker, "not a stock ticker")
+            raise NotModelled(f"a security whose TICKER {security.ticker!r} is no stock ticker: not modelled")
         return stock
 
     def _option(self, security: _Security) -> OptionContract:
@@ -725,10 +768,10 @@ class _Reader:
         strike = f.number("STRIKEPRICE")
         expiry = f.when("DTEXPIRE").date()
         multiplier = f.number("SHPERCTRCT")
-        if strike <= 0 or strike * 1000 != int(strike * 1000):
-            raise _Bad(f.where("STRIKEPRICE"), "STRIKEPRICE", f.text("STRIKEPRICE"), "not a strike price")
         if multiplier <= 0:
             raise _Bad(f.where("SHPERCTRCT"), "SHPERCTRCT", f.text("SHPERCTRCT"), "must be positive")
+        if strike <= 0 or strike * 1000 != int(strike * 1000):
+            return self._option_from_ticker(security, right, multiplier)
         # OPTINFO's own SECID sits in SECINFO; the one directly inside OPTINFO is the underlying's.
         underlying_id = security.element.find("SECID")
         underlying: str | None = None
@@ -739,7 +782,10 @@ class _Reader:
                 raise _Bad(
                     _element_line(underlying_id), "UNIQUEID", uid, "underlying not in the file's <SECLIST>"
                 )
-            underlying = self._stock(found).symbol
+            try:
+                underlying = self._stock(found).symbol
+            except NotModelled as exc:
+                raise NotModelled(f"an option on a security tj cannot name: {exc.reason}") from None
         occ, occ_from = None, ""
         for element_name, text in (("TICKER", security.ticker), ("UNIQUEID", security.key[1])):
             if text and len(text.strip()) >= 15:  # shorter is no OCC symbol (a CUSIP has 9 characters)
@@ -770,6 +816,27 @@ class _Reader:
                 "the option's underlying is unknown: <OPTINFO> has no underlying <SECID> and no OCC symbol",
             )
         return OptionContract(root, expiry, right, strike.normalize() + 0, multiplier)
+
+    @staticmethod
+    def _option_from_ticker(security: _Security, right: str, multiplier: Decimal) -> OptionContract:
+        """Fidelity lists an expired option as `Expired CALL ...` with STRIKEPRICE 0.0 and a DTEXPIRE
+        that is not the contract's; its TICKER (`DAL220520C42`, compact or OCC) still names the contract,
+        so the ticker is taken whole. Without one the option cannot be named: NotModelled."""
+        for text in (security.ticker, security.key[1]):
+            occ = parse_option(text, multiplier) if text else None
+            if occ is not None and occ.right == right:
+                return occ
+            if occ is not None:
+                raise NotModelled(
+                    f"an option listed with the strike 0 whose ticker {text} is a "
+                    f"{'put' if occ.right == 'P' else 'call'} but OPTTYPE says "
+                    f"{'put' if right == 'P' else 'call'} ({security.uid}): not modelled",
+                    symbols=[occ.underlying],
+                )
+        raise NotModelled(
+            f"an option listed with the strike 0 and no OCC ticker ({security.uid}, "
+            f"{security.ticker or 'no ticker'}): not modelled"
+        )
 
     def stock_of(self, f: _Fields) -> Stock:
         security = self.security(f)
@@ -816,6 +883,7 @@ class _Reader:
         if self.currency != "USD":
             raise _Bad(f.where("CURDEF"), "CURDEF", self.currency, "only USD statements are supported")
         account = statement.findtext("INVACCTFROM/ACCTID") or self.default_account
+        self.result.book(account, None)  # the statement's own cash starts at 0, transactions or none
         entries: list[_Entry] = []
         stock_legs: list[StockLeg] = []
         tranlist = statement.find("INVTRANLIST")
@@ -823,7 +891,10 @@ class _Reader:
             if element.tag in ("DTSTART", "DTEND"):
                 continue
             try:
-                entries.append(self.transaction(element, account, len(entries), stock_legs))
+                try:
+                    entries.append(self.transaction(element, account, len(entries), stock_legs))
+                except NotModelled as exc:
+                    entries.append([self.unresolved(element, account, exc)])
             except _Bad as bad:
                 self.problem(bad)
             except _Skip:
@@ -847,7 +918,7 @@ class _Reader:
         for entry in entries:
             if not isinstance(entry, _Closure):
                 continue
-            fees, note = ZERO, entry.note
+            fees, note, leg_found = ZERO, entry.note, entry.action == "EXPIRE"
             if entry.action != "EXPIRE":
                 option = entry.option
                 buy = option.is_put if entry.action == "ASSIGN" else not option.is_put
@@ -855,6 +926,10 @@ class _Reader:
                 share_leg = self._share_leg(share_legs, used, entry, buy, shares)
                 if share_leg is not None:
                     note = _join(note, f"shares: FITID {share_leg.fitid}")
+                    # A CLOSUREOPT states no amount: the shares settle at the strike.
+                    settled = shares * option.strike
+                    self.result.book(entry.account, -settled if buy else settled)
+                    leg_found = True
                 else:
                     stock_leg = match_stock_leg(
                         stock_legs,
@@ -872,21 +947,27 @@ class _Reader:
                         leg = entries[stock_leg.index]
                         assert isinstance(leg, list)
                         note = _join(note, f"shares: FITID {leg[0].broker_id}")
-            done[entry.index] = [self.closure_event(entry, fees, note)]
+                        leg_found = True
+            if leg_found:
+                done[entry.index] = [self.closure_event(entry, fees, note)]
+            else:
+                word = "an assignment" if entry.action == "ASSIGN" else "an exercise"
+                reason = (
+                    f"{word} whose stock row is not in this file: not modelled; record the shares in a "
+                    "journal CSV with `resolves`"
+                )
+                done[entry.index] = [self.unresolved(entry.element, entry.account, NotModelled(reason))]
         events: list[Event] = []
         for index, entry in enumerate(entries):
             if index in used:
                 continue
             if isinstance(entry, _ShareLeg):
-                self.problem(
-                    _Bad(
-                        entry.line,
-                        "CLOSUREOPT",
-                        entry.fitid,
-                        f"shares of {entry.symbol} ({entry.action}) with no option CLOSUREOPT "
-                        f"they belong to on {entry.day} (or up to {STOCK_LEG_DAYS} days before)",
-                    )
+                reason = (
+                    f"shares of {entry.symbol} ({entry.action}) with no option CLOSUREOPT they belong to on "
+                    f"{entry.day} (or up to {STOCK_LEG_DAYS} days before): not modelled; record the "
+                    "assignment in a journal CSV with `resolves`"
                 )
+                events.append(self.unresolved(entry.element, entry.account, NotModelled(reason, amount=ZERO)))
             elif isinstance(entry, _Closure):
                 events.extend(done[index])
             else:
@@ -938,12 +1019,15 @@ class _Reader:
         tag = element.tag
         if tag in _NO_EVENT:
             return []
-        if tag in _NOT_SUPPORTED:
-            raise _Bad(_element_line(element), tag, None, _NOT_SUPPORTED[tag])
-        if tag not in _KNOWN_TRANSACTIONS:
-            known = ", ".join(_KNOWN_TRANSACTIONS)
-            raise _Bad(_element_line(element), "INVTRANLIST", tag, f"unknown transaction (known: {known})")
         f = self.fields(element)
+        self.result.book(account, self.row_cash(f))
+        if tag in _NOT_MODELLED:
+            self.fitid(f, account)
+            raise NotModelled(_NOT_MODELLED[tag])
+        if tag not in _KNOWN_TRANSACTIONS:
+            return self.unknown(f, account)
+        if tag == "TRANSFER":
+            return self.transfer(f, account, index)
         if tag in _TRADES:
             return self.trade(f, account, index, stock_legs)
         if tag == "CLOSUREOPT":
@@ -959,19 +1043,137 @@ class _Reader:
             amount = -abs(f.number("TOTAL"))
             note = f.maybe_text("MEMO") or "margin interest"
             when = f.when("DTTRADE")
-            return [
-                CashMoved(
-                    kind=CashKind.INTEREST, amount=amount, **self.envelope(f, account, fitid, when, note)
-                )
-            ]
+            envelope = self.envelope(f, account, fitid, when, note)
+            return [CashMoved(kind=CashKind.INTEREST, amount=amount, description=note, **envelope)]
         if tag == "INVEXPENSE":
-            fitid = self.fitid(f, account)
-            instrument = self.instrument(self.security(f))
-            amount = -abs(f.number("TOTAL"))
-            when = f.when("DTTRADE")
-            envelope = self.envelope(f, account, fitid, when, f.maybe_text("MEMO") or "")
-            return [CashMoved(kind=CashKind.FEE, amount=amount, symbol=instrument.underlying, **envelope)]
+            return self.expense(f, account)
         return self.split(f, account)
+
+    def row_cash(self, f: _Fields) -> Decimal | None:
+        """The cash the broker states for a transaction, for the file's self-check: TOTAL of a trade
+        (signed by its direction: OFX brokers differ on the sign), of INCOME, of an expense or margin
+        interest (money out), TRNAMT of a bank row; a reinvestment moves none; None where the aggregate
+        states no amount. A malformed amount is None here: the row's own reading reports it."""
+        tag = f.tag
+        try:
+            if tag == "INVBANKTRAN":
+                return f.maybe_number("TRNAMT")
+            total = f.maybe_number("TOTAL")
+        except _Bad:
+            return None
+        if total is None or tag == "REINVEST":
+            return None
+        if tag in _TRADES:
+            return -abs(total) if _TRADES[tag][0] else abs(total)
+        if tag in ("MARGININTEREST", "INVEXPENSE"):
+            return -abs(total)
+        return total
+
+    def unresolved(self, element: ET.Element, account: str, exc: NotModelled) -> Event:
+        """A transaction read but not modelled, kept with its raw aggregate and the broker's cash."""
+        f = self.fields(element)
+        fitid = f.maybe_text("FITID")
+        when = f.when("DTTRADE" if "DTTRADE" in f.nodes else "DTPOSTED")
+        amount = exc.amount if exc.amount is not None else self.row_cash(f)
+        symbols = exc.symbols or self.named_underlyings(f)
+        return unresolved(
+            NotModelled(exc.reason, amount=amount, symbols=symbols),
+            account=account,
+            time=when,
+            key=self.keymaker.key(account, fitid, "unresolved\x1f" + _raw(element)),
+            source=self.info.source(f.line),
+            raw=_raw(element),
+            broker_id=fitid,
+        )
+
+    def named_underlyings(self, f: _Fields) -> tuple[str, ...]:
+        """The underlying a transaction names, when its security is one tj can name."""
+        if "UNIQUEID" not in f.nodes:
+            return ()
+        try:
+            return (self.instrument(self.security(f)).underlying,)
+        except (NotModelled, _Bad, _Skip):
+            return ()
+
+    def unknown(self, f: _Fields, account: str) -> _Entry:
+        """An aggregate tj does not know: naming a security it is kept unresolved; moving cash only, it is
+        cash of the kind its words say (OTHER, with a warning, when they say none)."""
+        fitid = self.fitid(f, account)
+        if "SECID" in f.nodes or "UNITS" in f.nodes:
+            raise NotModelled(f"a transaction tj does not know (<{f.tag}>): not modelled")
+        amount = self.row_cash(f)
+        if amount is None:
+            raise NotModelled(
+                f"a transaction tj does not know (<{f.tag}>) that states no amount: not modelled"
+            )
+        when = f.when("DTTRADE" if "DTTRADE" in f.nodes else "DTPOSTED")
+        words = _join(f.maybe_text("NAME"), f.maybe_text("MEMO")) or f.tag
+        kind = self.cash_kind_of(f, f.tag, words, amount)
+        return [
+            CashMoved(
+                kind=kind, amount=amount, description=words, **self.envelope(f, account, fitid, when, words)
+            )
+        ]
+
+    def cash_kind_of(self, f: _Fields, column: str, words: str, amount: Decimal) -> CashKind:
+        """The kind of a cash row from its words (`common.cash_kind`); OTHER with a warning when tj does
+        not know them."""
+        kind, known = cash_kind(words, amount)
+        if not known:
+            self.result.warnings.append(
+                ImportProblem(
+                    self.info.name,
+                    f.line,
+                    column,
+                    words,
+                    "cash row of an unknown description: recorded as OTHER cash",
+                )
+            )
+        return kind
+
+    def expense(self, f: _Fields, account: str) -> _Entry:
+        """INVEXPENSE: money out on a security. Its words say tax withheld (E*TRADE's foreign tax) -> TAX;
+        else a fee (an ADR fee)."""
+        fitid = self.fitid(f, account)
+        instrument = self.instrument(self.security(f))
+        amount = -abs(f.number("TOTAL"))
+        when = f.when("DTTRADE")
+        memo = f.maybe_text("MEMO") or ""
+        kind, _ = cash_kind(memo, amount)
+        kind = kind if kind is CashKind.TAX else CashKind.FEE
+        envelope = self.envelope(f, account, fitid, when, memo)
+        return [
+            CashMoved(kind=kind, amount=amount, symbol=instrument.underlying, description=memo, **envelope)
+        ]
+
+    def transfer(self, f: _Fields, account: str, index: int) -> _Entry:
+        """TRANSFER: shares or contracts moved in (TFERACTION IN) or out (OUT) without a sale; a SHORT
+        position moves the other way. AVGCOSTBASIS (per unit) x UNITS is the lot's basis when the file
+        gives it (UNITPRICE is the market price at the transfer: no basis); DTPURCHASE its acquisition.
+        Fidelity writes an option's expiry as a TRANSFER IN with MEMO `EXPIRED ...`: an expiry."""
+        fitid = self.fitid(f, account)
+        when = f.when("DTTRADE")
+        instrument = self.instrument(self.security(f))
+        units = _plain(abs(f.number("UNITS")))
+        if units == 0:
+            raise _Bad(f.where("UNITS"), "UNITS", f.text("UNITS"), "a transfer of zero units")
+        memo = f.maybe_text("MEMO") or ""
+        if isinstance(instrument, OptionContract) and memo.upper().startswith("EXPIRED"):
+            return _Closure(index, f.line, fitid, account, when, instrument, "EXPIRE", units, memo, f.element)
+        direction = f.choice("TFERACTION", ("IN", "OUT"))
+        side = f.maybe_text("POSTYPE") or "LONG"
+        if side not in ("LONG", "SHORT"):
+            raise _Bad(f.where("POSTYPE"), "POSTYPE", side, "unknown POSTYPE (known: LONG, SHORT)")
+        quantity = units if (direction == "IN") == (side == "LONG") else -units
+        average = f.maybe_number("AVGCOSTBASIS")
+        basis = average * units if average else None
+        acquired = f.when("DTPURCHASE").date() if f.maybe_text("DTPURCHASE") else None
+        envelope = self.envelope(f, account, fitid, when, f.maybe_text("MEMO") or "")
+        return [
+            SecurityTransferred(
+                instrument=instrument, quantity=quantity, basis=basis, acquired=acquired, **envelope
+            )
+        ]
 
     def trade(self, f: _Fields, account: str, index: int, stock_legs: list[StockLeg]) -> _Entry:
         buy, kind_tag = _TRADES[f.tag]
@@ -986,20 +1188,20 @@ class _Reader:
         fees = f.fee("COMMISSION") + f.fee("FEES") + f.fee("TAXES") + f.fee("LOAD")
         for tag in _NOT_SUPPORTED_AMOUNTS:
             if f.maybe_number(tag):
-                raise _Bad(f.where(tag), tag, f.maybe_text(tag), "not supported yet (only 0)")
+                raise NotModelled(f"a trade with {tag} {f.maybe_text(tag)}: not modelled yet")
         total = f.number("TOTAL")
         quantity = _plain(abs(units))
         instrument: Stock | OptionContract
         if kind_tag is not None and kind_tag in _OPTION_TRADES:
             instrument = self.option_of(f)
             action = _OPTION_TRADES[kind_tag][f.choice(kind_tag, _OPTION_TRADES[kind_tag])]
-            price = self.check_total(f, quantity, price, fees, total, instrument.multiplier, buy)
+            price, fees = self.settle(f, quantity, price, fees, total, instrument.multiplier, buy)
         else:
             instrument = self.stock_of(f)
             if kind_tag is not None and f.maybe_text(kind_tag) is not None:
                 f.choice(kind_tag, _TRADE_KINDS[kind_tag])
             action = TradeAction.BUY if buy else TradeAction.SELL
-            price = self.check_total(f, quantity, price, fees, total, Decimal(1), buy)
+            price, fees = self.settle(f, quantity, price, fees, total, Decimal(1), buy)
         event = TradeExecuted(
             action=action,
             instrument=instrument,
@@ -1014,8 +1216,8 @@ class _Reader:
             )
         return [event]
 
-    @staticmethod
-    def check_total(
+    def settle(
+        self,
         f: _Fields,
         quantity: Decimal,
         price: Decimal,
@@ -1023,25 +1225,38 @@ class _Reader:
         total: Decimal,
         multiplier: Decimal,
         buy: bool,
-    ) -> Decimal:
-        """The per-share price, once TOTAL confirms the trade's numbers (see the module docstring)."""
+    ) -> tuple[Decimal, Decimal]:
+        """The per-share price and the fees that make the trade's cash the broker's TOTAL. A UNITPRICE
+        per contract (TOTAL matches without SHPERCTRCT) is divided by SHPERCTRCT; any other difference is
+        carried by the fees (`base.booked_fees`), said from a cent up; beyond the tolerance NotModelled."""
 
         def expected(gross: Decimal) -> Decimal:
             return gross + fees if buy else gross - fees
 
-        want = expected(quantity * price * multiplier)
-        if abs(abs(total) - abs(want)) <= CENT:
-            return price
-        if multiplier != 1 and abs(abs(total) - abs(expected(quantity * price))) <= CENT:
-            return price / multiplier  # the broker wrote the price of a contract
-        sign = "+" if buy else "-"
-        times = " x SHPERCTRCT" if multiplier != 1 else ""
-        raise _Bad(
-            f.where("TOTAL"),
-            "TOTAL",
-            f.text("TOTAL"),
-            f"does not match UNITS x UNITPRICE{times} {sign} fees = {want:.2f}",
+        if (
+            multiplier != 1
+            and abs(abs(total) - abs(expected(quantity * price * multiplier))) > CENT
+            and abs(abs(total) - abs(expected(quantity * price))) <= CENT
+        ):
+            price = price / multiplier  # the broker wrote the price of a contract
+        amount = -abs(total) if buy else abs(total)
+        booked, difference = booked_fees(
+            buys=buy, gross=quantity * price * multiplier, fees=fees, amount=amount
         )
+        if not difference:
+            return price, fees
+        if abs(difference) >= CENT:
+            self.result.warnings.append(
+                ImportProblem(
+                    self.info.name,
+                    f.where("TOTAL"),
+                    "TOTAL",
+                    f.text("TOTAL"),
+                    f"the broker booked {amount.normalize():f}: cost/proceeds taken from the amount, fees "
+                    f"adjusted by {difference.normalize():f}",
+                )
+            )
+        return price, booked
 
     def closure(self, f: _Fields, account: str, index: int) -> _Entry:
         fitid = self.fitid(f, account)
@@ -1057,7 +1272,9 @@ class _Reader:
                 raise _Bad(
                     f.where("OPTACTION"), "OPTACTION", action, "an expiry of shares: only options expire"
                 )
-            return _ShareLeg(index, f.line, fitid, account, when.date(), stock.symbol, action, _plain(units))
+            return _ShareLeg(
+                index, f.line, fitid, account, when.date(), stock.symbol, action, _plain(units), f.element
+            )
         option = self.option_of(f)
         if action == "EXPIRE":
             day, expiry = when.date(), option.expiry
@@ -1079,24 +1296,31 @@ class _Reader:
             action,
             _plain(abs(units)),
             f.maybe_text("MEMO") or "",
+            f.element,
         )
 
     def income(self, f: _Fields, account: str) -> _Entry:
+        """INCOME: TOTAL as the kind INCOMETYPE says (an unknown type: the kind its words say). Tax
+        withheld from it (WITHHOLDING) is not modelled: whether TOTAL is gross or net is not known."""
         fitid = self.fitid(f, account)
         when = f.when("DTTRADE")
-        kind, label = _INCOME[f.choice("INCOMETYPE", _INCOME)]
+        income_type = f.text("INCOMETYPE")
         total = f.number("TOTAL")
+        memo = f.maybe_text("MEMO")
+        if income_type in _INCOME:
+            kind, label = _INCOME[income_type]
+        else:
+            label = income_type
+            kind = self.cash_kind_of(f, "INCOMETYPE", _join(income_type, memo), total)
         if f.maybe_number("WITHHOLDING"):
-            raise _Bad(
-                f.where("WITHHOLDING"),
-                "WITHHOLDING",
-                f.maybe_text("WITHHOLDING"),
-                "not supported yet (only 0)",
+            raise NotModelled(
+                f"income with tax withheld (WITHHOLDING {f.maybe_text('WITHHOLDING')}): not modelled yet"
             )
         symbol = self.stock_of(f).symbol if kind is CashKind.DIVIDEND else None
-        note = _join(label, f.maybe_text("MEMO"))
+        note = _join(label, memo)
+        envelope = self.envelope(f, account, fitid, when, note)
         return [
-            CashMoved(kind=kind, amount=total, symbol=symbol, **self.envelope(f, account, fitid, when, note))
+            CashMoved(kind=kind, amount=total, symbol=symbol, description=memo or income_type, **envelope)
         ]
 
     def reinvest(self, f: _Fields, account: str) -> _Entry:
@@ -1141,13 +1365,21 @@ class _Reader:
         return [income, bought]
 
     def bank(self, f: _Fields, account: str) -> _Entry:
+        """INVBANKTRAN: TRNAMT as the kind TRNTYPE says; a TRNTYPE tj does not know: the kind its words
+        say (OTHER with a warning when they say none)."""
         fitid = self.fitid(f, account)
-        trntype = f.choice("TRNTYPE", (*_BANK_KINDS, *_BANK_TRANSFERS))
+        trntype = f.text("TRNTYPE")
         when = f.when("DTPOSTED")
         amount = f.number("TRNAMT")
-        kind = _BANK_KINDS.get(trntype) or (CashKind.DEPOSIT if amount >= 0 else CashKind.WITHDRAW)
         note = _join(f.maybe_text("NAME"), f.maybe_text("MEMO"))
-        return [CashMoved(kind=kind, amount=amount, **self.envelope(f, account, fitid, when, note))]
+        if trntype in _BANK_KINDS:
+            kind = _BANK_KINDS[trntype]
+        elif trntype in _BANK_TRANSFERS:
+            kind = CashKind.DEPOSIT if amount >= 0 else CashKind.WITHDRAW
+        else:
+            kind = self.cash_kind_of(f, "TRNTYPE", _join(trntype, note), amount)
+        envelope = self.envelope(f, account, fitid, when, note)
+        return [CashMoved(kind=kind, amount=amount, description=note or trntype, **envelope)]
 
     def split(self, f: _Fields, account: str) -> _Entry:
         fitid = self.fitid(f, account)
@@ -1212,8 +1444,8 @@ class _Reader:
                 )
             except _Bad as bad:
                 self.problem(bad)
-            except _Skip:
-                pass
+            except (_Skip, NotModelled):
+                pass  # a position in a security tj does not model (a bond, a fund with no ticker): none
         return events
 
     def cash(self, element: ET.Element, account: str, as_of: datetime) -> Event:
@@ -1230,6 +1462,13 @@ class _Reader:
             key=self.keymaker.key(account, None, content),
             source=self.info.source(_element_line(element)),
         )
+
+
+def _raw(element: ET.Element) -> str:
+    """An aggregate written back as OFX 2 markup (without our line numbers), for an unresolved row."""
+    children = "".join(_raw(child) for child in element)
+    text = (element.text or "").strip()
+    return f"<{element.tag}>{text}{children}</{element.tag}>"
 
 
 def _join(first: str | None, second: str | None) -> str:

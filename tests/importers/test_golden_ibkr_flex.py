@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importers import ibkr_flex
+from journal.projections.cycles import flow_of
 from tests.importers.golden import FIXTURES, check_golden, fuzz_once
 
 FOLDER = FIXTURES / "ibkr_flex"
@@ -18,7 +21,22 @@ COUNTS = {
     "trade_confirms.xml": 8,
     "option_eae_only.xml": 6,
     "minimal_attributes.xml": 6,
+    "not_modelled.xml": 18,
 }
+
+
+# Real exports from public repositories (fixtures/ibkr_flex/README.md names each source and licence):
+# fixture -> (events, of which unresolved). Each imports with no error.
+REAL = {
+    "real/bankroll_ibkr_activity.xml": (0, 0),
+    "real/bankroll_ibkr_trades.xml": (11, 8),
+    "real/testIBFlexStatementFile01.xml": (26, 23),
+    "real/testIBFlexStatementFile02.xml": (13, 7),
+    "real/testIBFlexStatementFile14.xml": (10, 6),
+    "real/testIBFlexStatementFile17.xml": (16, 0),
+    "real/testIBFlexStatementFile25.xml": (4, 3),
+}
+EVERY_FIXTURE = sorted(COUNTS) + sorted(REAL)
 
 
 @pytest.mark.parametrize("fixture", sorted(COUNTS))
@@ -26,6 +44,24 @@ def test_golden(fixture: str) -> None:
     result = check_golden(ibkr_flex, FOLDER / fixture)
     assert result["errors"] == []
     assert len(result["events"]) == COUNTS[fixture]
+
+
+@pytest.mark.parametrize("fixture", sorted(REAL))
+def test_a_real_export_imports_with_no_error(fixture: str) -> None:
+    result = check_golden(ibkr_flex, FOLDER / fixture)
+    assert result["errors"] == []
+    unresolved = sum(1 for e in result["events"] if e["type"] == "Unresolved")
+    assert (len(result["events"]), unresolved) == REAL[fixture]
+
+
+@pytest.mark.parametrize("fixture", EVERY_FIXTURE)
+def test_the_file_s_cash_is_the_cash_of_its_events(fixture: str) -> None:
+    """The self-check: every row's netCash (TCF: proceeds + commission + tax; a cash row's amount) added
+    up equals the cash the file's events move in the journal, unresolved rows included."""
+    result = ibkr_flex.parse(FOLDER / fixture)
+    assert result.errors == []
+    booked = sum((result.booked or {}).values(), Decimal(0))
+    assert booked == sum((flow_of(e).cash for e in result.events), Decimal(0))
 
 
 @settings(max_examples=200, deadline=None)

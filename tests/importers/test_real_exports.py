@@ -19,6 +19,20 @@ REAL = {
     "fidelity/real/bankroll_fidelity_transactions.csv": ("fidelity-csv", 18, 11),
     "fidelity/real/fidelity_csv_all_accounts_transactions_20251204.csv": ("fidelity-csv", 21, 3),
     "ibkr_activity/real/binnaculum_uk_initial_import.csv": ("ibkr-activity-csv", 7, 2),  # a forex trade, GBP
+    "ibkr_flex/real/bankroll_ibkr_activity.xml": ("ibkr-flex", 0, 0),  # accruals and a stock-loan fee only
+    "ibkr_flex/real/bankroll_ibkr_trades.xml": ("ibkr-flex", 11, 8),  # futures, a futures option, bond, forex
+    "ibkr_flex/real/testIBFlexStatementFile01.xml": ("ibkr-flex", 26, 23),  # CAD/CHF, corporate actions
+    "ibkr_flex/real/testIBFlexStatementFile02.xml": ("ibkr-flex", 13, 7),  # a EUR-based account's USD wheel
+    "ibkr_flex/real/testIBFlexStatementFile14.xml": ("ibkr-flex", 10, 6),  # CHF trades and forex
+    "ibkr_flex/real/testIBFlexStatementFile17.xml": ("ibkr-flex", 16, 0),  # positions and cash only
+    "ibkr_flex/real/testIBFlexStatementFile25.xml": ("ibkr-flex", 4, 3),  # GBP base, EUR/USD dividends
+    "ofx/real/etrade_09092023.QFX": ("ofx", 7, 0),
+    "ofx/real/fidelity-ira.ofx": ("ofx", 10, 2),  # strike-0.0 listings named by their tickers
+    "ofx/real/fidelity.ofx": ("ofx", 24, 0),
+    "ofx/real/fidelity_treasury.ofx": ("ofx", 3, 2),  # a Treasury bill bought and redeemed
+    "ofx/real/ledger-autosync_fidelity_fee.ofx": ("ofx", 12, 2),  # securities missing from the SECLIST
+    "ofx/real/td_ameritrade.ofx": ("ofx", 2, 0),
+    "ofx/real/vanguard_OfxDownload-401k.qfx": ("ofx", 5, 5),  # 401k fund units with no ticker
     "schwab/real/bankroll_schwab_transactions.csv": ("schwab-csv", 37, 3),  # a T-bill bought and redeemed
     "schwab/real/ghostfolio-schwab-export.csv": ("schwab-csv", 119, 12),  # corporate actions
     "schwab/real/schwab_csv_brokerage_XX876_Transactions_20220731.csv": ("schwab-csv", 11, 0),
