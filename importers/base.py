@@ -183,18 +183,30 @@ CASH_TOLERANCE_SHARE = Decimal("0.01")
 CENT = Decimal("0.01")  # a booked cash difference below this is a rounded price: booked, not said
 
 
-def booked_fees(*, buys: bool, gross: Decimal, fees: Decimal, amount: Decimal) -> tuple[Decimal, Decimal]:
+def booked_fees(*, buys: bool, gross: Decimal, fees: Decimal, amount: Decimal) -> tuple[Decimal, str | None]:
     """The fees that make a trade's cash equal what the broker booked (`amount`, signed: negative is money
-    out), and how far that is from the fees the row states (under a `CENT` it is the broker's rounding of a
-    printed price: not worth a warning). Raises NotModelled beyond the tolerance.
+    out), and the warning to give for them: none when the row's own fees add up (they are kept as written)
+    or differ by less than a `CENT` (the broker's rounding of a printed price). Raises NotModelled beyond
+    the tolerance. Every importer books trades through this one rule.
 
     A buy moves -(gross + fees), a sale gross - fees: the difference is carried by the fees, so cost and
     proceeds are what the broker booked and the price stays as written."""
     booked = -amount - gross if buys else gross - amount
     difference = booked - fees
-    if difference and abs(difference) > max(CASH_TOLERANCE_FLOOR, abs(gross) * CASH_TOLERANCE_SHARE):
+    if not difference:
+        return fees, None
+    if abs(difference) > max(CASH_TOLERANCE_FLOOR, abs(gross) * CASH_TOLERANCE_SHARE):
         raise NotModelled(
             f"the broker booked {amount} where price × quantity ± fees makes "
             f"{-(gross + fees) if buys else gross - fees}: something else moved the cash"
         )
-    return booked, difference
+    if abs(difference) < CENT:
+        return booked, None
+    return booked, (
+        f"the broker booked {amount:f}: cost or proceeds taken from it, fees adjusted by {difference:f}"
+    )
+
+
+UNKNOWN_CASH = (
+    "cash row of an unknown description: recorded as OTHER cash"  # the warning cash_kind's misses get
+)

@@ -44,7 +44,7 @@ from enum import Enum
 from pathlib import Path
 
 from importers.base import (
-    CENT,
+    UNKNOWN_CASH,
     FileInfo,
     ImportProblem,
     KeyMaker,
@@ -518,16 +518,10 @@ class _Builder:
         if r.accrued:
             raise NotModelled(f"a trade with accrued interest ({r.accrued}): a bond, {RESOLVE}")
         gross = quantity * r.price * multiplier
-        fees, difference = booked_fees(buys=buys, gross=gross, fees=r.fees, amount=r.amount)
-        if abs(difference) >= CENT:
-            self.warn(
-                r,
-                "amount",
-                str(r.amount),
-                f"the broker booked {r.amount}: cost or proceeds taken from it, "
-                f"fees adjusted by {difference}",
-            )
-        return r.price, fees if difference else r.fees
+        fees, warning = booked_fees(buys=buys, gross=gross, fees=r.fees, amount=r.amount)
+        if warning:
+            self.warn(r, "amount", str(r.amount), warning)
+        return r.price, fees
 
     # -- events --
 
@@ -664,7 +658,7 @@ class _Builder:
         else:
             kind, known = cash_kind(f"{r.action} {r.description}", amount)
             if not known:
-                self.warn(r, "action", r.action, "cash row of an unknown description: recorded as OTHER cash")
+                self.warn(r, "action", r.action, UNKNOWN_CASH)
         return CashMoved(
             kind=kind,
             amount=amount,

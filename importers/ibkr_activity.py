@@ -671,15 +671,9 @@ class _Parser:
 
     def booked(self, f: Fill, *, buys: bool, gross: Decimal, stated: Decimal, amount: Decimal) -> Decimal:
         """The fees that make the event's cash the broker's; a difference from the stated fees is said."""
-        fees, difference = booked_fees(buys=buys, gross=gross, fees=stated, amount=amount)
-        if difference:
-            self.warn(
-                f.row,
-                "Proceeds",
-                f.row.get("Proceeds"),
-                f"the broker booked {amount}: cost/proceeds taken from the amount, fees adjusted by "
-                f"{difference:f}",
-            )
+        fees, warning = booked_fees(buys=buys, gross=gross, fees=stated, amount=amount)
+        if warning:
+            self.warn(f.row, "Proceeds", f.row.get("Proceeds"), warning)
         return fees
 
     def option_end(self, f: Fill) -> None:

@@ -113,7 +113,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from importers.base import (
-    CENT,
+    UNKNOWN_CASH,
     FileInfo,
     ImportProblem,
     KeyMaker,
@@ -720,17 +720,9 @@ class _Parser:
         truth; a difference of a cent or more is said, one beyond the tolerance raises NotModelled."""
         if cash is None:
             return fees
-        booked, difference = booked_fees(buys=buys, gross=gross, fees=fees, amount=cash)
-        if not difference:
-            return fees  # as the row writes them (`17`, not the `17.00` of the sum)
-        if abs(difference) >= CENT:
-            self.warn(
-                row,
-                "netCash" if row.get("netCash") else "proceeds",
-                str(cash),
-                f"the broker booked {cash}: cost/proceeds taken from the amount, fees adjusted by "
-                f"{difference}",
-            )
+        booked, warning = booked_fees(buys=buys, gross=gross, fees=fees, amount=cash)
+        if warning:
+            self.warn(row, "netCash" if row.get("netCash") else "proceeds", str(cash), warning)
         return booked
 
     def account_of(self, row: Row, statement_account: str) -> str:
@@ -1419,7 +1411,7 @@ class _Parser:
         if mapping is None:
             kind, known = cash_kind(f"{kind_raw} {row.get('description')}", amount)
             if not known:
-                self.warn(row, "type", kind_raw, "cash row of an unknown description: recorded as OTHER cash")
+                self.warn(row, "type", kind_raw, UNKNOWN_CASH)
             symbols = named_underlyings(row)
             return kind, (symbols[0] if symbols else None)
         if mapping == "TRANSFER":

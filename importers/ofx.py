@@ -108,6 +108,7 @@ from xml.etree import ElementTree as ET
 from xml.sax.saxutils import unescape
 
 from importers.base import (
+    UNKNOWN_CASH,
     FileInfo,
     ImportProblem,
     KeyMaker,
@@ -1126,7 +1127,7 @@ class _Reader:
                     f.line,
                     column,
                     words,
-                    "cash row of an unknown description: recorded as OTHER cash",
+                    UNKNOWN_CASH,
                 )
             )
         return kind
@@ -1240,21 +1241,10 @@ class _Reader:
         ):
             price = price / multiplier  # the broker wrote the price of a contract
         amount = -abs(total) if buy else abs(total)
-        booked, difference = booked_fees(
-            buys=buy, gross=quantity * price * multiplier, fees=fees, amount=amount
-        )
-        if not difference:
-            return price, fees
-        if abs(difference) >= CENT:
+        booked, warning = booked_fees(buys=buy, gross=quantity * price * multiplier, fees=fees, amount=amount)
+        if warning:
             self.result.warnings.append(
-                ImportProblem(
-                    self.info.name,
-                    f.where("TOTAL"),
-                    "TOTAL",
-                    f.text("TOTAL"),
-                    f"the broker booked {amount.normalize():f}: cost/proceeds taken from the amount, fees "
-                    f"adjusted by {difference.normalize():f}",
-                )
+                ImportProblem(self.info.name, f.where("TOTAL"), "TOTAL", f.text("TOTAL"), warning)
             )
         return price, booked
 

@@ -21,7 +21,16 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from importers.base import FileInfo, ImportProblem, KeyMaker, NotModelled, ParseResult, RowError, unresolved
+from importers.base import (
+    UNKNOWN_CASH,
+    FileInfo,
+    ImportProblem,
+    KeyMaker,
+    NotModelled,
+    ParseResult,
+    RowError,
+    unresolved,
+)
 from importers.common import (
     CsvRow,
     StockLeg,
@@ -605,7 +614,7 @@ def _other_cash(
     else:
         kind, known = cash_kind(f"{r.description} {r.code}", amount)
         if not known:
-            warn(r, "cash row of an unknown description: recorded as OTHER cash")
+            warn(r, UNKNOWN_CASH)
     return CashMoved(
         kind=kind,
         amount=amount,

@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from importers.base import (
-    CENT,
+    UNKNOWN_CASH,
     FileInfo,
     ImportProblem,
     KeyMaker,
@@ -485,16 +485,9 @@ class _Builder:
         quantity, price, fees = self.quantity(row), self.price(row), self.fees(row)
         if row.amount is not None:  # the broker's cash is the truth: cost or proceeds as booked
             gross = quantity * price * instrument.multiplier
-            booked, difference = booked_fees(buys=action.is_buy, gross=gross, fees=fees, amount=row.amount)
-            fees = booked if difference else fees  # as written when it adds up (0, not 0.00)
-            if abs(difference) >= CENT:
-                self.warn(
-                    row,
-                    "amount",
-                    str(row.amount),
-                    f"the broker booked {row.amount}: cost or proceeds taken from it, "
-                    f"fees adjusted by {difference}",
-                )
+            fees, warning = booked_fees(buys=action.is_buy, gross=gross, fees=fees, amount=row.amount)
+            if warning:
+                self.warn(row, "amount", str(row.amount), warning)
         return TradeExecuted(
             action=action,
             instrument=instrument,
@@ -520,9 +513,7 @@ class _Builder:
         amount = self.amount(row)
         kind, known = cash_kind(f"{row.action_text} {row.description}", amount)
         if not known:
-            self.warn(
-                row, "action", row.action_text, "cash row of an unknown description: recorded as OTHER cash"
-            )
+            self.warn(row, "action", row.action_text, UNKNOWN_CASH)
         return CashMoved(
             kind=kind,
             amount=amount,

@@ -56,6 +56,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from importers.base import (
+    UNKNOWN_CASH,
     FileInfo,
     ImportProblem,
     KeyMaker,
@@ -625,15 +626,11 @@ class _Builder:
         makes its cash equal what the broker booked, with a warning where that is not the fees written
         (tastytrade's Total may be a cent off Value + Commissions + Fees: the broker rounds its fees)."""
         cash = sum((r.cash for r in rows), ZERO)
-        fees, difference = booked_fees(
+        fees, warning = booked_fees(
             buys=buys, gross=gross, fees=sum((r.fees for r in rows), ZERO), amount=cash
         )
-        if difference:
-            self.warn(
-                rows[0],
-                f"the broker booked {cash}: cost/proceeds taken from the amount, "
-                f"fees adjusted by {difference}",
-            )
+        if warning:
+            self.warn(rows[0], warning)
         return fees
 
     # -- one row, one event --
@@ -720,7 +717,7 @@ class _Builder:
         if not known:
             self.warn(
                 row,
-                "cash row of an unknown description: recorded as OTHER cash",
+                UNKNOWN_CASH,
                 "description",
                 row.description,
             )

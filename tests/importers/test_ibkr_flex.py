@@ -716,7 +716,7 @@ def test_the_broker_s_net_cash_is_the_truth(tmp_path: Path) -> None:
     (sold,) = off.events
     assert isinstance(sold, TradeExecuted) and sold.fees == D("0.66")
     assert [str(w) for w in off.warnings] == [
-        "flex.xml:5: netCash: the broker booked 149.34: cost/proceeds taken from the amount, fees adjusted "
+        "flex.xml:5: netCash: the broker booked 149.34: cost or proceeds taken from it, fees adjusted "
         "by 0.01 (got '149.34')"
     ]
     far = read(flex(tmp_path, section("Trades", trade(netCash="100"))))

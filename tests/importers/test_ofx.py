@@ -663,8 +663,8 @@ def test_a_total_a_dollar_off_is_the_broker_s_cash(tmp_path: Path) -> None:
     sold = result.events[0]
     assert isinstance(sold, TradeExecuted) and (sold.price, sold.fees) == (Decimal("0.85"), Decimal("-0.48"))
     assert [str(w) for w in result.warnings] == [
-        "DownloadTxnQFX.qfx:31: TOTAL: the broker booked 85.48: cost/proceeds taken from the amount, fees "
-        "adjusted by -1 (got '85.48')"
+        "DownloadTxnQFX.qfx:31: TOTAL: the broker booked 85.48: cost or proceeds taken from it, fees "
+        "adjusted by -1.00 (got '85.48')"
     ]
 
 

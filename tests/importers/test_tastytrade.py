@@ -475,7 +475,7 @@ def test_a_total_a_cent_off_takes_the_fees_from_the_broker_s_cash_with_a_warning
     # The price from Value (Average Price is rounded to cents); the fees what Total says was paid.
     assert (event.price, event.quantity, event.fees) == (Decimal("12.376"), 20, Decimal("0.01"))
     assert [str(w) for w in result.warnings] == [
-        "tastytrade.csv:2: Total: the broker booked -247.53: cost/proceeds taken from the amount, "
+        "tastytrade.csv:2: Total: the broker booked -247.53: cost or proceeds taken from it, "
         "fees adjusted by -0.01 (got '-247.53')"
     ]
     far = row.replace(",-247.53,", ",-297.53,")
