@@ -6,6 +6,7 @@ Exit codes (CONTRACT.md): 0 ok; 1 bad input (file, line and what is wrong; nothi
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -80,6 +81,19 @@ def warn_problems(problems: list[str]) -> None:
     """Each problem once per command, however many partitions or years repeat it."""
     for p in dict.fromkeys(problems):
         typer.echo(f"warning: {p}", err=True)
+
+
+def note_incomplete(
+    account: str | None, underlyings: Iterable[str] | None, until: date | None = None
+) -> list[dict[str, Any]]:
+    """Say first (stderr) which of these underlyings unresolved rows touch, by `until`; returns them as
+    `incomplete` records for a JSON object (empty when none)."""
+    from journal import gaps
+
+    touched = gaps.touching(journal().incomplete(account), underlyings, None, until)
+    if touched:
+        typer.echo(f"note: {gaps.notice(touched)}", err=True)
+    return gaps.mark({}, touched).get("incomplete", [])
 
 
 def emit_listing(
@@ -317,6 +331,7 @@ def rolls(account: AccountOption = None, format: FormatOption = Format.table) ->
     from journal.projections.rolls import ROLL_COLUMNS
 
     records = journal().rolls(account)
+    note_incomplete(account, {r["underlying"] for r in records})
     if format is Format.json:
         emit(records, ROLL_COLUMNS, format)
         return
@@ -574,8 +589,11 @@ def cycle_show(
         fail(f"tj: no cycle {cycle_id!r} (see `tj cycles`)")
     steps = [cycle_step_record(s) for s in cycle.steps]
     summary = cycle_record(cycle)
+    incomplete = note_incomplete(cycle.account, [cycle.underlying], cycle.closed)
     if format is Format.json:
-        emit_object({**summary, "timeline": steps}, format)
+        emit_object(
+            {**summary, "timeline": steps, **({"incomplete": incomplete} if incomplete else {})}, format
+        )
         return
     if format in (Format.table, Format.md):
         title = f"{summary['id']}  {summary['account']}  {summary['underlying']}  {summary['status']}"
@@ -644,9 +662,11 @@ def risk(
             mapping = load_sectors(sectors.read_text())
         except (OSError, ValueError) as exc:
             fail(f"{sectors}: {exc}")
-    report = journal().risk(limit, mapping, given_equity, _date(as_of, "--as-of"), account)
+    day = _date(as_of, "--as-of")
+    report = journal().risk(limit, mapping, given_equity, day, account)
+    incomplete = note_incomplete(account, None, day)  # equity is the account's cash: any gap touches it
     if format is Format.json:
-        emit_object(risk_record(report), format)
+        emit_object({**risk_record(report), **({"incomplete": incomplete} if incomplete else {})}, format)
         return
     record = risk_record(report)
     if format is Format.table:
@@ -765,12 +785,15 @@ def washes(
     """Wash sales: each disallowed loss, the replacement lot and the basis moved into it."""
     from journal.records import WASH_COLUMNS, wash_record
 
-    emit([wash_record(w) for w in journal().washes(year, account)], WASH_COLUMNS, format)
+    found = journal().washes(year, account)
+    note_incomplete(account, {w.instrument.split()[0] for w in found})  # an instrument's name starts with it
+    emit([wash_record(w) for w in found], WASH_COLUMNS, format)
 
 
 @app.command("covered-calls")
 def covered_calls(account: AccountOption = None, format: FormatOption = Format.table) -> None:
     """Calls written against shares: qualified or not (IRC 1092), and what that did to the shares' holding."""
+    calls = journal().covered_calls(account)
     records = [
         {
             "account": c.account,
@@ -781,8 +804,9 @@ def covered_calls(account: AccountOption = None, format: FormatOption = Format.t
             "status": c.status,
             "holding_period": "; ".join(c.adjusted) or None,
         }
-        for c in journal().covered_calls(account)
+        for c in calls
     ]
+    note_incomplete(account, {c.call.underlying for c in calls})
     emit(records, ("account", "call", "written", "closed", "stock_price", "status", "holding_period"), format)
 
 

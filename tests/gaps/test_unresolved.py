@@ -104,3 +104,14 @@ def test_listings_and_reports_say_what_is_incomplete(seeded: Journal, db_url: st
     assert [(r["kind"], r["source"], r["amount"], r["underlyings"]) for r in listed] == [
         ("unresolved", "broker.csv:7", "-37.50", "SPRT GREE"),
     ]
+
+
+def test_every_command_whose_figures_it_touches_says_so(seeded: Journal, db_url: str, tj) -> None:
+    for command in (("rolls",), ("risk",), ("washes",), ("covered-calls",)):
+        done = tj(*command, db=db_url, check=True)
+        said = [line for line in done.stderr.splitlines() if line.startswith("note: Incomplete")]
+        # risk adds up the account's cash, which the merger row moved; the others list nothing of SPRT
+        assert len(said) == (1 if command == ("risk",) else 0), command
+    [cycle] = seeded.cycles()
+    shown = json.loads(tj("cycle", "show", cycle.id, "--format", "json", db=db_url, check=True).stdout)
+    assert shown["incomplete"] == [{"underlying": "SPRT", "from": "2024-03-15"}]
