@@ -229,7 +229,7 @@ class Journal:
 
     def unresolved(self, include_resolved: bool = False, account: str | None = None) -> list[Gap]:
         """Every unresolved row (and, with `include_resolved`, those journal-CSV rows resolved), oldest first,
-        with the key that resolves it; synthesised expiries of options past expiry with no closing row too."""
+        each with its resolution when it has one."""
         stored = self.store.read(account, types=(Unresolved, Resolved))
         resolved = {s.event.resolved_key: s.event for s in stored if isinstance(s.event, Resolved)}
         gaps = [

@@ -90,7 +90,7 @@ def note_incomplete(
     `incomplete` records for a JSON object (empty when none)."""
     from journal import gaps
 
-    touched = gaps.touching(journal().incomplete(account), underlyings, None, until)
+    touched = gaps.touching(journal().incomplete(account), underlyings, until)
     if touched:
         typer.echo(f"note: {gaps.notice(touched)}", err=True)
     return gaps.mark({}, touched).get("incomplete", [])
@@ -108,7 +108,7 @@ def emit_listing(
     and one line said first (on stderr, so a table's reader sees it at the top and JSON stays pure)."""
     from journal import gaps
 
-    incomplete = gaps.touching(journal().incomplete(account), None, None, until)
+    incomplete = gaps.touching(journal().incomplete(account), None, until)
     if incomplete and gaps.flag(records, incomplete, day_field):
         touched = {r.get("underlying") or "" for r in records if r.get("incomplete")}
         typer.echo(
@@ -399,7 +399,7 @@ def _emit_report(
     from journal import gaps
     from journal.reports.render import render
 
-    gaps.mark(data, gaps.touching(journal().incomplete(account), underlyings, None, end))
+    gaps.mark(data, gaps.touching(journal().incomplete(account), underlyings, end))
     text = render(kind, data, format)
     if output is None:
         typer.echo(text, nl=False)
@@ -458,9 +458,15 @@ def report_year(
 
     exporting = form8949 is not None or txf is not None  # the exports hold every line
     data, lines = year_report_and_lines(journal(), year, account, None if exporting else _listed(format))
-    touched = gaps.touching(journal().incomplete(account), None, None, date(year, 12, 31))
+    touched = gaps.touching(journal().incomplete(account), None, date(year, 12, 31))
     if exporting and touched:
-        affected = [line for line in lines if line.sold >= touched.get(line.instrument.split()[0], date.max)]
+        from journal.instruments import instrument_from_name
+
+        affected = [
+            line
+            for line in lines
+            if line.sold >= touched.get(instrument_from_name(line.instrument).underlying, date.max)
+        ]
         typer.echo(f"note: {gaps.notice(touched)}", err=True)
         for line in affected:
             typer.echo(f"note: may be affected: box {line.box} {line.description} sold {line.sold}", err=True)
@@ -786,7 +792,9 @@ def washes(
     from journal.records import WASH_COLUMNS, wash_record
 
     found = journal().washes(year, account)
-    note_incomplete(account, {w.instrument.split()[0] for w in found})  # an instrument's name starts with it
+    from journal.instruments import instrument_from_name
+
+    note_incomplete(account, {instrument_from_name(w.instrument).underlying for w in found})
     emit([wash_record(w) for w in found], WASH_COLUMNS, format)
 
 

@@ -27,10 +27,10 @@ CASH = ""  # the partition of rows naming no security: they touch the account's 
 
 
 def touching(
-    incomplete: Mapping[str, date], underlyings: Iterable[str] | None, start: date | None, end: date | None
+    incomplete: Mapping[str, date], underlyings: Iterable[str] | None, end: date | None
 ) -> dict[str, date]:
     """The incomplete underlyings among `underlyings` (None: all) whose gap began by `end` (None: ever);
-    a gap that began before `start` still touches the period, since what it changed carries forward."""
+    a gap that began before a period still touches it, since what it changed carries forward."""
     wanted = None if underlyings is None else set(underlyings) | {CASH}
     return {
         symbol: since

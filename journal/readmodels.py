@@ -343,7 +343,7 @@ class ReadModels:
         for account, day in self.store.horizons(current[1]).items():
             horizons[account] = max(day, horizons.get(account, day))
         touched |= self._expiring(horizons)
-        self._recompute(sorted(touched), touched, last, today, horizons=horizons)
+        self._recompute(sorted(touched), touched, last, today, horizons)
         return touched
 
     def horizons(self) -> dict[str, date]:
@@ -369,7 +369,8 @@ class ReadModels:
         today = today or date.today()
         last = self.store.last_seq()
         horizons = self.store.horizons()
-        return self._recompute(sorted(self.store.partitions_since(0)), None, last, today, workers, horizons)
+        partitions = sorted(self.store.partitions_since(0))
+        return self._recompute(partitions, None, last, today, horizons, workers)
 
     def _recompute(
         self,
@@ -377,8 +378,8 @@ class ReadModels:
         replacing: set[str] | None,
         last: int,
         today: date,
+        horizons: dict[str, date],
         workers: int | None = None,
-        horizons: dict[str, date] | None = None,
     ) -> int:
         """Project `partitions` and write their rows in place of those of `replacing` (None: all rows).
 
@@ -386,7 +387,6 @@ class ReadModels:
         a month's import touches most of them) and written as they come, in one transaction: memory holds
         a partition's events and rows at a time, not the journal's."""
         policies = self._policies()
-        horizons = self.store.horizons() if horizons is None else horizons
         workers = workers or os.cpu_count() or 1
         if len(partitions) < _PARALLEL_FROM or workers == 1 or self.store.url.endswith(":memory:"):
             batches = (_project(self.store, [p], policies, today, horizons) for p in partitions)
