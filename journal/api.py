@@ -5,6 +5,7 @@ The CLI only parses arguments and prints what these methods return.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -37,7 +38,7 @@ from journal.projections.risk import RiskReport, assess
 from journal.projections.wash_sales import WashSale
 from journal.readmodels import DayFlows, MonthIncome, ReadModels
 from journal.replay import Replay, replay
-from journal.store import EventStore, StoredEvent, VerifyReport
+from journal.store import EventStore, ImportOrigin, StoredEvent, VerifyReport
 from journal.tax import BASIS_REPORTING, DEFAULT_POLICY, LOT_METHODS, AccountPolicy
 
 if TYPE_CHECKING:  # the importers load only for an import: every other command starts without them
@@ -87,6 +88,14 @@ def cash_check(file: str, result: ParseResult) -> list[ImportProblem]:
         for account, booked in sorted(result.booked.items())
         if booked != moved.get(account, ZERO)
     ]
+
+
+def _origin(path: Path, format: str, events: Sequence[Event]) -> ImportOrigin:
+    """The file an import came from: its SHA-256 as its events' sources give it (the importer hashed it)."""
+    sha256 = next((e.source.sha256 for e in events if e.source and e.source.file == path.name), None)
+    if sha256 is None:
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return ImportOrigin(path.name, sha256, format)
 
 
 def parse_file(
@@ -180,7 +189,7 @@ class Journal:
             if lookalikes and not keep_lookalikes:
                 left_out = {id(new) for new, _ in lookalikes}
                 events = [e for e in events if id(e) not in left_out]
-            appended = self.store.append(events)
+            appended = self.store.append(events, origin=_origin(path, name, events))
             done.append(
                 FileImport(
                     path.name,

@@ -424,7 +424,7 @@ class ReadModels:
         rm, ck = schema.read_models, schema.read_model_checkpoints
         names = ("projection", "partition", "owner", "account", "day", "ord", "payload")
         written, done = 0, set(partitions or ())
-        with self.store.engine.begin() as conn:
+        with self.store.writing() as conn:
             if conn.dialect.name == "postgresql":
                 # Two sessions catching up at once would each delete the old rows and both insert theirs;
                 # one writer at a time (SQLite serialises its writers by itself).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text
 
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 metadata = MetaData()
 
@@ -56,4 +56,20 @@ read_model_checkpoints = Table(
     Column("owner", String(64), nullable=False),
     Column("version", String(32), nullable=False),
     Column("last_seq", BigInteger, nullable=False),
+)
+
+# One row per import that added events (their contiguous sequence numbers), append-only: `tj void --import`.
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("owner", String(64), nullable=False),
+    Column("recorded_time", DateTime, nullable=False),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("duplicates", Integer, nullable=False),
+    Column("file", Text),
+    Column("sha256", String(64)),
+    Column("format", String(32)),
 )

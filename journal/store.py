@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from json.encoder import encode_basestring_ascii as _json_str
@@ -31,6 +32,8 @@ from sqlalchemy import (
     text,
     true,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from journal import schema
 from journal.events import Event, SourceRef, event_from_row, paused_gc, payload_json
@@ -40,6 +43,10 @@ DEFAULT_OWNER = "default"
 _KEY_CHUNK = 500
 _INSERT_CHUNK = 20_000
 _CACHE_KIB = 32 * 1024
+# How long a writer waits for another one (an import of 10^6 rows writes for about 35 s) before saying so.
+BUSY_TIMEOUT_MS = 120_000
+# PostgreSQL: the advisory lock that makes two first opens of one schema migrate it once, one after the other.
+_MIGRATION_LOCK = 0x746A  # "tj"
 # Up to this many stored events per new one, `append` reads all stored keys instead of looking up its own.
 _SCAN_FACTOR = 4
 # The columns of `events`, in the order `append` writes its values.
@@ -64,9 +71,33 @@ class StoreError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class ImportOrigin:
+    """Where an append's events come from, recorded with the import (`tj imports`, `tj void --import`)."""
+
+    file: str | None = None
+    sha256: str | None = None
+    format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AppendResult:
     added: int
     duplicates: int
+    import_id: int | None = None  # None when nothing was added: an import that added nothing is not recorded
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    id: int
+    owner: str
+    recorded_time: datetime
+    first_seq: int
+    last_seq: int
+    added: int
+    duplicates: int
+    file: str | None
+    sha256: str | None
+    format: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,16 +136,73 @@ def _migrations_dir() -> Path:
     raise StoreError("the migrations folder is missing from this installation")
 
 
+def shown_url(url: str) -> str:
+    """The URL as tj may print it: a password never appears in any output or error."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: nothing in it can be a password we could find
+        return url.split("@")[-1] if "@" in url else url
+
+
+def database_problem(exc: BaseException, url: str) -> str:
+    """A database failure as a sentence that says what to do, without SQLAlchemy's SQL text and web link
+    (and so without the URL's password, which a driver may repeat)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    password = make_url(url).password if "://" in url else None
+    if password:
+        detail = detail.replace(str(password), "***")
+    where = shown_url(url)
+    lowered = detail.lower()
+    if "database is locked" in lowered or "database is busy" in lowered:
+        return (
+            f"the journal {where} is busy: another tj is writing to it (an import?); "
+            "try again when it has finished"
+        )
+    if "readonly" in lowered or "read-only" in lowered or "permission denied" in lowered:
+        return f"the journal {where} cannot be written by this user ({detail}); check its permissions"
+    if any(
+        words in lowered
+        for words in ("connection refused", "could not connect", "connection failed", "is the server running")
+    ):
+        return f"cannot reach the database {where} ({detail}); is the server running and the URL right?"
+    if "unable to open database" in lowered:
+        return f"cannot open the journal {where} ({detail}); check that its folder exists and is writable"
+    return f"the database {where} failed: {detail}"
+
+
+def _create_private(path: Path) -> None:
+    """A new journal file readable by its owner only, in a folder of its own made 0700 when tj creates it:
+    a journal is a record of someone's money."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # tj says when a transaction begins (`_sqlite_begin`), so that a writer can take the write lock before
+    # it reads the sequence: the driver's own implicit BEGIN is deferred and starts only at the first write.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL keeps a killed import atomic and lets readers read while an import writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # A page cache that holds the natural-key index of a large import (the default 2 MB makes its random
     # inserts spill and re-read pages); memory is taken only as pages are used.
     cursor.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """A write transaction takes SQLite's write lock at once (waiting up to the busy timeout for another
+    writer), so two imports serialise instead of both reading the same last sequence number; a read
+    transaction stays deferred and sees the journal as it was when it began, never half an import."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("tj_write") else "BEGIN")
 
 
 def chain_hash(prev_hash: str, row: dict[str, Any]) -> str:
@@ -190,15 +278,34 @@ class EventStore:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
+        self.shown_url = shown_url(self.url)
         if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:///:memory:"):
-            Path(self.url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(self.url.removeprefix("sqlite:///").split("?")[0]).expanduser()
+            try:
+                _create_private(path)
+            except OSError as exc:
+                raise StoreError(f"cannot create the journal {path}: {exc.strerror}") from exc
         try:
             self.engine: Engine = create_engine(self.url)
         except Exception as exc:  # bad URL, missing driver
-            raise StoreError(f"cannot open database {self.url!r}: {exc}") from exc
+            detail = str(exc).replace(str(self.url), self.shown_url)
+            raise StoreError(f"cannot open database {self.shown_url!r}: {detail}") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        # Transactions that write: on SQLite they begin IMMEDIATE (see `_sqlite_begin`).
+        self.writer: Engine = self.engine.execution_options(tj_write=True)
         self._migrate()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One write transaction, serialised with every other writer of this journal; a database failure
+        becomes a StoreError that says what to do."""
+        try:
+            with self.writer.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(database_problem(exc, self.url)) from None
 
     @property
     def dialect(self) -> str:
@@ -220,8 +327,8 @@ class EventStore:
             with self.engine.connect() as conn:
                 if self.schema_revision(conn) == schema.SCHEMA_REVISION:
                     return
-        except Exception as exc:
-            raise StoreError(f"cannot open database {self.url!r}: {exc}") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(database_problem(exc, self.url)) from None
         from alembic import command
         from alembic.config import Config
 
@@ -229,20 +336,28 @@ class EventStore:
         config = Config()
         config.set_main_option("script_location", str(folder))
         try:
-            with self.engine.begin() as conn:
+            with self.writer.begin() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})"))
+                # Asked again inside the write transaction: another tj may have migrated it meanwhile.
+                if self.schema_revision(conn) == schema.SCHEMA_REVISION:
+                    return
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
-        except Exception as exc:
-            raise StoreError(f"cannot migrate database {self.url!r}: {exc}") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot migrate: {database_problem(exc, self.url)}") from None
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def append(self, new_events: Iterable[Event], owner: str = DEFAULT_OWNER) -> AppendResult:
-        """Append the events whose natural key is new, all in one transaction; the rest are duplicates."""
+    def append(
+        self, new_events: Iterable[Event], owner: str = DEFAULT_OWNER, origin: ImportOrigin | None = None
+    ) -> AppendResult:
+        """Append the events whose natural key is new, all in one transaction, recorded as one import (from
+        `origin`) when any is added; the rest are duplicates."""
         batch = list(new_events)
         table = schema.events
         sqlite = self.dialect == "sqlite"
-        with paused_gc(), self.engine.begin() as conn:
+        with paused_gc(), self.writing() as conn:
             if self.dialect == "postgresql":
                 # One writer at a time, so the hash chain and the sequence have no gaps or forks.
                 conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
@@ -250,6 +365,7 @@ class EventStore:
                 select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)
             ).first()
             seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+            first_seq = seq + 1
             existing = self._existing_keys(conn, [e.key for e in batch], seq)
             recorded = datetime.now(UTC).replace(tzinfo=None)
             recorded_text = recorded.isoformat()
@@ -338,7 +454,47 @@ class EventStore:
                 # The driver's executemany straight away: SQLAlchemy's per-row parameter processing would
                 # cost more than the insert itself on a large import.
                 conn.exec_driver_sql(insert, rows)
-        return AppendResult(added=added + len(rows), duplicates=duplicates)
+            added += len(rows)
+            import_id = self._record_import(conn, owner, recorded, first_seq, seq, added, duplicates, origin)
+        return AppendResult(added=added, duplicates=duplicates, import_id=import_id)
+
+    def _record_import(
+        self,
+        conn: Connection,
+        owner: str,
+        recorded: datetime,
+        first_seq: int,
+        last_seq: int,
+        added: int,
+        duplicates: int,
+        origin: ImportOrigin | None,
+    ) -> int | None:
+        if not added:
+            return None
+        t = schema.imports
+        import_id = int(conn.execute(select(func.max(t.c.id))).scalar() or 0) + 1
+        origin = origin or ImportOrigin()
+        conn.execute(
+            t.insert().values(
+                id=import_id,
+                owner=owner,
+                recorded_time=recorded,
+                first_seq=first_seq,
+                last_seq=last_seq,
+                added=added,
+                duplicates=duplicates,
+                file=origin.file,
+                sha256=origin.sha256,
+                format=origin.format,
+            )
+        )
+        return import_id
+
+    def imports(self) -> list[ImportRecord]:
+        """Every import that added events, oldest first."""
+        t = schema.imports
+        with self.engine.connect() as conn:
+            return [ImportRecord(**row._asdict()) for row in conn.execute(select(t).order_by(t.c.id))]
 
     def _existing_keys(self, conn: Connection, keys: Collection[str], stored: int) -> set[str]:
         """Those of `keys` already stored, given how many events are: when they are not many more than
@@ -368,10 +524,11 @@ class EventStore:
         between: tuple[datetime, datetime] | None = None,
         types: Collection[type[Event]] | None = None,
         keys: Collection[str] | None = None,
+        seqs: tuple[int, int] | None = None,
     ) -> list[StoredEvent]:
         """Every event in sequence order (the order they were recorded), optionally of one account or of some
-        partitions (underlyings; "" for the events that name none), of some event types, or of some natural
-        keys only."""
+        partitions (underlyings; "" for the events that name none), of some event types, of some natural
+        keys, or of a range of sequence numbers (an import's) only."""
         t = schema.events
         query = select(
             t.c.seq,
@@ -389,6 +546,8 @@ class EventStore:
             query = query.where(t.c.type.in_(sorted(cls.type_name for cls in types)))
         if keys is not None:
             query = query.where(t.c.natural_key.in_(sorted(keys)))
+        if seqs is not None:
+            query = query.where(t.c.seq.between(*seqs))
         during = t.c.economic_time.between(*between) if between is not None else true()
         if partitions is not None:
             # The time range inside each branch of the OR: only then does SQLite search the (underlying,
