@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from journal.crash import GuardedGroup, guard
 from journal.output import Format, emit, emit_object
 from journal.reports.render import ReportFormat
 from journal.tax import DEFAULT_POLICY
@@ -28,6 +29,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=GuardedGroup,  # an unexpected exception: one line and a crash file, never a traceback
 )
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -911,11 +913,12 @@ def verify(format: FormatOption = Format.table) -> None:
 
 
 def main() -> None:
-    try:
-        app()
-    finally:
-        if _state.journal is not None:
-            _state.journal.close()
+    with guard():  # what escapes the commands' own guard (closing the journal)
+        try:
+            app()
+        finally:
+            if _state.journal is not None:
+                _state.journal.close()
 
 
 if __name__ == "__main__":
