@@ -13,10 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from journal import voids
 from journal.events import (
     AccountConfigured,
     CashReported,
     Event,
+    EventVoided,
     PositionReported,
     Resolved,
     SecurityTransferred,
@@ -26,7 +28,7 @@ from journal.events import (
 )
 from journal.gaps import Gap
 from journal.money import ZERO
-from journal.projections import economic_order
+from journal.projections import economic_order, live
 from journal.projections.capital import CapitalStep
 from journal.projections.covered_calls import CoveredCall
 from journal.projections.cycles import Cycle, fold_with_cycles
@@ -38,8 +40,9 @@ from journal.projections.risk import RiskReport, assess
 from journal.projections.wash_sales import WashSale
 from journal.readmodels import DayFlows, MonthIncome, ReadModels
 from journal.replay import Replay, replay
-from journal.store import EventStore, ImportOrigin, StoredEvent, VerifyReport
+from journal.store import AppendResult, EventStore, ImportOrigin, ImportRecord, StoredEvent, VerifyReport
 from journal.tax import BASIS_REPORTING, DEFAULT_POLICY, LOT_METHODS, AccountPolicy
+from journal.voids import VoidPlan
 
 if TYPE_CHECKING:  # the importers load only for an import: every other command starts without them
     from importers import ImportProblem, ParseResult
@@ -62,6 +65,8 @@ class FileImport:
     lookalikes: list[tuple[Event, Event]] = field(default_factory=list)
     unresolved: int = 0  # rows of the file kept as Unresolved events (new or already recorded)
     warnings: list[str] = field(default_factory=list)
+    import_id: int | None = None  # the import's id (`tj imports`, `tj void --import`); None: nothing added
+    restored: int = 0  # facts of the file a void had taken back, given back by this import (`journal.voids`)
 
 
 def cash_check(file: str, result: ParseResult) -> list[ImportProblem]:
@@ -189,21 +194,32 @@ class Journal:
             if lookalikes and not keep_lookalikes:
                 left_out = {id(new) for new, _ in lookalikes}
                 events = [e for e in events if id(e) not in left_out]
-            appended = self.store.append(events, origin=_origin(path, name, events))
+            restores = self._restores(path.name, events)
+            appended = self.store.append([*events, *restores], origin=_origin(path, name, events))
             done.append(
                 FileImport(
                     path.name,
                     name,
-                    appended.added,
+                    appended.added - len(restores),
                     appended.duplicates,
                     lookalikes,
                     result.unresolved,
                     [str(w) for w in result.warnings],
+                    appended.import_id,
+                    len(restores),
                 )
             )
         # The read models catch up on the next query, recomputing only the partitions these files touched:
         # a bulk import of many files pays for the projections once, not once per file.
         return done
+
+    def _restores(self, file: str, events: Sequence[Event]) -> list[EventVoided]:
+        """Re-importing a file gives back its facts that a void took: a void of each such void (a restore),
+        appended with the file's events. Nothing to look up when none of the file's keys is recorded."""
+        recorded = self.store.existing_keys({e.key for e in events if not isinstance(e, EventVoided)})
+        if not recorded:
+            return []
+        return voids.restores(events, recorded, voids.voids_of(self.store, recorded), file)
 
     def _place_resolutions(self, result: ParseResult) -> list[ImportProblem]:
         """Give each `Resolved` of a parsed file the partition and time of the event it names (an unresolved
@@ -239,7 +255,7 @@ class Journal:
     def unresolved(self, include_resolved: bool = False, account: str | None = None) -> list[Gap]:
         """Every unresolved row (and, with `include_resolved`, those journal-CSV rows resolved), oldest first,
         each with its resolution when it has one."""
-        stored = self.store.read(account, types=(Unresolved, Resolved))
+        stored = live(self.store.read(account, types=(Unresolved, Resolved, EventVoided)))
         resolved = {s.event.resolved_key: s.event for s in stored if isinstance(s.event, Resolved)}
         gaps = [
             Gap(s.event, resolved.get(s.event.key))
@@ -254,7 +270,7 @@ class Journal:
 
     def basis_missing(self, account: str | None = None) -> list[SecurityTransferred]:
         """Transfers in without a basis that no journal-CSV row has given one yet (open or sold since)."""
-        stored = self.store.read(account, types=(SecurityTransferred, Resolved))
+        stored = self.store.read(account, types=(SecurityTransferred, Resolved, EventVoided))
         return [
             ev
             for ev in economic_order(stored)
@@ -285,7 +301,7 @@ class Journal:
             return []
         first, last = min(e.time for e in new), max(e.time for e in new)
         recorded = self.store.read(partitions={e.underlying or "" for e in new}, between=(first, last))
-        return find_lookalikes(new, [s.event for s in recorded if s.event.key not in keys])
+        return find_lookalikes(new, [s.event for s in live(recorded) if s.event.key not in keys])
 
     def rebuild(self) -> int:
         """Recompute every read model from the events (in parallel); returns the number of rows written."""
@@ -294,7 +310,31 @@ class Journal:
     # -- reading ----------------------------------------------------------------------------------
 
     def events(self, account: str | None = None) -> list[StoredEvent]:
-        return self.store.read(account)
+        """The events that count, in the order they were recorded: none a void took back, and no voids."""
+        return live(self.store.read(account))
+
+    def voided(self, account: str | None = None) -> list[tuple[StoredEvent, StoredEvent]]:
+        """Each event a void takes back now, with that void (its recorded time and reason), in the order the
+        events were recorded."""
+        return voids.voided(self.store, account)
+
+    def imports(self) -> list[ImportRecord]:
+        """Every import that added events (a `tj void` too), oldest first."""
+        return self.store.imports()
+
+    def void_plan(
+        self, file: str | None = None, import_id: int | None = None, keys: Sequence[str] = ()
+    ) -> VoidPlan:
+        """What voiding the events of a file (its name or SHA-256), of an import, or of some keys would take
+        back; nothing is written (`void` does)."""
+        return voids.plan_for(self.store, file=file, import_id=import_id, keys=keys)
+
+    def void(self, plan: VoidPlan, reason: str = "") -> AppendResult:
+        """Append a void of each event of `plan` (one import: `tj void --import` of it restores them all)."""
+        new = voids.voids_for(
+            plan.targets, voids.voids_of(self.store, [s.event.key for s in plan.targets]), reason
+        )
+        return self.store.append(new, origin=ImportOrigin(None, None, "void"))
 
     def events_between(
         self,
@@ -308,12 +348,14 @@ class Journal:
         self.read_models.refresh()
         between = (datetime.combine(start, time.min), datetime.combine(end, time.max))
         wanted = self.read_models.partitions() if partitions is None else partitions
+        if types is not None:  # and the voids among them: economic_order leaves out what they took back
+            types = [*types, EventVoided]
         return economic_order(self.store.read(partitions=wanted, between=between, types=types))
 
     def policies(self) -> dict[str, AccountPolicy]:
         """Each account's tax settings: the latest `tj account set` of it."""
         out: dict[str, AccountPolicy] = {}
-        for stored in self.store.read(partitions=[""]):
+        for stored in live(self.store.read(partitions=[""])):
             ev = stored.event
             if isinstance(ev, AccountConfigured):
                 out[ev.account] = AccountPolicy(
@@ -514,7 +556,8 @@ class Journal:
     def reconcile(self, as_of: date | None = None, account: str | None = None) -> Reconciliation:
         """Each account's positions (and cash, where the broker reported a balance) beside the broker's
         last report up to `as_of`, at the end of that report's day."""
-        reports = [s.event for s in self.store.read(account, types=(PositionReported, CashReported))]
+        stored = self.store.read(account, types=(PositionReported, CashReported, EventVoided))
+        reports = [s.event for s in live(stored)]
         last, reported = latest_reports(reports, as_of)
         books = {
             name: AccountBooks(day, self.lots(day, name), self.cash(day, name)) for name, day in last.items()

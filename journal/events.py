@@ -275,11 +275,20 @@ class Resolved(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventVoided(Event):
-    """The only correction: the event with natural key `voided_key` no longer counts."""
+    """The only correction: the event with natural key `voided_key` no longer counts. Stored in the voided
+    event's partition (`symbol`), account and time, so that every read of those (a partition's read models,
+    a report's window) sees the void with the event. A void of a void restores the event (`journal.voids`).
+
+    Voids recorded before `symbol` existed have none: they sit in the "" partition, and still read."""
 
     type_name: ClassVar[str] = "EventVoided"
     voided_key: str
     reason: str = ""
+    symbol: str | None = None
+
+    @property
+    def underlying(self) -> str | None:
+        return self.symbol
 
 
 EVENT_TYPES: dict[str, type[Event]] = {

@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, select
 
-from journal import schema
+from journal import schema, voids
 from journal.codec import decode_many, encode
-from journal.events import AccountConfigured, Event, Unresolved
+from journal.events import AccountConfigured, Event, EventVoided, Unresolved
 from journal.instruments import OptionContract
 from journal.money import ZERO
 from journal.periods import month_bounds, month_end, month_of, months_between
@@ -335,7 +335,12 @@ class ReadModels:
         current = self.checkpoint()
         if current is not None and current[0] == version_tag(today) and current[1] == last:
             return set()
-        if current is None or current[0] != version_tag(today) or self._settings_changed(current[1]):
+        if (
+            current is None
+            or current[0] != version_tag(today)
+            or self._settings_changed(current[1])
+            or self._voided_since(current[1], last)
+        ):
             self.rebuild(today)
             return None
         touched = self.store.partitions_since(current[1])
@@ -368,7 +373,7 @@ class ReadModels:
         """Recompute every partition, in parallel processes when there are many; returns the row count."""
         today = today or date.today()
         last = self.store.last_seq()
-        horizons = self.store.horizons()
+        horizons = voids.horizons(self.store, self.store.horizons())
         partitions = sorted(self.store.partitions_since(0))
         return self._recompute(partitions, None, last, today, horizons, workers)
 
@@ -405,6 +410,11 @@ class ReadModels:
             # No list of the futures is kept: each one, with its partition's rows, is let go once written
             # (holding them all would hold every row of the journal at the end).
             return self._write((f.result() for f in finished), replacing, last, today, horizons)
+
+    def _voided_since(self, since: int, last: int) -> bool:
+        """Whether a void (or a restore) was recorded since the checkpoint: it changes its own partition, and
+        may change an account's horizon and settings, so everything is folded again (voids are rare)."""
+        return bool(self.store.read(types=(EventVoided,), seqs=(since + 1, last)))
 
     def _settings_changed(self, since: int) -> bool:
         return any(
