@@ -47,6 +47,9 @@ _CACHE_KIB = 32 * 1024
 BUSY_TIMEOUT_MS = 120_000
 # PostgreSQL: the advisory lock that makes two first opens of one schema migrate it once, one after the other.
 _MIGRATION_LOCK = 0x746A  # "tj"
+# PostgreSQL: with the events table's oid, the advisory lock that lets one writer of a schema append.
+APPEND_LOCK = 0x746A
+_APPEND_LOCK_SQL = f"SELECT pg_advisory_xact_lock({APPEND_LOCK}, 'events'::regclass::oid::int)"
 # Up to this many stored events per new one, `append` reads all stored keys instead of looking up its own.
 _SCAN_FACTOR = 4
 # The columns of `events`, in the order `append` writes its values.
@@ -359,8 +362,9 @@ class EventStore:
         sqlite = self.dialect == "sqlite"
         with paused_gc(), self.writing() as conn:
             if self.dialect == "postgresql":
-                # One writer at a time, so the hash chain and the sequence have no gaps or forks.
-                conn.execute(text("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"))
+                # One writer at a time, so the hash chain and the sequence have no gaps or forks. Not LOCK
+                # TABLE: it needs UPDATE, DELETE or TRUNCATE, which a role that may only insert events lacks.
+                conn.execute(text(_APPEND_LOCK_SQL))
             last = conn.execute(
                 select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)
             ).first()

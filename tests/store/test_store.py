@@ -16,7 +16,7 @@ from sqlalchemy.exc import DatabaseError
 
 from journal.api import ImportFailed, Journal
 from journal.events import TradeExecuted
-from journal.store import EventStore
+from journal.store import APPEND_LOCK, EventStore
 from tests.conftest import TJ
 
 TRADES = """
@@ -188,10 +188,11 @@ def _writing(url: str, pid: int, wal: Path | None) -> bool:
         return bool(
             conn.execute(
                 text(
-                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                    "WHERE c.relname = 'events' AND l.pid <> pg_backend_pid() "
-                    "AND l.mode = 'ShareRowExclusiveLock'"
-                )
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :lock "
+                    "AND objid = 'events'::regclass::oid AND objsubid = 2 AND granted "
+                    "AND pid <> pg_backend_pid()"
+                ),
+                {"lock": APPEND_LOCK},
             ).scalar()
         )
 
