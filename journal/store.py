@@ -43,8 +43,9 @@ DEFAULT_OWNER = "default"
 _KEY_CHUNK = 500
 _INSERT_CHUNK = 20_000
 _CACHE_KIB = 32 * 1024
-# How long a writer waits for another one (an import of 10^6 rows writes for about 35 s) before saying so.
-BUSY_TIMEOUT_MS = 120_000
+# How long a writer waits for another one (an import of 10^6 rows writes for about 35 s) before saying so;
+# `$TJ_BUSY_TIMEOUT` (seconds) changes it.
+BUSY_TIMEOUT_SECONDS = 120
 # PostgreSQL: the advisory lock that makes two first opens of one schema migrate it once, one after the other.
 _MIGRATION_LOCK = 0x746A  # "tj"
 # PostgreSQL: with the events table's oid, the advisory lock that lets one writer of a schema append.
@@ -186,6 +187,14 @@ def _create_private(path: Path) -> None:
         return
 
 
+def _busy_timeout_ms() -> int:
+    try:
+        seconds = float(os.environ.get("TJ_BUSY_TIMEOUT", BUSY_TIMEOUT_SECONDS))
+    except ValueError:
+        seconds = BUSY_TIMEOUT_SECONDS
+    return max(0, int(seconds * 1000))
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # tj says when a transaction begins (`_sqlite_begin`), so that a writer can take the write lock before
     # it reads the sequence: the driver's own implicit BEGIN is deferred and starts only at the first write.
@@ -194,7 +203,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL keeps a killed import atomic and lets readers read while an import writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={_busy_timeout_ms()}")
     # A page cache that holds the natural-key index of a large import (the default 2 MB makes its random
     # inserts spill and re-read pages); memory is taken only as pages are used.
     cursor.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
