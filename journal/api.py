@@ -110,6 +110,7 @@ def parse_file(
     `opening`, a positions file as the journal's opening positions on that day."""
     import importers
     from importers import ImportProblem
+    from importers.bounds import checked
 
     if not path.is_file():
         raise ImportFailed([ImportProblem(str(path), 0, None, None, "no such file")])
@@ -136,8 +137,9 @@ def parse_file(
 
         if importer is not positions_csv:
             raise ImportFailed([f"{path.name}: --opening reads a positions CSV (see `tj formats`)"])
-        return importer.name, positions_csv.parse_opening(path, account, opening)
-    return importer.name, importer.parse(path, account)
+        return importer.name, checked(path.name, positions_csv.parse_opening(path, account, opening))
+    # The net under every importer: every field of every event within its bound (importers/bounds.py).
+    return importer.name, checked(path.name, importer.parse(path, account))
 
 
 class Journal:
@@ -313,7 +315,7 @@ class Journal:
         """The events that count, in the order they were recorded: none a void took back, and no voids."""
         return live(self.store.read(account))
 
-    def voided(self, account: str | None = None) -> list[tuple[StoredEvent, StoredEvent]]:
+    def voided(self, account: str | None = None) -> list[voids.Voided]:
         """Each event a void takes back now, with that void (its recorded time and reason), in the order the
         events were recorded."""
         return voids.voided(self.store, account)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -201,6 +201,8 @@ def import_(
             "events_added": d.events_added,
             "duplicates": d.duplicates,
             "unresolved": d.unresolved,
+            "restored": d.restored,
+            "import_id": d.import_id,
             "warnings": d.warnings,
             "lookalikes": [
                 {"new": str(new.source), "recorded": str(old.source)} for new, old in d.lookalikes
@@ -214,8 +216,12 @@ def import_(
         unresolved = (
             f", {d.unresolved} unresolved (see `tj unresolved`)" if d.unresolved else ", 0 unresolved"
         )
+        restored = f", {d.restored} restored (a void had taken them back)" if d.restored else ""
+        recorded = f" (import {d.import_id})" if d.import_id is not None else ""
         typer.echo(
-            f"{d.file}: {d.events_added} events added, {d.duplicates} duplicates{unresolved}", err=True
+            f"{d.file}: {d.events_added} events added, {d.duplicates} duplicates{restored}{unresolved}"
+            f"{recorded}",
+            err=True,
         )
     for d in done:
         verb = "recorded anyway" if keep_lookalikes else "left out (--keep-lookalikes to record them)"
@@ -227,7 +233,8 @@ def import_(
     if output is Format.json:
         emit_object({"files": records}, Format.json)
     else:
-        emit(records, ("file", "format", "events_added", "duplicates", "unresolved"), Format.table)
+        columns = ("file", "format", "import_id", "events_added", "duplicates", "restored", "unresolved")
+        emit(records, columns, Format.table)
 
 
 @app.command()
@@ -268,16 +275,165 @@ def events(
     source: Annotated[
         bool, typer.Option("--source", help="Show the file:line each event came from.")
     ] = False,
+    voided: Annotated[bool, typer.Option("--voided", help="The events voids took back (`tj void`).")] = False,
     format: FormatOption = Format.table,
 ) -> None:
-    """The recorded events, in the order they were recorded; then the expiries the books assumed (options
-    past expiry with no row in any file), which no file recorded."""
+    """The recorded events that count, in the order they were recorded; then the expiries the books assumed
+    (options past expiry with no row in any file), which no file recorded. --voided: the events voids took
+    back instead, with each void's time and reason."""
     from journal.records import EVENT_COLUMNS, assumed_record, event_record
 
+    if voided:
+        _voided_events(account, source, format)
+        return
     records = [event_record(s, with_source=source) for s in journal().events(account)]
     records += [assumed_record(a, with_source=source) for a in journal().assumed_expiries(account)]
     columns = EVENT_COLUMNS if source else tuple(c for c in EVENT_COLUMNS if c != "source")
     emit(records, columns, format)
+
+
+VOIDED_COLUMNS = ("seq", "time", "account", "type", "what", "key", "source", "voided_at", "reason")
+
+
+def _utc(moment: datetime) -> str:
+    """A recorded time (UTC, stored naive) as ISO seconds with its zone."""
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def _voided_events(account: str | None, source: bool, format: Format) -> None:
+    from journal.records import event_record
+
+    records = [
+        {
+            **event_record(v.stored),
+            "voided_at": _utc(v.voided_at),
+            "reason": v.void.reason,
+            "void_key": v.void.key,
+        }
+        for v in journal().voided(account)
+    ]
+    columns = VOIDED_COLUMNS if source else tuple(c for c in VOIDED_COLUMNS if c != "source")
+    if format is Format.table and not records:
+        typer.echo("nothing voided")
+        return
+    emit(records, columns, format)
+
+
+@app.command()
+def imports(format: FormatOption = Format.table) -> None:
+    """Every import that added events, oldest first: its id (for `tj void --import`), file, SHA-256, format
+    and the events it added; a `tj void` is one too (format void)."""
+    records = [
+        {
+            "id": r.id,
+            "recorded_at": _utc(r.recorded_time),
+            "format": r.format,
+            "file": r.file,
+            "sha256": r.sha256,
+            "added": r.added,
+            "duplicates": r.duplicates,
+            "first_seq": r.first_seq,
+            "last_seq": r.last_seq,
+        }
+        for r in journal().imports()
+    ]
+    columns = ("id", "recorded_at", "format", "file", "added", "duplicates", "first_seq", "last_seq")
+    emit(records, (*columns[:4], "sha256", *columns[4:]) if format is not Format.table else columns, format)
+
+
+@app.command()
+def void(
+    file: Annotated[
+        str | None,
+        typer.Option("--file", metavar="NAME|SHA256", help="The events of this file (its name or SHA-256)."),
+    ] = None,
+    import_id: Annotated[
+        int | None, typer.Option("--import", metavar="ID", help="The events of this import (`tj imports`).")
+    ] = None,
+    key: Annotated[
+        list[str] | None,
+        typer.Option("--key", metavar="KEY", help="One event by its key (`tj events`); repeatable."),
+    ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why, kept with each void.")] = "",
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask to confirm (for scripts).")] = False,
+    format: FormatOption = Format.table,
+) -> None:
+    """Take events back by appending a void of each: the events of a file, of an import, or single events.
+    Shows what it will void and asks to confirm. Re-importing the file gives its events back; voiding a
+    void (its key, or the void's own import) does too."""
+    from journal.voids import NothingToVoid
+
+    keys = key or []
+    if file is None and import_id is None and not keys:
+        fail("tj void: say what to void: --file NAME, --import ID or --key KEY", 2)
+    try:
+        plan = journal().void_plan(file, import_id, keys)
+    except NothingToVoid as exc:
+        fail(f"tj void: {exc}; nothing was written")
+    if plan.missing:
+        for k in plan.missing:
+            typer.echo(f"tj void: no recorded event has the key {k!r} (see `tj events`)", err=True)
+        fail("tj void: nothing was written")
+    summary = _void_summary(plan)
+    if not plan.targets:
+        if format is Format.json:
+            emit_object({**summary, "voided": 0, "import_id": None}, format)
+        else:
+            typer.echo(
+                f"nothing to void: the {len(plan.already_voided)} events of {plan.asked} are voided already"
+            )
+        return
+    if format is not Format.json:
+        _show_void_plan(plan, summary, format)
+    if not yes:
+        if not sys.stdin.isatty():
+            fail("tj void: asks to confirm, and this is no terminal: add --yes to void; nothing was written")
+        if not typer.confirm(f"Void these {len(plan.targets)} events?", default=False, err=True):
+            fail("tj void: not confirmed; nothing was written")
+    done = journal().void(plan, reason)
+    if format is Format.json:
+        emit_object({**summary, "voided": done.added, "import_id": done.import_id}, format)
+        return
+    typer.echo(
+        f"voided {done.added} events (import {done.import_id}); re-importing the file, or "
+        f"`tj void --import {done.import_id}`, gives them back"
+    )
+
+
+def _void_summary(plan: Any) -> dict[str, Any]:
+    from journal.records import event_record
+
+    span = plan.span()
+    return {
+        "asked": plan.asked,
+        "events": len(plan.targets),
+        "already_voided": len(plan.already_voided),
+        "by_type": plan.by_type(),
+        "files": [{"file": f, "sha256": h, "events": n} for f, h, n in plan.files()],
+        "from": span[0].isoformat() if span else None,
+        "to": span[1].isoformat() if span else None,
+        "listing": [event_record(s) for s in plan.targets],
+    }
+
+
+_VOID_LISTED = 20  # events listed before a confirmation: the rest are counted (`tj events --source` has them)
+
+
+def _show_void_plan(plan: Any, summary: dict[str, Any], format: Format) -> None:
+    from journal.records import EVENT_COLUMNS
+
+    types = ", ".join(f"{n} {t}" for t, n in summary["by_type"].items())
+    typer.echo(
+        f"To void: {summary['events']} events of {plan.asked} ({types}), {summary['from']} to {summary['to']}"
+    )
+    for f in summary["files"]:
+        typer.echo(f"  from {f['file'] or '(no file)'} ({(f['sha256'] or '')[:12]}): {f['events']} events")
+    if summary["already_voided"]:
+        typer.echo(f"  {summary['already_voided']} more are voided already: left as they are")
+    shown = summary["listing"][:_VOID_LISTED]
+    emit(shown, EVENT_COLUMNS, format)
+    if len(summary["listing"]) > len(shown):
+        typer.echo(f"... and {len(summary['listing']) - len(shown)} more")
 
 
 @app.command()

@@ -12,7 +12,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from journal.events import AccountConfigured, Event, EventVoided
@@ -178,15 +178,28 @@ def plan_for(
     return plan(" and ".join(asked), chosen, gone, missing)
 
 
-def voided(store: EventStore, account: str | None = None) -> list[tuple[StoredEvent, StoredEvent]]:
+@dataclass(frozen=True, slots=True)
+class Voided:
+    """An event a void takes back now, the void that does, and when that void was recorded (UTC)."""
+
+    stored: StoredEvent
+    void: EventVoided
+    voided_at: datetime
+
+
+def voided(store: EventStore, account: str | None = None) -> list[Voided]:
     """Each event a void takes back now with the void that does, in the order the events were recorded."""
-    voids = store.read(account, types=(EventVoided,))
-    gone = cancelled(s.event for s in voids)
-    by_target = {
-        s.event.voided_key: s for s in voids if isinstance(s.event, EventVoided) and s.event.key not in gone
-    }
-    targets = _read_keys(store, {k for k in by_target if k in gone})
-    return [(t, by_target[t.event.key]) for t in targets if not isinstance(t.event, EventVoided)]
+    voids = [
+        (s, s.event) for s in store.read(account, types=(EventVoided,)) if isinstance(s.event, EventVoided)
+    ]
+    gone = cancelled(void for _, void in voids)
+    counting = {void.voided_key: (s, void) for s, void in voids if void.key not in gone}
+    targets = _read_keys(store, {k for k in counting if k in gone})
+    return [
+        Voided(t, counting[t.event.key][1], counting[t.event.key][0].recorded_time)
+        for t in targets
+        if not isinstance(t.event, EventVoided)
+    ]
 
 
 # -- a re-import gives back what a void took --------------------------------------------------------------
