@@ -178,9 +178,9 @@ def database_problem(exc: BaseException, url: str) -> str:
 def _create_private(path: Path) -> None:
     """A new journal file readable by its owner only, in a folder of its own made 0700 when tj creates it:
     a journal is a record of someone's money."""
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    for folder in reversed(missing):  # the outermost first, each one private (mkdir's parents=True is not)
+        folder.mkdir(mode=0o700, exist_ok=True)
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
