@@ -23,6 +23,8 @@ def test_import_then_realized_as_json_with_decimal_strings(tj, db_url, write_csv
                 "events_added": 2,
                 "duplicates": 0,
                 "unresolved": 0,
+                "restored": 0,
+                "import_id": 1,
                 "warnings": [],
                 "lookalikes": [],
             }
