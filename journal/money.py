@@ -5,6 +5,7 @@ Amounts are carried exact (fees split over contracts stay 0.66333…) and rounde
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
 ZERO = Decimal(0)
@@ -14,15 +15,48 @@ PER_UNIT = Decimal("0.0001")
 # Enough digits that pro-rata splits of any realistic amount carry no visible error.
 EXACT = Context(prec=50)
 
+# What any number a broker or a user writes stays within (importers/bounds.py and docs/bounds.md hold the
+# narrower bound of each kind of figure). A trillion is more than any account's cash; ten places more than
+# any broker prints (share fractions take 6-8, FX-converted amounts 6). Within these a figure has at most
+# 23 digits, so sums and products of them stay exact in Decimal's default 28 and rounding to cents
+# (quantize) never fails: `1e400` once made every listing crash.
+MAX_MAGNITUDE = Decimal(1_000_000_000_000)
+MAX_PLACES = 10
 
-def parse_decimal(text: str) -> Decimal:
-    """A decimal from text, refusing NaN and infinities (which Decimal would accept)."""
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise ValueError(f"not a number: {text!r}") from None
-    if not value.is_finite():
+# ASCII digits, one sign, one point, an exponent of at most four digits (then the bounds say whether the
+# number is one a broker writes: `1e400` is out of bounds, `1E+5` is 100000). Decimal() alone also takes
+# `1_000`, `NaN`, `Infinity` and any script's digits (`١٢٣`), none of which a broker means as a number.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+
+
+class OutOfBounds(ValueError):
+    """A number (or a date, a text, an option) read cleanly but beyond what any broker writes: the message
+    says the bound, for the `file:line: column:` error."""
+
+
+def parse_decimal(
+    text: str, *, most: Decimal = MAX_MAGNITUDE, places: int = MAX_PLACES, what: str = "a number"
+) -> Decimal:
+    """A decimal written in plain ASCII (`-12.50`, `.5`, `1E+5`), at most `most` in magnitude and with at
+    most `places` decimal places: ValueError for anything else, OutOfBounds (a ValueError) for a number
+    beyond the bounds. It comes back without exponent or negative zero (`1E+5` is 100000, `-0` is 0)."""
+    raw = text.strip()
+    if not _DECIMAL.fullmatch(raw):
         raise ValueError(f"not a number: {text!r}")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only what Decimal reads
+        raise ValueError(f"not a number: {text!r}") from None
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite: the pattern admits no NaN or Infinity
+    if -exponent > places:
+        raise OutOfBounds(f"more than {places} decimal places")
+    if abs(value) > most:
+        raise OutOfBounds(f"out of bounds: {what} is at most {most:,}")
+    if exponent > 0:
+        value = value.quantize(Decimal(1))  # 1E+5 -> 100000: stored and shown as written out
+    if value.is_zero() and value.is_signed():
+        value = value.copy_abs()  # -0 is 0
     return value
 
 
@@ -34,18 +68,28 @@ def prorate(total: Decimal, part: Decimal, whole: Decimal) -> Decimal:
         return total * part / whole
 
 
+def _rounded(value: Decimal, quantum: Decimal) -> Decimal:
+    """`value` rounded half up to `quantum`, with as many digits as that takes: splits compound (a lot
+    split 1:1,000,000 twice holds 1e-12 of a share), so a per-share basis of 1e25 is a figure to show,
+    which Decimal's default 28 digits would refuse to round to four places."""
+    exponent = quantum.as_tuple().exponent
+    assert isinstance(exponent, int)
+    digits = max(value.adjusted(), 0) + 1 - exponent
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=Context(prec=max(digits, 28)))
+
+
 def cents(value: Decimal) -> str:
     """An amount for output: rounded half up to cents."""
-    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    return str(_rounded(value, CENT))
 
 
 def per_unit(value: Decimal) -> str:
     """A per-share figure (basis, break-even) for output: four places, half up."""
-    return str(value.quantize(PER_UNIT, rounding=ROUND_HALF_UP))
+    return str(_rounded(value, PER_UNIT))
 
 
 def plain(value: Decimal) -> str:
     """A quantity for output: exact, without exponent or trailing zeros (`100`, `-2`, `0.5`)."""
     if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
+        return str(_rounded(value, Decimal(1)))
     return format(value.normalize(), "f")

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from journal.instruments import OptionContract, Stock, parse_instrument, parse_option
+from journal.instruments import InvalidOption, OptionContract, Stock, parse_instrument, parse_option
 
 
 @pytest.mark.parametrize(
@@ -32,11 +32,25 @@ def test_option_fields_and_index_root_underlying() -> None:
     assert option.multiplier == 100
 
 
-@pytest.mark.parametrize(
-    "text", ["", "???", "AAPL241319P150", "AAPL240119X150", "AAPL240119P0", "240119P150"]
-)
+@pytest.mark.parametrize("text", ["", "???", "AAPL240119X150", "240119P150", "037833100", "AAPL٢٤٠١١٩P150"])
 def test_text_that_is_no_option_parses_to_none(text: str) -> None:
     assert parse_option(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("AAPL241319P150", "not an option symbol"),
+        ("AAPL240119P0", "not an option symbol: its strike is zero"),
+        ("AAPL240119P00000000", "not an option symbol: its strike is zero"),
+        ("AAPL240119P2000000", "not an option symbol: a strike is at most 1,000,000"),
+        ("AAPL240119P150.0001", "not an option symbol: a strike has at most three decimal places"),
+    ],
+)
+def test_an_option_symbol_whose_expiry_or_strike_makes_no_sense_is_an_error(text: str, message: str) -> None:
+    with pytest.raises(InvalidOption) as raised:
+        parse_option(text)
+    assert str(raised.value) == message
 
 
 def test_stock_symbols() -> None:

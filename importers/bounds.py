@@ -1,0 +1,445 @@
+"""What an importer may store: the bounds of every number, date and text a broker or a user writes, why
+each is what it is (docs/bounds.md), and the checks that apply them.
+
+The cell readers apply them as they read (so an error names the file's own column), and `check_events`
+is the net under every parse (`journal.api.parse_file`): it checks every field of every event a parse
+gives and reports `file:line: field:` for anything out of bounds, whatever the format. An event that
+passes cannot make a fold, a rounding or a database column fail later: `1e400` once did, for good.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from importers.base import ImportProblem, ParseResult, RowError
+from journal.events import (
+    Event,
+    OptionAssigned,
+    OptionExercised,
+    OptionExpired,
+    SecurityTransferred,
+    TradeExecuted,
+)
+from journal.instruments import (
+    MAX_STRIKE,
+    STANDARD_MULTIPLIER,
+    InvalidOption,
+    OptionContract,
+    Stock,
+    parse_option,
+)
+from journal.money import MAX_MAGNITUDE, MAX_PLACES, OutOfBounds, parse_decimal
+
+# -- numbers --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """A kind of figure's largest magnitude and most decimal places as written (the sign is the importer's
+    business: a quantity must be positive, a cash amount may be either)."""
+
+    what: str  # in a message: "out of bounds: a quantity is at most 1,000,000,000"
+    most: Decimal
+    places: int
+
+    def read(self, text: str) -> Decimal:
+        """The number a cell holds, within this bound: ValueError (OutOfBounds when beyond the bound)."""
+        return parse_decimal(text, most=self.most, places=self.places, what=self.what)
+
+    def check(self, value: Decimal) -> Decimal:
+        """A number already read (or computed) within this bound's magnitude, else OutOfBounds."""
+        if not value.is_finite():
+            raise OutOfBounds(f"not a finite number: {self.what} is at most {self.most:,}")
+        if -self.most <= value <= self.most:
+            return value
+        raise OutOfBounds(f"out of bounds: {self.what} is at most {self.most:,}")
+
+    def check_places(self, value: Decimal) -> Decimal:
+        """`check`, and no more decimal places than the bound allows."""
+        self.check(value)
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.places:
+            raise OutOfBounds(f"more than {self.places} decimal places for {self.what}")
+        return value
+
+
+# Shares, contracts or face value of one row. A billion shares is more than the float of most companies
+# and ten thousand times any retail fill; eight places is the finest fraction brokers sell (crypto-style
+# fractional shares: six at Schwab and Robinhood, eight at some).
+QUANTITY = Bound("a quantity", Decimal(1_000_000_000), 8)
+# A price per share or an option premium per share. Ten million is above any listed share (BRK.A trades
+# near 700,000); a negative price is no broker's: none of the fixtures writes one, so they are refused.
+PRICE = Bound("a price", Decimal(10_000_000), MAX_PLACES)
+# Cash: amounts, fees, commissions, proceeds, basis, balances. A trillion dollars is no account's.
+AMOUNT = Bound("an amount", MAX_MAGNITUDE, MAX_PLACES)
+# An option's strike (journal.instruments.MAX_STRIKE): OCC symbols write thousandths of a dollar.
+STRIKE = Bound("a strike", MAX_STRIKE, 3)
+# Shares per contract: 100 standard, 10 mini, 1,000 for some index and adjusted contracts; 100,000 leaves
+# room for any adjustment (a 1:1000 reverse split's contract) without admitting nonsense.
+MULTIPLIER = Bound("a multiplier", Decimal(100_000), MAX_PLACES)
+# Each side of a split or exchange ratio (new:old): the largest real ones are 1:1000 reverse splits and
+# mergers at 2.3234 for 1; a million either way is beyond them.
+SPLIT_PART = Bound("a split ratio's part", Decimal(1_000_000), MAX_PLACES)
+
+# -- dates ----------------------------------------------------------------------------------------------
+
+# Every event's date, an option's expiry, a lot's acquisition date. No statement predates 1900 (and the
+# store's datetimes and `%y` need no earlier); 2199 is far past any listed expiry (OCC's yymmdd ends in
+# 2099) while leaving room for a bond-like date.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+_FIRST_TIME = datetime.combine(FIRST_DAY, datetime.min.time())
+_LAST_TIME = datetime.combine(LAST_DAY, datetime.max.time())
+# How far a row's date may be from its option's expiry: LEAPS run at most three years out, and no trade,
+# assignment or mark of an option comes years after it expired; ten years either way is nonsense.
+EXPIRY_WINDOW = timedelta(days=3653)
+
+# -- text -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TextBound:
+    """A text field's most characters (the database column's width where it has one)."""
+
+    what: str
+    most: int
+
+    def check(self, text: str) -> str:
+        if len(text) > self.most:
+            raise OutOfBounds(f"too long: {len(text):,} characters, {self.what} has at most {self.most:,}")
+        return text
+
+
+# The `account`, `owner`, `underlying` and `natural_key` columns of `journal/schema.py`: PostgreSQL
+# enforces their widths, so a longer value would be a database error after the whole parse.
+ACCOUNT = TextBound("an account", 64)
+SYMBOL = TextBound("a symbol", 32)
+KEY = TextBound("a key", 80)
+# A broker's transaction id, order id, a lot reference: OFX allows 255 characters for a FITID.
+IDENTIFIER = TextBound("an id", 255)
+# Free text kept with an event: a note, the broker's description.
+NOTE = TextBound("a note or description", 1_000)
+# Why a row is unresolved: tj's words around the broker's description.
+REASON = TextBound("a reason", 2_000)
+# An unresolved row as the file writes it: kept whole (IBKR Flex elements run to 1,500 characters).
+RAW = TextBound("a kept row", 10_000)
+# A journal-CSV `resolves` cell: a key that `resolve:` prefixes to make the Resolved event's own key.
+RESOLVES = TextBound("a key", KEY.most - len("resolve:"))
+
+
+def why(exc: ValueError, default: str) -> str:
+    """The message for a cell that failed to read: the bound it broke, else the reader's own `default`
+    ("not a number"): importers keep their wording for unreadable text."""
+    return str(exc) if isinstance(exc, OutOfBounds) else default
+
+
+def day(value: date) -> date:
+    """A date (or datetime) within FIRST_DAY..LAST_DAY, else OutOfBounds."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if FIRST_DAY <= value <= LAST_DAY:
+        return value
+    raise OutOfBounds(f"out of bounds: a date is between {FIRST_DAY} and {LAST_DAY}")
+
+
+def when(value: datetime) -> datetime:
+    """`day` for a datetime, returning it whole."""
+    day(value)
+    return value
+
+
+def option_symbol(
+    text: str, column: str | None, multiplier: Decimal = STANDARD_MULTIPLIER
+) -> OptionContract | None:
+    """`parse_option` in an importer: an option symbol whose expiry or strike makes no sense is an error
+    naming the column, None when the text is no option symbol at all."""
+    try:
+        return parse_option(text, multiplier)
+    except InvalidOption as exc:
+        raise RowError(column, text, str(exc)) from None
+
+
+def option_in_window(option: OptionContract, on: date) -> None:
+    """An option named by a row dated `on`: its expiry within EXPIRY_WINDOW of the row, else OutOfBounds."""
+    if abs(option.expiry - on) > EXPIRY_WINDOW:
+        raise OutOfBounds(
+            f"out of bounds: the option expires {option.expiry}, more than 10 years from the row's date {on}"
+        )
+
+
+def option_fields(option: OptionContract) -> None:
+    """An option built from separate fields (OFX, IBKR): strike, multiplier and expiry within bounds."""
+    strike, multiplier = option.strike, option.multiplier
+    if strike <= 0:
+        raise OutOfBounds("out of bounds: a strike is more than 0")
+    STRIKE.check(strike)
+    if strike * 1000 != int(strike * 1000):
+        raise OutOfBounds("more than 3 decimal places for a strike (OCC's thousandths)")
+    if multiplier <= 0:
+        raise OutOfBounds("out of bounds: a multiplier is more than 0")
+    MULTIPLIER.check(multiplier)
+    day(option.expiry)
+    SYMBOL.check(option.underlying)
+
+
+# -- the net under every parse ----------------------------------------------------------------------------
+
+_NUMBERS: dict[str, Bound] = {
+    "quantity": QUANTITY,
+    "price": PRICE,
+    "fees": AMOUNT,
+    "amount": AMOUNT,
+    "basis": AMOUNT,
+    "new": SPLIT_PART,
+    "old": SPLIT_PART,
+}
+_TEXTS: dict[str, TextBound] = {
+    "account": ACCOUNT,
+    "owner": ACCOUNT,
+    "key": KEY,
+    "resolved_key": KEY,
+    "voided_key": KEY,
+    "symbol": SYMBOL,
+    "broker_id": IDENTIFIER,
+    "order_id": IDENTIFIER,
+    "lot_ref": IDENTIFIER,
+    "lot_method": IDENTIFIER,
+    "basis_reporting": IDENTIFIER,
+    "note": NOTE,
+    "description": NOTE,
+    "reason": REASON,
+    "raw": RAW,
+}
+# Quantities that must be positive: a trade, an option's end; a transfer's is signed but not zero. A
+# reported position may be zero (a broker lists a position it just closed).
+_POSITIVE_QUANTITY = (TradeExecuted, OptionExpired, OptionAssigned, OptionExercised)
+_NONZERO_QUANTITY = (SecurityTransferred,)
+
+_Check = Callable[[Any], object]  # raises OutOfBounds
+
+
+class _Rules:
+    """The bounds of one event class's fields, for one parse: a check per field that says what is wrong,
+    and `fine`, all of them as one expression (compiled from the same rules) that most events pass
+    without a call per field. Quantities and instruments repeat: each distinct one is checked once."""
+
+    def __init__(self, cls: type[Event]) -> None:
+        self.quantities: set[Decimal] = set()  # checked and within bounds, for this class
+        # By id (the events hold them for the whole check): when a row's date may be, for that instrument.
+        self.windows: dict[int, tuple[datetime, datetime]] = {}
+        self.checks: list[tuple[str, _Check]] = []
+        terms: list[str] = []
+        for f in dataclasses.fields(cls):
+            term = self._rule(cls, f.name, str(f.type))
+            if term:
+                terms.append(term)
+        namespace = {
+            "FIRST": _FIRST_TIME,
+            "LAST": _LAST_TIME,
+            "FIRST_DAY": FIRST_DAY,
+            "LAST_DAY": LAST_DAY,
+            "WINDOW": EXPIRY_WINDOW,
+            "OPTION": OptionContract,
+            "QUANTITIES": self.quantities,
+            "QUANTITY_FINE": self._quantity_fine,
+            "WINDOWS": self.windows,
+            "INSTRUMENT_FINE": self._instrument_fine,
+            "ZERO": Decimal(0),
+            **{f"MOST_{n}": b.most for n, b in _NUMBERS.items()},
+            **{f"LEAST_{n}": -b.most for n, b in _NUMBERS.items()},
+            "MOST_AMOUNT": AMOUNT.most,
+            "LEAST_AMOUNT": -AMOUNT.most,
+        }
+        self.fine: Callable[[Event], bool] = eval(f"lambda e: {' and '.join(terms) or 'True'}", namespace)
+
+    def _rule(self, cls: type, name: str, kind: str) -> str:
+        """Add the field's check and give its term of `fine` ("" for a field without bounds)."""
+        value = f"e.{name}"
+        optional = "None" in kind
+        if name == "source" or kind in ("bool", "TradeAction", "CashKind"):
+            return ""
+        if name in ("instrument", "option"):
+            self.checks.append((name, self._instrument))
+            window = f"(w := WINDOWS.get(id({value})) or INSTRUMENT_FINE({value}))"
+            return f"{window} is not None and w[0] <= e.time <= w[1]"
+        if name == "time":
+            self.checks.append((name, lambda event: day(event.time)))
+            return f"FIRST <= {value} <= LAST"
+        if name == "symbols":
+            self.checks.append((name, lambda event: [SYMBOL.check(s) for s in event.symbols]))
+            return f"all(len(s) <= {SYMBOL.most} for s in {value})"
+        if "Decimal" in kind:
+            check, term = self._number(cls, name)
+        elif "date" in kind:
+
+            def check(event: Any, name: str = name) -> None:
+                day(getattr(event, name))
+
+            term = f"FIRST_DAY <= {value} <= LAST_DAY"
+        elif "str" in kind:
+            bound = _TEXTS.get(name, NOTE)
+
+            def check(event: Any, name: str = name, bound: TextBound = bound) -> None:
+                bound.check(getattr(event, name))
+
+            term = f"len({value}) <= {bound.most}"
+        else:
+            raise TypeError(
+                f"{cls.__name__}.{name}: a field of type {kind} has no bound (importers/bounds.py)"
+            )
+        self.checks.append((name, (lambda event: None if getattr(event, name) is None else check(event))))
+        return f"({value} is None or {term})" if optional else term
+
+    def _number(self, cls: type, name: str) -> tuple[_Check, str]:
+        value = f"e.{name}"
+        bound = _NUMBERS.get(name, AMOUNT)
+        most = f"MOST_{name}" if name in _NUMBERS else "MOST_AMOUNT"
+        least = most.replace("MOST", "LEAST")
+        if name == "quantity":
+            self.positive = issubclass(cls, _POSITIVE_QUANTITY)
+            self.nonzero = issubclass(cls, _NONZERO_QUANTITY)
+            return self._quantity, f"({value} in QUANTITIES or QUANTITY_FINE({value}))"
+        if name in ("price", "new", "old"):
+            positive = name != "price"
+
+            def signed(event: Any, name: str = name) -> None:
+                number = bound.check(getattr(event, name))
+                if number < 0 or positive and number == 0:
+                    raise OutOfBounds("must be positive" if positive else "must not be negative")
+
+            return signed, f"ZERO {'<' if positive else '<='} {value} <= {most}"
+
+        def number(event: Any, name: str = name) -> None:
+            bound.check(getattr(event, name))
+
+        return number, f"{least} <= {value} <= {most}"
+
+    def _quantity(self, event: Any) -> None:
+        QUANTITY.check_places(event.quantity)
+        if self.positive and event.quantity <= 0:
+            raise OutOfBounds("must be positive")
+        if self.nonzero and event.quantity == 0:
+            raise OutOfBounds("must not be zero")
+        self.quantities.add(event.quantity)
+
+    def _quantity_fine(self, quantity: Decimal) -> bool:
+        try:
+            self._quantity(_Quantity(quantity))
+        except (OutOfBounds, ArithmeticError):
+            return False
+        return True
+
+    def _instrument(self, event: Any) -> None:
+        instrument = getattr(event, "instrument", None) or event.option
+        if isinstance(instrument, OptionContract):
+            option_in_window(instrument, event.time.date())
+        self._instrument_fields(instrument)
+
+    def _instrument_fields(self, instrument: OptionContract | Stock) -> tuple[datetime, datetime]:
+        window = _FIRST_TIME, _LAST_TIME
+        if isinstance(instrument, OptionContract):
+            option_fields(instrument)
+            expiry = datetime.combine(instrument.expiry, datetime.min.time())
+            window = expiry - EXPIRY_WINDOW, expiry + EXPIRY_WINDOW + timedelta(days=1) - timedelta.resolution
+        else:
+            SYMBOL.check(instrument.symbol)
+        self.windows[id(instrument)] = window
+        return window
+
+    def _instrument_fine(self, instrument: OptionContract | Stock) -> tuple[datetime, datetime] | None:
+        try:
+            return self._instrument_fields(instrument)
+        except (OutOfBounds, ArithmeticError):
+            return None
+
+    def problems(self, file: str, event: Event) -> Iterator[ImportProblem]:
+        for name, check in self.checks:
+            try:
+                check(event)
+            except OutOfBounds as exc:
+                source = event.source
+                line = source.line if source else 0
+                yield ImportProblem(
+                    source.file if source else file, line, name, _shown(getattr(event, name)), str(exc)
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class _Quantity:
+    quantity: Decimal
+
+
+def _shown(value: object) -> str:
+    """A value in an error: its text, cut short when long (a 10,001-character row is not printed)."""
+    if isinstance(value, OptionContract | Stock):
+        text = value.name
+    elif isinstance(value, datetime | date):
+        text = value.isoformat()
+    elif isinstance(value, tuple):
+        text = " ".join(str(v) for v in value)
+    else:
+        text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_events(file: str, events: Iterable[Event]) -> list[ImportProblem]:
+    """Every field of every event within its bound, else one problem per field out of bounds, at the
+    event's source line (`file:line: field: message (got value)`)."""
+    rules: dict[type[Event], _Rules] = {}
+    problems: list[ImportProblem] = []
+    for event in events:
+        cls = type(event)
+        of_class = rules.get(cls) or rules.setdefault(cls, _Rules(cls))
+        try:
+            if of_class.fine(event):
+                continue
+        except ArithmeticError:  # a NaN compared: the checks say which field
+            pass
+        problems.extend(of_class.problems(file, event))
+    return problems
+
+
+def checked(file: str, result: ParseResult) -> ParseResult:
+    """The parse with every out-of-bounds field of its events added to its errors (so nothing is written)."""
+    result.errors.extend(check_events(file, result.events))
+    return result
+
+
+__all__: Sequence[str] = (
+    "ACCOUNT",
+    "AMOUNT",
+    "EXPIRY_WINDOW",
+    "FIRST_DAY",
+    "IDENTIFIER",
+    "KEY",
+    "LAST_DAY",
+    "MAX_MAGNITUDE",
+    "MAX_PLACES",
+    "MAX_STRIKE",
+    "MULTIPLIER",
+    "NOTE",
+    "PRICE",
+    "QUANTITY",
+    "RAW",
+    "REASON",
+    "RESOLVES",
+    "SPLIT_PART",
+    "STRIKE",
+    "SYMBOL",
+    "Bound",
+    "InvalidOption",
+    "OutOfBounds",
+    "TextBound",
+    "check_events",
+    "checked",
+    "day",
+    "option_fields",
+    "option_in_window",
+    "option_symbol",
+    "why",
+)
