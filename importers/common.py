@@ -2,7 +2,7 @@
 under a preamble, and merging an assignment's option row with the stock row the broker writes apart.
 
 Every reader here raises `ValueError` with a short message; the importer turns it into an `ImportProblem`
-naming file, line, column and value.
+naming file, line, column and value (`bounds.why`: the bound a readable value broke, else its own words).
 """
 
 from __future__ import annotations
@@ -17,15 +17,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from importers import bounds
 from importers.base import FileInfo, ImportProblem, ParseResult, RowError, utf8_text
+from importers.bounds import AMOUNT, Bound
 from journal.events import CashKind
-from journal.money import parse_decimal
 
 _MONEY_JUNK = str.maketrans("", "", "$,\u00a0 ")
+_MONEY = re.compile(r"-?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 
 
-def money(text: str) -> Decimal:
-    """A broker's number: `$1,259.59`, `-$1,281.30`, `($123.45)` (accounting negative), `1,000`, `+5`."""
+def money(text: str, bound: Bound = AMOUNT) -> Decimal:
+    """A broker's number: `$1,259.59`, `-$1,281.30`, `($123.45)` (accounting negative), `1,000`, `+5`;
+    within `bound` (an amount's unless said: OutOfBounds beyond it)."""
     raw = text.strip()
     negative = raw.startswith("(") and raw.endswith(")")
     if negative:
@@ -33,30 +36,34 @@ def money(text: str) -> Decimal:
     cleaned = raw.translate(_MONEY_JUNK)
     if cleaned.startswith("+"):
         cleaned = cleaned[1:]
-    if not cleaned or not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", cleaned):
+    if not cleaned or not _MONEY.fullmatch(cleaned):
         raise ValueError("not an amount")
-    value = parse_decimal(cleaned)
-    return -value if negative else value
+    value = bound.read(cleaned)
+    return -value if negative and value else value
 
 
-def money_or(text: str, default: Decimal | None, *, blanks: Sequence[str] = ("", "--")) -> Decimal | None:
+def money_or(
+    text: str, default: Decimal | None, *, blanks: Sequence[str] = ("", "--"), bound: Bound = AMOUNT
+) -> Decimal | None:
     """`money`, or `default` for an empty cell (brokers write `--` or nothing for "none")."""
-    return default if text.strip() in blanks else money(text)
+    return default if text.strip() in blanks else money(text, bound)
 
 
 _AS_OF = re.compile(r"^\s*(\S+)\s+as of\s+(\S+)\s*$", re.IGNORECASE)
 
 
 def us_date(text: str) -> date:
-    """`M/D/YYYY` or `MM/DD/YY`; `MM/DD/YYYY as of MM/DD/YYYY` gives the "as of" (trade) date."""
+    """`M/D/YYYY` or `MM/DD/YY`; `MM/DD/YYYY as of MM/DD/YYYY` gives the "as of" (trade) date. Within the
+    bounds of every event's date (OutOfBounds beyond them)."""
     raw = text.strip()
     if m := _AS_OF.match(raw):
         raw = m[2]
     for fmt in ("%m/%d/%Y", "%m/%d/%y"):
         try:
-            return datetime.strptime(raw, fmt).date()
+            read = datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
+        return bounds.day(read)
     raise ValueError("not a date (MM/DD/YYYY)")
 
 

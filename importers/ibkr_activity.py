@@ -56,6 +56,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from importers import bounds
 from importers.base import (
     FileInfo,
     ImportProblem,
@@ -67,6 +68,7 @@ from importers.base import (
     unresolved,
     utf8_text,
 )
+from importers.bounds import SPLIT_PART
 from importers.common import StockLeg, match_stock_leg, money
 from importers.ibkr_flex import (
     ASSIGNED,
@@ -93,10 +95,9 @@ from journal.instruments import (
     Instrument,
     OptionContract,
     Stock,
-    parse_option,
     parse_stock,
 )
-from journal.money import ZERO
+from journal.money import ZERO, OutOfBounds
 
 name = "ibkr-activity-csv"
 description = "Interactive Brokers Activity Statement CSV (Reports → Statements → Activity, CSV)"
@@ -208,8 +209,8 @@ class Row:
         column, raw = self.require(*columns)
         try:
             return parse_stamp(raw)
-        except ValueError:
-            raise RowError(column, raw, f"not a date: expected {DATE_FORMATS}") from None
+        except ValueError as exc:
+            raise RowError(column, raw, bounds.why(exc, f"not a date: expected {DATE_FORMATS}")) from None
 
     def codes(self) -> set[str]:
         return {c.strip() for c in self.get("Code").split(";") if c.strip()}
@@ -223,8 +224,8 @@ class Row:
 def _number(column: str, raw: str) -> Decimal:
     try:
         return money(raw) + ZERO  # `+ ZERO` turns "-0" into 0
-    except ValueError:
-        raise RowError(column, raw, "not a number") from None
+    except ValueError as exc:
+        raise RowError(column, raw, bounds.why(exc, "not a number")) from None
 
 
 def read_lines(text: str, info: FileInfo, result: ParseResult) -> Iterator[Row]:
@@ -276,7 +277,8 @@ _MONTHS = {
 }
 _IB_OPTION = re.compile(
     r"^(?P<root>[A-Z][A-Z0-9.]*(?: [A-Z])?)\s+(?P<day>\d{2})(?P<mon>[A-Z]{3})(?P<yy>\d{2})\s+"
-    r"(?P<strike>\d+(?:\.\d+)?)\s+(?P<right>[CP])$"
+    r"(?P<strike>\d+(?:\.\d+)?)\s+(?P<right>[CP])$",
+    re.ASCII,
 )
 
 
@@ -286,19 +288,25 @@ def _ticker(symbol: str) -> str:
 
 
 def option_symbol(text: str, multiplier: Decimal) -> OptionContract | None:
-    """`KO 19APR24 60 P` (the statement's description form) or an OSI symbol; None when neither."""
+    """`KO 19APR24 60 P` (the statement's description form) or an OSI symbol; None when neither. A symbol
+    of either form whose expiry or strike makes no sense is an error on `Symbol`."""
     m = _IB_OPTION.match(text.strip().upper())
     if m is None:
-        return parse_option(text, multiplier)
+        return bounds.option_symbol(text, "Symbol", multiplier)
     month = _MONTHS.get(m["mon"])
-    strike = Decimal(m["strike"])
-    if month is None or strike <= 0 or strike * 1000 != int(strike * 1000):
+    if month is None:
         return None
+    strike = Decimal(m["strike"])
     try:
         expiry = date(2000 + int(m["yy"]), month, int(m["day"]))
     except ValueError:
-        return None
-    return OptionContract(_ticker(m["root"]), expiry, m["right"], strike.normalize() + 0, multiplier)
+        raise RowError("Symbol", text, "not an option symbol") from None
+    option = OptionContract(_ticker(m["root"]), expiry, m["right"], strike.normalize() + 0, multiplier)
+    try:
+        bounds.option_fields(option)
+    except OutOfBounds as exc:
+        raise RowError("Symbol", text, f"not an option symbol: {exc}") from None
+    return option
 
 
 def stock_symbol(row: Row) -> Stock:
@@ -313,7 +321,9 @@ def stock_symbol(row: Row) -> Stock:
 # `(TICKER, NAME, ISIN)`.
 _NAMED = re.compile(r"^\s*([A-Z][A-Z0-9.]*(?: [A-Z])?)\s*\([A-Z]{2}[A-Z0-9]{9}\d\)")
 _LISTED = re.compile(r"\(([A-Z][A-Z0-9.]*(?: [A-Z])?),\s")
-_SPLIT = re.compile(r"\bSplit\s+(?P<new>\d+(?:\.\d+)?)\s+for\s+(?P<old>\d+(?:\.\d+)?)", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\bSplit\s+(?P<new>\d+(?:\.\d+)?)\s+for\s+(?P<old>\d+(?:\.\d+)?)", re.IGNORECASE | re.ASCII
+)
 
 
 def named_ticker(text: str) -> str | None:
@@ -773,7 +783,10 @@ class _Parser:
                     amount=proceeds,
                     symbols=named_tickers(words),
                 )
-            new, old = Decimal(split["new"]), Decimal(split["old"])
+            try:
+                new, old = SPLIT_PART.read(split["new"]), SPLIT_PART.read(split["old"])
+            except ValueError as exc:
+                raise RowError("Description", words, bounds.why(exc, "not a split ratio")) from None
             if new <= 0 or old <= 0 or new == old:
                 raise RowError("Description", words, "not a split ratio")
         except NotModelled as exc:

@@ -112,6 +112,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from importers import bounds
 from importers.base import (
     UNKNOWN_CASH,
     FileInfo,
@@ -123,6 +124,7 @@ from importers.base import (
     booked_fees,
     unresolved,
 )
+from importers.bounds import MULTIPLIER, SPLIT_PART, STRIKE
 from importers.common import StockLeg, cash_kind, match_stock_leg, money
 from journal.events import (
     CashKind,
@@ -142,10 +144,9 @@ from journal.instruments import (
     Instrument,
     OptionContract,
     Stock,
-    parse_option,
     parse_stock,
 )
-from journal.money import ZERO, prorate
+from journal.money import ZERO, OutOfBounds, prorate
 
 name = "ibkr-flex"
 description = "Interactive Brokers Flex Query XML (Activity Flex AF, Trade Confirmation Flex TCF)"
@@ -232,18 +233,20 @@ def identify(path: Path, head: str) -> bool:
 _STAMP = re.compile(
     r"^(?P<date>\d{8}|\d{4}-\d{2}-\d{2})"
     r"(?:\s*[;, T]\s*(?P<time>\d{6}|\d{4}|\d{2}:\d{2}(?::\d{2})?))?"
-    r"(?:\s+[A-Za-z]{1,5})?$"
+    r"(?:\s+[A-Za-z]{1,5})?$",
+    re.ASCII,
 )
 DATE_FORMATS = "yyyyMMdd or yyyy-MM-dd, optionally with a time HHmmss or HH:mm:ss after ';', ',', ' ' or 'T'"
 
 
 def parse_stamp(raw: str) -> datetime:
-    """A Flex date or date-time in any of the formats a query can be set to; ValueError otherwise."""
+    """A Flex date or date-time in any of the formats a query can be set to; ValueError otherwise
+    (OutOfBounds for a date outside importers/bounds.py's)."""
     m = _STAMP.match(raw.strip())
     if not m:
         raise ValueError(raw)
     digits = m["date"].replace("-", "")
-    day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    day = bounds.day(date(int(digits[:4]), int(digits[4:6]), int(digits[6:])))
     if m["time"] is None:
         return datetime.combine(day, time())
     clock = m["time"].replace(":", "")
@@ -296,15 +299,15 @@ class Row:
     def to_number(column: str, raw: str) -> Decimal:
         try:
             return money(raw) + ZERO  # `+ ZERO` turns IBKR's "-0" into 0
-        except ValueError:
-            raise RowError(column, raw, "not a number") from None
+        except ValueError as exc:
+            raise RowError(column, raw, bounds.why(exc, "not a number")) from None
 
     def stamp(self, *names: str, why: str = "") -> datetime:
         column, raw = self.require(*names, why=why)
         try:
             return parse_stamp(raw)
-        except ValueError:
-            raise RowError(column, raw, f"not a date: expected {DATE_FORMATS}") from None
+        except ValueError as exc:
+            raise RowError(column, raw, bounds.why(exc, f"not a date: expected {DATE_FORMATS}")) from None
 
     def when(self) -> datetime:
         """The row's time: `dateTime`, else `tradeDate` (with the old `tradeTime`), else `date` or
@@ -359,7 +362,7 @@ def category(row: Row) -> str:
             raise NotModelled(reason)
         return value
     symbol = row.get("symbol")
-    if symbol and parse_option(symbol):
+    if symbol and bounds.option_symbol(symbol, "symbol"):
         return OPTION
     if symbol and parse_stock(_ticker(symbol)):
         return STOCK
@@ -377,7 +380,7 @@ def named_underlyings(row: Row) -> tuple[str, ...]:
     if row.get("assetCategory") in NO_UNDERLYING:
         return ()
     symbol = row.get("symbol")
-    option = parse_option(symbol) if symbol else None
+    option = bounds.option_symbol(symbol, "symbol") if symbol else None
     if option is not None:
         return (option.underlying,)
     for raw in (row.get("underlyingSymbol"), symbol):
@@ -430,8 +433,13 @@ def option_of(row: Row) -> OptionContract:
         multiplier = STANDARD_MULTIPLIER
     elif multiplier <= 0:
         raise RowError("multiplier", row.get("multiplier"), "must be positive")
+    else:
+        try:
+            MULTIPLIER.check(multiplier)
+        except OutOfBounds as exc:
+            raise RowError("multiplier", row.get("multiplier"), str(exc)) from None
     symbol = row.get("symbol")
-    option = parse_option(symbol, multiplier) if symbol else None
+    option = bounds.option_symbol(symbol, "symbol", multiplier) if symbol else None
     strike = row.optional_number("strike")
     right = row.get("putCall")
     expiry_raw = row.get("expiry")
@@ -439,8 +447,10 @@ def option_of(row: Row) -> OptionContract:
     if expiry_raw:
         try:
             expiry = parse_stamp(expiry_raw).date()
-        except ValueError:
-            raise RowError("expiry", expiry_raw, f"not a date: expected {DATE_FORMATS}") from None
+        except ValueError as exc:
+            raise RowError(
+                "expiry", expiry_raw, bounds.why(exc, f"not a date: expected {DATE_FORMATS}")
+            ) from None
     if right and right not in ("P", "C"):
         raise RowError("putCall", right, "not P or C")
     if option is not None:
@@ -460,6 +470,10 @@ def option_of(row: Row) -> OptionContract:
     assert strike is not None and expiry is not None
     if strike <= 0 or strike * 1000 != int(strike * 1000):
         raise RowError("strike", row.get("strike"), "not a strike price")
+    if strike > STRIKE.most:
+        raise RowError(
+            "strike", row.get("strike"), f"out of bounds: {STRIKE.what} is at most {STRIKE.most:,}"
+        )
     root = re.sub(r"\s+", "", row.get("underlyingSymbol")).upper()
     if not re.fullmatch(r"[A-Z][A-Z0-9.]{0,5}", root):
         raise RowError("underlyingSymbol", row.get("underlyingSymbol"), "not an option root")
@@ -1427,7 +1441,7 @@ class _Parser:
 
     @staticmethod
     def underlying(raw: str) -> str:
-        option = parse_option(raw)
+        option = bounds.option_symbol(raw, "symbol")
         if option is not None:
             return option.underlying
         stock = parse_stock(_ticker(raw))
@@ -1552,7 +1566,10 @@ class _Parser:
                 words or None,
                 "no split ratio ('SPLIT n FOR m') in the description",
             )
-        new, old = Decimal(m["new"]), Decimal(m["old"])
+        try:
+            new, old = SPLIT_PART.read(m["new"]), SPLIT_PART.read(m["old"])
+        except ValueError as exc:
+            raise RowError("description", words, bounds.why(exc, "not a split ratio")) from None
         if new <= 0 or old <= 0 or new == old:
             raise RowError("description", words, "not a split ratio")
         ticker = _SPLIT_SYMBOL.match(words)
@@ -1694,7 +1711,9 @@ REORG: dict[str, str] = {
     "TO": "a tender",
 }
 
-_SPLIT = re.compile(r"\bSPLIT\s+(?P<new>\d+(?:\.\d+)?)\s+FOR\s+(?P<old>\d+(?:\.\d+)?)", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\bSPLIT\s+(?P<new>\d+(?:\.\d+)?)\s+FOR\s+(?P<old>\d+(?:\.\d+)?)", re.IGNORECASE | re.ASCII
+)
 _SPLIT_SYMBOL = re.compile(r"^\s*([^\s(]+(?:\s[A-Z])?)\s*\(")
 
 

@@ -14,7 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from importers import bounds
 from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError, utf8_text
+from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART, Bound
 from journal.events import (
     CashKind,
     CashMoved,
@@ -32,8 +34,15 @@ from journal.events import (
     broker_key,
     paused_gc,
 )
-from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, parse_option, parse_stock
-from journal.money import ZERO, parse_decimal
+from journal.instruments import (
+    STANDARD_MULTIPLIER,
+    InvalidOption,
+    OptionContract,
+    Stock,
+    parse_option,
+    parse_stock,
+)
+from journal.money import ZERO, OutOfBounds
 from journal.tax import LOT_METHODS
 
 name = "journal-csv"
@@ -72,6 +81,7 @@ _CASH_KINDS = {k.value: k for k in CashKind}
 DEFAULT_ACCOUNT = "default"
 # An expiry happens at the close: after any trade of its day, whatever file brought the trade.
 END_OF_DAY = time(23, 59, 59)
+_MOST_PRICE = PRICE.most
 
 
 def _header(text: str) -> list[str] | None:
@@ -155,44 +165,81 @@ class _File:
 
 
 # Decimals by their text: a journal repeats its quantities, prices and fees, and a Decimal is immutable.
+# Quantities apart: they are read within their own bound (fewer decimal places); every other number within
+# the widest (an amount's), its own narrower magnitude checked on each use.
 _NUMBERS: dict[str, Decimal] = {}
+_QUANTITIES: dict[str, Decimal] = {}
 _NUMBERS_MAX = 100_000
 
 
-def _number(f: _File, raw: str, key: str) -> Decimal:
-    """The decimal a non-empty cell holds."""
-    value = _NUMBERS.get(raw)
-    if value is None:
-        try:
-            value = parse_decimal(raw)
-        except ValueError:
-            raise RowError(f.col(key), raw, "not a number") from None
-        if len(_NUMBERS) >= _NUMBERS_MAX:
-            _NUMBERS.clear()
-        _NUMBERS[raw] = value
+def _number(f: _File, raw: str, key: str, bound: Bound = AMOUNT) -> Decimal:
+    """The decimal a non-empty cell holds, within `bound` (importers/bounds.py)."""
+    cache = _QUANTITIES if bound is QUANTITY else _NUMBERS
+    value = cache.get(raw)
+    try:
+        if value is None:
+            value = bound.read(raw)
+            if len(cache) >= _NUMBERS_MAX:
+                cache.clear()
+            cache[raw] = value
+        elif bound.most < AMOUNT.most:
+            bound.check(value)
+    except ValueError as exc:
+        raise RowError(f.col(key), raw, bounds.why(exc, "not a number")) from None
     return value
 
 
-def _positive(f: _File, cells: list[str], i: int, key: str, action: str) -> Decimal:
+def _positive(f: _File, cells: list[str], i: int, key: str, action: str, bound: Bound = AMOUNT) -> Decimal:
     raw = cells[i]
     if not raw:
         raise f.missing(key, action)
-    value = _number(f, raw, key)
+    value = _number(f, raw, key, bound)
     if value <= 0:
         raise RowError(f.col(key), raw, "must be positive")
     return value
 
 
-def _non_negative(f: _File, cells: list[str], i: int, key: str, action: str, *, required: bool) -> Decimal:
+def _non_negative(
+    f: _File, cells: list[str], i: int, key: str, action: str, *, required: bool, bound: Bound = AMOUNT
+) -> Decimal:
     raw = cells[i]
     if not raw:
         if required:
             raise f.missing(key, action)
         return ZERO
-    value = _number(f, raw, key)
+    value = _number(f, raw, key, bound)
     if value < 0:
         raise RowError(f.col(key), raw, "must not be negative")
     return value
+
+
+def _day(f: _File, key: str, raw: str, value: date) -> None:
+    """A date within the bounds every event's date keeps (importers/bounds.py)."""
+    try:
+        bounds.day(value)
+    except OutOfBounds as exc:
+        raise RowError(f.col(key), raw, str(exc)) from None
+
+
+def _text(f: _File, key: str, raw: str, bound: bounds.TextBound) -> str:
+    if len(raw) > bound.most:
+        raise RowError(f.col(key), raw, str(_message(bound, raw)))
+    return raw
+
+
+def _ids(f: _File, cells: list[str]) -> None:
+    """The row's ids within their bounds: a broker's id and an order id, a key it resolves."""
+    _text(f, "id", cells[f.id], bounds.IDENTIFIER)
+    _text(f, "order_id", cells[f.order_id], bounds.IDENTIFIER)
+    _text(f, "resolves", cells[f.resolves], bounds.RESOLVES)
+
+
+def _message(bound: bounds.TextBound, raw: str) -> str:
+    try:
+        bound.check(raw)
+    except OutOfBounds as exc:
+        return str(exc)
+    return ""  # pragma: no cover - called only for a text beyond the bound
 
 
 def _parse_time(f: _File, raw: str) -> datetime:
@@ -206,26 +253,48 @@ def _parse_time(f: _File, raw: str) -> datetime:
             when = datetime.fromisoformat(raw)
     except ValueError:
         pass
-    # Exchange local time, no offset (stored naive); and a year the store can write back (not before 1900).
-    if when is None or when.tzinfo is not None or when.year < 1900:
+    # Exchange local time, no offset (stored naive), within the bounds of every event's date.
+    if when is None or when.tzinfo is not None:
         raise RowError(f.col("date"), raw, "not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]")
+    if not bounds.FIRST_DAY <= when.date() <= bounds.LAST_DAY:
+        raise RowError(
+            f.col("date"),
+            raw,
+            "not a date: write YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] "
+            f"between {bounds.FIRST_DAY} and {bounds.LAST_DAY}",
+        )
     return when
 
 
 def _multiplier(f: _File, cells: list[str], action: str) -> Decimal:
     if not cells[f.multiplier]:
         return STANDARD_MULTIPLIER
-    return _positive(f, cells, f.multiplier, "multiplier", action)
+    return _positive(f, cells, f.multiplier, "multiplier", action, MULTIPLIER)
 
 
-def _option(f: _File, cells: list[str], action: str) -> OptionContract:
+def _parse_option(f: _File, raw: str, multiplier: Decimal = STANDARD_MULTIPLIER) -> OptionContract | None:
+    """`parse_option`, an option symbol whose expiry or strike makes no sense an error on the symbol."""
+    try:
+        return parse_option(raw, multiplier)
+    except InvalidOption as exc:
+        raise RowError(f.col("symbol"), raw, str(exc)) from None
+
+
+def _option(f: _File, cells: list[str], action: str, when: datetime) -> OptionContract:
     raw = cells[f.symbol]
     if not raw:
         raise f.missing("symbol", action)
-    option = parse_option(raw, _multiplier(f, cells, action) if cells[f.multiplier] else STANDARD_MULTIPLIER)
+    option = _parse_option(
+        f, raw, _multiplier(f, cells, action) if cells[f.multiplier] else STANDARD_MULTIPLIER
+    )
     if option is None:
         hint = " (a stock: use BUY or SELL)" if parse_stock(raw) else ""
         raise RowError(f.col("symbol"), raw, f"not an option symbol{hint}")
+    if abs(option.expiry - when.date()) > bounds.EXPIRY_WINDOW:
+        try:
+            bounds.option_in_window(option, when.date())
+        except OutOfBounds as exc:
+            raise RowError(f.col("symbol"), raw, str(exc)) from None
     return option
 
 
@@ -235,7 +304,7 @@ def _stock(f: _File, cells: list[str], action: str) -> Stock:
         raise f.missing("symbol", action)
     stock = parse_stock(raw)
     if stock is None:
-        hint = " (an option: use STO, BTC, BTO or STC)" if parse_option(raw) else ""
+        hint = " (an option: use STO, BTC, BTO or STC)" if _parse_option(f, raw) else ""
         raise RowError(f.col("symbol"), raw, f"not a stock symbol{hint}")
     return stock
 
@@ -246,7 +315,9 @@ def _split_ratio(f: _File, cells: list[str]) -> tuple[Decimal, Decimal]:
         raise f.missing("quantity", "SPLIT")
     parts = raw.split(":")
     try:
-        new, old = (parse_decimal(p) for p in parts) if len(parts) == 2 else (None, None)
+        new, old = (SPLIT_PART.read(p) for p in parts) if len(parts) == 2 else (None, None)
+    except OutOfBounds as exc:
+        raise RowError(f.col("quantity"), raw, str(exc)) from None
     except ValueError:
         new = old = None
     if new is None or old is None or new <= 0 or old <= 0 or new == old:
@@ -263,19 +334,21 @@ def _event(
     broker_id = cells[f.id] or None
     note = cells[f.note]
     if action in STOCK_TRADES or action in OPTION_TRADES:
-        instrument = _stock(f, cells, action) if action in STOCK_TRADES else _option(f, cells, action)
+        instrument = _stock(f, cells, action) if action in STOCK_TRADES else _option(f, cells, action, when)
         # A number read before and in range is taken as is; anything else goes the full way, which
         # raises what is wrong in the order quantity, price, fees.
-        quantity = _NUMBERS.get(cells[f.quantity])
+        quantity = _QUANTITIES.get(cells[f.quantity])
         if quantity is None or quantity <= 0:
-            quantity = _positive(f, cells, f.quantity, "quantity", action)
+            quantity = _positive(f, cells, f.quantity, "quantity", action, QUANTITY)
         price = _NUMBERS.get(cells[f.price])
-        if price is None or price < 0:
-            price = _non_negative(f, cells, f.price, "price", action, required=True)
+        if price is None or price < 0 or price > _MOST_PRICE:
+            price = _non_negative(f, cells, f.price, "price", action, required=True, bound=PRICE)
         fees = _NUMBERS.get(cells[f.fees])
         if fees is None or fees < 0:
             fees = _non_negative(f, cells, f.fees, "fees", action, required=False)
         lot_ref, lot_method = cells[f.lot] or None, cells[f.lot_method].lower() or None
+        if lot_ref is not None:
+            _text(f, "lot", lot_ref, bounds.IDENTIFIER)
         if (lot_ref or lot_method) and action not in ("SELL", "STC"):
             column = "lot" if lot_ref else "lot_method"
             raise RowError(
@@ -300,7 +373,7 @@ def _event(
             note=note,
         )
     if action in OPTION_ENDS:
-        option = _option(f, cells, action)
+        option = _option(f, cells, action, when)
         if action == "EXPIRE":
             if when.date() < option.expiry:
                 raise RowError(
@@ -308,9 +381,9 @@ def _event(
                 )
             # CONTRACT: an expiry closes on the expiration date even when the broker posts it later.
             when = datetime.combine(option.expiry, END_OF_DAY)
-        quantity = _NUMBERS.get(cells[f.quantity])
+        quantity = _QUANTITIES.get(cells[f.quantity])
         if quantity is None or quantity <= 0:
-            quantity = _positive(f, cells, f.quantity, "quantity", action)
+            quantity = _positive(f, cells, f.quantity, "quantity", action, QUANTITY)
         fees = _NUMBERS.get(cells[f.fees])
         if fees is None or fees < 0:
             fees = _non_negative(f, cells, f.fees, "fees", action, required=False)
@@ -350,8 +423,8 @@ def _event(
         underlying = (
             (
                 _stock(f, cells, action).symbol
-                if symbol and not parse_option(symbol)
-                else _option(f, cells, action).underlying
+                if symbol and not _parse_option(f, symbol)
+                else _option(f, cells, action, when).underlying
             )
             if symbol
             else None
@@ -360,9 +433,11 @@ def _event(
     if action in TRANSFERS:
         raw_symbol = cells[f.symbol]
         moved: Stock | OptionContract = (
-            _option(f, cells, action) if raw_symbol and parse_option(raw_symbol) else _stock(f, cells, action)
+            _option(f, cells, action, when)
+            if raw_symbol and _parse_option(f, raw_symbol)
+            else _stock(f, cells, action)
         )
-        quantity = _positive(f, cells, f.quantity, "quantity", action)
+        quantity = _positive(f, cells, f.quantity, "quantity", action, QUANTITY)
         basis = _non_negative(f, cells, f.basis, "basis", action, required=False) if cells[f.basis] else None
         acquired = None
         if cells[f.acquired]:
@@ -370,6 +445,7 @@ def _event(
                 acquired = date.fromisoformat(cells[f.acquired])
             except ValueError:
                 raise RowError(f.col("acquired"), cells[f.acquired], "not a date (YYYY-MM-DD)") from None
+            _day(f, "acquired", cells[f.acquired], acquired)
         return SecurityTransferred(
             instrument=moved,
             quantity=quantity * TRANSFERS[action],
@@ -384,13 +460,17 @@ def _event(
     symbol = cells[f.symbol]
     if not symbol:
         raise f.missing("symbol", action)
-    marked: Stock | OptionContract | None = parse_option(
-        symbol, _multiplier(f, cells, action)
+    marked: Stock | OptionContract | None = _parse_option(
+        f, symbol, _multiplier(f, cells, action)
     ) or parse_stock(symbol)
     if marked is None:
         raise RowError(f.col("symbol"), symbol, "not a symbol")
+    if isinstance(marked, OptionContract):
+        marked = _option(f, cells, action, when)
     return PriceMarked(
-        instrument=marked, price=_non_negative(f, cells, f.price, "price", action, required=True), **common
+        instrument=marked,
+        price=_non_negative(f, cells, f.price, "price", action, required=True, bound=PRICE),
+        **common,
     )
 
 
@@ -447,7 +527,9 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     times: dict[str, datetime] = {}
     width = len(keys)
     events = result.events
-    shared: dict[str, str] = {}  # one string object for an account or note that many rows repeat
+    # One string object for an account or note that many rows repeat.
+    accounts: dict[str, str] = {}
+    notes: dict[str, str] = {}
     resolved: set[str] = set()
     with paused_gc():  # many new objects, no cycles
         try:
@@ -474,11 +556,18 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                         raise RowError(
                             f.col("action"), cells[f.action], f"unknown action (known: {', '.join(ACTIONS)})"
                         )
-                    row_account = cells[f.account] or default_account
-                    row_account = shared.setdefault(row_account, row_account)
+                    raw_account = cells[f.account] or default_account
+                    row_account = accounts.get(raw_account)
+                    if row_account is None:  # each distinct account and note checked (and kept) once
+                        row_account = accounts[raw_account] = _text(f, "account", raw_account, bounds.ACCOUNT)
                     note = cells[f.note]
-                    cells[f.note] = shared.setdefault(note, note)
+                    if note not in notes:
+                        notes[note] = _text(f, "note", note, bounds.NOTE)
+                    cells[f.note] = notes[note]
                     broker_id = cells[f.id]
+                    for column in (f.id, f.order_id, f.resolves):
+                        if len(cells[column]) > bounds.RESOLVES.most:
+                            _ids(f, cells)
                     if broker_id:
                         key = broker_key(row_account, broker_id)
                     else:

@@ -18,7 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from importers import bounds
 from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError
+from importers.bounds import QUANTITY
 from importers.common import CsvRow, money, read_csv_table
 from journal.events import CashKind, CashMoved, CashReported, PositionReported, SecurityTransferred
 from journal.instruments import Instrument, parse_instrument
@@ -66,26 +68,39 @@ def _read(path: Path, account: str | None) -> tuple[ParseResult, list[_Position]
     return result, positions
 
 
+def _quantity(text: str) -> Decimal:
+    return money(text, QUANTITY)
+
+
 def _position(info: FileInfo, keys: KeyMaker, row: CsvRow, account: str | None) -> _Position:
     def cell(column: str, read: Callable[[str], Any], what: str) -> Any:
         raw = row.get(column)
         try:
             return read(raw) if raw else None
-        except ValueError:
-            raise RowError(column, raw, what) from None
+        except ValueError as exc:
+            raise RowError(column, raw, bounds.why(exc, what)) from None
 
-    day = cell("date", date.fromisoformat, "not a date (YYYY-MM-DD)")
+    def iso_day(text: str) -> date:
+        return bounds.day(date.fromisoformat(text))
+
+    day = cell("date", iso_day, "not a date (YYYY-MM-DD)")
     if day is None:
         raise RowError("date", None, "missing")
-    quantity = cell("quantity", money, "not a number")
+    symbol = row.get("symbol")
+    cash = symbol.upper() == "CASH"
+    # The CASH row's quantity is the cash balance: an amount's bound, not a quantity's.
+    quantity = cell(
+        "quantity",
+        (lambda text: money(text)) if cash else (lambda text: money(text, QUANTITY)),
+        "not a number",
+    )
     if quantity is None:
         raise RowError("quantity", None, "missing")
     basis = cell("basis", money, "not an amount")
-    acquired = cell("acquired", date.fromisoformat, "not a date (YYYY-MM-DD)")
+    acquired = cell("acquired", iso_day, "not a date (YYYY-MM-DD)")
     owner = row.get("account") or account or "default"
-    symbol = row.get("symbol")
-    instrument = None if symbol.upper() == "CASH" else parse_instrument(symbol)
-    if instrument is None and symbol.upper() != "CASH":
+    instrument = None if cash else cell("symbol", parse_instrument, "not a stock or option symbol")
+    if instrument is None and not cash:
         raise RowError("symbol", symbol, "not a stock or option symbol")
     content = f"{row.get('date')}\x1f{symbol}\x1f{quantity}"
     common = {

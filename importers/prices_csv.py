@@ -8,10 +8,12 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
+from importers import bounds
 from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, utf8_text
+from importers.bounds import PRICE
 from importers.common import money, read_csv_table
 from journal.events import PriceMarked
-from journal.instruments import parse_instrument
+from journal.instruments import InvalidOption, parse_instrument
 
 name = "prices-csv"
 description = "prices observed on a day: date, symbol, price (year-end marks of Section 1256 contracts)"
@@ -44,23 +46,27 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     for row in rows:
         raw_date, symbol, raw_price = row.get("date"), row.get("symbol"), row.get("price")
         try:
-            day = datetime.strptime(raw_date, "%Y-%m-%d").date()
-        except ValueError:
-            result.errors.append(
-                ImportProblem(info.name, row.line, "date", raw_date, "not a date (YYYY-MM-DD)")
-            )
+            day = bounds.day(datetime.strptime(raw_date, "%Y-%m-%d").date())
+        except ValueError as exc:
+            message = bounds.why(exc, "not a date (YYYY-MM-DD)")
+            result.errors.append(ImportProblem(info.name, row.line, "date", raw_date, message))
             continue
         try:
-            price = money(raw_price)
-        except ValueError:
-            result.errors.append(ImportProblem(info.name, row.line, "price", raw_price, "not a number"))
+            price = money(raw_price, PRICE)
+        except ValueError as exc:
+            message = bounds.why(exc, "not a number")
+            result.errors.append(ImportProblem(info.name, row.line, "price", raw_price, message))
             continue
         if price < 0:
             result.errors.append(
                 ImportProblem(info.name, row.line, "price", raw_price, "must not be negative")
             )
             continue
-        instrument = parse_instrument(symbol)
+        try:
+            instrument = parse_instrument(symbol)
+        except InvalidOption as exc:
+            result.errors.append(ImportProblem(info.name, row.line, "symbol", symbol, str(exc)))
+            continue
         if instrument is None:
             result.errors.append(
                 ImportProblem(info.name, row.line, "symbol", symbol, "not a stock or option symbol")
