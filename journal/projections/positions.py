@@ -68,10 +68,12 @@ class Position:
 
 
 def _legs(lots: Iterable[Lot]) -> list[Leg]:
+    """The lots added up by instrument. A long and a short lot of one contract that net to nothing (a
+    journal may open both: an STO of a contract held long) are no leg: flat, they risk nothing."""
     by_name: dict[str, list[Lot]] = defaultdict(list)
     for lot in lots:
         by_name[lot.instrument.name].append(lot)
-    return [
+    legs = [
         Leg(
             group[0].instrument,
             sum((x.quantity for x in group), ZERO),
@@ -80,6 +82,7 @@ def _legs(lots: Iterable[Lot]) -> list[Leg]:
         )
         for group in by_name.values()
     ]
+    return [leg for leg in legs if leg.quantity]
 
 
 def _per_share_credit(credit: Decimal, leg: Leg) -> Decimal:
@@ -241,8 +244,8 @@ def _cover_with_shares(positions: list[Position], stock: dict[tuple[str, str], l
         pos.break_even = (share_cost - pos.credit) / needed
         out.append(pos)
     for (account, underlying), lots in stock.items():
-        if lots:
-            legs = _legs(lots)
+        legs = _legs(lots)
+        if legs:
             leg = legs[0]
             name = "stock" if leg.quantity > 0 else "short stock"
             pos = Position(account, underlying, name, legs)

@@ -1,0 +1,73 @@
+"""What the property test (test_any_journal.py) found, each pinned with its exact output: journals within
+the bounds that once broke a command."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from journal.api import Journal
+from journal.instruments import OptionContract
+from journal.money import cents, per_unit, plain
+from journal.projections.lots import Lot
+from journal.projections.positions import capital_total, open_positions
+
+
+def test_a_long_and_a_short_lot_of_one_contract_that_net_to_nothing_are_no_position() -> None:
+    call = OptionContract("KO", date(2024, 1, 19), "C", Decimal(60))
+    flat = [
+        Lot("a", "IRA", call, date(2024, 1, 2), Decimal(1), Decimal("100.65")),
+        Lot("b", "IRA", call, date(2024, 1, 2), Decimal(-1), Decimal("-149.35")),
+    ]
+    assert open_positions(flat) == []
+    assert capital_total(flat) == (Decimal(0), False)
+
+
+def test_a_contract_bought_and_sold_to_open_on_one_day_lists_its_lots_and_no_position(
+    journal: Journal, write_csv
+) -> None:
+    journal.import_files(
+        [
+            write_csv(
+                "date,action,symbol,quantity,price,fees\n"
+                "2024-01-02,BTO,KO240119C60,1,1.00,0.65\n"
+                "2024-01-02,STO,KO240119C60,1,1.50,0.65\n"
+            )
+        ]
+    )
+    assert [(lot.quantity, lot.basis) for lot in journal.lots()] == [
+        (Decimal(1), Decimal("100.65")),
+        (Decimal(-1), Decimal("149.35")),
+    ]
+    assert journal.positions() == []
+    assert journal.positions(date(2024, 1, 5)) == []
+
+
+def test_figures_of_any_magnitude_round_for_output() -> None:
+    # Four 1:1,000,000 splits leave 1e-24 of a share: its basis per share needs 31 digits at four places.
+    per_share = Decimal("497") / Decimal("1E-24")
+    assert per_unit(per_share) == "497000000000000000000000000.0000"
+    assert cents(Decimal("-1E+25")) == "-10000000000000000000000000.00"
+    assert plain(Decimal("1E+30")) == "1000000000000000000000000000000"
+    assert plain(Decimal("1E-24")) == "0.000000000000000000000001"
+    assert (cents(Decimal("0.005")), per_unit(Decimal("-0.00005")), plain(Decimal("0E-10"))) == (
+        "0.01",
+        "-0.0001",
+        "0",
+    )
+
+
+def test_a_lot_split_down_to_a_trillionth_of_a_trillionth_of_a_share_is_listed(tj, db_url, write_csv) -> None:
+    splits = "".join(f"2024-01-0{n},SPLIT,KO,1:1000000,\n" for n in range(3, 7))
+    path = write_csv("date,action,symbol,quantity,price\n2024-01-02,BUY,KO,1,497\n" + splits)
+    tj("import", str(path), db=db_url, check=True)
+
+    done = tj("lots", "--format", "json", db=db_url, check=True)
+
+    [lot] = json.loads(done.stdout)
+    assert (lot["quantity"], lot["cost_basis"], lot["basis_per_unit"]) == (
+        "0.000000000000000000000001",
+        "497.00",
+        "497000000000000000000000000.0000",
+    )
