@@ -77,7 +77,7 @@ QUANTITY = Bound("a quantity", Decimal(1_000_000_000), 8)
 PRICE = Bound("a price", Decimal(10_000_000), MAX_PLACES)
 # Cash: amounts, fees, commissions, proceeds, basis, balances. A trillion dollars is no account's.
 AMOUNT = Bound("an amount", MAX_MAGNITUDE, MAX_PLACES)
-# An option's strike (journal.instruments.MAX_STRIKE): OCC symbols write thousandths of a dollar.
+# An option's strike (journal.instruments.MAX_STRIKE: what an OCC name can hold), in thousandths of a dollar.
 STRIKE = Bound("a strike", MAX_STRIKE, 3)
 # Shares per contract: 100 standard, 10 mini, 1,000 for some index and adjusted contracts; 100,000 leaves
 # room for any adjustment (a 1:1000 reverse split's contract) without admitting nonsense.
@@ -173,7 +173,9 @@ def option_in_window(option: OptionContract, on: date) -> None:
 
 
 def option_fields(option: OptionContract) -> None:
-    """An option built from separate fields (OFX, IBKR): strike, multiplier and expiry within bounds."""
+    """An option built from separate fields (OFX, IBKR, a broker's own symbol form): strike, multiplier and
+    expiry within bounds, and a name the store reads back as this very contract (an OCC root of at most six
+    characters, a strike in thousandths)."""
     strike, multiplier = option.strike, option.multiplier
     if strike <= 0:
         raise OutOfBounds("out of bounds: a strike is more than 0")
@@ -184,7 +186,12 @@ def option_fields(option: OptionContract) -> None:
         raise OutOfBounds("out of bounds: a multiplier is more than 0")
     MULTIPLIER.check(multiplier)
     day(option.expiry)
-    SYMBOL.check(option.underlying)
+    try:
+        stored = parse_option(option.name, multiplier)
+    except InvalidOption:
+        stored = None
+    if stored != option:
+        raise OutOfBounds(f"not an option the journal can store: its OCC name {option.name!r} says another")
 
 
 # -- the net under every parse ----------------------------------------------------------------------------

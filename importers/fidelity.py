@@ -43,6 +43,7 @@ from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
+from importers import bounds
 from importers.base import (
     UNKNOWN_CASH,
     FileInfo,
@@ -54,6 +55,7 @@ from importers.base import (
     booked_fees,
     unresolved,
 )
+from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, Bound
 from importers.common import (
     CsvRow,
     StockLeg,
@@ -76,8 +78,8 @@ from journal.events import (
     TradeAction,
     TradeExecuted,
 )
-from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, parse_option, parse_stock
-from journal.money import ZERO
+from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, parse_stock
+from journal.money import ZERO, OutOfBounds
 
 name = "fidelity-csv"
 description = "Fidelity account history CSV (Accounts_History / History_for_Account: Run Date, Action, ...)"
@@ -279,9 +281,10 @@ def _day(text: str) -> date:
     raw = text.strip()
     for fmt in ("%m/%d/%Y", "%m-%d-%Y"):
         try:
-            return datetime.strptime(raw, fmt).date()
+            read = datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
+        return bounds.day(read)
     raise ValueError("not a date (MM/DD/YYYY)")
 
 
@@ -292,9 +295,13 @@ def _as_of(action: str) -> date | None:
         return None
     for fmt in ("%b-%d-%Y", "%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y", "%m-%d-%y"):
         try:
-            return datetime.strptime(m[1].title(), fmt).date()
+            read = datetime.strptime(m[1].title(), fmt).date()
         except ValueError:
             continue
+        try:
+            return bounds.day(read)
+        except OutOfBounds as exc:
+            raise RowError("Action", m[0], str(exc)) from None
     raise RowError("Action", m[0], "not a date after 'as of'")
 
 
@@ -326,7 +333,7 @@ class _Row:
 
     def symbols(self) -> tuple[str, ...]:
         """The underlying the row names, for an unresolved row: an option's, else the symbol as written."""
-        option = parse_option(self.symbol.lstrip("-").strip())
+        option = bounds.option_symbol(self.symbol.lstrip("-").strip(), "Symbol")
         return (option.underlying,) if option else (self.symbol,) if self.symbol else ()
 
 
@@ -335,13 +342,13 @@ def _kind(action: str) -> _Kind | None:
     return next((ACTIONS[p] for p in _PREFIXES if upper.startswith(p)), None)
 
 
-def _number(cols: _Columns, column: str, text: str) -> Decimal | None:
+def _number(cols: _Columns, column: str, text: str, bound: Bound = AMOUNT) -> Decimal | None:
     if text in ("", "--"):
         return None
     try:
-        return money(text)
-    except ValueError:
-        raise RowError(cols.col(column), text, "not a number") from None
+        return money(text, bound)
+    except ValueError as exc:
+        raise RowError(cols.col(column), text, bounds.why(exc, "not a number")) from None
 
 
 def _quantity_and_price(cols: _Columns, row: CsvRow) -> tuple[str, str, str, str, str]:
@@ -380,8 +387,8 @@ def _read_row(cols: _Columns, row: CsvRow, index: int, default_account: str) -> 
     if not action:
         raise RowError(cols.col("action"), None, "missing: every row needs an action")
     quantity_text, price_text, currency, quantity_col, price_col = _quantity_and_price(cols, row)
-    quantity = _number(cols, quantity_col, quantity_text)
-    price = _number(cols, price_col, price_text)
+    quantity = _number(cols, quantity_col, quantity_text, QUANTITY)
+    price = _number(cols, price_col, price_text, PRICE)
     if price is not None and price < 0:
         raise RowError(cols.col(price_col), price_text, "a negative price: are Quantity and Price swapped?")
     charges = []
@@ -474,7 +481,10 @@ class _Builder:
     def option(self, r: _Row) -> OptionContract:
         shares = _SHARES_PER_CONTRACT.search(r.description)
         multiplier = Decimal(shares[1]) if shares and int(shares[1]) > 0 else STANDARD_MULTIPLIER
-        option = parse_option(r.symbol.lstrip("-").strip(), multiplier)
+        if shares and multiplier > MULTIPLIER.most:
+            bound = f"out of bounds: a multiplier is at most {MULTIPLIER.most:,}"
+            raise RowError(self.cols.col("description"), shares[0], bound)
+        option = bounds.option_symbol(r.symbol.lstrip("-").strip(), self.cols.col("symbol"), multiplier)
         if option is None:
             raise RowError(self.cols.col("symbol"), r.symbol, "not an option symbol (-ROOTYYMMDDC|PSTRIKE)")
         return option

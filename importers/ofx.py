@@ -107,6 +107,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import unescape
 
+from importers import bounds
 from importers.base import (
     UNKNOWN_CASH,
     FileInfo,
@@ -117,6 +118,7 @@ from importers.base import (
     booked_fees,
     unresolved,
 )
+from importers.bounds import MULTIPLIER, STRIKE
 from importers.common import StockLeg, cash_kind, match_stock_leg
 from journal.events import (
     CashKind,
@@ -132,8 +134,15 @@ from journal.events import (
     TradeAction,
     TradeExecuted,
 )
-from journal.instruments import INDEX_ROOT_UNDERLYING, OptionContract, Stock, parse_option, parse_stock
-from journal.money import ZERO, parse_decimal
+from journal.instruments import (
+    INDEX_ROOT_UNDERLYING,
+    InvalidOption,
+    OptionContract,
+    Stock,
+    parse_option,
+    parse_stock,
+)
+from journal.money import ZERO, OutOfBounds, parse_decimal
 
 name = "ofx"
 description = "OFX / QFX investment statement (OFX 1 SGML or OFX 2 XML; E*TRADE and other brokers' QFX)"
@@ -422,12 +431,13 @@ def _plain(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
-_AMOUNT = re.compile(r"[+-]?(\d{1,15}(\.\d{0,12})?|\.\d{1,12})")
+_AMOUNT = re.compile(r"[+-]?(\d{1,15}(\.\d{0,12})?|\.\d{1,12})", re.ASCII)
 
 
 def _number(raw: str) -> Decimal:
     """An OFX amount: a period or (OFX allows it) a comma as decimal separator; no thousands separators,
-    no exponent, at most 15 digits before the point and 12 after (anything else is no broker's amount)."""
+    no exponent, at most 15 digits before the point and 12 after (anything else is no broker's amount);
+    then within importers/bounds.py's (OutOfBounds beyond them)."""
     text = raw.strip()
     if "," in text and "." not in text and text.count(",") == 1:
         text = text.replace(",", ".")
@@ -482,8 +492,8 @@ class _Fields:
     def _number(self, tag: str, raw: str) -> Decimal:
         try:
             return _number(raw)
-        except ValueError:
-            raise _Bad(self.where(tag), tag, raw, "not a number") from None
+        except ValueError as exc:
+            raise _Bad(self.where(tag), tag, raw, bounds.why(exc, "not a number")) from None
 
     def fee(self, tag: str) -> Decimal:
         value = self.maybe_number(tag)
@@ -497,9 +507,12 @@ class _Fields:
         raw = self.text(tag)
         try:
             return self.reader.local_time(raw)
-        except ValueError:
+        except ValueError as exc:
             raise _Bad(
-                self.where(tag), tag, raw, "not an OFX date (YYYYMMDD, YYYYMMDDHHMMSS[.XXX][[offset:TZ]])"
+                self.where(tag),
+                tag,
+                raw,
+                bounds.why(exc, "not an OFX date (YYYYMMDD, YYYYMMDDHHMMSS[.XXX][[offset:TZ]])"),
             ) from None
 
     def choice(self, tag: str, known: Iterable[str]) -> str:
@@ -643,15 +656,17 @@ class _Reader:
         when = self.times.get(raw)
         if when is None:
             m = self.dt_regex.match(raw.strip())
-            if m is None or not 1900 <= int(m["year"]) < 2200:  # no broker's date: refused, not guessed
+            if m is None:
                 raise ValueError(raw)
-            when = datetime(
-                int(m["year"]),
-                int(m["month"]),
-                int(m["day"]),
-                int(m["hour"] or 0),
-                int(m["minute"] or 0),
-                int(m["second"] or 0),
+            when = bounds.when(  # no broker's date: refused, not guessed
+                datetime(
+                    int(m["year"]),
+                    int(m["month"]),
+                    int(m["day"]),
+                    int(m["hour"] or 0),
+                    int(m["minute"] or 0),
+                    int(m["second"] or 0),
+                )
             )
             self.times[raw] = when
         return when
@@ -771,8 +786,14 @@ class _Reader:
         multiplier = f.number("SHPERCTRCT")
         if multiplier <= 0:
             raise _Bad(f.where("SHPERCTRCT"), "SHPERCTRCT", f.text("SHPERCTRCT"), "must be positive")
+        if multiplier > MULTIPLIER.most:
+            bound = f"out of bounds: a multiplier is at most {MULTIPLIER.most:,}"
+            raise _Bad(f.where("SHPERCTRCT"), "SHPERCTRCT", f.text("SHPERCTRCT"), bound)
         if strike <= 0 or strike * 1000 != int(strike * 1000):
             return self._option_from_ticker(security, right, multiplier)
+        if strike > STRIKE.most:
+            bound = f"out of bounds: a strike is at most {STRIKE.most:,}"
+            raise _Bad(f.where("STRIKEPRICE"), "STRIKEPRICE", f.text("STRIKEPRICE"), bound)
         # OPTINFO's own SECID sits in SECINFO; the one directly inside OPTINFO is the underlying's.
         underlying_id = security.element.find("SECID")
         underlying: str | None = None
@@ -790,7 +811,7 @@ class _Reader:
         occ, occ_from = None, ""
         for element_name, text in (("TICKER", security.ticker), ("UNIQUEID", security.key[1])):
             if text and len(text.strip()) >= 15:  # shorter is no OCC symbol (a CUSIP has 9 characters)
-                occ, occ_from = parse_option(text, multiplier), element_name
+                occ, occ_from = self._occ(security, element_name, text, multiplier), element_name
                 if occ is not None:
                     break
         if occ is not None:
@@ -816,15 +837,29 @@ class _Reader:
                 security.uid,
                 "the option's underlying is unknown: <OPTINFO> has no underlying <SECID> and no OCC symbol",
             )
-        return OptionContract(root, expiry, right, strike.normalize() + 0, multiplier)
+        option = OptionContract(root, expiry, right, strike.normalize() + 0, multiplier)
+        try:
+            bounds.option_fields(option)
+        except OutOfBounds as exc:
+            raise _Bad(security.line, "OPTINFO", security.uid, str(exc)) from None
+        return option
 
     @staticmethod
-    def _option_from_ticker(security: _Security, right: str, multiplier: Decimal) -> OptionContract:
+    def _occ(security: _Security, element: str, text: str, multiplier: Decimal) -> OptionContract | None:
+        """An OCC or compact symbol in TICKER or UNIQUEID; one whose expiry or strike makes no sense is an
+        error on that element."""
+        try:
+            return parse_option(text, multiplier)
+        except InvalidOption as exc:
+            raise _Bad(security.line, element, text, str(exc)) from None
+
+    @classmethod
+    def _option_from_ticker(cls, security: _Security, right: str, multiplier: Decimal) -> OptionContract:
         """Fidelity lists an expired option as `Expired CALL ...` with STRIKEPRICE 0.0 and a DTEXPIRE
         that is not the contract's; its TICKER (`DAL220520C42`, compact or OCC) still names the contract,
         so the ticker is taken whole. Without one the option cannot be named: NotModelled."""
-        for text in (security.ticker, security.key[1]):
-            occ = parse_option(text, multiplier) if text else None
+        for element, text in (("TICKER", security.ticker), ("UNIQUEID", security.key[1])):
+            occ = cls._occ(security, element, text, multiplier) if text else None
             if occ is not None and occ.right == right:
                 return occ
             if occ is not None:

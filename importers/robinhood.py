@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from importers import bounds
 from importers.base import (
     UNKNOWN_CASH,
     FileInfo,
@@ -31,6 +32,7 @@ from importers.base import (
     RowError,
     unresolved,
 )
+from importers.bounds import AMOUNT, PRICE, QUANTITY, SPLIT_PART, Bound
 from importers.common import (
     CsvRow,
     StockLeg,
@@ -54,7 +56,7 @@ from journal.events import (
     TradeAction,
     TradeExecuted,
 )
-from journal.instruments import OptionContract, Stock, parse_option, parse_stock
+from journal.instruments import InvalidOption, OptionContract, Stock, parse_option, parse_stock
 from journal.money import ZERO
 
 name = "robinhood-csv"
@@ -166,18 +168,18 @@ class _Row:
 
 def _day(text: str) -> date:
     try:
-        return datetime.strptime(text.strip(), "%m/%d/%Y").date()
-    except ValueError:
-        raise RowError(SHOWN["activity date"], text, "not a date (M/D/YYYY)") from None
+        return bounds.day(datetime.strptime(text.strip(), "%m/%d/%Y").date())
+    except ValueError as exc:
+        raise RowError(SHOWN["activity date"], text, bounds.why(exc, "not a date (M/D/YYYY)")) from None
 
 
-def _money(column: str, text: str) -> Decimal | None:
+def _money(column: str, text: str, bound: Bound = AMOUNT) -> Decimal | None:
     if not text:
         return None
     try:
-        return money(text)
-    except ValueError:
-        raise RowError(SHOWN[column], text, "not an amount") from None
+        return money(text, bound)
+    except ValueError as exc:
+        raise RowError(SHOWN[column], text, bounds.why(exc, "not an amount")) from None
 
 
 def _read_row(row: CsvRow, index: int) -> _Row:
@@ -193,9 +195,9 @@ def _read_row(row: CsvRow, index: int) -> _Row:
         m = _QUANTITY.match(quantity_text)
         if not m:
             raise RowError(SHOWN["quantity"], quantity_text, "not a quantity")
-        quantity, removed = money(m[1]), m[2] == "S"
+        quantity, removed = _money("quantity", m[1], QUANTITY), m[2] == "S"
     price_text = row.get("price")
-    price = _money("price", price_text)
+    price = _money("price", price_text, PRICE)
     if price is not None and price < 0:
         raise RowError(SHOWN["price"], price_text, "must not be negative")
     description = " ".join(row.get("description").split())
@@ -234,7 +236,10 @@ def _option(r: _Row) -> OptionContract:
         month, day, year = m["expiry"].split("/")
         strike = m["strike"].replace(",", "")
         compact = f"{m['root']}{year[2:]}{int(month):02d}{int(day):02d}{m['right'][0]}{strike}"
-        option = parse_option(compact) if year.startswith("20") else None
+        try:
+            option = parse_option(compact) if year.startswith("20") else None
+        except InvalidOption as exc:
+            raise RowError(SHOWN["description"], r.description, str(exc)) from None
     if option is None:
         raise RowError(SHOWN["description"], r.description, "not an option (ROOT M/D/YYYY Call|Put $STRIKE)")
     return option
@@ -474,7 +479,12 @@ def _split(
     added = sum((r.quantity or ZERO for r, _ in group if not r.removed), ZERO)
     new = old = ZERO
     if stated:
-        new, old = Decimal(stated[1]), Decimal(stated[2])
+        try:
+            new, old = SPLIT_PART.read(stated[1]), SPLIT_PART.read(stated[2])
+        except ValueError as exc:
+            raise RowError(
+                SHOWN["description"], first.description, bounds.why(exc, "not a split ratio")
+            ) from None
     elif removed and added:
         if added % removed == 0:
             new, old = added / removed, Decimal(1)

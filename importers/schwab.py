@@ -61,6 +61,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypedDict
 
+from importers import bounds
 from importers.base import (
     UNKNOWN_CASH,
     FileInfo,
@@ -72,6 +73,7 @@ from importers.base import (
     booked_fees,
     unresolved,
 )
+from importers.bounds import AMOUNT, PRICE, QUANTITY, SPLIT_PART, Bound
 from importers.common import CsvRow, StockLeg, cash_kind, match_stock_leg, money, read_csv_table, us_date
 from journal.events import (
     CashKind,
@@ -86,8 +88,15 @@ from journal.events import (
     TradeAction,
     TradeExecuted,
 )
-from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, parse_option, parse_stock
-from journal.money import ZERO
+from journal.instruments import (
+    STANDARD_MULTIPLIER,
+    InvalidOption,
+    OptionContract,
+    Stock,
+    parse_option,
+    parse_stock,
+)
+from journal.money import ZERO, OutOfBounds
 
 name = "schwab-csv"
 description = (
@@ -108,10 +117,11 @@ _DATE = re.compile(r"^\s*(\S+)(?:\s+as\s+of\s+(\S+))?\s*$", re.IGNORECASE)
 # Schwab's readable option symbol: `SPY 03/31/2020 284.00 P` (the OSI form goes to parse_option).
 _SCHWAB_OPTION = re.compile(
     r"^(?P<root>[A-Z][A-Z0-9./]{0,7})\s+(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})\s+"
-    r"(?P<strike>\d+(?:\.\d+)?)\s+(?P<right>[CP])$"
+    r"(?P<strike>\d+(?:\.\d+)?)\s+(?P<right>[CP])$",
+    re.ASCII,
 )
 # A split ratio stated in words in a Description: `2 FOR 1`, `1-FOR-10`.
-_RATIO = re.compile(r"\b(\d+(?:\.\d+)?)\s*-?\s*FOR\s*-?\s*(\d+(?:\.\d+)?)\b", re.IGNORECASE)
+_RATIO = re.compile(r"\b(\d+(?:\.\d+)?)\s*-?\s*FOR\s*-?\s*(\d+(?:\.\d+)?)\b", re.IGNORECASE | re.ASCII)
 
 
 # -- the action vocabulary ------------------------------------------------------------------------
@@ -306,21 +316,27 @@ class _Columns:
 
 
 def _schwab_option(text: str) -> OptionContract | None:
+    """`SPY 03/31/2020 284.00 P`, None when the text is not of that form; InvalidOption when its expiry
+    or strike makes no sense."""
     m = _SCHWAB_OPTION.match(" ".join(text.split()).upper())
     if not m:
         return None
     try:
         expiry = date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:
-        return None
+        raise InvalidOption("not an option symbol") from None
     strike = Decimal(m["strike"])
-    if strike <= 0 or strike * 1000 != int(strike * 1000):
-        return None
-    return OptionContract(m["root"], expiry, m["right"], strike.normalize() + 0, STANDARD_MULTIPLIER)
+    option = OptionContract(m["root"], expiry, m["right"], strike.normalize() + 0, STANDARD_MULTIPLIER)
+    try:
+        bounds.option_fields(option)
+    except OutOfBounds as exc:
+        raise InvalidOption(f"not an option symbol: {exc}") from None
+    return option
 
 
 def _option(text: str) -> OptionContract | None:
-    """Either Schwab option symbol: `SPY 03/31/2020 284.00 P` or OSI `QQQ   240430C00432000`."""
+    """Either Schwab option symbol: `SPY 03/31/2020 284.00 P` or OSI `QQQ   240430C00432000` (InvalidOption
+    when one whose expiry or strike makes no sense)."""
     if not text:
         return None
     return _schwab_option(text) or parse_option(text)
@@ -348,21 +364,27 @@ def _read_row(cols: _Columns, row: CsvRow) -> _Row:
     raw_date = cols.cell(row, "date")
     try:
         posted, day = _dates(raw_date)
-    except ValueError:
+    except ValueError as exc:
         raise RowError(
-            spelled["date"], raw_date, "not a date (MM/DD/YYYY or MM/DD/YYYY as of MM/DD/YYYY)"
+            spelled["date"],
+            raw_date,
+            bounds.why(exc, "not a date (MM/DD/YYYY or MM/DD/YYYY as of MM/DD/YYYY)"),
         ) from None
 
-    def number(column: str, what: str) -> Decimal | None:
+    def number(column: str, what: str, bound: Bound = AMOUNT) -> Decimal | None:
         raw = cols.cell(row, column)
         if raw in ("", "--"):
             return None
         try:
-            return money(raw)
-        except ValueError:
-            raise RowError(spelled[column], raw, what) from None
+            return money(raw, bound)
+        except ValueError as exc:
+            raise RowError(spelled[column], raw, bounds.why(exc, what)) from None
 
     symbol = cols.cell(row, "symbol")
+    try:
+        instrument = _instrument(symbol)
+    except InvalidOption as exc:
+        raise RowError(spelled["symbol"], symbol, str(exc)) from None
     return _Row(
         line=row.line,
         date_text=raw_date,
@@ -372,11 +394,11 @@ def _read_row(cols: _Columns, row: CsvRow) -> _Row:
         day=day,
         symbol=symbol,
         description=" ".join(cols.cell(row, "description").split()),
-        quantity=number("quantity", "not a number"),
-        price=number("price", "not an amount"),
+        quantity=number("quantity", "not a number", QUANTITY),
+        price=number("price", "not an amount", PRICE),
         fees=number("fees & comm", "not an amount"),
         amount=number("amount", "not an amount"),
-        instrument=_instrument(symbol),
+        instrument=instrument,
     )
 
 
@@ -572,7 +594,11 @@ class _Builder:
                 f"a split that gives the shares added or removed{added}, not the ratio: resolve it with a "
                 f"journal-CSV SPLIT row ({row.day.isoformat()},SPLIT,{stock.symbol},new:old)"
             )
-        new, old = Decimal(m[1]), Decimal(m[2])
+        try:
+            new, old = SPLIT_PART.read(m[1]), SPLIT_PART.read(m[2])
+        except ValueError as exc:
+            message = bounds.why(exc, "not a split ratio")
+            raise RowError(self.col("description"), row.description, message) from None
         if new <= 0 or old <= 0 or (new > old) != forward:
             raise RowError(
                 self.col("description"),

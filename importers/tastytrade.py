@@ -55,6 +55,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from pathlib import Path
 
+from importers import bounds
 from importers.base import (
     UNKNOWN_CASH,
     FileInfo,
@@ -65,6 +66,7 @@ from importers.base import (
     booked_fees,
     unresolved,
 )
+from importers.bounds import AMOUNT, MULTIPLIER, QUANTITY, Bound
 from importers.common import CsvRow, StockLeg, cash_kind, match_stock_leg, money_or, read_csv_table, us_date
 from journal.events import (
     CashKind,
@@ -82,12 +84,13 @@ from journal.events import (
 from journal.instruments import (
     INDEX_ROOT_UNDERLYING,
     STANDARD_MULTIPLIER,
+    InvalidOption,
     OptionContract,
     Stock,
     parse_option,
     parse_stock,
 )
-from journal.money import CENT, EXACT, ZERO
+from journal.money import CENT, EXACT, ZERO, OutOfBounds
 
 name = "tastytrade-csv"
 description = (
@@ -236,16 +239,30 @@ class TastyRow:
 
 
 def amount(
-    raw: str, column: str, *, blanks: Sequence[str] = ("", "--"), default: Decimal | None = None
+    raw: str,
+    column: str,
+    *,
+    blanks: Sequence[str] = ("", "--"),
+    default: Decimal | None = None,
+    bound: Bound = AMOUNT,
 ) -> Decimal:
-    """A number as tastytrade writes it (`"-10,300.00"`, `--` for none), or `default` for a blank cell."""
+    """A number as tastytrade writes it (`"-10,300.00"`, `--` for none), or `default` for a blank cell;
+    within `bound` (importers/bounds.py)."""
     try:
-        value = money_or(raw, default, blanks=blanks)
-    except ValueError:
-        raise RowError(column, raw, "not an amount") from None
+        value = money_or(raw, default, blanks=blanks, bound=bound)
+    except ValueError as exc:
+        raise RowError(column, raw, bounds.why(exc, "not an amount")) from None
     if value is None:
         raise RowError(column, None, "missing: this row needs an amount")
     return value
+
+
+def option_symbol(text: str, column: str, multiplier: Decimal = STANDARD_MULTIPLIER) -> OptionContract | None:
+    """`parse_option`, a symbol whose expiry or strike makes no sense this importer's error on `column`."""
+    try:
+        return parse_option(text, multiplier)
+    except InvalidOption as exc:
+        raise RowError(column, text, str(exc)) from None
 
 
 def key_number(value: Decimal, places: Decimal = CENT) -> str:
@@ -278,8 +295,8 @@ def option_from_columns(
     if raw_expiry:
         try:
             expiry = us_date(raw_expiry)
-        except ValueError:
-            raise RowError(expiration, raw_expiry, "not a date (M/D/YY)") from None
+        except ValueError as exc:
+            raise RowError(expiration, raw_expiry, bounds.why(exc, "not a date (M/D/YY)")) from None
         if expiry != option.expiry:
             raise RowError(expiration, raw_expiry, f"does not match the option symbol's {option.expiry}")
     if raw_strike and amount(raw_strike, strike) != option.strike:
@@ -322,6 +339,10 @@ def iso_time(raw: str, column: str) -> tuple[datetime, str]:
         instant = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else local
     except (ValueError, OverflowError):
         raise RowError(column, raw, "not a date: expected YYYY-MM-DDTHH:MM:SS+HHMM") from None
+    try:
+        bounds.day(local)
+    except OutOfBounds as exc:
+        raise RowError(column, raw, str(exc)) from None
     return local, instant.isoformat()
 
 
@@ -393,7 +414,7 @@ def _instrument(
     if instrument_type == EQUITY_OPTION:
         if multiplier is not None and multiplier <= 0:
             raise RowError("Multiplier", row.get("multiplier"), "must be positive")
-        option = parse_option(symbol, multiplier or STANDARD_MULTIPLIER)
+        option = option_symbol(symbol, "Symbol", multiplier or STANDARD_MULTIPLIER)
         if option is None:
             raise RowError("Symbol", symbol, "not an option symbol")
         option_from_columns(
@@ -423,7 +444,7 @@ def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
         columns["sub"] = "Action" if kind == TRADE else "Description"
     sub = get("sub type") if has_sub or kind not in TYPES else _derive_sub(kind, action, text, symbol)
     value = amount(get("value"), "Value")
-    quantity = abs(amount(get("quantity"), "Quantity", blanks=("",), default=ZERO))
+    quantity = abs(amount(get("quantity"), "Quantity", blanks=("",), default=ZERO, bound=QUANTITY))
     raw_commissions, raw_fees = get("commissions"), get("fees")
     commissions = amount(raw_commissions, "Commissions", default=ZERO)
     fee = amount(raw_fees, "Fees", default=ZERO)
@@ -435,7 +456,7 @@ def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
     raw_total = get("total")
     cash = amount(raw_total, "Total") if raw_total else value + commissions + fee
     raw_multiplier = get("multiplier")
-    multiplier = amount(raw_multiplier, "Multiplier") if raw_multiplier else None
+    multiplier = amount(raw_multiplier, "Multiplier", bound=MULTIPLIER) if raw_multiplier else None
     option = stock = unsupported = None
     if kind not in TYPES and symbol:
         unsupported = f"a {kind} row: not modelled yet; {RESOLVE}"

@@ -16,7 +16,9 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from importers import bounds
 from importers.base import FileInfo, ParseResult
+from importers.bounds import PRICE, QUANTITY, STRIKE
 from importers.common import CsvRow, us_date
 from importers.tastytrade import (
     DEFAULT_ACCOUNT,
@@ -30,10 +32,11 @@ from importers.tastytrade import (
     finish,
     header_cells,
     key_number,
+    option_symbol,
     read_table,
     squash,
 )
-from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, parse_option, parse_stock
+from journal.instruments import OptionContract, Stock, parse_stock
 from journal.money import ZERO
 
 name = "tastyworks-csv"
@@ -68,7 +71,7 @@ COLUMNS = {
     "fees": "Fees",
 }
 # An OCC symbol written in a description (`Reverse split: Open 6 USO1  200717P00002000`).
-_OCC_IN_TEXT = re.compile(r"\b([A-Z][A-Z0-9]{0,5})\s+(\d{6}[CP]\d{8})\b")
+_OCC_IN_TEXT = re.compile(r"\b([A-Z][A-Z0-9]{0,5})\s+(\d{6}[CP]\d{8})\b", re.ASCII)
 _OPEN_CLOSE_WORD = re.compile(r"\b(Open|Close)\b", re.IGNORECASE)
 
 
@@ -84,9 +87,11 @@ def _is_header(cells: list[str]) -> bool:
 
 def _time(raw: str) -> datetime:
     try:
-        return datetime.strptime(squash(raw), "%m/%d/%Y %I:%M %p")
-    except ValueError:
-        raise RowError("Date/Time", raw, "not a date: expected MM/DD/YYYY h:mm AM|PM") from None
+        return bounds.when(datetime.strptime(squash(raw), "%m/%d/%Y %I:%M %p"))
+    except ValueError as exc:
+        raise RowError(
+            "Date/Time", raw, bounds.why(exc, "not a date: expected MM/DD/YYYY h:mm AM|PM")
+        ) from None
 
 
 def _option(row: CsvRow, symbol: str, text: str) -> OptionContract:
@@ -99,9 +104,11 @@ def _option(row: CsvRow, symbol: str, text: str) -> OptionContract:
         )
     try:
         expiry = us_date(raw_expiry)
-    except ValueError:
-        raise RowError("Expiration Date", raw_expiry, "not a date (MM/DD/YYYY)") from None
+    except ValueError as exc:
+        raise RowError("Expiration Date", raw_expiry, bounds.why(exc, "not a date (MM/DD/YYYY)")) from None
     strike = amount(raw_strike, "Strike")
+    if strike > STRIKE.most:
+        raise RowError("Strike", raw_strike, f"out of bounds: a strike is at most {STRIKE.most:,}")
     right = raw_right.upper()
     if right not in ("P", "C", "PUT", "CALL") or strike <= 0:
         raise RowError(
@@ -114,7 +121,7 @@ def _option(row: CsvRow, symbol: str, text: str) -> OptionContract:
     for m in _OCC_IN_TEXT.finditer(text):
         if m[2] == occ:
             root = m[1]
-    option = parse_option(f"{root:<6}{occ}", STANDARD_MULTIPLIER)
+    option = option_symbol(f"{root:<6}{occ}", "Symbol")
     if option is None:
         raise RowError("Symbol", symbol, "not an option underlying")
     return option
@@ -128,12 +135,12 @@ def _legacy_row(row: CsvRow, account: str) -> TastyRow:
     symbol = squash(get("symbol"))
     text = get("description")
     value = amount(get("amount"), "Amount", default=ZERO)
-    quantity = abs(amount(get("quantity"), "Quantity", blanks=("",), default=ZERO))
+    quantity = abs(amount(get("quantity"), "Quantity", blanks=("",), default=ZERO, bound=QUANTITY))
     raw_fees = get("fees")
     fees = amount(raw_fees, "Fees", default=ZERO)
     if fees < 0:
         raise RowError("Fees", raw_fees, "must not be negative (tastyworks writes fees paid as positive)")
-    price = abs(amount(get("price"), "Price", default=ZERO))
+    price = abs(amount(get("price"), "Price", default=ZERO, bound=PRICE))
     option: OptionContract | None = None
     stock: Stock | None = None
     unsupported: str | None = None

@@ -15,10 +15,11 @@ from functools import lru_cache
 from journal.money import OutOfBounds
 
 STANDARD_MULTIPLIER = Decimal(100)
-# The highest strike an option symbol may name: OCC's eight digits of thousandths stop at 99,999.999; the
-# compact form may write more (an index at 5 digits, a stock like BRK.A at 6), but no listed option has a
-# strike of a million dollars. Importers check options built from separate columns against it too.
-MAX_STRIKE = Decimal(1_000_000)
+# The highest strike an option may have: the journal stores a contract by its OCC name, whose eight digits
+# of thousandths stop at 99,999.999 (a higher strike would read back as another contract). No listed option
+# comes near: index strikes run to five digits (NDX 25,000). Importers check options built from separate
+# columns against it too.
+MAX_STRIKE = Decimal("99999.999")
 
 # Weekly / PM-settled index roots trade under another root than their index (DOMAIN.md: SPXW -> SPX).
 INDEX_ROOT_UNDERLYING = {"SPXW": "SPX", "NDXP": "NDX", "RUTW": "RUT", "VIXW": "VIX", "XSPW": "XSP"}

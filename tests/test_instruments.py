@@ -43,7 +43,7 @@ def test_text_that_is_no_option_parses_to_none(text: str) -> None:
         ("AAPL241319P150", "not an option symbol"),
         ("AAPL240119P0", "not an option symbol: its strike is zero"),
         ("AAPL240119P00000000", "not an option symbol: its strike is zero"),
-        ("AAPL240119P2000000", "not an option symbol: a strike is at most 1,000,000"),
+        ("AAPL240119P100000", "not an option symbol: a strike is at most 99,999.999"),
         ("AAPL240119P150.0001", "not an option symbol: a strike has at most three decimal places"),
     ],
 )
