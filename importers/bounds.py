@@ -10,6 +10,7 @@ passes cannot make a fold, a rounding or a database column fail later: `1e400` o
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -172,10 +173,14 @@ def option_in_window(option: OptionContract, on: date) -> None:
         )
 
 
+# What the store's OCC name of a contract reads back as the same contract (journal.instruments.parse_option):
+# a root of one letter and up to five letters, digits or points (not ending in one), a year of this century.
+_OCC_ROOT = re.compile(r"[A-Z][A-Z0-9.]{0,5}", re.ASCII)
+
+
 def option_fields(option: OptionContract) -> None:
     """An option built from separate fields (OFX, IBKR, a broker's own symbol form): strike, multiplier and
-    expiry within bounds, and a name the store reads back as this very contract (an OCC root of at most six
-    characters, a strike in thousandths)."""
+    expiry within bounds, and an OCC name the store reads back as this very contract."""
     strike, multiplier = option.strike, option.multiplier
     if strike <= 0:
         raise OutOfBounds("out of bounds: a strike is more than 0")
@@ -186,12 +191,20 @@ def option_fields(option: OptionContract) -> None:
         raise OutOfBounds("out of bounds: a multiplier is more than 0")
     MULTIPLIER.check(multiplier)
     day(option.expiry)
-    try:
-        stored = parse_option(option.name, multiplier)
-    except InvalidOption:
-        stored = None
-    if stored != option:
+    root = option.root
+    if not (_OCC_ROOT.fullmatch(root) and root[-1] != "." and 2000 <= option.expiry.year <= 2099):
         raise OutOfBounds(f"not an option the journal can store: its OCC name {option.name!r} says another")
+
+
+def stock_fields(stock: Stock) -> None:
+    """A stock's symbol within bounds and not one the store would read back as an option (`A240119P5`)."""
+    SYMBOL.check(stock.symbol)
+    try:
+        as_option = parse_option(stock.symbol)
+    except InvalidOption:
+        as_option = None
+    if as_option is not None:
+        raise OutOfBounds(f"not a stock the journal can store: {stock.symbol!r} reads as an option symbol")
 
 
 # -- the net under every parse ----------------------------------------------------------------------------
@@ -230,15 +243,47 @@ _NONZERO_QUANTITY = (SecurityTransferred,)
 _Check = Callable[[Any], object]  # raises OutOfBounds
 
 
+class _Windows:
+    """The instruments of one parse checked so far, and when a row naming each may be dated: found by id
+    first (the events hold them for the whole check; a parse repeats one object), then by value."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[int, tuple[datetime, datetime]] = {}
+        self.by_value: dict[OptionContract | Stock, tuple[datetime, datetime]] = {}
+
+    def check(self, instrument: OptionContract | Stock) -> tuple[datetime, datetime]:
+        """The instrument's window, its fields checked (OutOfBounds) unless an equal one was."""
+        window = self.by_value.get(instrument)
+        if window is None:
+            window = _FIRST_TIME, _LAST_TIME
+            if isinstance(instrument, OptionContract):
+                option_fields(instrument)
+                expiry = datetime.combine(instrument.expiry, datetime.min.time())
+                window = expiry - EXPIRY_WINDOW, expiry + EXPIRY_WINDOW + _LAST_MOMENT
+            else:
+                stock_fields(instrument)
+            self.by_value[instrument] = window
+        self.by_id[id(instrument)] = window
+        return window
+
+    def fine(self, instrument: OptionContract | Stock) -> tuple[datetime, datetime] | None:
+        try:
+            return self.check(instrument)
+        except (OutOfBounds, ArithmeticError):
+            return None
+
+
+_LAST_MOMENT = timedelta(days=1) - timedelta.resolution
+
+
 class _Rules:
     """The bounds of one event class's fields, for one parse: a check per field that says what is wrong,
     and `fine`, all of them as one expression (compiled from the same rules) that most events pass
     without a call per field. Quantities and instruments repeat: each distinct one is checked once."""
 
-    def __init__(self, cls: type[Event]) -> None:
+    def __init__(self, cls: type[Event], windows: _Windows) -> None:
         self.quantities: set[Decimal] = set()  # checked and within bounds, for this class
-        # By id (the events hold them for the whole check): when a row's date may be, for that instrument.
-        self.windows: dict[int, tuple[datetime, datetime]] = {}
+        self.windows = windows
         self.checks: list[tuple[str, _Check]] = []
         terms: list[str] = []
         for f in dataclasses.fields(cls):
@@ -254,8 +299,8 @@ class _Rules:
             "OPTION": OptionContract,
             "QUANTITIES": self.quantities,
             "QUANTITY_FINE": self._quantity_fine,
-            "WINDOWS": self.windows,
-            "INSTRUMENT_FINE": self._instrument_fine,
+            "WINDOWS": windows.by_id,
+            "INSTRUMENT_FINE": windows.fine,
             "ZERO": Decimal(0),
             **{f"MOST_{n}": b.most for n, b in _NUMBERS.items()},
             **{f"LEAST_{n}": -b.most for n, b in _NUMBERS.items()},
@@ -327,16 +372,19 @@ class _Rules:
         return number, f"{least} <= {value} <= {most}"
 
     def _quantity(self, event: Any) -> None:
-        QUANTITY.check_places(event.quantity)
-        if self.positive and event.quantity <= 0:
+        self._quantity_value(event.quantity)
+
+    def _quantity_value(self, quantity: Decimal) -> None:
+        QUANTITY.check_places(quantity)
+        if self.positive and quantity <= 0:
             raise OutOfBounds("must be positive")
-        if self.nonzero and event.quantity == 0:
+        if self.nonzero and quantity == 0:
             raise OutOfBounds("must not be zero")
-        self.quantities.add(event.quantity)
+        self.quantities.add(quantity)
 
     def _quantity_fine(self, quantity: Decimal) -> bool:
         try:
-            self._quantity(_Quantity(quantity))
+            self._quantity_value(quantity)
         except (OutOfBounds, ArithmeticError):
             return False
         return True
@@ -345,24 +393,7 @@ class _Rules:
         instrument = getattr(event, "instrument", None) or event.option
         if isinstance(instrument, OptionContract):
             option_in_window(instrument, event.time.date())
-        self._instrument_fields(instrument)
-
-    def _instrument_fields(self, instrument: OptionContract | Stock) -> tuple[datetime, datetime]:
-        window = _FIRST_TIME, _LAST_TIME
-        if isinstance(instrument, OptionContract):
-            option_fields(instrument)
-            expiry = datetime.combine(instrument.expiry, datetime.min.time())
-            window = expiry - EXPIRY_WINDOW, expiry + EXPIRY_WINDOW + timedelta(days=1) - timedelta.resolution
-        else:
-            SYMBOL.check(instrument.symbol)
-        self.windows[id(instrument)] = window
-        return window
-
-    def _instrument_fine(self, instrument: OptionContract | Stock) -> tuple[datetime, datetime] | None:
-        try:
-            return self._instrument_fields(instrument)
-        except (OutOfBounds, ArithmeticError):
-            return None
+        self.windows.check(instrument)
 
     def problems(self, file: str, event: Event) -> Iterator[ImportProblem]:
         for name, check in self.checks:
@@ -374,11 +405,6 @@ class _Rules:
                 yield ImportProblem(
                     source.file if source else file, line, name, _shown(getattr(event, name)), str(exc)
                 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Quantity:
-    quantity: Decimal
 
 
 def _shown(value: object) -> str:
@@ -398,10 +424,11 @@ def check_events(file: str, events: Iterable[Event]) -> list[ImportProblem]:
     """Every field of every event within its bound, else one problem per field out of bounds, at the
     event's source line (`file:line: field: message (got value)`)."""
     rules: dict[type[Event], _Rules] = {}
+    windows = _Windows()
     problems: list[ImportProblem] = []
     for event in events:
         cls = type(event)
-        of_class = rules.get(cls) or rules.setdefault(cls, _Rules(cls))
+        of_class = rules.get(cls) or rules.setdefault(cls, _Rules(cls, windows))
         try:
             if of_class.fine(event):
                 continue
