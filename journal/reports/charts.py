@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from journal.money import cents
+
 WIDTH = 720
 BAR_HEIGHT = 260
 PRICE_HEIGHT = 320
@@ -29,6 +31,8 @@ def nice_range(low: float, high: float, ticks: int = 4) -> tuple[float, float, f
     the size chosen to give the number of intervals nearest `ticks` (the finer one on a tie)."""
     if high == low:
         high, low = high + 1, low - (1 if low else 0)
+    if not high > low:  # still equal: floats far from 1 (a split-scaled price of 1e25) do not move by 1
+        high, low = high + abs(high) / 10, low - abs(low) / 10
     power = 10 ** math.floor(math.log10((high - low) / ticks))
     best: tuple[int, float] | None = None
     for step in (f * power * scale for scale in (0.1, 1, 10) for f in (1, 2, 2.5, 5)):
@@ -37,13 +41,13 @@ def nice_range(low: float, high: float, ticks: int = 4) -> tuple[float, float, f
             best = (count, step)
     assert best is not None
     step = best[1]
-    step = round(step, 9)  # 2.5 x 0.1 is 0.25, not 0.25000000000000006
+    step = float(f"{step:.9g}")  # 2.5 x 0.1 is 0.25, not 0.25000000000000006 (and 1e-12 is not 0)
     return math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step, step
 
 
 def axis_label(value: float, step: float) -> str:
     """A tick label with thousands separators and only the decimals the step needs."""
-    exponent = Decimal(repr(round(step, 9))).normalize().as_tuple().exponent
+    exponent = Decimal(f"{step:.9g}").normalize().as_tuple().exponent
     decimals = min(4, max(0, -exponent)) if isinstance(exponent, int) else 0
     text = f"{value:,.{decimals}f}"
     return "0" if text.strip("-0.,") == "" else text.replace("-", "\u2212")
@@ -200,7 +204,7 @@ def price_chart(
         )
     end_label = None
     if last_price is not None and last_y is not None:
-        text = f"{last_price.quantize(Decimal('0.01'))}"
+        text = cents(last_price)  # half up like every figure, and at any magnitude (money.cents)
         ex = _r(x(end))
         lx, ly, anchor = placer.place(text, [(ex, last_y - 7, "end"), (ex, last_y + 15, "end")])
         end_label = {"x": lx, "y": ly, "anchor": anchor, "text": text}

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from journal.money import cents
 from journal.reports.charts import Bar, PriceMark, bar_chart, price_chart
 
 MONEY, PCT, INT, TEXT, DATE, PRICE = "money", "pct", "int", "text", "date", "price"
@@ -113,7 +114,7 @@ def price_text(text: str | None) -> str:
     if text is None or text == "":
         return "\u2014"
     value = Decimal(text)
-    places = 2 if value == value.quantize(Decimal("0.01")) else 4
+    places = 2 if Decimal(cents(value)) == value else 4  # cents() rounds a figure of any magnitude
     body = f"{abs(value):,.{places}f}"
     return f"\u2212{body}" if value < 0 else body
 

@@ -12,6 +12,13 @@ from journal.instruments import OptionContract
 from journal.money import cents, per_unit, plain
 from journal.projections.lots import Lot
 from journal.projections.positions import capital_total, open_positions
+from journal.reports.charts import nice_range
+from journal.reports.views import price_text
+
+# Four 1:1,000,000 splits of one share bought at 497: 1e-24 of a share at 4.97e26 a share.
+SPLIT_FOUR_TIMES = "date,action,symbol,quantity,price\n2024-01-02,BUY,KO,1,497\n" + "".join(
+    f"2024-01-0{n},SPLIT,KO,1:1000000,\n" for n in range(3, 7)
+)
 
 
 def test_a_long_and_a_short_lot_of_one_contract_that_net_to_nothing_are_no_position() -> None:
@@ -59,9 +66,7 @@ def test_figures_of_any_magnitude_round_for_output() -> None:
 
 
 def test_a_lot_split_down_to_a_trillionth_of_a_trillionth_of_a_share_is_listed(tj, db_url, write_csv) -> None:
-    splits = "".join(f"2024-01-0{n},SPLIT,KO,1:1000000,\n" for n in range(3, 7))
-    path = write_csv("date,action,symbol,quantity,price\n2024-01-02,BUY,KO,1,497\n" + splits)
-    tj("import", str(path), db=db_url, check=True)
+    tj("import", str(write_csv(SPLIT_FOUR_TIMES)), db=db_url, check=True)
 
     done = tj("lots", "--format", "json", db=db_url, check=True)
 
@@ -71,3 +76,27 @@ def test_a_lot_split_down_to_a_trillionth_of_a_trillionth_of_a_share_is_listed(t
         "497.00",
         "497000000000000000000000000.0000",
     )
+
+
+def test_a_per_share_price_of_any_magnitude_is_shown_with_separators() -> None:
+    assert price_text("497000000000000000000000000") == "497,000,000,000,000,000,000,000,000.00"
+    assert (price_text("58.893"), price_text("60"), price_text(None)) == ("58.8930", "60.00", "\u2014")
+
+
+def test_a_chart_axis_spans_tiny_and_huge_prices() -> None:
+    assert nice_range(1e-10, 2e-10) == (1e-10, 2e-10, 2.5e-11)
+    assert nice_range(0.0, 1e-12) == (0.0, 1e-12, 2.5e-13)
+    assert nice_range(1e25, 1e25) == (8.999999999999999e24, 1.1e25, 5e23)
+    assert nice_range(55.5, 60.0) == (55.0, 60.0, 1.0)  # as before
+
+
+def test_the_story_of_a_wheel_split_down_to_nothing_is_told(tj, db_url, write_csv) -> None:
+    tj("import", str(write_csv(SPLIT_FOUR_TIMES)), db=db_url, check=True)
+
+    done = tj("report", "cycle", "KO-20240102", "--format", "md", db=db_url, check=True)
+
+    assert (
+        "| Break-even | 497,000,000,000,000,000,000,000,000.00 | premium-adjusted, per share |" in done.stdout
+    )
+    html = tj("report", "cycle", "KO-20240102", "--format", "html", db=db_url, check=True).stdout
+    assert ">497000000000000000000000000.00<" in html  # the break-even's label at the chart's end
