@@ -403,11 +403,11 @@ class _Rules:
                 source = event.source
                 line = source.line if source else 0
                 yield ImportProblem(
-                    source.file if source else file, line, name, _shown(getattr(event, name)), str(exc)
+                    source.file if source else file, line, name, shown(getattr(event, name)), str(exc)
                 )
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     """A value in an error: its text, cut short when long (a 10,001-character row is not printed)."""
     if isinstance(value, OptionContract | Stock):
         text = value.name
@@ -475,5 +475,6 @@ __all__: Sequence[str] = (
     "option_fields",
     "option_in_window",
     "option_symbol",
+    "shown",
     "why",
 )

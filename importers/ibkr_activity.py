@@ -68,7 +68,7 @@ from importers.base import (
     unresolved,
     utf8_text,
 )
-from importers.bounds import SPLIT_PART
+from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART
 from importers.common import StockLeg, match_stock_leg, money
 from importers.ibkr_flex import (
     ASSIGNED,
@@ -221,9 +221,13 @@ class Row:
         return first.startswith("Total")
 
 
+# The statement's columns that hold a quantity, a price or a multiplier (any other number is an amount).
+_BOUNDS = {"Quantity": QUANTITY, "T. Price": PRICE, "Mult": MULTIPLIER, "Multiplier": MULTIPLIER}
+
+
 def _number(column: str, raw: str) -> Decimal:
     try:
-        return money(raw) + ZERO  # `+ ZERO` turns "-0" into 0
+        return money(raw, _BOUNDS.get(column, AMOUNT)) + ZERO  # `+ ZERO` turns "-0" into 0
     except ValueError as exc:
         raise RowError(column, raw, bounds.why(exc, "not a number")) from None
 
@@ -305,7 +309,7 @@ def option_symbol(text: str, multiplier: Decimal) -> OptionContract | None:
     try:
         bounds.option_fields(option)
     except OutOfBounds as exc:
-        raise RowError("Symbol", text, f"not an option symbol: {exc}") from None
+        raise RowError("Symbol", text, str(exc)) from None
     return option
 
 

@@ -124,7 +124,7 @@ from importers.base import (
     booked_fees,
     unresolved,
 )
-from importers.bounds import MULTIPLIER, SPLIT_PART, STRIKE
+from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART, STRIKE
 from importers.common import StockLeg, cash_kind, match_stock_leg, money
 from journal.events import (
     CashKind,
@@ -253,6 +253,17 @@ def parse_stamp(raw: str) -> datetime:
     return datetime.combine(day, time(int(clock[:2]), int(clock[2:4]), int(clock[4:6] or 0)))
 
 
+# The attributes that hold a quantity, a price or a multiplier (any other number is an amount).
+_BOUNDS = {
+    "quantity": QUANTITY,
+    "position": QUANTITY,
+    "tradePrice": PRICE,
+    "markPrice": PRICE,
+    "closePrice": PRICE,
+    "multiplier": MULTIPLIER,
+}
+
+
 class Row:
     """An element read as a row: attribute access that names the attribute in every error."""
 
@@ -298,7 +309,7 @@ class Row:
     @staticmethod
     def to_number(column: str, raw: str) -> Decimal:
         try:
-            return money(raw) + ZERO  # `+ ZERO` turns IBKR's "-0" into 0
+            return money(raw, _BOUNDS.get(column, AMOUNT)) + ZERO  # `+ ZERO` turns IBKR's "-0" into 0
         except ValueError as exc:
             raise RowError(column, raw, bounds.why(exc, "not a number")) from None
 

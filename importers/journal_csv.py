@@ -222,9 +222,11 @@ def _day(f: _File, key: str, raw: str, value: date) -> None:
 
 
 def _text(f: _File, key: str, raw: str, bound: bounds.TextBound) -> str:
-    if len(raw) > bound.most:
-        raise RowError(f.col(key), raw, str(_message(bound, raw)))
-    return raw
+    """A text cell within its bound (the error shows the start of a longer one)."""
+    try:
+        return bound.check(raw)
+    except OutOfBounds as exc:
+        raise RowError(f.col(key), bounds.shown(raw), str(exc)) from None
 
 
 def _ids(f: _File, cells: list[str]) -> None:
@@ -232,14 +234,6 @@ def _ids(f: _File, cells: list[str]) -> None:
     _text(f, "id", cells[f.id], bounds.IDENTIFIER)
     _text(f, "order_id", cells[f.order_id], bounds.IDENTIFIER)
     _text(f, "resolves", cells[f.resolves], bounds.RESOLVES)
-
-
-def _message(bound: bounds.TextBound, raw: str) -> str:
-    try:
-        bound.check(raw)
-    except OutOfBounds as exc:
-        return str(exc)
-    return ""  # pragma: no cover - called only for a text beyond the bound
 
 
 def _parse_time(f: _File, raw: str) -> datetime:

@@ -118,7 +118,7 @@ from importers.base import (
     booked_fees,
     unresolved,
 )
-from importers.bounds import MULTIPLIER, STRIKE
+from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART, STRIKE, Bound
 from importers.common import StockLeg, cash_kind, match_stock_leg
 from journal.events import (
     CashKind,
@@ -142,7 +142,7 @@ from journal.instruments import (
     parse_option,
     parse_stock,
 )
-from journal.money import ZERO, OutOfBounds, parse_decimal
+from journal.money import ZERO, OutOfBounds
 
 name = "ofx"
 description = "OFX / QFX investment statement (OFX 1 SGML or OFX 2 XML; E*TRADE and other brokers' QFX)"
@@ -434,16 +434,29 @@ def _plain(value: Decimal) -> Decimal:
 _AMOUNT = re.compile(r"[+-]?(\d{1,15}(\.\d{0,12})?|\.\d{1,12})", re.ASCII)
 
 
-def _number(raw: str) -> Decimal:
+# The elements that hold a quantity, a price, a multiplier or a ratio's part (any other number is an amount).
+_BOUNDS = {
+    "UNITS": QUANTITY,
+    "NEWUNITS": QUANTITY,
+    "OLDUNITS": QUANTITY,
+    "UNITPRICE": PRICE,
+    "STRIKEPRICE": PRICE,  # then a strike's own bound, where the option is built
+    "SHPERCTRCT": MULTIPLIER,
+    "NUMERATOR": SPLIT_PART,
+    "DENOMINATOR": SPLIT_PART,
+}
+
+
+def _number(raw: str, bound: Bound = AMOUNT) -> Decimal:
     """An OFX amount: a period or (OFX allows it) a comma as decimal separator; no thousands separators,
     no exponent, at most 15 digits before the point and 12 after (anything else is no broker's amount);
-    then within importers/bounds.py's (OutOfBounds beyond them)."""
+    then within `bound` (OutOfBounds beyond it)."""
     text = raw.strip()
     if "," in text and "." not in text and text.count(",") == 1:
         text = text.replace(",", ".")
     if not _AMOUNT.fullmatch(text):
         raise ValueError(raw)
-    return parse_decimal(text)
+    return bound.read(text)
 
 
 class _Fields:
@@ -491,7 +504,7 @@ class _Fields:
 
     def _number(self, tag: str, raw: str) -> Decimal:
         try:
-            return _number(raw)
+            return _number(raw, _BOUNDS.get(tag, AMOUNT))
         except ValueError as exc:
             raise _Bad(self.where(tag), tag, raw, bounds.why(exc, "not a number")) from None
 

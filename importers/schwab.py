@@ -330,7 +330,7 @@ def _schwab_option(text: str) -> OptionContract | None:
     try:
         bounds.option_fields(option)
     except OutOfBounds as exc:
-        raise InvalidOption(f"not an option symbol: {exc}") from None
+        raise InvalidOption(str(exc)) from None
     return option
 
 
