@@ -27,7 +27,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopp
 
 # `scheme://user:password@` (a SQLAlchemy or libpq URL) and `password=...` (a libpq keyword or query
 # parameter): a crash file is attached to public bug reports.
-_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@'\"]*):[^\s@'\"]*@")
+_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@'\"]*):[^\s/'\"]*@")
 _KEYWORD_PASSWORD = re.compile(r"(password=)[^\s&;'\"]*", re.IGNORECASE)
 
 

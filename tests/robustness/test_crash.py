@@ -187,6 +187,11 @@ def test_mask_secrets_hides_every_password_of_a_database_url() -> None:
     assert mask_secrets("'postgresql://ann:p%40ss@h:5432/tj?sslmode=require'") == (
         "'postgresql://ann:***@h:5432/tj?sslmode=require'"
     )
+    assert mask_secrets("postgresql://ann:p@ss@h/tj") == "postgresql://ann:***@h/tj"  # an unencoded @
+    assert (
+        mask_secrets("postgresql://h:5432/tj?application_name=a@b")
+        == "postgresql://h:5432/tj?application_name=a@b"
+    )
     assert mask_secrets("host=h user=ann password=pa55 dbname=tj") == "host=h user=ann password=*** dbname=tj"
     assert mask_secrets("postgresql://ann@h/tj?password=pa55&x=1") == "postgresql://ann@h/tj?password=***&x=1"
     assert mask_secrets("sqlite:////home/ann/journal.sqlite and 12:30 at 5:00") == (
