@@ -167,14 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown format {unknown[0]!r} (known: {', '.join(formats())})")
     jobs = [(n, args.cases, args.seed, args.sample, not args.no_minimize) for n in names]
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            tallies = list(pool.map(run_format, *zip(*jobs, strict=True)))
-    else:
-        tallies = []
-        for job in jobs:
-            tallies.append(run_format(*job))
-            print(f"{job[0]}: done", file=sys.stderr, flush=True)
+    tallies = []
+    with ProcessPoolExecutor(max(1, args.jobs)) as pool:
+        for tally in pool.map(run_format, *zip(*jobs, strict=True)):
+            tallies.append(tally)
+            done = f"{tally.format}: {tally.cases} cases, {tally.failures} failures"
+            print(done, file=sys.stderr, flush=True)
     print(f"seed {args.seed}, {args.cases} cases per format, {args.sample:.0%} also imported into SQLite\n")
     print(_table(tallies))
     for t in tallies:

@@ -135,7 +135,7 @@ def tweak_digits(text: str, rng: random.Random) -> str:
     if not runs:
         return text + str(rng.randint(0, 99))
     m = rng.choice(runs)
-    width = len(m[0])
+    width = min(len(m[0]), 30)  # a run of thousands of digits (an earlier mutation's) gets a short one
     new = rng.choice(
         (
             "0" * width,
