@@ -64,11 +64,12 @@ def voids_of(store: EventStore, keys: Collection[str]) -> list[StoredEvent]:
             break
         found = _read_keys(store, recorded)
         out.extend(found)
-        pending = {}
+        following = {}
         for stored in found:
             voided = wanted[stored.event.key]
-            pending[voided] = pending.get(voided, 0) + 1  # look for its next void
-            pending[stored.event.key] = 0  # and for voids of this void
+            following[voided] = pending[voided] + 1  # look for its next void
+            following[stored.event.key] = 0  # and for voids of this void
+        pending = following
     out.sort(key=lambda s: s.seq)
     return out
 
