@@ -13,6 +13,7 @@ from importers import (
     ibkr_activity,
     ibkr_flex,
     journal_csv,
+    journal_jsonl,
     ofx,
     positions_csv,
     prices_csv,
@@ -25,6 +26,7 @@ from importers.base import ImportProblem, ParseResult
 
 IMPORTERS: tuple[ModuleType, ...] = (
     journal_csv,
+    journal_jsonl,
     schwab,
     fidelity,
     robinhood,

@@ -1,7 +1,8 @@
 """The journal CSV: the project's own import format, one row per event (../shared/CONTRACT.md).
 
 Column names are case-insensitive and in any order; unknown columns are an error, as is any row this
-importer cannot read exactly. Optional `multiplier` extends the contract for non-standard contracts.
+importer cannot read exactly. Optional `multiplier` extends the contract for non-standard contracts; a row
+with a `key` is a recorded fact written back by `tj export journal-csv` (importers/recorded.py).
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from importers import bounds
+from importers import bounds, recorded
 from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError, utf8_text
 from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART, Bound
 from journal.events import (
@@ -48,25 +50,7 @@ from journal.tax import LOT_METHODS
 name = "journal-csv"
 description = "theta-journal's own CSV (date, action, symbol, quantity, price, fees, ...)"
 
-COLUMNS = (
-    "date",
-    "account",
-    "action",
-    "symbol",
-    "quantity",
-    "price",
-    "fees",
-    "amount",
-    "order_id",
-    "id",
-    "note",
-    "multiplier",
-    "lot",
-    "lot_method",
-    "resolves",
-    "basis",
-    "acquired",
-)
+COLUMNS = recorded.COLUMNS  # the contract's, then the extension of recorded rows
 # Other spellings of a column, read as the column itself (the issue's words: "a lot id on the sell row").
 ALIASES = {"lot_id": "lot"}
 REQUIRED = ("date", "action")
@@ -93,11 +77,18 @@ def _header(text: str) -> list[str] | None:
     return [c.strip().lower() for c in cells]
 
 
+def _known(header: list[str]) -> tuple[str, ...]:
+    """The columns a header may name: the extension's only beside a `key` (a file `tj export` wrote), so
+    that a broker's export with a Description column is no journal CSV."""
+    return COLUMNS if "key" in header else recorded.CONTRACT_COLUMNS
+
+
 def identify(path: Path, head: str) -> bool:
     cells = _header(head)
     if not cells:
         return False
-    return all(r in cells for r in REQUIRED) and all(c in COLUMNS or c in ALIASES for c in cells if c)
+    known = _known(cells)
+    return all(r in cells for r in REQUIRED) and all(c in known or c in ALIASES for c in cells if c)
 
 
 class _File:
@@ -109,6 +100,8 @@ class _File:
 
     __slots__ = (
         "columns",
+        "names",
+        "key",
         "content",
         "date",
         "account",
@@ -151,7 +144,8 @@ class _File:
             self.resolves,
             self.basis,
             self.acquired,
-        ) = (where.get(c, absent) for c in COLUMNS)
+        ) = (where.get(c, absent) for c in recorded.CONTRACT_COLUMNS)
+        self.names, self.key = keys, where.get("key", absent)
         # The row's content for its key: `column=value` of its non-empty cells in column-name order,
         # without the account column (keyed apart, so that --account and an account column naming the
         # same account give the same key).
@@ -468,6 +462,27 @@ def _event(
     )
 
 
+def _recorded(f: _File, row: list[str], cells: list[str], default_account: str) -> Event:
+    """A row with a key: the recorded fact `tj export` wrote, read as recorded (importers/recorded.py)."""
+    named = dict(zip(f.names, row, strict=True))
+    key = _text(f, "key", cells[f.key], bounds.KEY)
+    account = _text(f, "account", cells[f.account] or default_account, bounds.ACCOUNT)
+    try:
+        return recorded.event(named, account, key, recorded.recorded_source(named))
+    except RowError as err:
+        raise RowError(f.col(err.column or ""), err.value, err.message) from None
+
+
+def _check_recorded(result: ParseResult, places: dict[int, SourceRef]) -> None:
+    """Recorded rows within every event's bounds, each error at its row of this file (the net under the parse
+    would name the fact's first source); a file with any has no events, so that nothing is said twice."""
+    at_rows = [replace(e, source=places[id(e)]) for e in result.events if id(e) in places]
+    problems = bounds.check_events("", at_rows)
+    if problems:
+        result.errors.extend(problems)
+        result.events.clear()
+
+
 def _lines(text: str) -> Iterator[str]:
     """The text's lines, ends kept, as csv.reader wants them: cut at each "\n" without copying the text
     (a StringIO holds four bytes a character; a million-row file is 87 MB of text)."""
@@ -502,9 +517,10 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
         return result
     keys = [ALIASES.get(k, k) for k in (c.strip().lower() for c in header)]
     columns = {key: c.strip() for key, c in zip(keys, header, strict=True)}
+    known = _known(keys)
     for raw, key in zip(header, keys, strict=True):
-        if key not in COLUMNS:
-            problem(1, raw.strip(), None, f"unknown column (known: {', '.join(COLUMNS)})")
+        if key not in known:
+            problem(1, raw.strip(), None, f"unknown column (known: {', '.join(recorded.CONTRACT_COLUMNS)})")
     for key in REQUIRED:
         if key not in columns:
             problem(1, key, None, "missing required column")
@@ -525,6 +541,8 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     accounts: dict[str, str] = {}
     notes: dict[str, str] = {}
     resolved: set[str] = set()
+    recorded_rows: dict[str, int] = {}  # key -> line, of the rows with a key
+    places: dict[int, SourceRef] = {}  # id(event) -> its row here, for the recorded rows
     with paused_gc():  # many new objects, no cycles
         try:
             last_end = 1  # the header's line
@@ -540,6 +558,21 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                     problem(line, None, None, f"{len(cells)} fields where the header has {width}")
                     continue
                 cells.append("")  # what an absent column reads
+                if cells[f.key]:
+                    try:
+                        event = _recorded(f, row, cells, default_account)
+                    except RowError as err:
+                        problem(line, err.column, err.value, err.message)
+                        continue
+                    if event.key in recorded_rows:
+                        problem(
+                            line, f.col("key"), event.key, f"the same key as line {recorded_rows[event.key]}"
+                        )
+                        continue
+                    recorded_rows[event.key] = line
+                    places[id(event)] = SourceRef(file_name, file_sha256, line)
+                    events.append(event)
+                    continue
                 action = cells[f.action].upper()
                 try:
                     raw_time = cells[f.date]
@@ -594,4 +627,6 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                     )
         except csv.Error as exc:
             problem(reader.line_num, None, None, f"not valid CSV: {exc}")
+    if places and not result.errors:
+        _check_recorded(result, places)
     return result

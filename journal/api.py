@@ -46,6 +46,7 @@ from journal.voids import VoidPlan
 
 if TYPE_CHECKING:  # the importers load only for an import: every other command starts without them
     from importers import ImportProblem, ParseResult
+    from journal.export import Exported
 
 
 class ImportFailed(Exception):
@@ -578,3 +579,10 @@ class Journal:
 
     def verify(self) -> VerifyReport:
         return self.store.verify()
+
+    def export(self, folder: Path, format: str = "journal-csv") -> Exported:
+        """Write the whole journal into `folder` (journal-csv or jsonl) so that importing it into an empty
+        journal gives the same books (`journal.export`)."""
+        from journal.export import export
+
+        return export(self.store, folder, format)

@@ -1068,6 +1068,44 @@ def verify(format: FormatOption = Format.table) -> None:
         raise typer.Exit(1)
 
 
+class ExportFormat(StrEnum):
+    journal_csv = "journal-csv"
+    jsonl = "jsonl"
+
+
+@app.command()
+def export(
+    target: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[journal-csv|jsonl] DIR", help="The format (default journal-csv), then a folder."
+        ),
+    ],
+    format: Annotated[
+        ExportFormat | None, typer.Option("--format", help="journal-csv (the default) or jsonl.")
+    ] = None,
+) -> None:
+    """Write the whole journal into DIR (journal.csv or journal.jsonl): importing it into an empty journal
+    gives the same books, into this one nothing. jsonl holds every field of every event, voids included;
+    the journal CSV the facts that count (see README, "Export")."""
+    if len(target) == 2 and target[0] in ExportFormat._value2member_map_:
+        named = ExportFormat(target[0])
+        if format is not None and format is not named:
+            fail(f"tj export: {named.value} or {format.value}? (the format is said twice)", 2)
+        format, folder = named, Path(target[1])
+    elif len(target) == 1:
+        folder = Path(target[0])
+    else:
+        fail("tj export: write `tj export [journal-csv|jsonl] DIR`", 2)
+    chosen = format or ExportFormat.journal_csv
+    try:
+        done = journal().export(folder, chosen.value)
+    except OSError as exc:
+        fail(f"tj export: {folder}: {exc.strerror or exc}; nothing was written")
+    left_out = f" ({done.left_out} voided or void events left out)" if done.left_out else ""
+    typer.echo(f"wrote {done.path}: {done.events} events{left_out}", err=True)
+
+
 def main() -> None:
     with guard():  # what escapes the commands' own guard (closing the journal)
         try:
