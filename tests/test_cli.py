@@ -70,8 +70,8 @@ def test_a_file_no_importer_knows_is_named_with_the_formats_tried(tj, tmp_path) 
     done = tj("import", str(odd), db=f"sqlite:///{tmp_path / 'j.sqlite'}")
     assert done.returncode == 1
     tried = (
-        "journal-csv, schwab-csv, fidelity-csv, robinhood-csv, tastytrade-csv, tastyworks-csv, "
-        "ibkr-activity-csv, ibkr-flex, ofx, positions-csv, prices-csv"
+        "journal-csv, journal-jsonl, schwab-csv, fidelity-csv, robinhood-csv, tastytrade-csv, "
+        "tastyworks-csv, ibkr-activity-csv, ibkr-flex, ofx, positions-csv, prices-csv"
     )
     assert f"statement.txt:1: no importer recognises this file (tried: {tried})" in done.stderr
 
