@@ -592,9 +592,9 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                         notes[note] = _text(f, "note", note, bounds.NOTE)
                     cells[f.note] = notes[note]
                     broker_id = cells[f.id]
-                    for column in (f.id, f.order_id, f.resolves):
-                        if len(cells[column]) > bounds.RESOLVES.most:
-                            _ids(f, cells)
+                    ids = len(broker_id) + len(cells[f.order_id]) + len(cells[f.resolves])
+                    if ids > bounds.RESOLVES.most:  # one of them may be too long: checked only then
+                        _ids(f, cells)
                     if broker_id:
                         key = broker_key(row_account, broker_id)
                     else:
