@@ -592,8 +592,8 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                         notes[note] = _text(f, "note", note, bounds.NOTE)
                     cells[f.note] = notes[note]
                     broker_id = cells[f.id]
-                    ids = len(broker_id) + len(cells[f.order_id]) + len(cells[f.resolves])
-                    if ids > bounds.RESOLVES.most:  # one of them may be too long: checked only then
+                    written = len(broker_id) + len(cells[f.order_id]) + len(cells[f.resolves])
+                    if written > bounds.RESOLVES.most:  # one of them may be too long: checked only then
                         _ids(f, cells)
                     if broker_id:
                         key = broker_key(row_account, broker_id)
