@@ -321,6 +321,11 @@ class Journal:
         events were recorded."""
         return voids.voided(self.store, account)
 
+    def accounts(self) -> list[str]:
+        """Every account with an event that counts, in order of name (one whose events were all voided is
+        gone, as they are)."""
+        return voids.accounts(self.store)
+
     def imports(self) -> list[ImportRecord]:
         """Every import that added events (a `tj void` too), oldest first."""
         return self.store.imports()

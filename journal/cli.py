@@ -1016,7 +1016,7 @@ def accounts(format: FormatOption = Format.table) -> None:
     """The accounts in the journal with their tax settings."""
     j = journal()
     policies = j.policies()
-    names = j.store.accounts()
+    names = j.accounts()
     emit(
         [
             {

@@ -258,6 +258,13 @@ def horizons(store: EventStore, found: dict[str, date]) -> dict[str, date]:
     return out
 
 
+def accounts(store: EventStore) -> list[str]:
+    """`EventStore.accounts` without those whose every event a void took back."""
+    names = store.accounts()
+    touched = {s.event.account for s in store.read(types=(EventVoided,))}
+    return [n for n in names if n not in touched or live(store.read(n))]
+
+
 def _last_counting_day(store: EventStore, account: str) -> date | None:
     """The day of the account's latest event that counts (settings and voids are no events of its files)."""
     days = [
