@@ -38,7 +38,9 @@ POSTGRES_TRIGGERS = [
 def upgrade() -> None:
     op.create_table(
         "imports",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False),
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False
+        ),
         sa.Column("owner", sa.String(64), nullable=False),
         sa.Column("recorded_time", sa.DateTime, nullable=False),
         sa.Column("first_seq", sa.BigInteger, nullable=False),
