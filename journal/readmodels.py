@@ -335,18 +335,23 @@ class ReadModels:
         current = self.checkpoint()
         if current is not None and current[0] == version_tag(today) and current[1] == last:
             return set()
-        if (
-            current is None
-            or current[0] != version_tag(today)
-            or self._settings_changed(current[1])
-            or self._voided_since(current[1], last)
-        ):
+        if current is None or current[0] != version_tag(today) or self._settings_changed(current[1]):
             self.rebuild(today)
             return None
-        touched = self.store.partitions_since(current[1])
+        touched = self.store.partitions_since(current[1])  # a void's too: it lands in its event's partition
         horizons = self.horizons()
-        for account, day in self.store.horizons(current[1]).items():
-            horizons[account] = max(day, horizons.get(account, day))
+        if self._voided_since(current[1], last):
+            # A void may take back an account's last events, a restore give them back: the horizons anew,
+            # and the partitions whose assumed (or pending) expiries depend on a horizon that moved.
+            found = voids.horizons(self.store, self.store.horizons())
+            moved = {a for a in horizons.keys() | found.keys() if horizons.get(a) != found.get(a)}
+            touched |= {
+                r.partition for p in ("assumed", "pending") for r in self._rows_of(p) if r.account in moved
+            }
+            horizons = found
+        else:
+            for account, day in self.store.horizons(current[1]).items():
+                horizons[account] = max(day, horizons.get(account, day))
         touched |= self._expiring(horizons)
         self._recompute(sorted(touched), touched, last, today, horizons)
         return touched
@@ -412,14 +417,20 @@ class ReadModels:
             return self._write((f.result() for f in finished), replacing, last, today, horizons)
 
     def _voided_since(self, since: int, last: int) -> bool:
-        """Whether a void (or a restore) was recorded since the checkpoint: it changes its own partition, and
-        may change an account's horizon and settings, so everything is folded again (voids are rare)."""
+        """Whether a void (or a restore) was recorded since the checkpoint."""
         return bool(self.store.read(types=(EventVoided,), seqs=(since + 1, last)))
 
     def _settings_changed(self, since: int) -> bool:
-        return any(
-            isinstance(s.event, AccountConfigured) for s in self.store.read(partitions=[""]) if s.seq > since
-        )
+        """Whether account settings were recorded since the checkpoint, or voided or restored (a void of a
+        setting, or of such a void, is in the "" partition with it)."""
+        settings: set[str] = set()
+        for s in self.store.read(partitions=[""]):  # in recorded order: a void follows what it names
+            ev = s.event
+            if isinstance(ev, AccountConfigured) or isinstance(ev, EventVoided) and ev.voided_key in settings:
+                if s.seq > since:
+                    return True
+                settings.add(ev.key)
+        return False
 
     def _write(
         self,
