@@ -475,11 +475,11 @@ def _recorded(f: _File, row: list[str], cells: list[str], default_account: str) 
 
 def _check_recorded(result: ParseResult, places: dict[int, SourceRef]) -> None:
     """Recorded rows within every event's bounds, each error at its row of this file (the net under the parse
-    would name the fact's first source); a file with any has no events, so that nothing is said twice."""
+    would name the fact's first source, another file); a file with any error has no events, so that the net
+    says nothing of them, twice or at that other file's line."""
     at_rows = [replace(e, source=places[id(e)]) for e in result.events if id(e) in places]
-    problems = bounds.check_events("", at_rows)
-    if problems:
-        result.errors.extend(problems)
+    result.errors.extend(bounds.check_events("", at_rows))
+    if result.errors:
         result.events.clear()
 
 
@@ -627,6 +627,6 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                     )
         except csv.Error as exc:
             problem(reader.line_num, None, None, f"not valid CSV: {exc}")
-    if places and not result.errors:
+    if places:
         _check_recorded(result, places)
     return result

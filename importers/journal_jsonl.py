@@ -9,6 +9,7 @@ journal that imports it gives the events its own (and its own hash chain).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import replace
@@ -17,9 +18,10 @@ from decimal import InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from importers import bounds
-from importers.base import FileInfo, ImportProblem, ParseResult, utf8_text
+from importers import bounds, recorded
+from importers.base import FileInfo, ImportProblem, ParseResult, RowError, utf8_text
 from journal.events import EVENT_TYPES, Event, SourceRef, event_from_row, paused_gc
+from journal.money import parse_decimal
 
 name = "journal-jsonl"
 description = "theta-journal's own JSON lines (tj export --format jsonl): every event as recorded"
@@ -115,8 +117,9 @@ def _event(record: Any) -> Event:
     payload = record.get("payload")
     if not isinstance(payload, dict):
         raise _Bad("payload", None, "missing or not a JSON object")
+    _json_kinds(type_name, payload)
     try:
-        return event_from_row(
+        event = event_from_row(
             type_name,
             _text(record, "account"),
             when,
@@ -126,6 +129,38 @@ def _event(record: Any) -> Event:
         )
     except (TypeError, ValueError, KeyError, InvalidOperation, AttributeError) as exc:
         raise _Bad("payload", json.dumps(payload)[:60], f"not a {type_name}: {exc}") from None
+    try:
+        return recorded.well_formed(event)
+    except RowError as err:
+        raise _Bad(f"payload.{err.column}", err.value, err.message) from None
+
+
+# The JSON kind of each payload field as `line` writes it, by the field's type (decimals, dates and enums
+# are strings; an instrument a string or {symbol, multiplier}): `event_from_row` would take others as
+# something else (a number as an inexact Decimal, a text as a tuple of its letters).
+_JSON_KINDS: dict[str, tuple[tuple[type, ...], str]] = {
+    "Decimal": ((str,), "a number written as a string"),
+    "Decimal | None": ((str,), "a number written as a string"),
+    "bool": ((bool,), "true or false"),
+    "date | None": ((str,), "a date written as a string"),
+    "tuple[str, ...]": ((list,), "a list of texts"),
+    "Instrument": ((str, dict), "a symbol"),
+    "OptionContract": ((str, dict), "an option symbol"),
+}
+_TEXT: tuple[tuple[type, ...], str] = ((str,), "a string")
+
+
+def _json_kinds(type_name: str, payload: Mapping[str, Any]) -> None:
+    types = {f.name: str(f.type) for f in dataclasses.fields(EVENT_TYPES[type_name])}
+    for name, raw in payload.items():
+        kinds, words = _JSON_KINDS.get(types.get(name, ""), _TEXT)
+        if not isinstance(raw, kinds) or (bool not in kinds and isinstance(raw, bool)):
+            raise _Bad(f"payload.{name}", json.dumps(raw)[:60], f"not {words}")
+        if isinstance(raw, str) and words.startswith("a number"):  # as `line` writes one: no NaN, 1_000
+            try:
+                parse_decimal(raw)
+            except ValueError as exc:
+                raise _Bad(f"payload.{name}", raw[:60], bounds.why(exc, "not a number")) from None
 
 
 def parse(path: Path, account: str | None = None) -> ParseResult:

@@ -9,6 +9,7 @@ expiry at its own time. Its bounds are every event's (importers/bounds.py).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -35,7 +36,8 @@ from journal.events import (
     TradeExecuted,
     Unresolved,
 )
-from journal.instruments import STANDARD_MULTIPLIER, Instrument, OptionContract, instrument_from_name
+from journal.instruments import STANDARD_MULTIPLIER, Instrument, OptionContract, Stock, instrument_from_name
+from journal.tax import BASIS_REPORTING, LOT_METHODS
 
 # The contract's columns, then the extension's: every column `tj export journal-csv` writes, in its order.
 CONTRACT_COLUMNS = (
@@ -261,6 +263,10 @@ def recorded_source(cells: Mapping[str, str]) -> SourceRef | None:
 
 def event(cells: Mapping[str, str], account: str, key: str, source: SourceRef | None) -> Event:
     """The recorded event a row with a key writes back: RowError naming the column when it cannot be."""
+    return well_formed(_event(cells, account, key, source))
+
+
+def _event(cells: Mapping[str, str], account: str, key: str, source: SourceRef | None) -> Event:
     r = _Row(cells)
     action = r.cell("action").upper()
     common: dict[str, Any] = {
@@ -339,3 +345,53 @@ def event(cells: Mapping[str, str], account: str, key: str, source: SourceRef | 
         # Placed in the resolved row's partition and time by the import (Journal.import_files).
         return Resolved(resolved_key=resolves, **common)
     raise RowError("action", r.cell("action"), "not an action of a recorded row")
+
+
+# What each field of a recorded event holds (its annotation in journal/events.py), in words for an error.
+_FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "str": ((str,), "a text"),
+    "str | None": ((str, type(None)), "a text"),
+    "Decimal": ((Decimal,), "a number"),
+    "Decimal | None": ((Decimal, type(None)), "a number"),
+    "bool": ((bool,), "true or false"),
+    "date | None": ((date, type(None)), "a date"),
+    "datetime": ((datetime,), "a time"),
+    "TradeAction": ((TradeAction,), "a trade's action"),
+    "CashKind": ((CashKind,), "a kind of cash"),
+    "Instrument": ((OptionContract, Stock), "a stock or option symbol"),
+    "OptionContract": ((OptionContract,), "an option symbol"),
+    "tuple[str, ...]": ((tuple,), "a list of texts"),
+}
+_OPTION_TRADES = {TradeAction.STO, TradeAction.BTC, TradeAction.BTO, TradeAction.STC}
+
+
+def well_formed(event: Event) -> Event:
+    """A recorded fact read back (a journal-CSV row with a key, a JSON line of an export) as the importers
+    write facts, else RowError naming the field: each field of its type; a required text not empty and an
+    optional one absent rather than empty (the store leaves an empty text out, and would read back another
+    event, or none); an option's end naming an option; a trade's action fitting its instrument; account
+    settings among their choices. Found by fuzzing (tests/importers/test_fuzz_regressions.py)."""
+    for f in dataclasses.fields(event):
+        if f.name == "source":
+            continue
+        value = getattr(event, f.name)
+        kinds, words = _FIELD_TYPES.get(str(f.type), ((object,), ""))
+        if not isinstance(value, kinds) or (words == "a date" and isinstance(value, datetime)):
+            shown = value.name if isinstance(value, OptionContract | Stock) else str(value)
+            raise RowError(f.name, shown[:60], f"not {words}")
+        if value == "" and (f.type == "str | None" or f.default is dataclasses.MISSING):
+            raise RowError(
+                f.name, None, "missing" if f.default is dataclasses.MISSING else "empty: leave it out"
+            )
+        if isinstance(value, tuple) and not all(isinstance(v, str) and v for v in value):
+            raise RowError(f.name, str(list(value))[:60], "not a list of texts")
+    if isinstance(event, TradeExecuted) and (event.action in _OPTION_TRADES) != event.instrument.is_option:
+        raise RowError("action", event.action.value, f"not an action of a trade in {event.instrument.name}")
+    if isinstance(event, AccountConfigured):
+        if event.lot_method not in LOT_METHODS:
+            raise RowError("lot_method", event.lot_method, f"one of {', '.join(LOT_METHODS)}")
+        if event.basis_reporting not in BASIS_REPORTING:
+            raise RowError("basis_reporting", event.basis_reporting, f"one of {', '.join(BASIS_REPORTING)}")
+        if not event.owner:
+            raise RowError("owner", None, "missing")
+    return event

@@ -23,6 +23,7 @@ EXAMPLES = ROOT / "examples"
 # The document model of each importer module (by its module name): how its files are mutated.
 DOCUMENT_KINDS = {
     "journal_csv": "csv",
+    "journal_jsonl": "jsonl",
     "schwab": "csv",
     "fidelity": "csv",
     "robinhood": "csv",
@@ -34,6 +35,9 @@ DOCUMENT_KINDS = {
     "ibkr_flex": "flex",
     "ofx": "ofx",
 }
+
+# The importers of the journal's own export formats, and the ending of their seeds in `exported_seeds`.
+EXPORTED = {"journal_csv": ".csv", "journal_jsonl": ".jsonl"}
 
 # Seeds for what has no fixture directory (positions, prices) and the journal CSV's columns its fixtures
 # leave out (transfers, splits, marks, lots, multipliers).
@@ -124,6 +128,12 @@ def _seeds(module: ModuleType) -> list[Seed]:
         if path.is_file() and importers.detect(path) is module:
             seeds.append(Seed(f"examples/{path.name}", path.read_bytes()))
     seeds += [Seed(f"written/{name}", text.encode()) for name, text in WRITTEN_SEEDS.get(short, {}).items()]
+    if short in EXPORTED:  # what `tj export` writes, from a journal of fixtures
+        from tests.fuzzing.exported import exported_seeds
+
+        seeds += [
+            Seed(name, data) for name, data in exported_seeds().items() if name.endswith(EXPORTED[short])
+        ]
     return seeds
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -618,6 +619,202 @@ def _cut(doc: MarkupDoc, rng: random.Random) -> str:
     return f"text cut at {at}"
 
 
+# -- JSON lines: the journal's own export ---------------------------------------------------------
+
+_JSON_ODD: tuple[object, ...] = (
+    None,
+    "",
+    0,
+    -1,
+    1.5,
+    True,
+    [],
+    {},
+    "NaN",
+    float("nan"),
+    float("inf"),
+    10**30,
+    -(2**63),
+    "1e400",
+    "x" * 5000,
+)
+
+
+def _leaves(value: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], object]]:
+    """Every (path, value) under a JSON value, containers included (a whole payload can be replaced too)."""
+    out: list[tuple[tuple[str | int, ...], object]] = [(path, value)] if path else []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            out += _leaves(inner, (*path, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            out += _leaves(inner, (*path, index))
+    return out
+
+
+def _name(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(p) for p in path if isinstance(p, str))
+
+
+class JsonlDoc:
+    """A `tj export --format jsonl` file: a header object (format, version, how many events follow), then
+    one event object a line. A line that is not JSON is kept as its text."""
+
+    def __init__(self, data: bytes) -> None:
+        text = decode(data)
+        self.bom = text.startswith("\ufeff")
+        self.final_newline = text.endswith("\n")
+        self.lines: list[object] = []
+        for raw in text.lstrip("\ufeff").rstrip("\n").split("\n"):
+            try:
+                self.lines.append(json.loads(raw))
+            except ValueError:
+                self.lines.append(_Raw(raw))
+
+    def data(self) -> bytes:
+        text = "\n".join(
+            line.text if isinstance(line, _Raw) else json.dumps(line, ensure_ascii=False)
+            for line in self.lines
+        )
+        return encode(("\ufeff" if self.bom else "") + text + ("\n" if self.final_newline else ""))
+
+    def learn(self, vocab: Vocabulary) -> None:
+        for line in self.lines[1:]:
+            if isinstance(line, _Raw):
+                continue
+            vocab.elements.setdefault("line", []).append(json.dumps(line, ensure_ascii=False))
+            for path, value in _leaves(line):
+                name = _name(path)
+                if isinstance(value, str):
+                    seen = vocab.values.setdefault(name, [])
+                    if value not in seen and len(seen) < 400:
+                        seen.append(value)
+                    vocab.words.extend(w for w in re.findall(r"[A-Za-z][A-Za-z&'/-]+", value) if len(w) > 2)
+                pieces = vocab.elements.setdefault(name, [])
+                if len(pieces) < 100:
+                    pieces.append(json.dumps(value, ensure_ascii=False))
+
+    def _recount(self, rng: random.Random) -> str:
+        """Most of the time the header is told the new number of events, so the events are read on."""
+        head = self.lines[0] if self.lines else None
+        if isinstance(head, dict) and rng.random() < 0.8:
+            head["events"] = sum(
+                1 for line in self.lines[1:] if not (isinstance(line, _Raw) and not line.text)
+            )
+            return ", header recounted"
+        return ""
+
+    def mutate(self, rng: random.Random, vocab: Vocabulary) -> str:
+        events = [i for i, line in enumerate(self.lines) if i and isinstance(line, dict)]
+        roll = rng.random()
+        if not events or roll < 0.05:
+            return self._header(rng)
+        i = rng.choice(events)
+        event = self.lines[i]
+        assert isinstance(event, dict)
+        if roll < 0.70:
+            leaves = _leaves(event)
+            if rng.random() < 0.9:  # what the importer reads, mostly: not the record's seq, times and hashes
+                leaves = [leaf for leaf in leaves if leaf[0][0] not in _KEPT_FOR_THE_RECORD] or leaves
+            path, old = rng.choice(leaves)
+            new = self._value(path, old, rng, vocab)
+            _put(event, path, new)
+            return f"line {i + 1} {_name(path) or path}: {short(json.dumps(old))} -> {short(json.dumps(new))}"
+        if roll < 0.80:
+            path, _ = rng.choice(_leaves(event))
+            _put(event, path, _DELETE)
+            return f"line {i + 1}: {_name(path)} removed"
+        if roll < 0.83:
+            path, value = rng.choice(
+                [(p, v) for p, v in _leaves(event) if isinstance(v, dict)] or [((), event)]
+            )
+            target = event if not path else value
+            assert isinstance(target, dict)
+            target[rng.choice(("extra", "quantity", "kind", "unknown_field"))] = rng.choice(_JSON_ODD)
+            return f"line {i + 1}: a field added under {_name(path) or 'the event'}"
+        choice = rng.randrange(5)
+        if choice == 0:
+            del self.lines[i]
+            return f"line {i + 1} dropped" + self._recount(rng)
+        if choice == 1:
+            self.lines.insert(rng.choice(events), json.loads(json.dumps(event)))
+            return f"line {i + 1} duplicated" + self._recount(rng)
+        if choice == 2:
+            j = rng.choice(events)
+            self.lines[i], self.lines[j] = self.lines[j], self.lines[i]
+            return f"lines {i + 1} and {j + 1} swapped"
+        if choice == 3 and vocab.elements.get("line"):
+            self.lines.insert(i, json.loads(rng.choice(vocab.elements["line"])))
+            return f"an event of another export inserted at line {i + 1}" + self._recount(rng)
+        self.lines[i] = _Raw(json.dumps(event)[: rng.randrange(1, 200)])
+        return f"line {i + 1} cut short"
+
+    def _value(
+        self, path: tuple[str | int, ...], old: object, rng: random.Random, vocab: Vocabulary
+    ) -> object:
+        name = _name(path)
+        if rng.random() < 0.15:
+            return rng.choice(_JSON_ODD)
+        if rng.random() < 0.2 and vocab.elements.get(name):
+            return json.loads(rng.choice(vocab.elements[name]))  # another event's value of this field
+        if isinstance(old, bool):
+            return not old
+        if isinstance(old, int):
+            return rng.choice((0, -1, old + 1, old * 1000, 10**12, str(old)))
+        if isinstance(old, str):
+            return mutate_value(
+                old, vocab.kinds.get(name, "text"), rng, vocab.values.get(name, ()), vocab.words
+            )
+        if old is None:
+            return rng.choice(("", "x", 0, "2024-01-01T00:00:00", "AAPL"))
+        return rng.choice(_JSON_ODD)
+
+    def _header(self, rng: random.Random) -> str:
+        head = self.lines[0] if self.lines else None
+        if not isinstance(head, dict):
+            self.lines.insert(0, {"format": "tj-journal-jsonl", "version": 1, "events": len(self.lines)})
+            return "a header put in front"
+        field_name = rng.choice(("format", "version", "events", "schema", "exported_at"))
+        old = head.get(field_name)
+        new = rng.choice(
+            (
+                None,
+                "",
+                0,
+                -1,
+                2,
+                "1",
+                1.0,
+                (old + 1) if isinstance(old, int) and not isinstance(old, bool) else "x",
+                True,
+                "tj-journal-csv",
+                10**20,
+            )
+        )
+        head[field_name] = new
+        return f"header {field_name}: {short(json.dumps(old))} -> {short(json.dumps(new))}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    text: str
+
+
+_DELETE = object()
+_KEPT_FOR_THE_RECORD = ("seq", "recorded_time", "prev_hash", "hash", "owner")
+
+
+def _put(container: object, path: tuple[str | int, ...], value: object) -> None:
+    """Set (or with `_DELETE`, remove) the value at `path`."""
+    for step in path[:-1]:
+        container = container[step]  # type: ignore[index]
+    last = path[-1]
+    if value is _DELETE:
+        del container[last]  # type: ignore[attr-defined]
+    else:
+        container[last] = value  # type: ignore[index]
+
+
 # -- the bytes -------------------------------------------------------------------------------------------
 
 
@@ -667,11 +864,12 @@ def damage_bytes(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     return b"\n".join(lines), f"line {k + 1} dropped"
 
 
-Document = CsvDoc | MarkupDoc
+Document = CsvDoc | MarkupDoc | JsonlDoc
 Reader = Callable[[bytes], Document]
 READERS: Mapping[str, Reader] = {
     "csv": lambda data: CsvDoc(data),
     "sectioned-csv": lambda data: CsvDoc(data, sectioned=True),
     "ofx": lambda data: MarkupDoc(data, "ofx"),
     "flex": lambda data: MarkupDoc(data, "flex"),
+    "jsonl": JsonlDoc,
 }
