@@ -259,10 +259,29 @@ def horizons(store: EventStore, found: dict[str, date]) -> dict[str, date]:
 
 
 def accounts(store: EventStore) -> list[str]:
-    """`EventStore.accounts` without those whose every event a void took back."""
+    """`EventStore.accounts` without those whose every event a void took back (their facts, counted, are
+    no more than the keys voids took back in them)."""
     names = store.accounts()
-    touched = {s.event.account for s in store.read(types=(EventVoided,))}
-    return [n for n in names if n not in touched or live(store.read(n))]
+    voids = [s.event for s in store.read(types=(EventVoided,))]
+    gone = cancelled(voids)
+    void_keys = {v.key for v in voids}
+    taken: dict[str, set[str]] = {}  # account -> the keys of its facts that voids took back
+    for void in voids:
+        if isinstance(void, EventVoided) and void.key not in gone and void.voided_key not in void_keys:
+            taken.setdefault(void.account, set()).add(void.voided_key)
+    return [n for n in names if n not in taken or _facts(store, n) > len(taken[n])]
+
+
+def _facts(store: EventStore, account: str) -> int:
+    """How many events other than voids an account has."""
+    from sqlalchemy import func, select
+
+    from journal import schema
+
+    t = schema.events
+    query = select(func.count()).where(t.c.account == account, t.c.type != EventVoided.type_name)
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)
 
 
 def _last_counting_day(store: EventStore, account: str) -> date | None:

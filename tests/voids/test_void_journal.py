@@ -176,3 +176,19 @@ def test_a_voided_setting_gives_back_the_one_before(journal: Journal, write_csv)
     assert "A" not in journal.policies()
     journal.configure_account("A", lot_method="hifo")  # a new setting gets a key of its own
     assert journal.policies()["A"].lot_method == "hifo"
+
+
+def test_an_account_whose_every_event_is_voided_is_no_longer_listed(journal: Journal, write_csv) -> None:
+    journal.import_files(
+        [write_csv(JANUARY, "january.csv"), write_csv(FEBRUARY.replace(",A,", ",B,"), "b.csv")]
+    )
+    assert journal.accounts() == ["A", "B"]
+    void_file(journal, "b.csv")
+    assert journal.accounts() == ["A"]
+    journal.import_files([write_csv(FEBRUARY.replace(",A,", ",B,"), "b.csv")])  # restored
+    assert journal.accounts() == ["A", "B"]
+    [dividend] = [
+        s.event for s in journal.events() if s.event.account == "B" and s.event.type_name == "CashMoved"
+    ]
+    journal.void(journal.void_plan(keys=[dividend.key]), "")
+    assert journal.accounts() == ["A", "B"]  # its put still counts
