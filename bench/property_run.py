@@ -35,6 +35,7 @@ from tests.robustness.journals import (  # noqa: E402
 
 OUT = HERE / "out" / "property"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BATCH = 100
 
 
 @dataclass
@@ -70,14 +71,6 @@ def run(engine: str, examples: int, random_seed: int | None, postgres_url: str) 
     tally = Tally()
     seen: set[str] = set()
 
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],  # nothing fails: every example is kept, none shrunk
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(given_journal=journal_inputs())
     def one(given_journal: JournalInput) -> None:
         database = sqlite_database() if engine == "sqlite" else postgresql_database(postgres_url)
         with database as (url, folder):
@@ -97,10 +90,20 @@ def run(engine: str, examples: int, random_seed: int | None, postgres_url: str) 
         if tally.examples % 100 == 0:
             print(f"  {engine}: {tally.examples} examples, {tally.broken_examples} broke", flush=True)
 
-    if random_seed is not None:
-        one = seed(random_seed)(one)
     started = time.perf_counter()
-    one()
+    # In runs of BATCH examples: hypothesis keeps what it generated for the whole of one run (gigabytes
+    # over thousands of journals).
+    for first in range(0, examples, BATCH):
+        batch = settings(
+            max_examples=min(BATCH, examples - first),
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],  # nothing fails: every example is kept, none shrunk
+            suppress_health_check=list(HealthCheck),
+        )(given(given_journal=journal_inputs())(one))
+        if random_seed is not None:
+            batch = seed(random_seed + first)(batch)
+        batch()
     tally.seconds = time.perf_counter() - started
     return tally
 

@@ -140,6 +140,7 @@ class Option:
     right: str
     strike: Decimal
     multiplier: str = ""
+    root: str = ""
 
 
 @dataclass
@@ -187,8 +188,10 @@ def _when(draw: Any, day: date) -> str:
 
 
 def _row(draw: Any, story: Story, day: date, action: str, **cells: str) -> dict[str, str]:
-    row = {"date": _when(draw, day), "action": action, **cells}
-    if draw(st.integers(0, 2)) == 0:
+    row = {"date": _when(draw, _clamp(day, FIRST_DAY, LAST_DAY)), "action": action, **cells}
+    if "account" in cells:
+        pass
+    elif draw(st.integers(0, 2)) == 0:
         row["account"] = draw(st.sampled_from(story.accounts))
     elif len(story.accounts) > 1 or story.accounts[0] != "default":
         row["account"] = story.accounts[0]
@@ -215,7 +218,7 @@ def _new_option(
     right = right or draw(st.sampled_from("PC"))
     strike = draw(STRIKES)
     symbol = _option_symbol(root, expiry, right, strike, draw(st.booleans()))
-    option = Option(symbol, underlying, expiry, right, strike, draw(MULTIPLIERS))
+    option = Option(symbol, underlying, expiry, right, strike, draw(MULTIPLIERS), root)
     story.options.append(option)
     return option
 
@@ -293,6 +296,8 @@ def _wheel(draw: Any, story: Story) -> None:
     for _ in range(draw(st.integers(0, 3))):
         call_day = put.expiry + timedelta(days=draw(st.integers(0, 10)))
         call = _new_option(draw, story, call_day, right="C", underlying=put.underlying)
+        if draw(st.booleans()):  # the stock's price that day: whether the call is qualified, in the money
+            _row(draw, story, call_day, "MARK", symbol=put.underlying, price=draw(PRICES))
         cells = {"symbol": call.symbol, "quantity": contracts, "price": draw(PRICES)}
         _row(draw, story, call_day, "STO", **_with_multiplier(call, cells))
         end = draw(st.sampled_from(["EXPIRE", "ASSIGN", "BTC"]))
@@ -304,15 +309,105 @@ def _wheel(draw: Any, story: Story) -> None:
 
 @st.composite
 def _roll(draw: Any, story: Story) -> None:
-    """A buy to close and a sell to open of the same underlying and right, one order (or one day)."""
+    """A written (or bought) option rolled once or more: each roll a buy to close and a sell to open of the
+    same underlying and right, in one order or on one day (a few of them odd: another size, or a random
+    contract closed), then ended."""
     day = draw(_day(story, option=True))
-    old = _option(draw, story, day)
-    new = _new_option(draw, story, day)
-    order = {"order_id": f"R{len(story.rows)}"} if draw(st.booleans()) else {}
+    written = draw(st.integers(0, 3)) > 0
+    option = _new_option(draw, story, day)
     quantity = draw(CONTRACTS)
-    for action, option in (("BTC", old), ("STO", new)):
-        cells = {"symbol": option.symbol, "quantity": quantity, "price": draw(PRICES), **order}
+    opening, closing = ("STO", "BTC") if written else ("BTO", "STC")
+    cells = {"symbol": option.symbol, "quantity": quantity, "price": draw(PRICES)}
+    _row(draw, story, day, opening, **_with_multiplier(option, cells))
+    for _ in range(draw(st.integers(1, 3))):
+        day = _clamp(
+            day + timedelta(days=draw(st.integers(0, 40))), FIRST_EXPIRY - OPTION_WINDOW, option.expiry
+        )
+        old = option if draw(st.integers(0, 5)) else _option(draw, story, day)
+        option = _new_option(draw, story, day, right=old.right, underlying=old.underlying)
+        order = {"order_id": f"R{len(story.rows)}"} if draw(st.booleans()) else {}
+        size = quantity if draw(st.integers(0, 5)) else draw(CONTRACTS)
+        for action, contract, n in ((closing, old, quantity), (opening, option, size)):
+            cells = {"symbol": contract.symbol, "quantity": n, "price": draw(PRICES), **order}
+            _row(draw, story, day, action, **_with_multiplier(contract, cells))
+        quantity = size
+    end = draw(st.sampled_from(["EXPIRE", "ASSIGN" if written else "EXERCISE", closing, None]))
+    if end is not None:
+        cells = {"symbol": option.symbol, "quantity": quantity}
+        if end == closing:
+            cells["price"] = draw(PRICES)
+        _row(draw, story, max(option.expiry, day), end, **_with_multiplier(option, cells))
+
+
+@st.composite
+def _spread(draw: Any, story: Story) -> None:
+    """Legs of one order, one expiry and one size: a vertical, a strangle or straddle, an iron condor
+    (strikes in order, or not)."""
+    day = draw(_day(story, option=True))
+    first = _new_option(draw, story, day)
+    kind = draw(st.sampled_from(["vertical", "strangle", "condor"]))
+    rights = {"vertical": [first.right] * 2, "strangle": ["P", "C"], "condor": ["P", "P", "C", "C"]}[kind]
+    strikes = sorted(draw(st.lists(STRIKES, min_size=len(rights), max_size=len(rights))))
+    written = draw(st.booleans())
+    actions = {
+        "vertical": ["STO", "BTO"] if draw(st.booleans()) else ["BTO", "STO"],
+        "strangle": ["STO", "STO"] if written else ["BTO", "BTO"],
+        "condor": ["BTO", "STO", "STO", "BTO"],
+    }[kind]
+    quantity = draw(CONTRACTS)
+    order = f"S{len(story.rows)}"
+    for right, strike, action in zip(rights, strikes, actions, strict=True):
+        symbol = _option_symbol(first.root, first.expiry, right, strike, draw(st.booleans()))
+        option = Option(symbol, first.underlying, first.expiry, right, strike, first.multiplier, first.root)
+        story.options.append(option)
+        cells = {"symbol": symbol, "quantity": quantity, "price": draw(PRICES), "order_id": order}
         _row(draw, story, day, action, **_with_multiplier(option, cells))
+
+
+@st.composite
+def _wash(draw: Any, story: Story) -> None:
+    """Shares bought, sold at a loss, bought again within 30 days (in the same account or another one of
+    the same owner, when the settings say so)."""
+    day = draw(_day(story))
+    symbol = draw(st.sampled_from(story.stocks))
+    price = Decimal(draw(PRICES))
+    quantity = draw(QUANTITIES)
+    account = draw(st.sampled_from(story.accounts))
+    _row(draw, story, day, "BUY", symbol=symbol, quantity=quantity, price=str(price), account=account)
+    sold = day + timedelta(days=draw(st.integers(0, 400)))
+    lower = price * Decimal(draw(st.sampled_from(["0", "0.5", "0.99", "1"])))
+    lower = lower.quantize(Decimal(1).scaleb(-PLACES))
+    _row(draw, story, sold, "SELL", symbol=symbol, quantity=quantity, price=f"{lower:f}", account=account)
+    again = sold + timedelta(days=draw(st.integers(-30, 31)))
+    _row(
+        draw,
+        story,
+        again,
+        "BUY",
+        symbol=symbol,
+        quantity=draw(QUANTITIES),
+        price=draw(PRICES),
+        account=draw(st.sampled_from(story.accounts)),
+    )
+
+
+@st.composite
+def _index_year_end(draw: Any, story: Story) -> None:
+    """A Section 1256 index option (SPX, SPXW) open across a year end, marked in December (or not)."""
+    year = min(max(story.start.year, FIRST_EXPIRY.year), LAST_EXPIRY.year - 1) + draw(st.integers(0, 1))
+    year = min(year, LAST_EXPIRY.year - 1)
+    day = date(year, 12, draw(st.integers(1, 31)))
+    root = draw(st.sampled_from(["SPX", "SPXW"]))
+    expiry = date(year + 1, draw(st.integers(1, 12)), draw(st.integers(1, 28)))
+    right, strike = draw(st.sampled_from("PC")), draw(STRIKES)
+    symbol = _option_symbol(root, expiry, right, strike, draw(st.booleans()))
+    option = Option(symbol, "SPX", expiry, right, strike, root=root)
+    story.options.append(option)
+    action = draw(st.sampled_from(["STO", "BTO"]))
+    _row(draw, story, day, action, symbol=option.symbol, quantity=draw(CONTRACTS), price=draw(PRICES))
+    for _ in range(draw(st.integers(0, 2))):
+        marked = date(year, 12, draw(st.integers(max(day.day - 5, 1), 31)))
+        _row(draw, story, marked, "MARK", symbol=option.symbol, price=draw(PRICES))
 
 
 @st.composite
@@ -425,7 +520,12 @@ STEPS = (
     _option_trade,
     _option_end,
     _wheel,
+    _wheel,
     _roll,
+    _roll,
+    _spread,
+    _wash,
+    _index_year_end,
     _cash,
     _split,
     _mark,
@@ -435,8 +535,8 @@ STEPS = (
 
 
 @st.composite
-def journals(draw: Any, max_steps: int = 25) -> list[dict[str, str]]:
-    """The rows of one journal-CSV file."""
+def journals(draw: Any, max_steps: int = 25) -> Story:
+    """The story of one journal-CSV file: its rows, and the accounts, stocks and contracts they name."""
     start = draw(
         st.one_of(
             st.dates(date(2015, 1, 1), date(2030, 12, 31)),
@@ -452,36 +552,78 @@ def journals(draw: Any, max_steps: int = 25) -> list[dict[str, str]]:
     story = Story(start, accounts, stocks)
     for _ in range(draw(st.integers(1, max_steps))):
         draw(draw(st.sampled_from(STEPS))(story))
-    return draw(st.permutations(story.rows)) if draw(st.integers(0, 3)) == 0 else story.rows
+    if draw(st.integers(0, 3)) == 0:
+        story.rows = draw(st.permutations(story.rows))
+    return story
 
 
 @dataclass(frozen=True, slots=True)
 class JournalInput:
-    """One generated journal: its CSV, and `tj account set` arguments said before reading it (lot
-    methods, IRA, owners sharing wash sales across accounts)."""
+    """One generated journal: its CSV; `tj account set` arguments said before reading it (lot methods, IRA,
+    owners sharing wash sales across accounts); maybe a broker's positions CSV imported with it (for
+    `tj reconcile`) and opening positions imported before it (`tj import --opening DAY`)."""
 
     csv: str
     settings: tuple[tuple[str, ...], ...] = ()
     accounts: tuple[str, ...] = ()
+    positions: str = ""
+    opening: tuple[str, str] | None = None  # (day, positions CSV with basis and acquired)
 
-    def __repr__(self) -> str:  # what hypothesis prints for a falsifying example: the file as written
-        return f"JournalInput(settings={self.settings!r}, csv=\n{self.csv})"
+    def __repr__(self) -> str:  # what hypothesis prints for a falsifying example: the files as written
+        return (
+            f"JournalInput(settings={self.settings!r}, opening={self.opening!r},\n"
+            f"positions=\n{self.positions}\ncsv=\n{self.csv})"
+        )
+
+
+def _write_csv(draw: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+@st.composite
+def _positions(draw: Any, story: Story, opening: bool) -> str:
+    """A broker's positions CSV over the story's accounts and instruments (signed: written options and
+    short stock negative), with a CASH row sometimes; for opening positions, basis and acquired too."""
+    day = draw(_day(story, option=True))
+    rows = []
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.integers(0, 3))
+        usable = [o for o in story.options if abs(o.expiry - day) <= OPTION_WINDOW]
+        if kind == 0:
+            symbol, quantity = "CASH", f"{Decimal(draw(AMOUNTS)):f}"
+        else:
+            symbol = (
+                draw(st.sampled_from(usable)).symbol
+                if usable and kind == 1
+                else draw(st.sampled_from(story.stocks))
+            )
+            quantity = draw(st.sampled_from(["", "-"])) + f"{Decimal(draw(QUANTITIES)):f}"  # no exponent
+        row = [day.isoformat(), draw(st.sampled_from(story.accounts)), symbol, quantity]
+        if opening:
+            basis = draw(st.one_of(st.just(""), numbers(MAX_AMOUNT, PLACES, typical=("1500", "0"))))
+            basis = basis and f"{Decimal(basis):f}"
+            acquired = draw(st.one_of(st.just(""), st.just(day.isoformat()), st.dates(FIRST_DAY, day)))
+            row += [basis, acquired if isinstance(acquired, str) else acquired.isoformat()]
+        rows.append(row)
+    header = ["date", "account", "symbol", "quantity", *(["basis", "acquired"] if opening else [])]
+    return _write_csv(draw, header, rows)
 
 
 @st.composite
 def journal_inputs(draw: Any) -> JournalInput:
-    """A journal CSV (header in any case and order, only the columns its rows use, plus some empty) and
-    settings for some of its accounts."""
-    rows = draw(journals())
+    """A journal CSV (header in any case and order, only the columns its rows use, plus some empty),
+    settings for some of its accounts, and sometimes a positions file and opening positions."""
+    story = draw(journals())
+    rows = story.rows
     used = [c for c in COLUMNS if any(c in r for r in rows)]
     extra = [c for c in COLUMNS if c not in used and draw(st.integers(0, 5)) == 0]
     columns = draw(st.permutations(used + extra))
     header = [c.upper() if draw(st.integers(0, 5)) == 0 else c for c in columns]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([row.get(c, "") for c in columns])
+    text = _write_csv(draw, header, [[row.get(c, "") for c in columns] for row in rows])
     accounts = tuple(dict.fromkeys(r.get("account") or "default" for r in rows))
     settings = []
     for account in accounts:
@@ -492,7 +634,12 @@ def journal_inputs(draw: Any) -> JournalInput:
         options += ["--lot-method", draw(st.sampled_from(["fifo", "lifo", "hifo"]))]
         options += ["--basis", draw(st.sampled_from(["reported", "not-reported", "no-1099"]))]
         settings.append(("account", "set", *options, "--", account))
-    return JournalInput(out.getvalue(), tuple(settings), accounts)
+    positions = draw(_positions(story, False)) if draw(st.integers(0, 2)) == 0 else ""
+    opening = None
+    if draw(st.integers(0, 4)) == 0:
+        day = story.start - timedelta(days=draw(st.integers(0, 30)))
+        opening = (day.isoformat(), draw(_positions(story, True)))
+    return JournalInput(text, tuple(settings), accounts, positions, opening)
 
 
 # -- every read command over a journal -----------------------------------------------------------------
@@ -700,7 +847,18 @@ def check_journal(given: JournalInput, url: str, folder: Path) -> Example:
     path = folder / "journal.csv"
     path.write_text(given.csv, encoding="utf-8", newline="")
     run = Runner(url, folder)
-    imported = run("import", str(path))
+    files = [str(path)]
+    if given.positions:
+        files.append(str(folder / "positions.csv"))
+        (folder / "positions.csv").write_text(given.positions, encoding="utf-8", newline="")
+    if given.opening is not None:
+        day, opening_text = given.opening
+        (folder / "opening.csv").write_text(opening_text, encoding="utf-8", newline="")
+        opened = run("import", "--opening", day, str(folder / "opening.csv"))
+        if opened.broken() is not None:
+            return Example(opened, broken=[(opened, opened.broken() or "")])
+    before = run("events", "--format", "json").stdout if given.opening is not None else "[]\n"
+    imported = run("import", *files)
     example = Example(imported)
     why = imported.broken()
     if why is not None:
@@ -709,7 +867,7 @@ def check_journal(given: JournalInput, url: str, folder: Path) -> Example:
     if imported.exit_code == 1:
         # Refused: the message names the place and nothing was written.
         events = run("events", "--format", "json")
-        if events.exit_code != 0 or json.loads(events.stdout) != []:
+        if events.exit_code != 0 or events.stdout != before:
             example.broken.append(
                 (imported, f"refused, but the journal holds events:\n{events.stdout[:2000]}")
             )
