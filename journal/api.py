@@ -193,11 +193,15 @@ class Journal:
         done = []
         for path, name, result in parsed:
             result.warnings.extend(cash_check(path.name, result))
-            events, lookalikes = result.events, self._lookalikes(result.events)
+            # The file's keys already recorded, looked up once: for the lookalikes and the restores.
+            recorded = (
+                self.store.existing_keys({e.key for e in result.events}) if self.store.last_seq() else set()
+            )
+            events, lookalikes = result.events, self._lookalikes(result.events, recorded)
             if lookalikes and not keep_lookalikes:
                 left_out = {id(new) for new, _ in lookalikes}
                 events = [e for e in events if id(e) not in left_out]
-            restores = self._restores(path.name, events)
+            restores = self._restores(path.name, events, recorded)
             appended = self.store.append([*events, *restores], origin=_origin(path, name, events))
             done.append(
                 FileImport(
@@ -216,10 +220,11 @@ class Journal:
         # a bulk import of many files pays for the projections once, not once per file.
         return done
 
-    def _restores(self, file: str, events: Sequence[Event]) -> list[EventVoided]:
+    def _restores(self, file: str, events: Sequence[Event], recorded: set[str]) -> list[EventVoided]:
         """Re-importing a file gives back its facts that a void took: a void of each such void (a restore),
-        appended with the file's events. Nothing to look up when none of the file's keys is recorded."""
-        recorded = self.store.existing_keys({e.key for e in events if not isinstance(e, EventVoided)})
+        appended with the file's events (`recorded`: those of their keys already recorded). Nothing to look
+        up when none is."""
+        recorded = {e.key for e in events if e.key in recorded and not isinstance(e, EventVoided)}
         if not recorded:
             return []
         return voids.restores(events, recorded, voids.voids_of(self.store, recorded), file)
@@ -292,13 +297,14 @@ class Journal:
                     out[symbol] = day
         return out
 
-    def _lookalikes(self, events: Sequence[Event]) -> list[tuple[Event, Event]]:
+    def _lookalikes(self, events: Sequence[Event], recorded_keys: set[str]) -> list[tuple[Event, Event]]:
+        """The file's new facts that another file recorded under other keys (`recorded_keys`: the file's
+        keys already recorded)."""
         from journal.lookalikes import find_lookalikes
 
         if not events or not self.store.last_seq():
             return []
         keys = {e.key for e in events}
-        recorded_keys = self.store.existing_keys(keys)
         new = [e for e in events if e.key not in recorded_keys]
         if not new:
             return []

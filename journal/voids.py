@@ -52,10 +52,31 @@ def _read_keys(store: EventStore, keys: Collection[str]) -> list[StoredEvent]:
     return sorted(found, key=lambda s: s.seq)
 
 
+def any_voids(store: EventStore) -> bool:
+    """Whether the journal holds a void (void keys share a prefix): on SQLite one step down the natural-key
+    index, whose order is the bytes'; PostgreSQL orders text by its collation, so there it asks by LIKE."""
+    from sqlalchemy import ColumnElement, select
+
+    from journal import schema
+
+    t = schema.events
+    key = t.c.natural_key
+    where: ColumnElement[bool]
+    if store.dialect == "sqlite":
+        where = (key >= VOID_PREFIX) & (key < VOID_PREFIX[:-1] + chr(ord(VOID_PREFIX[-1]) + 1))
+    else:
+        where = key.startswith(VOID_PREFIX, autoescape=True)
+    query = select(t.c.seq).where(where)
+    with store.engine.connect() as conn:
+        return conn.execute(query.limit(1)).first() is not None
+
+
 def voids_of(store: EventStore, keys: Collection[str]) -> list[StoredEvent]:
     """Every void recorded of these keys, and of their voids in turn (restores), in recorded order: looked up
     by their derived keys, a round per generation (most keys have none, and one round says so)."""
     out: list[StoredEvent] = []
+    if not keys or not any_voids(store):
+        return out
     pending = dict.fromkeys(keys, 0)  # key -> how many of its voids were found so far
     while pending:
         wanted = {void_key(k, n): k for k, n in pending.items()}
