@@ -1093,7 +1093,7 @@ def export(
         if format is not None and format is not named:
             fail(f"tj export: {named.value} or {format.value}? (the format is said twice)", 2)
         format, folder = named, Path(target[1])
-    elif len(target) == 1:
+    elif len(target) == 1 and target[0] not in ExportFormat._value2member_map_:
         folder = Path(target[0])
     else:
         fail("tj export: write `tj export [journal-csv|jsonl] DIR`", 2)

@@ -189,6 +189,7 @@ def test_tj_export_writes_either_format_and_says_so(tj, db_url, tmp_path: Path) 
     assert (tmp_path / "c" / "journal.csv").read_text() == (tmp_path / "a" / "journal.csv").read_text()
     twice = tj("export", "jsonl", str(tmp_path / "d"), "--format", "journal-csv", db=db_url)
     assert twice.returncode == 2 and not (tmp_path / "d").exists()
+    assert tj("export", "jsonl", db=db_url).returncode == 2  # a format, no folder: said, not made a folder
     blocked = tmp_path / "file"
     blocked.write_text("")
     refused = tj("export", "jsonl", str(blocked), db=db_url)
