@@ -1,9 +1,12 @@
 """The importers' fuzz run: every importer's fixtures mutated with structure (cells by column kind, rows,
 columns, elements, attributes, bytes), each case parsed in process as `tj import` parses it and judged by
-`tests.fuzzing.oracle`; a sample also imported into a real SQLite journal and listed. Never a test: it
-prints, per format, the cases run, parsed, refused, unresolved rows produced, failures and the rate.
+`tests.fuzzing.oracle`; a sample also imported into a real SQLite journal and listed (`--sample`), a
+smaller one by the real `tj import` and then every read command and report in every format (`--sweep`).
+Never a test: it prints, per format, the cases run, parsed, refused, unresolved rows produced, failures
+and the rate.
 
-    python bench/fuzz.py --cases 10000 [--format NAME ...] [--seed N] [--sample 0.01] [--jobs 2]
+    python bench/fuzz.py --cases 10000 [--format NAME ...] [--seed N] [--sample 0.01] [--sweep 0.001]
+                         [--jobs 2]
 
 Each failure is saved under /tmp/tj-fuzz/<format>/<case>.<ext> (with <case>.txt: its mutations, the
 failure and its traceback), and the first of each kind also minimized (<case>.min.<ext>).
@@ -24,7 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fuzzing.corpus import Case, formats, make_case  # noqa: E402
-from tests.fuzzing.oracle import Verdict, check_file, check_import, minimize, template_journal  # noqa: E402
+from tests.fuzzing.oracle import (  # noqa: E402
+    Verdict,
+    check_commands,
+    check_file,
+    check_import,
+    minimize,
+    template_journal,
+)
 
 OUT = Path("/tmp/tj-fuzz")
 
@@ -48,6 +58,7 @@ class Tally:
     refused: int = 0
     unresolved: int = 0  # unresolved rows produced by the cases parsed ok
     imported: int = 0  # cases also imported into a real journal
+    swept: int = 0  # cases also imported by `tj import` and read by every `tj` command
     failures: int = 0
     seconds: float = 0.0
     found: dict[str, Found] = field(default_factory=dict)
@@ -88,11 +99,12 @@ def _minimal(case: Case, verdict: Verdict, work: Path, out: Path, today: date, t
     return path
 
 
-def run_format(name: str, cases: int, seed: int, sample: float, shrink: bool) -> Tally:
+def run_format(name: str, cases: int, seed: int, sample: float, sweep: float, shrink: bool) -> Tally:
     fmt = formats()[name]
     tally = Tally(name)
     today = date.today()
     every = round(1 / sample) if sample > 0 else 0
+    sweep_every = round(1 / sweep) if sweep > 0 else 0
     out = OUT / name
     with tempfile.TemporaryDirectory(prefix=f"tj-fuzz-{name}-") as tmp:
         work = Path(tmp)
@@ -106,6 +118,9 @@ def run_format(name: str, cases: int, seed: int, sample: float, shrink: bool) ->
             if not verdict.failed and template and number % every == 0:
                 tally.imported += 1
                 verdict, via = check_import(path, name, template, today), "import into SQLite"
+            if not verdict.failed and sweep_every and number % sweep_every == sweep_every // 2:
+                tally.swept += 1
+                verdict, via = check_commands(path, name), "tj import and every tj command"
             tally.cases += 1
             if verdict.outcome == "ok":
                 tally.ok += 1
@@ -120,7 +135,7 @@ def run_format(name: str, cases: int, seed: int, sample: float, shrink: bool) ->
                     found.count += 1
                     continue
                 found = tally.found[verdict.signature] = Found(1, number, verdict.reason, reproducer)
-                if shrink:
+                if shrink and not via.startswith("tj"):  # a sweep takes seconds a try: saved as found
                     by_import = template if via.startswith("import") else None
                     found.minimal = _minimal(case, verdict, work, out, today, by_import)
         tally.seconds = time.perf_counter() - start
@@ -128,7 +143,17 @@ def run_format(name: str, cases: int, seed: int, sample: float, shrink: bool) ->
 
 
 def _table(tallies: list[Tally]) -> str:
-    head = ("format", "cases", "parsed ok", "refused", "unresolved rows", "failures", "imported", "cases/s")
+    head = (
+        "format",
+        "cases",
+        "parsed ok",
+        "refused",
+        "unresolved rows",
+        "failures",
+        "imported",
+        "swept",
+        "cases/s",
+    )
     rows = [
         (
             t.format,
@@ -138,6 +163,7 @@ def _table(tallies: list[Tally]) -> str:
             str(t.unresolved),
             str(t.failures),
             str(t.imported),
+            str(t.swept),
             f"{t.cases / t.seconds:.0f}" if t.seconds else "-",
         )
         for t in tallies
@@ -159,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", action="append", help="only this importer (repeatable)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sample", type=float, default=0.01, help="share of cases also imported into SQLite")
+    parser.add_argument(
+        "--sweep", type=float, default=0.001, help="share of cases also run through every tj command"
+    )
     parser.add_argument("--jobs", type=int, default=1, help="formats fuzzed at once")
     parser.add_argument("--no-minimize", action="store_true", help="save failures as found, unshrunk")
     args = parser.parse_args(argv)
@@ -166,14 +195,17 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in formats()]
     if unknown:
         parser.error(f"unknown format {unknown[0]!r} (known: {', '.join(formats())})")
-    jobs = [(n, args.cases, args.seed, args.sample, not args.no_minimize) for n in names]
+    jobs = [(n, args.cases, args.seed, args.sample, args.sweep, not args.no_minimize) for n in names]
     tallies = []
     with ProcessPoolExecutor(max(1, args.jobs)) as pool:
         for tally in pool.map(run_format, *zip(*jobs, strict=True)):
             tallies.append(tally)
             done = f"{tally.format}: {tally.cases} cases, {tally.failures} failures"
             print(done, file=sys.stderr, flush=True)
-    print(f"seed {args.seed}, {args.cases} cases per format, {args.sample:.0%} also imported into SQLite\n")
+    print(
+        f"seed {args.seed}, {args.cases} cases per format; {args.sample:.1%} also imported into SQLite, "
+        f"{args.sweep:.1%} through every tj command\n"
+    )
     print(_table(tallies))
     for t in tallies:
         for signature, found in t.found.items():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -253,6 +254,31 @@ def check_import(path: Path, format: str, template: Path, today: date) -> Verdic
         journal.close()
         for leftover in db.parent.glob(db.name + "*"):
             leftover.unlink()
+
+
+def check_commands(path: Path, format: str) -> Verdict:
+    """The file imported by the real `tj import` into a new SQLite journal, then every read command and
+    report of `tj` in every format (`tests.robustness.journals.read_everything`): each ends with its output
+    or a message, exit 0 or 1, never a crash."""
+    from tests.robustness.journals import Runner, read_everything
+
+    with tempfile.TemporaryDirectory(prefix="tj-fuzz-commands-") as tmp:
+        folder = Path(tmp)
+        run = Runner(f"sqlite:///{folder / 'journal.sqlite'}", folder)
+        imported = run("import", str(path), "--format", format)
+        outcomes = [imported] if imported.broken() else [imported, *read_everything(run, folder)]
+        for outcome in outcomes:
+            why = outcome.broken()
+            if why:
+                command = "tj " + " ".join(outcome.args)
+                last = [line for line in why.splitlines() if line.strip()][-1:] or [why]
+                return Verdict(
+                    "failure",
+                    reason=f"{command}: {why.splitlines()[0]}",
+                    signature=f"tj {outcome.args[0]}: {_normal(last[0])}",
+                    trace=why[-3000:],
+                )
+    return Verdict("ok" if imported.exit_code == 0 else "refused")
 
 
 def minimize(data: bytes, still_fails: Callable[[bytes], bool], budget: int = 400) -> bytes:
