@@ -15,6 +15,7 @@ failure and its traceback), and the first of each kind also minimized (<case>.mi
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -36,7 +37,7 @@ from tests.fuzzing.oracle import (  # noqa: E402
     template_journal,
 )
 
-OUT = Path("/tmp/tj-fuzz")
+OUT = Path(os.environ.get("TJ_FUZZ_OUT", "/tmp/tj-fuzz"))
 
 
 @dataclass

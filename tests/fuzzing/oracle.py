@@ -17,7 +17,7 @@ import tempfile
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -185,13 +185,27 @@ def fold(events: Sequence[Event], today: date) -> None:
     json.dumps(records, default=str)
 
 
+# A positions CSV is also what `tj import --opening DATE` reads, as the journal's opening positions.
+OPENING = {"positions-csv": date(2020, 1, 2)}
+
+
 def check_file(path: Path, format: str, today: date) -> Verdict:
-    """The in-process oracle: parse as `tj import --format` does, then check the errors or the events."""
+    """The in-process oracle: parse as `tj import --format` does (and as `--opening` does, for a format
+    that has it), then check the errors or the events."""
+    verdict = _check_parse(path, format, today, None)
+    if format in OPENING and not verdict.failed:
+        opening = _check_parse(path, format, today, OPENING[format])
+        if opening.failed:
+            return replace(opening, reason=f"with --opening {OPENING[format]}: {opening.reason}")
+    return verdict
+
+
+def _check_parse(path: Path, format: str, today: date, opening: date | None) -> Verdict:
     data = path.read_bytes()
     try:
         importers.detect(path)  # recognising a file must not fail either
         try:
-            _, result = parse_file(path, format)
+            _, result = parse_file(path, format, opening=opening)
         except ImportFailed as failed:
             return _refused(failed.problems, path, data)
         if result.errors:
