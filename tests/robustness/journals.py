@@ -19,14 +19,14 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
-from journal.events import broker_key
+from journal.events import SourceRef, Unresolved, broker_key
 
 # -- the bounds (docs/bounds.md, importers/bounds.py) ---------------------------------------------------
 
@@ -155,6 +155,7 @@ class Story:
     lot_ids: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)  # natural keys of rows with an id (for `resolves`)
     next_id: int = 0
+    unresolved: list[Unresolved] = field(default_factory=list)  # a broker's rows tj keeps unmodelled
 
 
 def _option_symbol(root: str, expiry: date, right: str, strike: Decimal, occ: bool) -> str:
@@ -514,7 +515,32 @@ def _resolve(draw: Any, story: Story) -> None:
     _row(draw, story, day, "TRANSFER_IN", **cells)
 
 
+REASONS = ("a stock merger: not modelled yet", "<b>odd</b> | row {{ x }}", "r" * 2000)
+
+
+@st.composite
+def _unresolved(draw: Any, story: Story) -> None:
+    """A row of a broker's file that tj kept unresolved (a merger, a spin-off): with its cash and the
+    underlyings it names, recorded before the journal CSV so that its rows may resolve it."""
+    day = draw(_day(story))
+    n = len(story.unresolved) + 1
+    symbols = draw(st.lists(st.sampled_from([*story.stocks, "GREE", "SPX"]), max_size=3, unique=True))
+    event = Unresolved(
+        account=draw(st.sampled_from(story.accounts)),
+        time=datetime.combine(day, time(12, 0)),
+        key=f"row:broker-unresolved-{n}",
+        source=SourceRef("broker.csv", "b" * 64, n + 1),
+        reason=draw(st.sampled_from(REASONS)),
+        raw=draw(st.sampled_from(NOTES)) or "03/15/2024,Receive Deliver,Stock Merger",
+        amount=Decimal(draw(AMOUNTS)),
+        symbols=tuple(symbols),
+    )
+    story.unresolved.append(event)
+    story.keys.append(event.key)
+
+
 STEPS = (
+    _unresolved,
     _stock_trade,
     _option_trade,
     _option_trade,
@@ -552,6 +578,8 @@ def journals(draw: Any, max_steps: int = 25) -> Story:
     story = Story(start, accounts, stocks)
     for _ in range(draw(st.integers(1, max_steps))):
         draw(draw(st.sampled_from(STEPS))(story))
+    if not story.rows:
+        _row(draw, story, story.start, "DEPOSIT", amount="1000")
     if draw(st.integers(0, 3)) == 0:
         story.rows = draw(st.permutations(story.rows))
     return story
@@ -568,6 +596,9 @@ class JournalInput:
     accounts: tuple[str, ...] = ()
     positions: str = ""
     opening: tuple[str, str] | None = None  # (day, positions CSV with basis and acquired)
+    unresolved: tuple[Unresolved, ...] = ()  # recorded first, as a broker file's importer would
+    voids: tuple[int, ...] = ()  # events (by their place in `tj events`) voided after the import
+    void_file: bool = False  # the whole file voided, then imported again (its facts come back)
 
     def __repr__(self) -> str:  # what hypothesis prints for a falsifying example: the files as written
         return (
@@ -639,7 +670,11 @@ def journal_inputs(draw: Any) -> JournalInput:
     if draw(st.integers(0, 4)) == 0:
         day = story.start - timedelta(days=draw(st.integers(0, 30)))
         opening = (day.isoformat(), draw(_positions(story, True)))
-    return JournalInput(text, tuple(settings), accounts, positions, opening)
+    voids = tuple(draw(st.lists(st.integers(0, 200), max_size=3)))
+    void_file = draw(st.integers(0, 9)) == 0
+    return JournalInput(
+        text, tuple(settings), accounts, positions, opening, tuple(story.unresolved), voids, void_file
+    )
 
 
 # -- every read command over a journal -----------------------------------------------------------------
@@ -649,6 +684,8 @@ REPORT_FORMATS = ("table", "json", "csv", "md", "html")
 LISTINGS = (
     ("events",),
     ("events", "--source"),
+    ("events", "--voided"),
+    ("imports",),
     ("lots",),
     ("realized",),
     ("cycles",),
@@ -775,7 +812,7 @@ def read_everything(
             yield run(*args, "--format", fmt)
     for account in accounts:
         for args in LISTINGS:
-            if args[0] not in ("accounts", "verify"):
+            if args[0] not in ("accounts", "verify", "imports"):
                 yield run(*args, f"--account={account}", "--format", "json")
     events = run("events", "--format", "json")
     yield events
@@ -804,6 +841,8 @@ def read_everything(
             yield run("report", "year", str(year), "--format", fmt)
         for cycle_id in ids:
             yield run("report", "cycle", cycle_id, "--format", fmt)
+    yield run("export", "journal-csv", str(folder / "export-csv"))
+    yield run("export", "jsonl", str(folder / "export-jsonl"))
     for account in accounts:
         only = f"--account={account}"
         yield run("report", "monthly", months[-1], only, "--target", "2000", "--format", "json")
@@ -847,6 +886,14 @@ def check_journal(given: JournalInput, url: str, folder: Path) -> Example:
     path = folder / "journal.csv"
     path.write_text(given.csv, encoding="utf-8", newline="")
     run = Runner(url, folder)
+    if given.unresolved:
+        from journal.api import Journal
+
+        journal = Journal(url)
+        try:
+            journal.store.append(given.unresolved)
+        finally:
+            journal.close()
     files = [str(path)]
     if given.positions:
         files.append(str(folder / "positions.csv"))
@@ -857,7 +904,8 @@ def check_journal(given: JournalInput, url: str, folder: Path) -> Example:
         opened = run("import", "--opening", day, str(folder / "opening.csv"))
         if opened.broken() is not None:
             return Example(opened, broken=[(opened, opened.broken() or "")])
-    before = run("events", "--format", "json").stdout if given.opening is not None else "[]\n"
+    recorded_first = given.opening is not None or given.unresolved
+    before = run("events", "--format", "json").stdout if recorded_first else "[]\n"
     imported = run("import", *files)
     example = Example(imported)
     why = imported.broken()
@@ -876,6 +924,21 @@ def check_journal(given: JournalInput, url: str, folder: Path) -> Example:
         said = run(*args)
         if said.exit_code != 0 or said.crash is not None:
             example.broken.append((said, said.broken() or f"exit {said.exit_code}\n{said.stderr}"))
+    writes = []
+    if given.voids:
+        listed = run("events", "--format", "json")
+        recorded = json.loads(listed.stdout) if listed.exit_code == 0 else []
+        keys = [e["key"] for e in recorded if e.get("seq") is not None]
+        chosen = dict.fromkeys(keys[i % len(keys)] for i in given.voids) if keys else {}
+        if chosen:
+            writes.append(run("void", *[f"--key={k}" for k in chosen], "--yes"))
+    if given.void_file:
+        writes.append(run("void", "--file", path.name, "--yes"))
+        writes.append(run("import", *files))
+    for done in writes:
+        why = done.broken()
+        if why is not None:
+            example.broken.append((done, why))
     for outcome in read_everything(run, folder, given.accounts[:1]):
         example.outcomes += 1
         why = outcome.broken()
