@@ -146,8 +146,29 @@ def guard(argv: Sequence[str] | None = None) -> Iterator[None]:
             # What journal() says when the database cannot be opened, wherever it is raised.
             _echo(mask_secrets(f"tj: {exc}").splitlines()[0] if str(exc) else "tj: database error")
             raise SystemExit(EXIT_INPUT) from None
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            # The database went away or stayed locked in the middle of a command: a sentence, not a crash.
+            from journal.store import database_problem
+
+            _echo(mask_secrets(f"tj: {database_problem(exc, _database_url(argv))}"))
+            raise SystemExit(EXIT_INPUT) from None
         _echo(report_crash(exc, argv))
         raise SystemExit(EXIT_CRASH) from None
+
+
+def _database_url(argv: Sequence[str] | None) -> str:
+    """The journal's URL as the command line or `$TJ_DB` named it (for a message that names the database)."""
+    from journal.store import default_url
+
+    args = list(sys.argv if argv is None else argv)
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--db="):
+            return arg.removeprefix("--db=")
+    return default_url()
 
 
 class GuardedGroup(TyperGroup):
