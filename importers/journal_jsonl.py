@@ -20,7 +20,7 @@ from typing import Any
 
 from importers import bounds, recorded
 from importers.base import FileInfo, ImportProblem, ParseResult, RowError, utf8_text
-from journal.events import EVENT_TYPES, Event, SourceRef, event_from_row, paused_gc
+from journal.events import EVENT_TYPES, Event, Resolved, SourceRef, event_from_row, paused_gc
 from journal.money import parse_decimal
 
 name = "journal-jsonl"
@@ -214,6 +214,12 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
         problem(
             len(lines), None, None, f"{len(seen)} events where the first line says {expected}: a cut copy"
         )
+    for ev in result.events if not result.errors else ():
+        # An export holds every event, so a resolution names one of the same file: else the import would
+        # say so at the resolution's first source, a line of another file.
+        if isinstance(ev, Resolved) and ev.resolved_key not in seen:
+            line = places[id(ev)].line
+            problem(line, "payload.resolved_key", ev.resolved_key, "names no event of this file")
     if not result.errors:
         # Within every event's bounds, each error at its line here (the net under the parse would name the
         # fact's first source); a file with any has no events, so that nothing is said twice.

@@ -127,3 +127,20 @@ def test_a_recorded_row_out_of_bounds_is_named_at_its_line_even_beside_other_err
         "journal.csv:2: price: out of bounds: a price is at most 10,000,000 (got '19691672757877.40')",
     ]
     assert result.events == []
+
+
+def test_a_jsonl_resolution_names_an_event_of_its_own_file(tmp_path: Path) -> None:
+    """An export holds every event; a resolution whose unresolved row was cut out was once said at the
+    resolution's first source (resolution.csv:2), a line of another file."""
+    resolution = {
+        "seq": 1,
+        "key": "resolve:row:gone:0",
+        "account": "brokerage",
+        "type": "Resolved",
+        "time": "2024-03-01T00:00:00",
+        "payload": {"resolved_key": "row:gone:0"},
+        "source": {"file": "resolution.csv", "sha256": "8" * 64, "line": 2},
+    }
+    assert _jsonl(tmp_path, resolution) == [
+        "journal.jsonl:2: payload.resolved_key: names no event of this file (got 'row:gone:0')"
+    ]
