@@ -148,6 +148,7 @@ _JSON_KINDS: dict[str, tuple[tuple[type, ...], str]] = {
     "OptionContract": ((str, dict), "an option symbol"),
 }
 _TEXT: tuple[tuple[type, ...], str] = ((str,), "a string")
+_STORED_PLACES = 10_000
 
 
 def _json_kinds(type_name: str, payload: Mapping[str, Any]) -> None:
@@ -158,7 +159,9 @@ def _json_kinds(type_name: str, payload: Mapping[str, Any]) -> None:
             raise _Bad(f"payload.{name}", json.dumps(raw)[:60], f"not {words}")
         if isinstance(raw, str) and words.startswith("a number"):  # as `line` writes one: no NaN, 1_000
             try:
-                parse_decimal(raw)
+                # Any number of places: a price or fee an importer computed exactly (a broker's booked total
+                # over a quantity) is stored with more than any file writes, and the copy keeps it.
+                parse_decimal(raw, places=_STORED_PLACES)
             except ValueError as exc:
                 raise _Bad(f"payload.{name}", raw[:60], bounds.why(exc, "not a number")) from None
 

@@ -13,7 +13,7 @@ import pytest
 import importers
 from importers import journal_csv, journal_jsonl, recorded
 from journal.api import ImportFailed, Journal
-from journal.events import payload_json
+from journal.events import CashMoved, payload_json
 from tests.export.journals import ROOT
 
 HEADER = "date,account,action,symbol,quantity,price,fees,amount,id,note\n"
@@ -106,8 +106,8 @@ def test_journal_csv_holds_the_facts_that_count_with_keys_and_sources(
     ]
 
 
-def _jsonl(tmp_path: Path, lines: list[str], events: int | None = None) -> Path:
-    path = tmp_path / "copy.jsonl"
+def _jsonl(tmp_path: Path, lines: list[str], events: int | None = None, name: str = "copy.jsonl") -> Path:
+    path = tmp_path / name
     head = {"format": "tj-journal-jsonl", "version": 1, "events": len(lines) if events is None else events}
     path.write_text("\n".join([json.dumps(head), *lines]) + "\n")
     return path
@@ -125,33 +125,38 @@ DEPOSIT = {
 
 
 def test_a_broken_jsonl_copy_is_named_by_line_and_writes_nothing(journal: Journal, tmp_path: Path) -> None:
-    cut = _jsonl(tmp_path, [json.dumps(DEPOSIT)], events=2)
+    cut = _jsonl(tmp_path, [json.dumps(DEPOSIT)], events=2, name="cut.jsonl")
     assert [str(p) for p in journal_jsonl.parse(cut).errors] == [
-        "copy.jsonl:3: 1 events where the first line says 2: a cut copy"
+        "cut.jsonl:3: 1 events where the first line says 2: a cut copy"
     ]
-    bad = _jsonl(
-        tmp_path,
-        [
-            json.dumps(DEPOSIT),
-            "{not json",
-            json.dumps({**DEPOSIT, "type": "Nonsense"}),
-            json.dumps(DEPOSIT),
-        ],
-    )
+    lines = [
+        json.dumps(DEPOSIT),
+        "{not json",
+        json.dumps({**DEPOSIT, "type": "Nonsense"}),
+        json.dumps(DEPOSIT),
+    ]
+    bad = _jsonl(tmp_path, lines, name="bad.jsonl")
     assert [str(p) for p in journal_jsonl.parse(bad).errors] == [
-        "copy.jsonl:3: not JSON",
-        "copy.jsonl:4: type: not an event type (known: TradeExecuted, OptionExpired, OptionAssigned, "
+        "bad.jsonl:3: not JSON",
+        "bad.jsonl:4: type: not an event type (known: TradeExecuted, OptionExpired, OptionAssigned, "
         "OptionExercised, CashMoved, SplitApplied, PriceMarked, PositionReported, CashReported, "
         "AccountConfigured, SecurityTransferred, Unresolved, Resolved, EventVoided) (got 'Nonsense')",
-        "copy.jsonl:5: key: the same key as line 2 (got 'id:1')",
+        "bad.jsonl:5: key: the same key as line 2 (got 'id:1')",
     ]
     big = _jsonl(tmp_path, [json.dumps({**DEPOSIT, "payload": {"kind": "DEPOSIT", "amount": "1e400"}})])
     [problem] = journal_jsonl.parse(big).errors
-    assert str(problem).startswith("copy.jsonl:2: amount: out of bounds")  # at its line, not bank.csv:2
+    assert str(problem).startswith("copy.jsonl:2: payload.amount: out of bounds")  # its line, not bank.csv:2
     for broken in (cut, bad, big):
         with pytest.raises(ImportFailed):
             journal.import_files([broken])
     assert journal.store.count() == 0
+
+
+def test_a_figure_computed_exactly_is_copied_exactly(tmp_path: Path) -> None:
+    # A price or fee an importer computed (a booked total over a quantity) has more places than a file writes.
+    exact = {**DEPOSIT, "payload": {"kind": "DEPOSIT", "amount": "0.12345678901234567"}}
+    [event] = journal_jsonl.parse(_jsonl(tmp_path, [json.dumps(exact)])).events
+    assert isinstance(event, CashMoved) and str(event.amount) == "0.12345678901234567"
 
 
 def test_a_recorded_row_is_checked_at_its_line(write_csv) -> None:
@@ -165,6 +170,7 @@ def test_a_recorded_row_is_checked_at_its_line(write_csv) -> None:
     assert [str(p) for p in journal_csv.parse(path).errors] == [
         "trades.csv:3: key: the same key as line 2 (got 'id:1')",
         "trades.csv:4: source: not file:line (got 'bank.csv')",
+        "trades.csv:5: amount: out of bounds: an amount is at most 1,000,000,000,000 (got '1E+400')",
     ]
     fixed = write_csv(header + "2024-01-02T00:00:00,A,DEPOSIT,1e400,id:3,,\n", "big.csv")
     [problem] = journal_csv.parse(fixed).errors
