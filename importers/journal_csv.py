@@ -479,6 +479,17 @@ def _check_recorded(result: ParseResult, places: dict[int, SourceRef]) -> None:
     says nothing of them, twice or at that other file's line."""
     at_rows = [replace(e, source=places[id(e)]) for e in result.events if id(e) in places]
     result.errors.extend(bounds.check_events("", at_rows))
+    # An export writes the rows its resolutions name (and leaves out those of rows voided since), so a
+    # recorded resolution names a row of its file: else the import would say so at the resolution's first
+    # source, a line of another file.
+    keys = {e.key for e in result.events}
+    for e in at_rows:
+        if isinstance(e, Resolved) and e.resolved_key not in keys and e.source:
+            result.errors.append(
+                ImportProblem(
+                    e.source.file, e.source.line, "resolves", e.resolved_key, "names no row of this file"
+                )
+            )
     if result.errors:
         result.events.clear()
 

@@ -144,3 +144,17 @@ def test_a_jsonl_resolution_names_an_event_of_its_own_file(tmp_path: Path) -> No
     assert _jsonl(tmp_path, resolution) == [
         "journal.jsonl:2: payload.resolved_key: names no event of this file (got 'row:gone:0')"
     ]
+
+
+def test_a_recorded_journal_csv_resolution_names_a_row_of_its_own_file(tmp_path: Path) -> None:
+    """An export writes the rows its resolutions name; one whose row was cut out was once said at the
+    resolution's first source (resolution.csv:2), a line of another file."""
+    path = tmp_path / "journal.csv"
+    path.write_text(
+        "date,account,action,resolves,key,source,source_sha256\n"
+        f"2024-03-01T00:00:00,brokerage,RESOLVE,row:gone:0,resolve:row:gone:0,resolution.csv:2,{'8' * 64}\n"
+    )
+    _, result = parse_file(path, "journal-csv")
+    assert [str(e) for e in result.errors] == [
+        "journal.csv:2: resolves: names no row of this file (got 'row:gone:0')"
+    ]
