@@ -69,7 +69,8 @@ _MOST_PRICE = PRICE.most
 
 
 def _header(text: str) -> list[str] | None:
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    lines = text.lstrip("\ufeff").splitlines()  # none in a file of a byte-order mark alone
+    first = lines[0] if lines else ""
     try:
         cells = next(csv.reader([first]))
     except (StopIteration, csv.Error):

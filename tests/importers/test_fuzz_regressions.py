@@ -8,7 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from journal.api import parse_file
+import pytest
+
+import importers
+from journal.api import ImportFailed, parse_file
 
 HEADER = {"format": "tj-journal-jsonl", "version": 1, "events": 1}
 PUT_SOLD: dict[str, Any] = {
@@ -157,4 +160,16 @@ def test_a_recorded_journal_csv_resolution_names_a_row_of_its_own_file(tmp_path:
     _, result = parse_file(path, "journal-csv")
     assert [str(e) for e in result.errors] == [
         "journal.csv:2: resolves: names no row of this file (got 'row:gone:0')"
+    ]
+
+
+def test_a_file_of_a_byte_order_mark_alone_is_recognised_by_no_importer(tmp_path: Path) -> None:
+    """`tj import` of it (its format detected) once ended in a traceback: IndexError in the journal CSV's
+    header reader, which found no first line once the mark was dropped."""
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf")
+    with pytest.raises(ImportFailed) as failed:
+        parse_file(path)
+    assert [str(p) for p in failed.value.problems] == [
+        f"bom.csv:1: no importer recognises this file (tried: {', '.join(importers.names())})"
     ]
