@@ -203,7 +203,11 @@ def check_file(path: Path, format: str, today: date) -> Verdict:
 def _check_parse(path: Path, format: str, today: date, opening: date | None) -> Verdict:
     data = path.read_bytes()
     try:
-        importers.detect(path)  # recognising a file must not fail either
+        importers.detect(path)  # recognising a file must not fail either, nor its start alone
+        for cut in (1, 3, 4, len(data) // 7, len(data) // 2):
+            head = data[:cut].decode("utf-8", errors="replace")
+            for importer in importers.IMPORTERS:
+                importer.identify(path, head)
         try:
             _, result = parse_file(path, format, opening=opening)
         except ImportFailed as failed:
