@@ -584,16 +584,16 @@ def report_monthly(
     """The month's income: premiums by trade date, realized by closing date, dividends, interest, fees; by
     underlying and strategy; trades, assignments, open positions; the month against the income target and
     the last 12 months; the return on capital at risk."""
+    from journal.periods import month_bounds
     from journal.reports.monthly import monthly_report
 
     income_target = _income_target(target)
     try:
-        data = monthly_report(journal(), month, account, income_target, listed=_listed(format))
+        last_day = month_bounds(month)[1]  # only the month's spelling is a usage error: the rest is no input
     except ValueError as exc:
         fail(f"tj report monthly: {exc}", 2)
-    from journal.periods import month_bounds
-
-    _emit_report("monthly", data, format, output, month_bounds(month)[1], account=account)
+    data = monthly_report(journal(), month, account, income_target, listed=_listed(format))
+    _emit_report("monthly", data, format, output, last_day, account=account)
 
 
 @report_app.command("year")

@@ -81,12 +81,14 @@ def write_csv(tmp_path: Path):
 
 
 @pytest.fixture
-def tj():
-    """Run the real `tj` command; returns the completed process."""
+def tj(tmp_path: Path):
+    """Run the real `tj` command; returns the completed process. A crash file goes to the test's own folder,
+    not the user's state directory."""
+    env = {**os.environ, "TJ_STATE_DIR": str(tmp_path / "tj-state")}
 
     def run(*args: str, db: str | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
         argv = [TJ, *(["--db", db] if db else []), *args]
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
         if check and done.returncode != 0:
             raise AssertionError(f"tj {' '.join(args)} exited {done.returncode}: {done.stderr}")
         return done

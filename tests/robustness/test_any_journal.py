@@ -22,7 +22,7 @@ from tests.robustness.journals import (
     sqlite_database,
 )
 
-EXAMPLES = int(os.environ.get("TJ_PROPERTY_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("TJ_PROPERTY_EXAMPLES", "12"))
 PROPERTY = settings(
     max_examples=EXAMPLES,
     deadline=None,
