@@ -26,6 +26,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from importers.recorded import CONTRACT_COLUMNS
 from journal.events import SourceRef, Unresolved, broker_key
 
 # -- the bounds (docs/bounds.md, importers/bounds.py) ---------------------------------------------------
@@ -43,25 +44,7 @@ MAX_SPLIT_PART = Decimal(1_000_000)
 PLACES = 10
 ACCOUNT_CHARS, NOTE_CHARS = 64, 1000
 
-COLUMNS = (
-    "date",
-    "account",
-    "action",
-    "symbol",
-    "quantity",
-    "price",
-    "fees",
-    "amount",
-    "order_id",
-    "id",
-    "note",
-    "multiplier",
-    "lot",
-    "lot_method",
-    "resolves",
-    "basis",
-    "acquired",
-)
+COLUMNS = CONTRACT_COLUMNS  # every column the journal CSV reads (the contract's and tj's own)
 
 # Accounts and notes that quoting, alignment, Markdown, HTML and templates must all carry through.
 ACCOUNTS = (
