@@ -14,23 +14,27 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, instrument_from_name
+from journal.instruments import (
+    Bond,
+    Future,
+    FutureOption,
+    Instrument,
+    OptionContract,
+    Stock,
+    from_json,
+    instrument_from_name,
+    to_json,
+)
 
 
-def _encode_instrument(value: OptionContract | Stock) -> Any:
-    if value.multiplier != (STANDARD_MULTIPLIER if value.is_option else 1):
-        return {"symbol": value.name, "multiplier": str(value.multiplier)}
-    return value.name
-
-
-def _decode_instrument(value: Any) -> OptionContract | Stock:
+def _decode_instrument(value: Any) -> Instrument:
     if isinstance(value, dict):
-        return instrument_from_name(value["symbol"], Decimal(value["multiplier"]))
+        return from_json(value)
     return _instrument_named(value)
 
 
 @functools.lru_cache(maxsize=65536)
-def _instrument_named(name: str) -> OptionContract | Stock:
+def _instrument_named(name: str) -> Instrument:
     """Instruments are immutable and a contract closes in many rows: parsed once per name, not per row."""
     return instrument_from_name(name)
 
@@ -40,8 +44,11 @@ _ENCODERS: dict[type, Any] = {
     Decimal: str,
     date: date.isoformat,
     datetime: datetime.isoformat,
-    OptionContract: _encode_instrument,
-    Stock: _encode_instrument,
+    OptionContract: to_json,
+    Stock: to_json,
+    Bond: to_json,
+    Future: to_json,
+    FutureOption: to_json,
 }
 _FIELD_NAMES: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
 
@@ -72,7 +79,7 @@ def _decoder(hint: Any) -> Any:
         return lambda v: None if v is None else date.fromisoformat(v)
     if args == {Decimal, type(None)}:
         return lambda v: None if v is None else Decimal(v)
-    if Stock in args or OptionContract in args or hint in (Stock, OptionContract):
+    if Stock in args or OptionContract in args or hint in (Stock, OptionContract, FutureOption):
         return _decode_instrument
     return None
 

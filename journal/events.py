@@ -20,7 +20,15 @@ from json.encoder import encode_basestring_ascii as _json_str
 from operator import attrgetter
 from typing import Any, ClassVar
 
-from journal.instruments import STANDARD_MULTIPLIER, Instrument, OptionContract, Stock, instrument_from_name
+from journal.instruments import (
+    STANDARD_MULTIPLIER,
+    AnyOption,
+    Instrument,
+    OptionContract,
+    Stock,
+    from_json,
+    to_json,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +92,11 @@ class TradeExecuted(Event):
     order_id: str | None = None
     lot_ref: str | None = None  # a sale naming the lot it sells (specific identification): the lot's `id`
     lot_method: str | None = None  # a sale choosing its lots otherwise than the account's method
+    # The currency of `price` and `fees` ("" is USD, the journal's) and the rate that converts them to USD on
+    # the trade date (USD per unit), as the broker gives it: the folds read the USD amounts
+    # (`journal.currency.in_usd`), the event keeps what the file says.
+    currency: str = ""
+    fx_rate: Decimal | None = None
 
     @property
     def underlying(self) -> str:
@@ -97,7 +110,7 @@ class TradeExecuted(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _OptionEnded(Event):
-    option: OptionContract
+    option: AnyOption
     quantity: Decimal
     fees: Decimal = Decimal(0)
 
@@ -129,6 +142,42 @@ class OptionExercised(_OptionEnded):
     type_name: ClassVar[str] = "OptionExercised"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionCashSettled(_OptionEnded):
+    """A cash-settled option (SPX, XSP, NDX, RUT) ended at expiry or exercise: it closes at its intrinsic
+    value against the `settlement` value of the index (IBKR OptionEAE "Cash Settlement"); nothing is
+    delivered."""
+
+    type_name: ClassVar[str] = "OptionCashSettled"
+    settlement: Decimal
+
+    @property
+    def value(self) -> Decimal:
+        """The intrinsic value the contracts settle at: what a holder receives and a writer pays."""
+        option = self.option
+        per_unit = self.settlement - option.strike if option.right == "C" else option.strike - self.settlement
+        return max(per_unit, Decimal(0)) * self.quantity * option.multiplier
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionAdjusted(Event):
+    """An open option's terms changed by a corporate action, not by a trade: a special dividend lowers the
+    strike, a merger turns the contract into an adjusted one delivering the acquirer's shares (OCC memos;
+    brokers write a close and an open of equal value). The position carries on: premium and dates kept,
+    nothing realized; `new_quantity` when the number of contracts changes too."""
+
+    type_name: ClassVar[str] = "OptionAdjusted"
+    option: OptionContract
+    adjusted: OptionContract
+    quantity: Decimal  # contracts of `option`, positive, long or short as held
+    new_quantity: Decimal | None = None
+    reason: str = ""  # "special dividend", "merger", "symbol change", "split", ...
+
+    @property
+    def underlying(self) -> str:
+        return self.option.underlying
+
+
 class CashKind(StrEnum):
     DIVIDEND = "DIVIDEND"
     INTEREST = "INTEREST"
@@ -136,6 +185,9 @@ class CashKind(StrEnum):
     DEPOSIT = "DEPOSIT"
     WITHDRAW = "WITHDRAW"
     TAX = "TAX"  # tax withheld (foreign, NRA, backup) or its refund: neither income nor a trading fee
+    # Cash in lieu of a fraction of a share, or the cash part of an adjusted option's deliverable paid after
+    # the delivery ("Delayed Delivery"): returned basis of the symbol's shares, a gain past it.
+    IN_LIEU = "IN_LIEU"
     OTHER = "OTHER"  # a cash-only row whose description names no kind tj knows: kept, with a warning
 
 
@@ -151,9 +203,82 @@ class CashMoved(Event):
     amount: Decimal
     symbol: str | None = None
     description: str = ""  # the broker's own words for the row ("ATM Withdrawal", "Schwab ATM Rebate")
+    currency: str = ""  # of `amount`; "" is USD (see TradeExecuted)
+    fx_rate: Decimal | None = None  # USD per unit of `currency` on the row's date
 
     @property
     def underlying(self) -> str | None:
+        return self.symbol
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CurrencyConverted(Event):
+    """Cash changed from one currency into another (IBKR `CASH` trades, `GBP.USD`): `amount` of `currency`
+    received (negative: given), `paid` of `paid_currency` given (negative) or received. In USD the two sides
+    cancel but for `fees`: Section 988 currency gains are not computed (docs/tax.md)."""
+
+    type_name: ClassVar[str] = "CurrencyConverted"
+    currency: str
+    amount: Decimal
+    paid_currency: str = "USD"
+    paid: Decimal
+    fees: Decimal = Decimal(0)  # in `paid_currency`
+    fx_rate: Decimal | None = None  # USD per unit of `currency`, when neither side is USD
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SymbolChanged(Event):
+    """A name or ticker change (`FB` -> `META`, `NEWH` after a name change): the same holding under a new
+    symbol, basis and dates unchanged; lots, open options, cycles and roll chains go on under `new_symbol`
+    and the old symbol still finds them."""
+
+    type_name: ClassVar[str] = "SymbolChanged"
+    symbol: str
+    new_symbol: str
+
+    @property
+    def underlying(self) -> str:
+        return self.symbol
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StockMerged(Event):
+    """`symbol` was acquired: each old share became `new`/`old` shares of `new_symbol` plus `cash` (per old
+    share). Stock for stock carries basis and holding period over (IRC 354, 358); with cash, gain is
+    recognised up to the cash ("boot", Pub 550), which needs `price`, the new shares' value per share;
+    all cash (no `new_symbol`) is a sale. `in_lieu`: cash paid for a fraction of a new share, a sale of that
+    fraction."""
+
+    type_name: ClassVar[str] = "StockMerged"
+    symbol: str
+    new_symbol: str | None = None
+    new: Decimal = Decimal(0)
+    old: Decimal = Decimal(1)
+    cash: Decimal = Decimal(0)
+    price: Decimal | None = None
+    in_lieu: Decimal = Decimal(0)
+
+    @property
+    def underlying(self) -> str:
+        return self.symbol
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpunOff(Event):
+    """`symbol` spun off `new_symbol`: `new`/`old` new shares per share held, `allocation` percent of the
+    parent's basis moving to them (IRS Form 8937), holding period carried (IRC 355, 358); `in_lieu` cash
+    for a fraction of a new share is a sale of that fraction."""
+
+    type_name: ClassVar[str] = "SpunOff"
+    symbol: str
+    new_symbol: str
+    new: Decimal
+    old: Decimal = Decimal(1)
+    allocation: Decimal  # percent, 0-100
+    in_lieu: Decimal = Decimal(0)
+
+    @property
+    def underlying(self) -> str:
         return self.symbol
 
 
@@ -298,8 +423,14 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OptionExpired,
         OptionAssigned,
         OptionExercised,
+        OptionCashSettled,
+        OptionAdjusted,
         CashMoved,
+        CurrencyConverted,
         SplitApplied,
+        SymbolChanged,
+        StockMerged,
+        SpunOff,
         PriceMarked,
         PositionReported,
         CashReported,
@@ -320,12 +451,8 @@ def _encode(value: Any) -> Any:
         return value
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, OptionContract):
-        if value.multiplier != STANDARD_MULTIPLIER:
-            return {"symbol": value.name, "multiplier": str(value.multiplier)}
-        return value.name
-    if isinstance(value, Stock):
-        return value.symbol
+    if isinstance(value, Instrument):
+        return to_json(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
@@ -372,35 +499,46 @@ def payload_json(event: Event) -> str:
         elif isinstance(value, str):  # enum members too, by their value, as `json.dumps` writes them
             if value != "":
                 parts.append(prefix + _json_str(value))
-        elif kind is OptionContract and type(value.name) is str:
-            if value.multiplier != STANDARD_MULTIPLIER:
-                parts.append(
-                    f'{prefix}{{"multiplier":{_json_str(str(value.multiplier))},"symbol":{_json_str(value.name)}}}'
-                )
-            else:
-                parts.append(prefix + _json_str(value.name))
-        elif kind is Stock and type(value.symbol) is str:
+        elif (
+            kind is OptionContract
+            and type(value.name) is str
+            and value.multiplier == STANDARD_MULTIPLIER
+            and not value.deliverable
+            and not value.cash
+        ):
+            parts.append(prefix + _json_str(value.name))
+        elif kind is Stock and type(value.symbol) is str and value.kind == "stock":
             parts.append(prefix + _json_str(value.symbol))
         elif value is not None and value != "":
             parts.append(prefix + json.dumps(_encode(value), sort_keys=True, separators=(",", ":")))
     return "{" + ",".join(parts) + "}"
 
 
-def _decode_instrument(raw: Any) -> Instrument:
-    if isinstance(raw, dict):
-        return instrument_from_name(raw["symbol"], Decimal(raw["multiplier"]))
-    return instrument_from_name(raw)
-
-
 _DECODERS: dict[str, Any] = {
-    "instrument": _decode_instrument,
-    "option": _decode_instrument,
+    "instrument": from_json,
+    "option": from_json,
+    "adjusted": from_json,
     "action": TradeAction,
     "kind": CashKind,
     "symbols": tuple,
     "acquired": date.fromisoformat,
 }
-_DECIMAL_FIELDS = {"quantity", "price", "fees", "amount", "new", "old", "basis"}
+_DECIMAL_FIELDS = {
+    "quantity",
+    "price",
+    "fees",
+    "amount",
+    "new",
+    "old",
+    "basis",
+    "settlement",
+    "new_quantity",
+    "paid",
+    "cash",
+    "in_lieu",
+    "allocation",
+    "fx_rate",
+}
 
 
 def event_from_row(
