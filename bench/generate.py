@@ -59,19 +59,10 @@ from functools import cache
 from math import erfc, exp, log, sqrt
 from typing import IO, NamedTuple, TextIO
 
-COLUMNS = (
-    "date",
-    "account",
-    "action",
-    "symbol",
-    "quantity",
-    "price",
-    "fees",
-    "amount",
-    "order_id",
-    "id",
-    "note",
-)
+from importers.recorded import CONTRACT_COLUMNS
+
+# The journal CSV's first eleven columns, in the importer's order (the generator fills no others).
+COLUMNS = CONTRACT_COLUMNS[: CONTRACT_COLUMNS.index("note") + 1]
 FORMATS = ("journal-csv", "ofx", "beancount")
 LAST_YEAR = 2024  # the history ends on the last trading day of this year, whatever today is
 # Journal rows one lane makes in a year (measured): how many lanes --events N needs to span --years.
