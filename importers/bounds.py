@@ -19,19 +19,30 @@ from typing import Any
 
 from importers.base import ImportProblem, ParseResult, RowError
 from journal.events import (
+    CurrencyConverted,
     Event,
+    OptionAdjusted,
     OptionAssigned,
+    OptionCashSettled,
     OptionExercised,
     OptionExpired,
     SecurityTransferred,
+    SplitApplied,
+    StockMerged,
     TradeExecuted,
 )
 from journal.instruments import (
     MAX_STRIKE,
     STANDARD_MULTIPLIER,
+    Bond,
+    Future,
+    FutureOption,
+    Instrument,
     InvalidOption,
     OptionContract,
     Stock,
+    future_root,
+    parse_future_option,
     parse_option,
 )
 from journal.money import MAX_MAGNITUDE, MAX_PLACES, OutOfBounds, parse_decimal
@@ -86,6 +97,17 @@ MULTIPLIER = Bound("a multiplier", Decimal(100_000), MAX_PLACES)
 # Each side of a split or exchange ratio (new:old): the largest real ones are 1:1000 reverse splits and
 # mergers at 2.3234 for 1; a million either way is beyond them.
 SPLIT_PART = Bound("a split ratio's part", Decimal(1_000_000), MAX_PLACES)
+# Each side of a merger's, spin-off's or option adjustment's ratio (new:old): the same reasons as a split's.
+RATIO_PART = Bound("a ratio's part", Decimal(1_000_000), MAX_PLACES)
+# Percent of a parent's basis that goes to a spun-off company's shares (IRS Form 8937): a share of the whole.
+ALLOCATION = Bound("an allocation", Decimal(100), MAX_PLACES)
+# USD per unit of another currency. The dearest currency (KWD) is near 3.3 USD and the cheapest in use
+# (IRR, VND) near 0.00002: a million either way, with ten places, holds every rate a broker writes.
+FX_RATE = Bound("an exchange rate", Decimal(1_000_000), MAX_PLACES)
+# The index value a cash-settled option settles against: a price (SPX near 6,000; NDX near 25,000).
+SETTLEMENT = Bound("a settlement value", PRICE.most, MAX_PLACES)
+# Cash per old share of a merger, per contract of an adjusted option's deliverable: no more than a price.
+CASH_PER_UNIT = Bound("cash per share or contract", PRICE.most, MAX_PLACES)
 
 # -- dates ----------------------------------------------------------------------------------------------
 
@@ -131,6 +153,8 @@ REASON = TextBound("a reason", 2_000)
 RAW = TextBound("a kept row", 10_000)
 # A journal-CSV `resolves` cell: a key that `resolve:` prefixes to make the Resolved event's own key.
 RESOLVES = TextBound("a key", KEY.most - len("resolve:"))
+# A currency: ISO 4217's three letters (USD, EUR, CHF); an event's "" is USD.
+CURRENCY = re.compile(r"[A-Z]{3}", re.ASCII)
 
 
 def why(exc: ValueError, default: str) -> str:
@@ -165,12 +189,21 @@ def option_symbol(
         raise RowError(column, text, str(exc)) from None
 
 
-def option_in_window(option: OptionContract, on: date) -> None:
-    """An option named by a row dated `on`: its expiry within EXPIRY_WINDOW of the row, else OutOfBounds."""
+def option_in_window(option: OptionContract | FutureOption | Future, on: date) -> None:
+    """An option (or a futures contract) named by a row dated `on`: its expiry within EXPIRY_WINDOW of the
+    row, else OutOfBounds."""
     if abs(option.expiry - on) > EXPIRY_WINDOW:
+        what = "future" if isinstance(option, Future) else "option"
         raise OutOfBounds(
-            f"out of bounds: the option expires {option.expiry}, more than 10 years from the row's date {on}"
+            f"out of bounds: the {what} expires {option.expiry}, more than 10 years from the row's date {on}"
         )
+
+
+def currency(code: str) -> str:
+    """A currency as ISO 4217 writes it (three capital letters), else OutOfBounds."""
+    if not CURRENCY.fullmatch(code):
+        raise OutOfBounds("not a currency: three letters (USD, EUR, CHF)")
+    return code
 
 
 # What the store's OCC name of a contract reads back as the same contract (journal.instruments.parse_option):
@@ -198,13 +231,94 @@ def option_fields(option: OptionContract) -> None:
 
 def stock_fields(stock: Stock) -> None:
     """A stock's symbol within bounds and not one the store would read back as an option (`A240119P5`)."""
-    SYMBOL.check(stock.symbol)
+    _no_option(stock.symbol)
+    if stock.kind not in ("stock", "fund", "warrant"):
+        raise OutOfBounds(f"not a kind of share: {stock.kind!r} (stock, fund or warrant)")
+
+
+def share_symbol(symbol: str) -> str:
+    """A symbol of shares (a stock's, a merger's or spin-off's new one, a deliverable's): within bounds,
+    not empty, and not one the store would read back as an option."""
+    if not symbol:
+        raise OutOfBounds("empty: a symbol")
+    _no_option(symbol)
+    return symbol
+
+
+def _no_option(symbol: str) -> None:
+    SYMBOL.check(symbol)
     try:
-        as_option = parse_option(stock.symbol)
+        as_option = parse_option(symbol)
     except InvalidOption:
         as_option = None
     if as_option is not None:
-        raise OutOfBounds(f"not a stock the journal can store: {stock.symbol!r} reads as an option symbol")
+        raise OutOfBounds(f"not a stock the journal can store: {symbol!r} reads as an option symbol")
+
+
+def deliverable_fields(option: OptionContract) -> None:
+    """An adjusted option's deliverable: each security a share symbol once, its shares per contract like a
+    quantity (more than 0), and the cash per contract not negative, within CASH_PER_UNIT."""
+    seen: set[str] = set()
+    for symbol, shares in option.deliverable:
+        share_symbol(symbol)
+        if symbol in seen:
+            raise OutOfBounds(f"{symbol} twice in a deliverable")
+        seen.add(symbol)
+        QUANTITY.check_places(shares)
+        if shares <= 0:
+            raise OutOfBounds("a deliverable's shares must be positive")
+    CASH_PER_UNIT.check(option.cash)
+    if option.cash < 0:
+        raise OutOfBounds("an option's cash deliverable must not be negative")
+
+
+def bond_fields(bond: Bond) -> None:
+    """A bond's CUSIP within bounds (and no option's name), its kind one of bill, note or bond, its maturity a
+    date within bounds, its description a note's length."""
+    share_symbol(bond.cusip)
+    if bond.kind not in ("bill", "note", "bond"):
+        raise OutOfBounds(f"not a kind of bond: {bond.kind!r} (bill, note or bond)")
+    if bond.maturity is not None:
+        day(bond.maturity)
+    NOTE.check(bond.description)
+
+
+def future_fields(future: Future | FutureOption) -> None:
+    """A futures contract or futures option: its symbol a future's (`/ESH9`), expiry and multiplier within
+    bounds; an option's strike more than 0 and within a price's bound (futures strikes are prices: /BTC runs
+    past OCC's 99,999.999), and its name read back as this very option."""
+    symbol = future.symbol if isinstance(future, Future) else future.future
+    SYMBOL.check(symbol)
+    if not symbol.startswith("/") or future_root(symbol) == symbol.lstrip("/"):
+        raise OutOfBounds(f"not a futures symbol: {symbol!r} (a slash, the root, month code and year: /ESH9)")
+    day(future.expiry)
+    if future.multiplier <= 0:
+        raise OutOfBounds("out of bounds: a multiplier is more than 0")
+    MULTIPLIER.check(future.multiplier)
+    if isinstance(future, FutureOption):
+        if future.strike <= 0:
+            raise OutOfBounds("out of bounds: a strike is more than 0")
+        PRICE.check_places(future.strike)
+        try:
+            again = parse_future_option(future.name, future.multiplier)
+        except InvalidOption:
+            again = None
+        if again != future or not 2000 <= future.expiry.year <= 2099:
+            raise OutOfBounds(f"not a futures option the journal can store: {future.name!r}")
+
+
+def instrument_fields(instrument: Instrument) -> None:
+    """Any instrument's fields within their bounds (OutOfBounds)."""
+    if isinstance(instrument, OptionContract):
+        option_fields(instrument)
+        if instrument.deliverable or instrument.cash:
+            deliverable_fields(instrument)
+    elif isinstance(instrument, Stock):
+        stock_fields(instrument)
+    elif isinstance(instrument, Bond):
+        bond_fields(instrument)
+    else:
+        future_fields(instrument)
 
 
 # -- the net under every parse ----------------------------------------------------------------------------
@@ -237,8 +351,28 @@ _TEXTS: dict[str, TextBound] = {
 }
 # Quantities that must be positive: a trade, an option's end; a transfer's is signed but not zero. A
 # reported position may be zero (a broker lists a position it just closed).
-_POSITIVE_QUANTITY = (TradeExecuted, OptionExpired, OptionAssigned, OptionExercised)
+_POSITIVE_QUANTITY = (
+    TradeExecuted,
+    OptionExpired,
+    OptionAssigned,
+    OptionExercised,
+    OptionCashSettled,
+    OptionAdjusted,
+)
 _NONZERO_QUANTITY = (SecurityTransferred,)
+# The figures of corporate actions, adjusted options and currencies: each field's bound, and whether it must
+# be more than 0 (else not negative). A merger's `new` may be 0 (all cash); `new`/`old` of a split keep
+# SPLIT_PART (above).
+_FIGURES: dict[str, tuple[Bound, bool]] = {
+    "new": (RATIO_PART, True),
+    "old": (RATIO_PART, True),
+    "allocation": (ALLOCATION, False),
+    "fx_rate": (FX_RATE, True),
+    "settlement": (SETTLEMENT, False),
+    "cash": (CASH_PER_UNIT, False),
+    "in_lieu": (AMOUNT, False),
+    "new_quantity": (QUANTITY, True),
+}
 
 _Check = Callable[[Any], object]  # raises OutOfBounds
 
@@ -249,24 +383,22 @@ class _Windows:
 
     def __init__(self) -> None:
         self.by_id: dict[int, tuple[datetime, datetime]] = {}
-        self.by_value: dict[OptionContract | Stock, tuple[datetime, datetime]] = {}
+        self.by_value: dict[Instrument, tuple[datetime, datetime]] = {}
 
-    def check(self, instrument: OptionContract | Stock) -> tuple[datetime, datetime]:
+    def check(self, instrument: Instrument) -> tuple[datetime, datetime]:
         """The instrument's window, its fields checked (OutOfBounds) unless an equal one was."""
         window = self.by_value.get(instrument)
         if window is None:
             window = _FIRST_TIME, _LAST_TIME
-            if isinstance(instrument, OptionContract):
-                option_fields(instrument)
+            instrument_fields(instrument)
+            if isinstance(instrument, OptionContract | FutureOption | Future):
                 expiry = datetime.combine(instrument.expiry, datetime.min.time())
                 window = expiry - EXPIRY_WINDOW, expiry + EXPIRY_WINDOW + _LAST_MOMENT
-            else:
-                stock_fields(instrument)
             self.by_value[instrument] = window
         self.by_id[id(instrument)] = window
         return window
 
-    def fine(self, instrument: OptionContract | Stock) -> tuple[datetime, datetime] | None:
+    def fine(self, instrument: Instrument) -> tuple[datetime, datetime] | None:
         try:
             return self.check(instrument)
         except (OutOfBounds, ArithmeticError):
@@ -285,6 +417,7 @@ class _Rules:
         self.quantities: set[Decimal] = set()  # checked and within bounds, for this class
         self.windows = windows
         self.checks: list[tuple[str, _Check]] = []
+        self.customs: list[_Check] = []  # checks whose term of `fine` is a call of them
         terms: list[str] = []
         for f in dataclasses.fields(cls):
             term = self._rule(cls, f.name, str(f.type))
@@ -302,6 +435,8 @@ class _Rules:
             "WINDOWS": windows.by_id,
             "INSTRUMENT_FINE": windows.fine,
             "ZERO": Decimal(0),
+            "CUSTOM": self.customs,
+            "PASSES": _passes,
             **{f"MOST_{n}": b.most for n, b in _NUMBERS.items()},
             **{f"LEAST_{n}": -b.most for n, b in _NUMBERS.items()},
             "MOST_AMOUNT": AMOUNT.most,
@@ -319,6 +454,20 @@ class _Rules:
             self.checks.append((name, self._instrument))
             window = f"(w := WINDOWS.get(id({value})) or INSTRUMENT_FINE({value}))"
             return f"{window} is not None and w[0] <= e.time <= w[1]"
+        if name == "adjusted":  # an option adjustment's new contract: as an option named by the row
+            return self._custom(name, self._adjusted)
+        if name == "new_symbol":
+            return self._custom(name, lambda event: share_symbol(event.new_symbol), optional=True)
+        if name in ("currency", "paid_currency"):
+            # "" is USD on a trade or cash row; a conversion names both of its currencies.
+            blank = cls is not CurrencyConverted
+
+            def of_currency(event: Any, name: str = name) -> None:
+                code = getattr(event, name)
+                if code or not blank:
+                    currency(code)
+
+            return self._custom(name, of_currency)
         if name == "time":
             self.checks.append((name, lambda event: day(event.time)))
             return f"FIRST <= {value} <= LAST"
@@ -347,6 +496,23 @@ class _Rules:
         self.checks.append((name, (lambda event: None if getattr(event, name) is None else check(event))))
         return f"({value} is None or {term})" if optional else term
 
+    def _custom(self, name: str, check: _Check, optional: bool = False) -> str:
+        """Add a check of a field (skipped when the field is None, if optional): its term calls it."""
+        if optional:
+            inner = check
+
+            def check(event: Any) -> None:
+                if getattr(event, name) is not None:
+                    inner(event)
+
+        self.checks.append((name, check))
+        self.customs.append(check)
+        return f"PASSES(CUSTOM[{len(self.customs) - 1}], e)"
+
+    def _adjusted(self, event: Any) -> None:
+        option_in_window(event.adjusted, event.time.date())
+        self.windows.check(event.adjusted)
+
     def _number(self, cls: type, name: str) -> tuple[_Check, str]:
         value = f"e.{name}"
         bound = _NUMBERS.get(name, AMOUNT)
@@ -356,6 +522,21 @@ class _Rules:
             self.positive = issubclass(cls, _POSITIVE_QUANTITY)
             self.nonzero = issubclass(cls, _NONZERO_QUANTITY)
             return self._quantity, f"({value} in QUANTITIES or QUANTITY_FINE({value}))"
+        if name in _FIGURES and not (name in ("new", "old") and cls is SplitApplied):
+            figure, positive = _FIGURES[name]
+            positive = positive and not (name == "new" and cls is StockMerged)  # 0: an all-cash merger
+
+            def figure_check(event: Any, name: str = name) -> None:
+                number = getattr(event, name)
+                if figure is QUANTITY:
+                    figure.check_places(number)
+                else:
+                    figure.check(number)
+                if number < 0 or positive and number == 0:
+                    raise OutOfBounds("must be positive" if positive else "must not be negative")
+
+            self.customs.append(figure_check)
+            return figure_check, f"PASSES(CUSTOM[{len(self.customs) - 1}], e)"
         if name in ("price", "new", "old"):
             positive = name != "price"
 
@@ -391,7 +572,7 @@ class _Rules:
 
     def _instrument(self, event: Any) -> None:
         instrument = getattr(event, "instrument", None) or event.option
-        if isinstance(instrument, OptionContract):
+        if isinstance(instrument, OptionContract | FutureOption | Future):
             option_in_window(instrument, event.time.date())
         self.windows.check(instrument)
 
@@ -407,9 +588,18 @@ class _Rules:
                 )
 
 
+def _passes(check: _Check, event: Event) -> bool:
+    """Whether a field's check finds nothing out of bounds."""
+    try:
+        check(event)
+    except (OutOfBounds, ArithmeticError):
+        return False
+    return True
+
+
 def shown(value: object) -> str:
     """A value in an error: its text, cut short when long (a 10,001-character row is not printed)."""
-    if isinstance(value, OptionContract | Stock):
+    if isinstance(value, OptionContract | Stock | Bond | Future | FutureOption):
         text = value.name
     elif isinstance(value, datetime | date):
         text = value.isoformat()
@@ -446,9 +636,13 @@ def checked(file: str, result: ParseResult) -> ParseResult:
 
 __all__: Sequence[str] = (
     "ACCOUNT",
+    "ALLOCATION",
     "AMOUNT",
+    "CASH_PER_UNIT",
+    "CURRENCY",
     "EXPIRY_WINDOW",
     "FIRST_DAY",
+    "FX_RATE",
     "IDENTIFIER",
     "KEY",
     "LAST_DAY",
@@ -459,9 +653,11 @@ __all__: Sequence[str] = (
     "NOTE",
     "PRICE",
     "QUANTITY",
+    "RATIO_PART",
     "RAW",
     "REASON",
     "RESOLVES",
+    "SETTLEMENT",
     "SPLIT_PART",
     "STRIKE",
     "SYMBOL",
@@ -469,12 +665,19 @@ __all__: Sequence[str] = (
     "InvalidOption",
     "OutOfBounds",
     "TextBound",
+    "bond_fields",
     "check_events",
     "checked",
+    "currency",
     "day",
+    "deliverable_fields",
+    "future_fields",
+    "instrument_fields",
     "option_fields",
     "option_in_window",
     "option_symbol",
+    "share_symbol",
     "shown",
+    "stock_fields",
     "why",
 )
