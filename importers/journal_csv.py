@@ -2,7 +2,9 @@
 
 Column names are case-insensitive and in any order; unknown columns are an error, as is any row this
 importer cannot read exactly. Optional `multiplier` extends the contract for non-standard contracts; a row
-with a `key` is a recorded fact written back by `tj export journal-csv` (importers/recorded.py).
+with a `key` is a recorded fact written back by `tj export journal-csv` (importers/recorded.py). Corporate
+actions, adjusted options, other assets and currencies have their own actions and columns
+(docs/journal-csv.md).
 """
 
 from __future__ import annotations
@@ -18,12 +20,27 @@ from typing import Any
 
 from importers import bounds, recorded
 from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError, utf8_text
-from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART, Bound
+from importers.bounds import (
+    ALLOCATION,
+    AMOUNT,
+    CASH_PER_UNIT,
+    FX_RATE,
+    MULTIPLIER,
+    PRICE,
+    QUANTITY,
+    RATIO_PART,
+    SETTLEMENT,
+    SPLIT_PART,
+    Bound,
+)
 from journal.events import (
     CashKind,
     CashMoved,
+    CurrencyConverted,
     Event,
+    OptionAdjusted,
     OptionAssigned,
+    OptionCashSettled,
     OptionExercised,
     OptionExpired,
     PriceMarked,
@@ -31,16 +48,27 @@ from journal.events import (
     SecurityTransferred,
     SourceRef,
     SplitApplied,
+    SpunOff,
+    StockMerged,
+    SymbolChanged,
     TradeAction,
     TradeExecuted,
     broker_key,
     paused_gc,
 )
 from journal.instruments import (
+    ASSET_KINDS,
     STANDARD_MULTIPLIER,
+    Bond,
+    Future,
+    FutureOption,
+    Instrument,
     InvalidOption,
     OptionContract,
     Stock,
+    _is_cusip,
+    future_root,
+    parse_future_option,
     parse_option,
     parse_stock,
 )
@@ -59,7 +87,45 @@ OPTION_TRADES = ("STO", "BTC", "BTO", "STC")
 OPTION_ENDS = {"EXPIRE": OptionExpired, "ASSIGN": OptionAssigned, "EXERCISE": OptionExercised}
 CASH = tuple(k.value for k in CashKind)
 TRANSFERS = {"TRANSFER_IN": 1, "TRANSFER_OUT": -1}
-ACTIONS = (*STOCK_TRADES, *OPTION_TRADES, *OPTION_ENDS, *CASH, "SPLIT", "MARK", *TRANSFERS)
+# Corporate actions, an option's cash settlement and a currency conversion (docs/journal-csv.md).
+CORPORATE = ("SYMBOL_CHANGE", "MERGER", "SPINOFF", "ADJUST", "CASH_SETTLE", "CONVERT")
+ACTIONS = (*STOCK_TRADES, *OPTION_TRADES, *OPTION_ENDS, *CASH, "SPLIT", "MARK", *TRANSFERS, *CORPORATE)
+# The columns of corporate actions, adjusted options, other assets and currencies.
+NEW_COLUMNS = recorded.CONTRACT_COLUMNS[recorded.CONTRACT_COLUMNS.index("new_symbol") :]
+# The columns holding a row's figures (the rest name it: date, account, action, symbol, ids, note, resolves).
+VALUES = (
+    "quantity",
+    "price",
+    "fees",
+    "amount",
+    "multiplier",
+    "lot",
+    "lot_method",
+    "basis",
+    "acquired",
+    *NEW_COLUMNS,
+)
+_INSTRUMENT = ("asset", "expiry", "deliverable", "cash")
+_CURRENCY = ("currency", "fx_rate")
+# What each action reads: of the new columns for the contract's actions (which keep their old tolerance of
+# the others), of every figure for the new actions; a cell it does not read is an error, not ignored.
+USES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(STOCK_TRADES, frozenset(("asset", "expiry", *_CURRENCY))),
+    **dict.fromkeys(OPTION_TRADES, frozenset(("asset", "deliverable", "cash", *_CURRENCY))),
+    **dict.fromkeys(OPTION_ENDS, frozenset(("asset", "deliverable", "cash"))),
+    **dict.fromkeys(CASH, frozenset(("asset", *_CURRENCY))),
+    "SPLIT": frozenset(),
+    "MARK": frozenset(_INSTRUMENT),
+    **dict.fromkeys(TRANSFERS, frozenset(_INSTRUMENT)),
+    "SYMBOL_CHANGE": frozenset(("new_symbol",)),
+    "MERGER": frozenset(("new_symbol", "ratio", "cash", "price", "amount")),
+    "SPINOFF": frozenset(("new_symbol", "ratio", "allocation", "amount")),
+    "ADJUST": frozenset(("new_symbol", "quantity", "ratio", "deliverable", "cash", "multiplier")),
+    "CASH_SETTLE": frozenset(("quantity", "settlement", "fees", "multiplier")),
+    "CONVERT": frozenset(("currency", "quantity", "amount", "fees")),
+}
+_BONDS = ("bill", "note", "bond")
+_SHARES = ("stock", "fund", "warrant")
 _TRADE_ACTIONS = {a.value: a for a in TradeAction}
 _CASH_KINDS = {k.value: k for k in CashKind}
 DEFAULT_ACCOUNT = "default"
@@ -121,6 +187,18 @@ class _File:
         "resolves",
         "basis",
         "acquired",
+        "new_symbol",
+        "ratio",
+        "cash",
+        "allocation",
+        "deliverable",
+        "currency",
+        "fx_rate",
+        "settlement",
+        "asset",
+        "expiry",
+        "new_present",
+        "values",
     )
 
     def __init__(self, keys: list[str], columns: dict[str, str]) -> None:
@@ -145,7 +223,20 @@ class _File:
             self.resolves,
             self.basis,
             self.acquired,
+            self.new_symbol,
+            self.ratio,
+            self.cash,
+            self.allocation,
+            self.deliverable,
+            self.currency,
+            self.fx_rate,
+            self.settlement,
+            self.asset,
+            self.expiry,
         ) = (where.get(c, absent) for c in recorded.CONTRACT_COLUMNS)
+        # The new columns this file has, and its figures' columns: a row's cells its action does not read.
+        self.new_present = tuple((c, where[c]) for c in NEW_COLUMNS if c in where)
+        self.values = tuple((c, where[c]) for c in VALUES if c in where)
         self.names, self.key = keys, where.get("key", absent)
         # The row's content for its key: `column=value` of its non-empty cells in column-name order,
         # without the account column (keyed apart, so that --account and an account column naming the
@@ -316,14 +407,383 @@ def _split_ratio(f: _File, cells: list[str]) -> tuple[Decimal, Decimal]:
     return new, old
 
 
+# -- corporate actions, adjusted options, other assets and currencies ----------------------------------
+
+
+def _unused(f: _File, cells: list[str], action: str) -> None:
+    """A cell the row's action does not read is an error (a figure silently ignored would be a wrong one)."""
+    uses = USES[action]
+    for key, i in f.values if action in CORPORATE else f.new_present:
+        if cells[i] and key not in uses:
+            raise RowError(f.col(key), cells[i], f"a {action} row has no {key}: leave it empty")
+
+
+def _asset(f: _File, cells: list[str]) -> str:
+    raw = cells[f.asset]
+    asset = raw.lower()
+    if asset and asset not in ASSET_KINDS:
+        raise RowError(f.col("asset"), raw, f"one of {', '.join(ASSET_KINDS)}")
+    return asset
+
+
+def _date_cell(f: _File, cells: list[str], key: str, i: int) -> date | None:
+    raw = cells[i]
+    if not raw:
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        raise RowError(f.col(key), raw, "not a date (YYYY-MM-DD)") from None
+    _day(f, key, raw, value)
+    return value
+
+
+def _required_multiplier(f: _File, cells: list[str], what: str) -> Decimal:
+    if not cells[f.multiplier]:
+        raise RowError(f.col("multiplier"), None, f"missing: a {what} needs its multiplier")
+    return _positive(f, cells, f.multiplier, "multiplier", what, MULTIPLIER)
+
+
+def _in_window(
+    f: _File, raw: str, instrument: OptionContract | FutureOption | Future, when: datetime
+) -> None:
+    if abs(instrument.expiry - when.date()) > bounds.EXPIRY_WINDOW:
+        try:
+            bounds.option_in_window(instrument, when.date())
+        except OutOfBounds as exc:
+            raise RowError(f.col("symbol"), raw, str(exc)) from None
+
+
+def _future(f: _File, cells: list[str], when: datetime) -> Future:
+    """A futures contract: `/ESH9`, with its multiplier and expiry."""
+    raw = cells[f.symbol]
+    symbol = raw.upper()
+    if not symbol.startswith("/") or future_root(symbol) == symbol[1:] or len(symbol) > bounds.SYMBOL.most:
+        raise RowError(
+            f.col("symbol"), raw, "not a futures symbol: a slash, root, month code and year (/ESH9)"
+        )
+    multiplier = _required_multiplier(f, cells, "future")
+    expiry = _date_cell(f, cells, "expiry", f.expiry)
+    if expiry is None:
+        raise RowError(f.col("expiry"), None, "missing: a future needs its expiry (YYYY-MM-DD)")
+    future = Future(symbol, expiry, multiplier)
+    _in_window(f, raw, future, when)
+    return future
+
+
+def _future_option(f: _File, cells: list[str], when: datetime) -> FutureOption:
+    """A futures option: `/MESZ5 251031P5400`, with its multiplier."""
+    raw = cells[f.symbol]
+    multiplier = _required_multiplier(f, cells, "futures option")
+    try:
+        option = parse_future_option(raw, multiplier)
+        if option is not None:
+            bounds.future_fields(option)
+    except OutOfBounds as exc:
+        raise RowError(f.col("symbol"), raw, str(exc)) from None
+    if option is None:
+        raise RowError(f.col("symbol"), raw, "not a futures option symbol (/MESZ5 251031P5400)")
+    _in_window(f, raw, option, when)
+    return option
+
+
+def _bond(f: _File, cells: list[str], asset: str) -> Bond:
+    """A Treasury bill, note or bond by its CUSIP: quantity is face value, price per 100 of face."""
+    raw = cells[f.symbol]
+    cusip = raw.upper()
+    if not _is_cusip(cusip):
+        raise RowError(
+            f.col("symbol"), raw, "not a CUSIP (nine letters and digits, the last its check digit)"
+        )
+    if cells[f.multiplier]:
+        raise RowError(
+            f.col("multiplier"), cells[f.multiplier], "a bond's price is per 100 of face: leave it empty"
+        )
+    return Bond(cusip, asset, _date_cell(f, cells, "expiry", f.expiry))
+
+
+def _deliverable(f: _File, cells: list[str], option: OptionContract) -> OptionContract:
+    """The option adjusted by the row's `deliverable` and `cash` (per contract), when it gives them."""
+    raw, raw_cash = cells[f.deliverable], cells[f.cash]
+    if not raw and not raw_cash:
+        return option
+
+    def shares(text: str) -> Decimal:
+        value = QUANTITY.read(text)
+        if value <= 0:
+            raise ValueError("a deliverable's shares must be positive")
+        return value
+
+    deliverable: tuple[tuple[str, Decimal], ...] = ()
+    if raw:
+        try:
+            deliverable = recorded.read_deliverable(raw, shares)
+            for symbol, _ in deliverable:
+                if parse_stock(symbol) is None:
+                    raise ValueError(f"not a stock symbol: {symbol}")
+        except ValueError as exc:
+            raise RowError(f.col("deliverable"), raw, bounds.why(exc, str(exc))) from None
+    cash = _non_negative(f, cells, f.cash, "cash", "", required=False, bound=CASH_PER_UNIT)
+    return replace(option, deliverable=deliverable, cash=cash)
+
+
+def _no_terms(f: _File, cells: list[str], what: str, *keys: str) -> None:
+    for key in keys:
+        i = getattr(f, key)
+        if cells[i]:
+            raise RowError(f.col(key), cells[i], f"{what} has no {key}: leave it empty")
+
+
+def _instrument(f: _File, cells: list[str], action: str, when: datetime, options: bool | None) -> Instrument:
+    """The row's instrument: `options` True an option (a futures option too), False no option, None either.
+    A stock or an OCC option as the contract reads them; `asset` says a fund, a warrant or a bond (by
+    CUSIP), a `/` symbol a future or a futures option; `deliverable` and `cash` adjust an OCC option."""
+    raw = cells[f.symbol]
+    if not raw:
+        raise f.missing("symbol", action)
+    asset = _asset(f, cells)
+    found: Instrument
+    if asset in _BONDS:
+        found = _bond(f, cells, asset)
+    elif asset == "future" or (not asset and raw.startswith("/") and " " not in raw.strip()):
+        found = _future(f, cells, when)
+    elif asset == "future-option" or (not asset and raw.startswith("/")):
+        found = _future_option(f, cells, when)
+    elif asset in ("fund", "warrant"):
+        found = Stock(_stock(f, cells, action).symbol, asset)
+    elif options is True or (options is None and not asset and _parse_option(f, raw)):
+        found = _deliverable(f, cells, _option(f, cells, action, when))
+    else:
+        found = _stock(f, cells, action)
+    if not isinstance(found, OptionContract):
+        _no_terms(f, cells, f"a {found.describe()}", "deliverable", "cash")
+    if not isinstance(found, Future | Bond):
+        _no_terms(f, cells, "only a future or a bond names its expiry here: this row", "expiry")
+    if options is not None and found.is_option != options:
+        hint = "use STO, BTC, BTO or STC" if found.is_option else "use BUY or SELL"
+        raise RowError(f.col("symbol"), raw, f"not {'an option' if options else 'a stock'} symbol ({hint})")
+    return found
+
+
+def _currency(f: _File, cells: list[str], action: str) -> tuple[str, Decimal | None]:
+    """The row's currency ("" for USD) and its rate, USD per unit on the row's date: a row in another
+    currency must say it (the journal CSV is the user's own statement)."""
+    raw, raw_rate = cells[f.currency], cells[f.fx_rate]
+    code = raw.upper()
+    if raw and not bounds.CURRENCY.fullmatch(code):
+        raise RowError(f.col("currency"), raw, "not a currency: three letters (USD, EUR, CHF)")
+    if code in ("", "USD"):
+        if raw_rate:
+            raise RowError(
+                f.col("fx_rate"), raw_rate, "a rate converts a currency other than USD: name it in currency"
+            )
+        return "", None
+    if not raw_rate:
+        raise RowError(f.col("fx_rate"), None, f"missing: a row in {code} needs fx_rate (USD per {code})")
+    return code, _positive(f, cells, f.fx_rate, "fx_rate", action, FX_RATE)
+
+
+def _new_stock(f: _File, cells: list[str], action: str) -> str:
+    raw = cells[f.new_symbol]
+    if not raw:
+        raise f.missing("new_symbol", action)
+    stock = parse_stock(raw)
+    if stock is None:
+        raise RowError(f.col("new_symbol"), raw, "not a stock symbol")
+    return stock.symbol
+
+
+def _ratio(f: _File, cells: list[str], action: str) -> tuple[Decimal, Decimal]:
+    raw = cells[f.ratio]
+    if not raw:
+        raise f.missing("ratio", action)
+    parts = raw.split(":")
+    try:
+        new, old = (RATIO_PART.read(p) for p in parts) if len(parts) == 2 else (None, None)
+    except OutOfBounds as exc:
+        raise RowError(f.col("ratio"), raw, str(exc)) from None
+    except ValueError:
+        new = old = None
+    if new is None or old is None or new <= 0 or old <= 0:
+        raise RowError(f.col("ratio"), raw, "a ratio is new:old, two positive numbers (11:100, 0.1125:1)")
+    return new, old
+
+
+def _corporate(f: _File, cells: list[str], action: str, when: datetime, common: dict[str, Any]) -> Event:
+    """A row of a corporate action, an option's cash settlement or a currency conversion."""
+    if action == "CONVERT":
+        return _convert(f, cells, common)
+    if action == "CASH_SETTLE":
+        option = _instrument(f, cells, action, when, options=True)
+        assert isinstance(option, OptionContract | FutureOption)
+        return OptionCashSettled(
+            option=option,
+            quantity=_positive(f, cells, f.quantity, "quantity", action, QUANTITY),
+            fees=_non_negative(f, cells, f.fees, "fees", action, required=False),
+            settlement=_positive(f, cells, f.settlement, "settlement", action, SETTLEMENT),
+            **common,
+        )
+    if action == "ADJUST":
+        return _adjust(f, cells, when, common)
+    symbol = _stock(f, cells, action).symbol
+    if action == "SYMBOL_CHANGE":
+        new_symbol = _new_stock(f, cells, action)
+        if new_symbol == symbol:
+            raise RowError(f.col("new_symbol"), cells[f.new_symbol], "the same symbol: nothing changes")
+        return SymbolChanged(symbol=symbol, new_symbol=new_symbol, **common)
+    in_lieu = _non_negative(f, cells, f.amount, "amount", action, required=False)
+    if action == "SPINOFF":
+        new_symbol = _new_stock(f, cells, action)
+        new, old = _ratio(f, cells, action)
+        allocation = _non_negative(
+            f, cells, f.allocation, "allocation", action, required=True, bound=ALLOCATION
+        )
+        return SpunOff(
+            symbol=symbol,
+            new_symbol=new_symbol,
+            new=new,
+            old=old,
+            allocation=allocation,
+            in_lieu=in_lieu,
+            **common,
+        )
+    # MERGER: shares of new_symbol (ratio), cash per old share, or both; no new_symbol is all cash.
+    cash = _non_negative(f, cells, f.cash, "cash", action, required=False, bound=CASH_PER_UNIT)
+    if not cells[f.new_symbol]:
+        if not cash:
+            raise RowError(
+                f.col("cash"), cells[f.cash] or None, "missing: an all-cash MERGER (no new_symbol) needs cash"
+            )
+        _no_terms(f, cells, "an all-cash MERGER (no new_symbol)", "ratio", "price", "amount")
+        return StockMerged(symbol=symbol, cash=cash, **common)
+    new_symbol = _new_stock(f, cells, action)
+    new, old = _ratio(f, cells, action)
+    price = None
+    if cells[f.price] or cash:
+        if not cells[f.price]:
+            raise RowError(
+                f.col("price"), None, "missing: a MERGER paying cash and shares needs the new shares' price"
+            )
+        price = _non_negative(f, cells, f.price, "price", action, required=True, bound=PRICE)
+    return StockMerged(
+        symbol=symbol,
+        new_symbol=new_symbol,
+        new=new,
+        old=old,
+        cash=cash,
+        price=price,
+        in_lieu=in_lieu,
+        **common,
+    )
+
+
+def _adjust(f: _File, cells: list[str], when: datetime, common: dict[str, Any]) -> Event:
+    """ADJUST: the open contracts of `symbol` become contracts of `new_symbol` (with the row's
+    `deliverable` and `cash`; both keep the row's `multiplier`), `ratio` new:old contracts."""
+    old = _option(f, cells, "ADJUST", when)
+    raw = cells[f.new_symbol]
+    if not raw:
+        raise f.missing("new_symbol", "ADJUST")
+    try:
+        parsed = parse_option(raw, old.multiplier)
+    except InvalidOption as exc:
+        raise RowError(f.col("new_symbol"), raw, str(exc)) from None
+    if parsed is None:
+        raise RowError(f.col("new_symbol"), raw, "not an option symbol")
+    if abs(parsed.expiry - when.date()) > bounds.EXPIRY_WINDOW:
+        try:
+            bounds.option_in_window(parsed, when.date())
+        except OutOfBounds as exc:
+            raise RowError(f.col("new_symbol"), raw, str(exc)) from None
+    new = _deliverable(f, cells, parsed)
+    quantity = _positive(f, cells, f.quantity, "quantity", "ADJUST", QUANTITY)
+    new_quantity = None
+    if cells[f.ratio]:
+        n, o = _ratio(f, cells, "ADJUST")
+        new_quantity = quantity * n / o
+        try:
+            QUANTITY.check_places(new_quantity)
+        except OutOfBounds as exc:
+            raise RowError(f.col("ratio"), cells[f.ratio], f"gives {new_quantity} contracts: {exc}") from None
+        if new_quantity == quantity:
+            new_quantity = None
+    if new == old and new_quantity is None:
+        raise RowError(f.col("new_symbol"), raw, "the same contract: nothing is adjusted")
+    # The note says why (special dividend, merger): the adjustment's reason.
+    reason, common = common["note"], {**common, "note": ""}
+    return OptionAdjusted(
+        option=old, adjusted=new, quantity=quantity, new_quantity=new_quantity, reason=reason, **common
+    )
+
+
+def _convert(f: _File, cells: list[str], common: dict[str, Any]) -> Event:
+    """CONVERT: `quantity` of `currency` received (negative: given) for `amount` USD given (negative) or
+    received; `fees` in USD."""
+    raw = cells[f.currency]
+    if not raw:
+        raise f.missing("currency", "CONVERT")
+    code = raw.upper()
+    if not bounds.CURRENCY.fullmatch(code):
+        raise RowError(f.col("currency"), raw, "not a currency: three letters (USD, EUR, CHF)")
+    if code == "USD":
+        raise RowError(f.col("currency"), raw, "a CONVERT receives or gives a currency other than USD")
+    if not cells[f.quantity]:
+        raise f.missing("quantity", "CONVERT")
+    amount = _number(f, cells[f.quantity], "quantity", QUANTITY)
+    if not cells[f.amount]:
+        raise f.missing("amount", "CONVERT")
+    paid = _number(f, cells[f.amount], "amount")
+    if amount == 0 or paid == 0 or (amount > 0) == (paid > 0):
+        raise RowError(
+            f.col("amount"),
+            cells[f.amount],
+            f"a conversion gives one currency for the other: quantity ({code}) and amount (USD) "
+            "of opposite signs",
+        )
+    fees = _non_negative(f, cells, f.fees, "fees", "CONVERT", required=False)
+    return CurrencyConverted(currency=code, amount=amount, paid=paid, fees=fees, **common)
+
+
+def _cash_symbol(f: _File, cells: list[str], action: str, when: datetime) -> str | None:
+    """The underlying a cash row names: a stock's or an option's, a bond's CUSIP (`asset`), a future's
+    root."""
+    symbol = cells[f.symbol]
+    if not symbol:
+        return None
+    asset = _asset(f, cells)
+    if asset in _BONDS:
+        return _bond(f, cells, asset).underlying
+    if symbol.startswith("/") or asset in ("future", "future-option"):
+        first = symbol.split()[0].upper()
+        if not first.startswith("/") or future_root(first) == first[1:] or len(first) > bounds.SYMBOL.most:
+            raise RowError(
+                f.col("symbol"), symbol, "not a futures symbol: a slash, root, month code and year (/ESH9)"
+            )
+        return "/" + future_root(first)
+    if asset in _SHARES:
+        return _stock(f, cells, action).symbol
+    if _parse_option(f, symbol):
+        return _option(f, cells, action, when).underlying
+    return _stock(f, cells, action).symbol
+
+
 def _event(
     f: _File, cells: list[str], account: str, when: datetime, action: str, source: SourceRef, key: str
 ) -> Event:
     """The row's event; `cells` are stripped, with the empty cell of absent columns past the end."""
     broker_id = cells[f.id] or None
     note = cells[f.note]
+    # A file without the new columns, naming no future, reads as it always did.
+    plain = not f.new_present and not cells[f.symbol].startswith("/")
+    if not plain:
+        _unused(f, cells, action)
     if action in STOCK_TRADES or action in OPTION_TRADES:
-        instrument = _stock(f, cells, action) if action in STOCK_TRADES else _option(f, cells, action, when)
+        if plain:
+            instrument: Instrument = (
+                _stock(f, cells, action) if action in STOCK_TRADES else _option(f, cells, action, when)
+            )
+        else:
+            instrument = _instrument(f, cells, action, when, options=action in OPTION_TRADES)
         # A number read before and in range is taken as is; anything else goes the full way, which
         # raises what is wrong in the order quantity, price, fees.
         quantity = _QUANTITIES.get(cells[f.quantity])
@@ -345,6 +805,7 @@ def _event(
             )
         if lot_method is not None and lot_method not in LOT_METHODS:
             raise RowError(f.col("lot_method"), cells[f.lot_method], f"one of {', '.join(LOT_METHODS)}")
+        currency, fx_rate = ("", None) if plain else _currency(f, cells, action)
         return TradeExecuted(
             action=_TRADE_ACTIONS[action],
             instrument=instrument,
@@ -354,6 +815,8 @@ def _event(
             order_id=cells[f.order_id] or None,
             lot_ref=lot_ref,
             lot_method=lot_method,
+            currency=currency,
+            fx_rate=fx_rate,
             account=account,
             time=when,
             key=key,
@@ -362,7 +825,11 @@ def _event(
             note=note,
         )
     if action in OPTION_ENDS:
-        option = _option(f, cells, action, when)
+        ended = (
+            _option(f, cells, action, when) if plain else _instrument(f, cells, action, when, options=True)
+        )
+        assert isinstance(ended, OptionContract | FutureOption)
+        option = ended
         if action == "EXPIRE":
             if when.date() < option.expiry:
                 raise RowError(
@@ -409,6 +876,21 @@ def _event(
         symbol = cells[f.symbol]
         if action == "DIVIDEND" and not symbol:
             raise RowError(f.col("symbol"), None, "missing: DIVIDEND needs the symbol that paid it")
+        if action == "IN_LIEU" and not symbol:
+            raise RowError(
+                f.col("symbol"), None, "missing: IN_LIEU needs the symbol whose shares it pays for"
+            )
+        if not plain:
+            underlying = _cash_symbol(f, cells, action, when)
+            currency, fx_rate = _currency(f, cells, action)
+            return CashMoved(
+                kind=_CASH_KINDS[action],
+                amount=amount,
+                symbol=underlying,
+                currency=currency,
+                fx_rate=fx_rate,
+                **common,
+            )
         underlying = (
             (
                 _stock(f, cells, action).symbol
@@ -421,11 +903,15 @@ def _event(
         return CashMoved(kind=_CASH_KINDS[action], amount=amount, symbol=underlying, **common)
     if action in TRANSFERS:
         raw_symbol = cells[f.symbol]
-        moved: Stock | OptionContract = (
-            _option(f, cells, action, when)
-            if raw_symbol and _parse_option(f, raw_symbol)
-            else _stock(f, cells, action)
-        )
+        moved: Instrument
+        if plain:
+            moved = (
+                _option(f, cells, action, when)
+                if raw_symbol and _parse_option(f, raw_symbol)
+                else _stock(f, cells, action)
+            )
+        else:
+            moved = _instrument(f, cells, action, when, options=None)
         quantity = _positive(f, cells, f.quantity, "quantity", action, QUANTITY)
         basis = _non_negative(f, cells, f.basis, "basis", action, required=False) if cells[f.basis] else None
         acquired = None
@@ -445,10 +931,18 @@ def _event(
     if action == "SPLIT":
         new, old = _split_ratio(f, cells)
         return SplitApplied(symbol=_stock(f, cells, action).symbol, new=new, old=old, **common)
+    if action in CORPORATE:
+        return _corporate(f, cells, action, when, common)
     # MARK
     symbol = cells[f.symbol]
     if not symbol:
         raise f.missing("symbol", action)
+    if not plain:
+        return PriceMarked(
+            instrument=_instrument(f, cells, action, when, options=None),
+            price=_non_negative(f, cells, f.price, "price", action, required=True, bound=PRICE),
+            **common,
+        )
     marked: Stock | OptionContract | None = _parse_option(
         f, symbol, _multiplier(f, cells, action)
     ) or parse_stock(symbol)

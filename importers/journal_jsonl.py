@@ -146,6 +146,7 @@ _JSON_KINDS: dict[str, tuple[tuple[type, ...], str]] = {
     "tuple[str, ...]": ((list,), "a list of texts"),
     "Instrument": ((str, dict), "a symbol"),
     "OptionContract": ((str, dict), "an option symbol"),
+    "AnyOption": ((str, dict), "an option symbol"),
 }
 _TEXT: tuple[tuple[type, ...], str] = ((str,), "a string")
 _STORED_PLACES = 10_000

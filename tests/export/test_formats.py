@@ -139,7 +139,8 @@ def test_a_broken_jsonl_copy_is_named_by_line_and_writes_nothing(journal: Journa
     assert [str(p) for p in journal_jsonl.parse(bad).errors] == [
         "bad.jsonl:3: not JSON",
         "bad.jsonl:4: type: not an event type (known: TradeExecuted, OptionExpired, OptionAssigned, "
-        "OptionExercised, CashMoved, SplitApplied, PriceMarked, PositionReported, CashReported, "
+        "OptionExercised, OptionCashSettled, OptionAdjusted, CashMoved, CurrencyConverted, SplitApplied, "
+        "SymbolChanged, StockMerged, SpunOff, PriceMarked, PositionReported, CashReported, "
         "AccountConfigured, SecurityTransferred, Unresolved, Resolved, EventVoided) (got 'Nonsense')",
         "bad.jsonl:5: key: the same key as line 2 (got 'id:1')",
     ]

@@ -136,7 +136,8 @@ def test_unknown_and_missing_columns_are_errors(write_csv) -> None:
     assert [str(e) for e in result.errors] == [
         "trades.csv:1: Acton: unknown column (known: date, account, action, symbol, quantity, price, fees, "
         "amount, "
-        "order_id, id, note, multiplier, lot, lot_method, resolves, basis, acquired)",
+        "order_id, id, note, multiplier, lot, lot_method, resolves, basis, acquired, new_symbol, ratio, "
+        "cash, allocation, deliverable, currency, fx_rate, settlement, asset, expiry)",
         "trades.csv:1: action: missing required column",
     ]
 
