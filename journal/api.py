@@ -38,7 +38,7 @@ from journal.projections.positions import Position, open_positions
 from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
 from journal.projections.risk import RiskReport, assess
 from journal.projections.wash_sales import WashSale
-from journal.readmodels import DayFlows, MonthIncome, ReadModels
+from journal.readmodels import DayFlows, MonthIncome, ReadModels, grouped_replay
 from journal.replay import Replay, replay
 from journal.store import AppendResult, EventStore, ImportOrigin, ImportRecord, StoredEvent, VerifyReport
 from journal.tax import BASIS_REPORTING, DEFAULT_POLICY, LOT_METHODS, AccountPolicy
@@ -141,6 +141,12 @@ def parse_file(
         return importer.name, checked(path.name, positions_csv.parse_opening(path, account, opening))
     # The net under every importer: every field of every event within its bound (importers/bounds.py).
     return importer.name, checked(path.name, importer.parse(path, account))
+
+
+def _former_ids(cycle: Cycle) -> set[str]:
+    """The ids the cycle would have under the symbols it had (`XYZ-20240102` once it is `XYZN-20240102`)."""
+    suffix = cycle.id[len(cycle.underlying) :].upper()
+    return {f"{symbol}{suffix}".upper() for symbol in cycle.formerly}
 
 
 class Journal:
@@ -399,8 +405,15 @@ class Journal:
 
     def replay(self, start: date, end: date, partitions: Sequence[str] | None = None) -> Replay:
         """The books at the end of the day before `start` and every event from `start` to `end`, to carry
-        them forward (`Replay.lots_at`): a period's view without folding what came before it."""
-        return replay(self, start, end, partitions)
+        them forward (`Replay.lots_at`): a period's view without folding what came before it. Partitions
+        that corporate actions link are one group, one books (keyed by the group's name)."""
+        self.read_models.refresh()
+        groups = self.read_models.groups()
+        if not groups:
+            return replay(self, start, end, partitions)
+        if partitions is not None:
+            partitions = self.read_models.members(partitions)
+        return grouped_replay(self, start, end, partitions, groups)
 
     def books(self, account: str | None = None, until: date | None = None) -> Books:
         """The tax books at the end of `until`, folded from the first event (every realized row and problem
@@ -463,13 +476,14 @@ class Journal:
     def cycles(
         self, account: str | None = None, underlying: str | None = None, status: str | None = None
     ) -> list[Cycle]:
-        """Wheel cycles, in the order they opened; `status` is "open" or "closed"."""
+        """Wheel cycles, in the order they opened; `status` is "open" or "closed"; `underlying` finds a cycle
+        by any symbol it has had (a symbol change or a merger carried it to its current one)."""
         cycles: list[Cycle] = self._rows("cycles", Cycle, account=account)
         return sorted(
             (
                 c
                 for c in cycles
-                if (underlying is None or c.underlying == underlying.upper())
+                if (underlying is None or underlying.upper() in c.symbols)
                 and (status is None or c.status == status)
             ),
             key=lambda c: (c.opened, c.underlying, c.account),
@@ -478,16 +492,28 @@ class Journal:
     def cycle(self, cycle_id: str) -> Cycle | None:
         """One cycle with its timeline: its underlying's books resumed from the snapshot before the cycle
         opened (the account held nothing of it then), folded with its events until the next cycle opens."""
-        found = next((c for c in self.cycles() if c.id.upper() == cycle_id.upper()), None)
+        everything = self.cycles()
+        found = next((c for c in everything if c.id.upper() == cycle_id.upper()), None)
+        if found is None:  # an id under a symbol the cycle had before a symbol change or merger
+            found = next((c for c in everything if cycle_id.upper() in _former_ids(c)), None)
         if found is None:
             return None
-        later = [c.opened for c in self.cycles(found.account, found.underlying) if c.opened > found.opened]
+        later = [
+            c.opened
+            for c in everything
+            if c.account == found.account and set(c.symbols) & set(found.symbols) and c.opened > found.opened
+        ]
         end = later[0] if later else date.max
-        resumed = self.replay(found.opened, end, partitions=[found.underlying])
-        books = resumed.books.get(found.underlying)
+        resumed = self.replay(found.opened, end, partitions=found.symbols)
+        group = self.read_models.groups()
+        books = resumed.books.get(group.get(found.underlying, found.underlying))
         _, cycles = fold_with_cycles(resumed.events, self.policies(), books=books)
         for cycle in cycles:
-            if (cycle.account, cycle.opened) == (found.account, found.opened):
+            if (cycle.account, cycle.opened, cycle.underlying) == (
+                found.account,
+                found.opened,
+                found.underlying,
+            ):
                 cycle.id = found.id  # ids are given over every cycle of the journal: keep the listed one
                 return cycle
         return None

@@ -2,9 +2,11 @@
 instead of folding the whole journal, and an import recomputes only the partitions it touched.
 
 A partition is an underlying across all accounts (wash sales cross accounts); "" holds the events that name
-no underlying (deposits, interest, account settings). Partitions are independent, so a full rebuild folds
-them in parallel processes. A new projection version (or a new calendar year, which changes Section 1256
-year-end marks) rebuilds everything by itself.
+no underlying (deposits, interest, account settings). A corporate action links partitions (a symbol change,
+a merger or spin-off, an option adjusted onto another underlying: `LINK_TYPES`): the linked partitions are
+one *group*, folded as one unit and stored under its first member's name (`partition_groups`). Groups are
+independent, so a full rebuild folds them in parallel processes. A new projection version (or a new
+calendar year, which changes Section 1256 year-end marks) rebuilds everything by itself.
 """
 
 from __future__ import annotations
@@ -14,37 +16,108 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, delete, func, insert, select
 
 from journal import schema, voids
 from journal.codec import decode_many, encode
-from journal.events import AccountConfigured, Event, EventVoided, Unresolved
+from journal.events import (
+    AccountConfigured,
+    Event,
+    EventVoided,
+    OptionAdjusted,
+    SpunOff,
+    StockMerged,
+    SymbolChanged,
+    Unresolved,
+)
 from journal.instruments import OptionContract
 from journal.money import ZERO
 from journal.periods import month_bounds, month_end, month_of, months_between
 from journal.projections import economic_order
 from journal.projections.capital import CapitalSteps
-from journal.projections.cycles import Cycle, CycleFold, flow_of
+from journal.projections.cycles import Cycle, CycleFold, Flow, flow_of
 from journal.projections.income import NO_UNDERLYING, cash_income, moves_income, realized_totals, rounded
 from journal.projections.lots import ASSUMED_EXPIRY_DAYS, Books, Lot, RealizedRow, horizons_of
 from journal.projections.rolls import roll_chains, roll_record
-from journal.projections.snapshots import snapshot
-from journal.projections.strategies import Attribution, StrategyMap
+from journal.projections.snapshots import resume, snapshot
+from journal.projections.strategies import Attribution, StrategyMap, attribute
 from journal.projections.wash_sales import WashSale
+from journal.replay import Replay
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 
-PROJECTION_VERSION = "6"
+if TYPE_CHECKING:
+    from journal.api import Journal
+
+PROJECTION_VERSION = "7"
 ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
 _PARALLEL_FROM = 8  # partitions: fewer are folded in the importing process itself
 
 
 def version_tag(today: date) -> str:
     return f"{PROJECTION_VERSION}/{today.year}"
+
+
+# -- linked partitions --------------------------------------------------------------------------------------
+
+# The events that carry a holding from one underlying to another: their histories fold together.
+LINK_TYPES: tuple[type[Event], ...] = (SymbolChanged, StockMerged, SpunOff, OptionAdjusted)
+
+
+def link_of(event: Event) -> tuple[str, str] | None:
+    """The two partitions a corporate action links (old, new), or None when it links none (an all-cash
+    merger, an option adjusted on its own underlying)."""
+    if isinstance(event, SymbolChanged | SpunOff):
+        old, new = event.symbol, event.new_symbol
+    elif isinstance(event, StockMerged):
+        old, new = event.symbol, event.new_symbol or ""
+    elif isinstance(event, OptionAdjusted):
+        old, new = event.option.underlying, event.adjusted.underlying
+    else:
+        return None
+    return (old, new) if old and new and old != new else None
+
+
+def partition_groups(events: Iterable[Event]) -> dict[str, str]:
+    """Union-find over the link events: each linked partition and its group's name (its first member in
+    order of name). Partitions that no event links are not in it: each is its own group, as before.
+
+    A voided link still links: folding two partitions together is never wrong (one fold of the whole
+    journal is what every partition's rows must equal), and groups that never split keep refreshes simple."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ev in events:
+        link = link_of(ev)
+        if link is not None:
+            a, b = find(link[0]), find(link[1])
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {member: find(member) for member in parent}
+
+
+def grouped(partitions: Iterable[str], groups: Mapping[str, str]) -> list[list[str]]:
+    """`partitions` as the groups they belong to, each with every member (the group's name first), in order
+    of the groups' names."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for member, name in groups.items():
+        members[name].add(member)
+    out: dict[str, list[str]] = {}
+    for partition in partitions:
+        name = groups.get(partition, partition)
+        if name not in out:
+            out[name] = [name, *sorted(members.get(name, set()) - {name})]
+    return [out[name] for name in sorted(out)]
 
 
 # -- what one partition's projections produce ---------------------------------------------------------------
@@ -73,14 +146,16 @@ class DayFlows:
     expirations: int
 
 
-def day_flows(events: Iterable[Event]) -> list[DayFlows]:
+def day_flows(events: Iterable[Event], flows: Mapping[int, Flow] | None = None) -> list[DayFlows]:
+    """`flows`: the flows the fold worked out from what was held (`CycleFold.flows`, by id of the event)."""
+    known = flows or {}
     by_day: dict[tuple[str, date], list[Event]] = defaultdict(list)
     for ev in events:
         by_day[(ev.account, ev.time.date())].append(ev)
     out = []
     for (account, day), group in by_day.items():
         c = cash_income(group)
-        cash = sum((flow_of(e).cash for e in group), Decimal(0))
+        cash = sum(((known.get(id(e)) or flow_of(e)).cash for e in group), Decimal(0))
         out.append(
             DayFlows(
                 account,
@@ -168,29 +243,38 @@ def project_partition(
     last event in the journal (default: in `events`), past which no expiry is assumed."""
     owner = "default"
     rows: list[Row] = []
+    head: list[Row] = []  # the unresolved rows and the cash flows, first (they need the fold's flows)
 
     def add(projection: str, account: str | None, day: date | None, payload: str) -> None:
         rows.append((projection, partition, owner, account, day, len(rows), payload))
+
+    def add_flows(flows: Mapping[int, Flow] | None) -> list[Row]:
+        nonlocal rows
+        rows, rest = head, rows
+        for ev in events:  # the rows still unresolved (economic_order left out the resolved): the incomplete
+            if isinstance(ev, Unresolved):
+                day = ev.time.date()
+                payload = json.dumps({"day": day.isoformat(), "symbols": ev.symbols})
+                add("unresolved", ev.account, day, payload)
+        days = day_flows(events, flows)
+        for flows_of_day in days:
+            add("flows", flows_of_day.account, flows_of_day.day, encode(flows_of_day))
+        for flows_of_month in month_flows(days):
+            add("month_flows", flows_of_month.account, flows_of_month.day, encode(flows_of_month))
+        rows = rest
+        return [(*r[:5], len(head) + i, r[6]) for i, r in enumerate(rows)]
 
     def add_income(realized: Iterable[RealizedRow]) -> None:
         for income in month_income(events, realized, attribution.map):
             add("month_income", income.account, month_bounds(income.month)[0], encode(income))
 
-    for ev in events:  # the rows still unresolved (economic_order left out the resolved): what is incomplete
-        if isinstance(ev, Unresolved):
-            day = ev.time.date()
-            add("unresolved", ev.account, day, json.dumps({"day": day.isoformat(), "symbols": ev.symbols}))
-    days = day_flows(events)
-    for flows in days:
-        add("flows", flows.account, flows.day, encode(flows))
-    for flows in month_flows(days):
-        add("month_flows", flows.account, flows.day, encode(flows))
     attribution = Attribution(events)
     if not partition:
         for ev in events:
             attribution.apply(ev)
         add_income(())
-        return rows
+        tail = add_flows(None)
+        return [*head, *tail]
 
     # One pass: the books with the wheel cycles, the strategies, and a snapshot after each month's last event.
     fold = CycleFold(policies, horizons=horizons_of(events) if horizons is None else horizons)
@@ -266,7 +350,8 @@ def project_partition(
         add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)))
     for covered in books.covered_calls.values():
         add("covered_calls", covered.account, covered.written, encode(covered))
-    return rows
+    tail = add_flows(fold.flows)
+    return [*head, *tail]
 
 
 def pending_expiries(books: Books) -> dict[str, date]:
@@ -281,34 +366,36 @@ def pending_expiries(books: Books) -> dict[str, date]:
     return out
 
 
+Batch = tuple[list[str], list[Row]]  # a group's members and its rows
+
+
 def _project_in_worker(
     url: str,
-    partitions: list[str],
+    groups: list[list[str]],
     policies: dict[str, AccountPolicy],
     today: date,
     horizons: dict[str, date],
-) -> list[Row]:
+) -> list[Batch]:
     store = EventStore(url)
     try:
-        return _project(store, partitions, policies, today, horizons)
+        return _project(store, groups, policies, today, horizons)
     finally:
         store.close()
 
 
 def _project(
     store: EventStore,
-    partitions: Sequence[str],
+    groups: Sequence[Sequence[str]],
     policies: Mapping[str, AccountPolicy],
     today: date,
     horizons: Mapping[str, date],
-) -> list[Row]:
-    grouped: dict[str, list[Event]] = {p: [] for p in partitions}
-    for ev in economic_order(store.read(partitions=partitions)):
-        grouped[ev.underlying or ""].append(ev)
-    rows: list[Row] = []
-    for partition, events in grouped.items():
-        rows.extend(project_partition(partition, events, policies, today, horizons))
-    return rows
+) -> list[Batch]:
+    """Each group's rows, its members' events folded as one partition named after the group's first."""
+    out: list[Batch] = []
+    for members in groups:
+        events = economic_order(store.read(partitions=members))
+        out.append((list(members), project_partition(members[0], events, policies, today, horizons)))
+    return out
 
 
 # -- keeping them current -----------------------------------------------------------------------------------
@@ -320,6 +407,20 @@ class ReadModels:
     def __init__(self, store: EventStore, policies: Any) -> None:
         self.store = store
         self._policies = policies  # a callable returning the accounts' policies (they are events too)
+        self._groups: tuple[int, dict[str, str]] | None = None  # (last seq read, groups)
+
+    def groups(self) -> dict[str, str]:
+        """Each linked partition and its group's name (`partition_groups`), from the link events alone (read
+        by type: a few rows); kept until an event is recorded."""
+        last = self.store.last_seq()
+        if self._groups is None or self._groups[0] != last:
+            links = [s.event for s in self.store.read(types=LINK_TYPES)]
+            self._groups = (last, partition_groups(links))
+        return self._groups[1]
+
+    def members(self, partitions: Iterable[str]) -> list[str]:
+        """`partitions` with every partition linked to them (the groups they belong to)."""
+        return sorted({m for group in grouped(partitions, self.groups()) for m in group})
 
     def checkpoint(self) -> tuple[str, int] | None:
         t = schema.read_model_checkpoints
@@ -353,6 +454,8 @@ class ReadModels:
             for account, day in self.store.horizons(current[1]).items():
                 horizons[account] = max(day, horizons.get(account, day))
         touched |= self._expiring(horizons)
+        # A group is folded whole, its rows replaced whole: a new link joins two groups into one.
+        touched = set(self.members(touched))
         self._recompute(sorted(touched), touched, last, today, horizons)
         return touched
 
@@ -379,7 +482,7 @@ class ReadModels:
         today = today or date.today()
         last = self.store.last_seq()
         horizons = voids.horizons(self.store, self.store.horizons())
-        partitions = sorted(self.store.partitions_since(0))
+        partitions = self.members(self.store.partitions_since(0))
         return self._recompute(partitions, None, last, today, horizons, workers)
 
     def _recompute(
@@ -393,13 +496,14 @@ class ReadModels:
     ) -> int:
         """Project `partitions` and write their rows in place of those of `replacing` (None: all rows).
 
-        Partitions are projected one by one (each its own task, in parallel processes when there are many:
-        a month's import touches most of them) and written as they come, in one transaction: memory holds
-        a partition's events and rows at a time, not the journal's."""
+        Groups of linked partitions are projected one by one (each its own task, in parallel processes when
+        there are many: a month's import touches most of them) and written as they come, in one
+        transaction: memory holds a group's events and rows at a time, not the journal's."""
         policies = self._policies()
         workers = workers or os.cpu_count() or 1
-        if len(partitions) < _PARALLEL_FROM or workers == 1 or self.store.url.endswith(":memory:"):
-            batches = (_project(self.store, [p], policies, today, horizons) for p in partitions)
+        groups = grouped(partitions, self.groups())
+        if len(groups) < _PARALLEL_FROM or workers == 1 or self.store.url.endswith(":memory:"):
+            batches = (b for g in groups for b in _project(self.store, [g], policies, today, horizons))
             return self._write(batches, replacing, last, today, horizons)
         # Loaded only here: multiprocessing costs ~40 ms of every command's start-up otherwise.
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -408,13 +512,13 @@ class ReadModels:
             # Largest first would balance better; alphabetical is deterministic and close enough.
             finished = as_completed(
                 [
-                    pool.submit(_project_in_worker, self.store.url, [p], policies, today, horizons)
-                    for p in partitions
+                    pool.submit(_project_in_worker, self.store.url, [g], policies, today, horizons)
+                    for g in groups
                 ]
             )
             # No list of the futures is kept: each one, with its partition's rows, is let go once written
             # (holding them all would hold every row of the journal at the end).
-            return self._write((f.result() for f in finished), replacing, last, today, horizons)
+            return self._write((b for f in finished for b in f.result()), replacing, last, today, horizons)
 
     def _voided_since(self, since: int, last: int) -> bool:
         """Whether a void (or a restore) was recorded since the checkpoint."""
@@ -434,14 +538,15 @@ class ReadModels:
 
     def _write(
         self,
-        batches: Iterable[list[Row]],
+        batches: Iterable[Batch],
         partitions: set[str] | None,
         last: int,
         today: date,
         horizons: Mapping[str, date],
     ) -> int:
-        """Replace the rows of `partitions` (None: all) by the batches' rows; checkpoint them at `last`, with
-        the accounts' horizons they were folded with."""
+        """Replace the rows of `partitions` (None: all) by the batches' rows; checkpoint each batch's members
+        (every partition of its group, whatever partition its rows are stored under) at `last`, with the
+        accounts' horizons they were folded with."""
         rm, ck = schema.read_models, schema.read_model_checkpoints
         names = ("projection", "partition", "owner", "account", "day", "ord", "payload")
         written, done = 0, set(partitions or ())
@@ -462,13 +567,14 @@ class ReadModels:
             sqlite = conn.dialect.name == "sqlite"
             mark = "?" if sqlite else "%s"
             sql = f"INSERT INTO read_models ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
-            for rows in batches:
+            for members, rows in batches:
                 for start in range(0, len(rows), 20_000):
                     chunk: list[tuple[Any, ...]] = list(rows[start : start + 20_000])
                     if sqlite:  # SQLAlchemy's SQLite storage format for Date: ISO text
                         chunk = [(*r[:4], r[4].isoformat() if r[4] else None, *r[5:]) for r in chunk]
                     conn.exec_driver_sql(sql, chunk)
-                done |= {r[1] for r in rows}
+                if rows:
+                    done.update(members)
                 written += len(rows)
             if horizons:
                 conn.execute(
@@ -572,6 +678,60 @@ def _payloads(projection: str, account: str | None, start: date | None, end: dat
     if end is not None:
         query = query.where(rm.c.day <= end)
     return query
+
+
+# -- the books at a day, by group --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(slots=True)
+class GroupedReplay(Replay):
+    """`journal.replay.Replay` where linked partitions share one books, keyed by their group's name (as the
+    read models store their snapshots): an event goes to its partition's group."""
+
+    groups: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def advance(self, day: date) -> None:
+        events, changed = self.events, self.changed
+        while self._applied < len(events) and events[self._applied].time.date() <= day:
+            event = events[self._applied]
+            partition = self.groups.get(event.underlying or "", event.underlying or "")
+            books = self.books.get(partition)
+            if books is None:
+                books = self.books[partition] = Books(self.policies, horizons=self.horizons)
+            books.apply(event)
+            if changed is not None:
+                changed.add(partition)
+            self._applied += 1
+        for partition, books in self.books.items():
+            marked = books.marked_through
+            books.close_through(day)
+            if changed is not None and books.marked_through != marked:
+                changed.add(partition)
+
+
+def grouped_replay(
+    journal: Journal,
+    start: date,
+    end: date,
+    partitions: Sequence[str] | None,
+    groups: Mapping[str, str],
+) -> GroupedReplay:
+    """`journal.replay.replay` for a journal whose corporate actions link partitions (`partitions`: every
+    member of the groups wanted, or None for all)."""
+    before = start - timedelta(days=1)
+    lower = start if start.day == 1 else before.replace(day=1)
+    events = journal.events_between(lower, end, partitions=partitions)
+    policies = journal.policies()
+    horizons = journal.read_models.horizons()
+    books, holding = resume(
+        journal.read_models.snapshots(before, partitions), policies, lower - timedelta(days=1), horizons
+    )
+    strategies = attribute(events, holding)
+    catch_up = sum(1 for e in events if e.time.date() < start)
+    out = GroupedReplay(books, events[:catch_up], strategies, policies, horizons, groups=groups)
+    out.advance(before)
+    out.events, out._applied = events[catch_up:], 0
+    return out
 
 
 __all__ = ["Cycle", "DayFlows", "Lot", "ReadModels", "RealizedRow", "WashSale", "project_partition"]

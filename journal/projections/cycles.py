@@ -3,6 +3,12 @@
 A cycle's `net_cash` sums every cash flow of the wheel (premiums, shares bought and sold, fees, dividends);
 while shares are held, `-net_cash / shares` is the trader's premium-adjusted break-even. That is not the
 tax basis (premium of calls that expired never enters it), so both are kept, under different names.
+
+A wheel goes on through corporate actions: a symbol change or a stock-for-stock merger carries the account's
+open cycle to the new symbol (or the acquirer), and an option adjusted onto another underlying (a merger's
+adjusted put, `GREE1`) carries it there too; the cycle keeps the symbols it had (`formerly`), by which it is
+still found. The wheel views are for stock and equity or index options: bonds, futures and futures options
+make no cycle.
 """
 
 from __future__ import annotations
@@ -15,14 +21,23 @@ from decimal import Decimal
 from journal.events import (
     CashKind,
     CashMoved,
+    CurrencyConverted,
     Event,
+    OptionAdjusted,
     OptionAssigned,
+    OptionCashSettled,
     OptionExercised,
     OptionExpired,
+    PositionReported,
+    PriceMarked,
+    SecurityTransferred,
+    SpunOff,
+    StockMerged,
+    SymbolChanged,
     TradeExecuted,
     Unresolved,
 )
-from journal.instruments import OptionContract
+from journal.instruments import AnyOption, Instrument, OptionContract, Stock
 from journal.money import ZERO
 from journal.projections.lots import Books, horizons_of
 from journal.tax import AccountPolicy
@@ -39,13 +54,36 @@ class Flow:
     cash: Decimal = ZERO
 
 
-def _stock_leg_cash(option: OptionContract, shares: Decimal, *, buys: bool) -> Decimal:
+def _stock_leg_cash(option: AnyOption, shares: Decimal, *, buys: bool) -> Decimal:
+    """The strike paid or received for what an assignment or exercise delivers: `strike × multiplier` a
+    contract, for a standard or an adjusted option alike (an adjusted option's cash part is paid by its own
+    IN_LIEU row); a futures option delivers a future, which moves no cash."""
+    if not isinstance(option, OptionContract):
+        return ZERO
     value = option.strike * shares
     return -value if buys else value
 
 
-def flow_of(event: Event) -> Flow:
-    """The cash an event moves in its underlying's wheel, split the way `tj cycles` reports it."""
+def flow_of(event: Event, held: Decimal | None = None) -> Flow:
+    """The cash an event moves in its underlying's wheel, split the way `tj cycles` reports it.
+
+    `held`: what the account held just before the event, for the events whose cash depends on it (a cash
+    merger's cash per share; a cash-settled option, written (held < 0) or bought); without it a merger
+    moves only its cash in lieu and a cash settlement is taken as a writer's."""
+    if isinstance(event, OptionCashSettled):
+        # The writer pays the intrinsic value, the holder receives it; premium is untouched (it was the
+        # trades'), the fees are fees.
+        value = event.value if held is not None and held > 0 else -event.value
+        return Flow(fees=event.fees, cash=value - event.fees)
+    if isinstance(event, StockMerged):
+        cash = event.in_lieu + (event.cash * held if held is not None else ZERO)
+        return Flow(cash=cash)
+    if isinstance(event, SpunOff):
+        return Flow(cash=event.in_lieu)
+    if isinstance(event, CurrencyConverted):
+        return Flow(fees=event.fees, cash=-event.fees)  # in USD the two sides cancel (no Section 988)
+    if isinstance(event, OptionAdjusted | SymbolChanged):
+        return Flow()  # the same position under new terms or a new name: no cash moves
     if isinstance(event, TradeExecuted):
         gross, fees = event.gross, event.fees
         if event.action.is_buy:
@@ -100,6 +138,13 @@ class Cycle:
     tax_basis: Decimal = ZERO  # of the share lots held now: Form 8949's basis, not the break-even
     steps: list[CycleStep] = field(default_factory=list)
     id: str = ""
+    # The symbols the wheel had before a symbol change or a merger carried it to `underlying`, oldest first
+    formerly: list[str] = field(default_factory=list)
+
+    @property
+    def symbols(self) -> list[str]:
+        """Every symbol the cycle has had, the current one last: what finds it."""
+        return [*self.formerly, self.underlying]
 
     @property
     def status(self) -> str:
@@ -117,6 +162,17 @@ class Cycle:
     @property
     def tax_basis_per_share(self) -> Decimal | None:
         return self.tax_basis / self.shares if self.shares > 0 else None
+
+    def absorb(self, other: Cycle) -> None:
+        """Another open cycle of the account carried into this one (a merger into a stock it wheels too)."""
+        self.opened = min(self.opened, other.opened)
+        self.premium_collected += other.premium_collected
+        self.premium_paid += other.premium_paid
+        self.fees += other.fees
+        self.dividends += other.dividends
+        self.net_cash += other.net_cash
+        self.steps = sorted([*self.steps, *other.steps], key=lambda s: s.event.time)
+        self.formerly += [s for s in [*other.formerly, other.underlying] if s not in self.symbols]
 
     def add(self, event: Event, flow: Flow) -> None:
         self.premium_collected += flow.premium_collected
@@ -144,6 +200,11 @@ class CycleFold:
         self.last: dict[tuple[str, str], Cycle] = {}
         self.empty_since: dict[tuple[str, str], date] = {}
         self.shares_seen: dict[tuple[str, str], int] = {}  # the books' stock_version last summed, per key
+        # (account, old symbol) -> (account, new symbol): where a corporate action carried a cycle
+        self.moved: dict[tuple[str, str], tuple[str, str]] = {}
+        # The flows of the events whose cash depends on what was held (`flow_of`'s `held`), by id(event):
+        # the read models' daily cash takes them from here
+        self.flows: dict[int, Flow] = {}
 
     def close_emptied(self, before: date | None) -> None:
         for key, day in list(self.empty_since.items()):
@@ -156,6 +217,9 @@ class CycleFold:
         self.books.advance(day)  # an option past expiry with no row expires first, on its own day
         self._take_assumed()
         self.close_emptied(day)
+        held = _held_before(self.books, event)
+        if held is not None:
+            self.flows[id(event)] = flow_of(event, held)
         self.books.apply(event)
         self._follow(event)
 
@@ -168,21 +232,31 @@ class CycleFold:
     def _follow(self, event: Event) -> None:
         """The event (already in the books) in its cycle: a new cycle, a step, or the day it empties."""
         underlying = event.underlying
-        if underlying is None:
+        if underlying is None or not _in_the_wheel(event):
             return
         key = (event.account, underlying)
         cycle = self.open.get(key)
+        if cycle is None and key in self.moved:
+            # An event of a symbol a corporate action left (the merger's adjusted option, a late dividend):
+            # the cycle that went on under the new symbol, while it is open.
+            cycle = self._carried(key)
         if cycle is None:
-            if isinstance(event, TradeExecuted | OptionAssigned | OptionExercised | OptionExpired):
+            if isinstance(event, _OPENS_CYCLE):
                 cycle = self.open[key] = self.last[key] = Cycle(event.account, underlying, event.time.date())
                 self.shares_seen.pop(key, None)
                 self.cycles.append(cycle)
+            elif isinstance(event, _LINKS):
+                return  # a corporate action on a symbol the account does not wheel now
             else:
                 # A dividend paid, or a fee charged, after the shares were gone belongs to the last wheel.
                 cycle = self.last.get(key)
                 if cycle is None:
                     return
-        flow = flow_of(event)
+        new = _carried_to(event)
+        if new is not None and cycle.closed is None and new != cycle.underlying:
+            cycle = self._carry(cycle, new)
+        key = (cycle.account, cycle.underlying)
+        flow = self.flows.get(id(event)) or flow_of(event)
         cycle.add(event, flow)
         if cycle.closed is None:
             self._refresh_holdings(cycle)
@@ -191,6 +265,33 @@ class CycleFold:
             else:
                 self.empty_since[key] = event.time.date()
         cycle.steps.append(CycleStep(event, flow.cash, cycle.shares, cycle.net_cash, cycle.break_even))
+
+    def _carried(self, key: tuple[str, str]) -> Cycle | None:
+        seen = {key}
+        while key in self.moved and self.moved[key] not in seen:
+            key = self.moved[key]
+            seen.add(key)
+        return self.open.get(key)
+
+    def _carry(self, cycle: Cycle, new: str) -> Cycle:
+        """The open cycle goes on under `new` (a symbol change, a merger's acquirer): into the account's open
+        cycle of it if there is one."""
+        old_key, new_key = (cycle.account, cycle.underlying), (cycle.account, new)
+        self.moved[old_key] = new_key
+        del self.open[old_key]
+        self.empty_since.pop(old_key, None)
+        self.shares_seen.pop(old_key, None)
+        self.shares_seen.pop(new_key, None)
+        target = self.open.get(new_key)
+        if target is not None:
+            target.absorb(cycle)
+            self.cycles.remove(cycle)
+            self.last[old_key] = target
+            return target
+        cycle.formerly.append(cycle.underlying)
+        cycle.underlying = new
+        self.open[new_key] = self.last[new_key] = cycle
+        return cycle
 
     def _refresh_holdings(self, cycle: Cycle) -> None:
         key = (cycle.account, cycle.underlying)
@@ -208,6 +309,54 @@ class CycleFold:
         self.close_emptied(None)
         _assign_ids(self.cycles)
         return self.cycles
+
+
+_OPENS_CYCLE = (TradeExecuted, OptionAssigned, OptionExercised, OptionExpired, OptionCashSettled)
+_LINKS = (SymbolChanged, StockMerged, SpunOff, OptionAdjusted)
+
+
+def _carried_to(event: Event) -> str | None:
+    """The symbol a corporate action carries a wheel to: a symbol change's new symbol, a stock-for-stock
+    merger's acquirer, the underlying of an option adjusted onto another (a spin-off leaves the wheel on
+    the parent; an all-cash merger ends it)."""
+    if isinstance(event, SymbolChanged):
+        return event.new_symbol
+    if isinstance(event, StockMerged):
+        return event.new_symbol
+    if isinstance(event, OptionAdjusted) and event.adjusted.underlying != event.option.underlying:
+        return event.adjusted.underlying
+    return None
+
+
+def _instrument(event: Event) -> Instrument | None:
+    if isinstance(event, TradeExecuted | PriceMarked | PositionReported | SecurityTransferred):
+        return event.instrument
+    if isinstance(event, OptionExpired | OptionAssigned | OptionExercised | OptionCashSettled):
+        return event.option
+    if isinstance(event, OptionAdjusted):
+        return event.option
+    return None
+
+
+def in_the_wheel(instrument: Instrument) -> bool:
+    """Stock (shares, funds, warrants) and equity or index options: what the wheel views show; bonds,
+    futures and futures options are not wheels."""
+    return isinstance(instrument, Stock | OptionContract)
+
+
+def _in_the_wheel(event: Event) -> bool:
+    instrument = _instrument(event)
+    return instrument is None or in_the_wheel(instrument)
+
+
+def _held_before(books: Books, event: Event) -> Decimal | None:
+    """What the account holds, before the event, that the event's cash depends on (see `flow_of`)."""
+    if isinstance(event, StockMerged) and event.cash:
+        return books.shares(event.account, event.symbol)
+    if isinstance(event, OptionCashSettled):
+        lots = books.open_lots.get((event.account, event.option.name), ())
+        return sum((lot.quantity for lot in lots), ZERO)
+    return None
 
 
 def _assign_ids(cycles: list[Cycle]) -> None:
