@@ -4,10 +4,10 @@ mapping of tastytrade's Type / Sub Type vocabulary to journal events, shared wit
 Why one core for two formats: the legacy tastyworks export writes the same transaction codes and subcodes
 (Trade, Receive Deliver, Money Movement; Sell to Open, Expiration, Assignment, ...), only in other columns.
 Each module reads its own columns into `TastyRow`s; `events_from_rows` turns them into events: it merges an
-assignment's option row with the stock row written at the same time, derives split ratios, and keeps
-what the journal does not model (futures, mergers, special-dividend strike adjustments, adjusted-option
-assignments and their Delayed Delivery cash, an unknown Type or Sub Type naming a security, non-USD rows)
-as Unresolved events with the cash the broker booked (issue 13). Only a row that cannot be read is an error.
+assignment's option row with the stock row written at the same time, derives split ratios, pairs the Close
+and Open rows of a corporate action into one event, and keeps what the journal does not model (futures, a
+corporate-action row without its pair, an unknown Type or Sub Type naming a security, non-USD rows) as
+Unresolved events with the cash the broker booked (issue 13). Only a row that cannot be read is an error.
 
 Deliberate mappings (FORMATS.md section 2; the fixtures' README says where each fact comes from):
 - times: the local wall time the file gives, offset dropped; expiry, assignment, exercise and cash-settlement
@@ -19,12 +19,28 @@ Deliberate mappings (FORMATS.md section 2; the fixtures' README says where each 
   a fill at 44.6797 shows 44.68; Value is the cash that moved).
 - Cash Settled Assignment / Exercise (index options): no stock moves, so the option is closed (BTC for an
   assignment, STC for an exercise) at the settlement cash per share, |Value| / (Quantity × Multiplier).
-- Symbol Change (and the adjusted-root option rows of a non-whole split): booked as the close of the old
-  instrument and the open of the new one at the cost the broker carries over (Value); the journal has no
-  rename event yet, so the holding period of renamed shares restarts (said in the event's note).
+- Corporate actions written as a Close row and an Open row of equal and opposite value (the cost carried
+  over, no cash; the two rows anywhere in the file, on one day, paired by `_pairs`): one event per pair,
+  keyed by both rows' content, sourced at the first of them in the file (issue 15):
+  Symbol Change → one SymbolChanged per old → new symbol and day (shares and options alike; an option
+  re-issued with other terms → OptionAdjusted "symbol change"); Stock Merger (and Stock Merger Removal)
+  → OptionAdjusted "merger" for an option (SPRT puts → GREE1 puts), StockMerged new:old from the
+  quantities for shares; Special Dividend → OptionAdjusted "special dividend" (TSLL calls re-issued at
+  an adjusted strike), long or short as held. A row without its pair stays unresolved.
+- Cash Merger (`Cash merger: Close 100.0 SGEN`, 22,900.00): a sale of the shares at Value / Quantity.
+- Adjusted options (`GREE1`): the deliverable per contract from the file's own evidence, the stock row of
+  the contract's assignment or exercise (66 GREE for 6 contracts: 11 GREE a contract; `_with_deliverables`);
+  every row of the root then names it with that deliverable. Its cash part is the later "Delayed
+  Delivery_<root>_Assignment" balance adjustment → CashMoved IN_LIEU of the delivered symbol.
+- Futures options (`./MESZ5EXV5  251031P5400`, Instrument Type `Future Option`): FutureOption(future from
+  Underlying Symbol, expiry, right, strike) traded and expired like any option; the file's Multiplier
+  column says 1 and Average Price is per contract, so the product's multiplier is a fill's Value / price
+  in points (its Description's `@ 21.0`) / quantity (210 / 21 / 2 = 5 for /MES), learnt from any fill of
+  the product in the file; none (or fills that disagree) leaves the product's rows unresolved.
 - Forward / Reverse Split: SplitApplied new:old from the share rows (Open quantity : Close quantity), at
   the time of the action's last row; the option rows of a whole split are the standard OCC adjustment the
-  books apply themselves, those of any other split are re-issued contracts (booked like a symbol change).
+  books apply themselves, those of any other split are re-issued contracts (each pair an OptionAdjusted,
+  reason "reverse split" / "forward split").
 - Assignment / Exercise: one OptionAssigned / OptionExercised from the option's removal row and the stock
   row at the strike (same moment preferred, else common.match_stock_leg); the stock row's fee is the
   assignment fee. A removal with no such stock row is an error; a stock delivery with no removal row is
@@ -38,7 +54,7 @@ Deliberate mappings (FORMATS.md section 2; the fixtures' README says where each 
   Withdrawal / Transfer → DEPOSIT or WITHDRAW by the sign of the cash, or INTEREST when the description is
   tastyworks' interest wording. A Deposit naming a holding is dividend withholding paid back → DIVIDEND of
   that symbol; anything else the kind `common.cash_kind` reads in its words (OTHER with a warning). A
-  "Delayed Delivery_<root>_Assignment" balance adjustment is unresolved (an adjusted option's delivery).
+  "Delayed Delivery_<root>_Assignment" balance adjustment is IN_LIEU cash (see adjusted options above).
 - Cash: the broker's (Total, else Value + Commissions + Fees; tastyworks: Amount − Fees) is the truth: a
   trade whose Total is a cent off takes its fees from it with a warning (`base.booked_fees`); every row's
   cash is booked for the file's self-check. ACAT / Transfer of shares → SecurityTransferred without basis.
@@ -49,8 +65,8 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from pathlib import Path
@@ -72,18 +88,22 @@ from journal.events import (
     CashKind,
     CashMoved,
     Event,
+    OptionAdjusted,
     OptionAssigned,
     OptionExercised,
     OptionExpired,
     SecurityTransferred,
     SourceRef,
     SplitApplied,
+    StockMerged,
+    SymbolChanged,
     TradeAction,
     TradeExecuted,
 )
 from journal.instruments import (
     INDEX_ROOT_UNDERLYING,
     STANDARD_MULTIPLIER,
+    FutureOption,
     InvalidOption,
     OptionContract,
     Stock,
@@ -140,19 +160,25 @@ SPLITS = ("Forward Split", "Reverse Split")
 POSITION_TRANSFERS = ("ACAT", "Transfer")
 RESOLVE = "record its effect in a journal CSV with `resolves`"
 NOT_SUPPORTED = {
-    "Stock Merger": f"a stock merger (it may be a taxable exchange): not modelled yet; {RESOLVE}",
-    "Special Dividend": (
-        f"an option re-issued at a strike adjusted for a special dividend: not modelled yet; {RESOLVE}"
-    ),
     "Futures Settlement": f"a futures settlement: futures are not modelled yet; {RESOLVE}",
 }
+# Corporate actions the broker writes as a Close row of the old position and an Open row of the new one, of
+# equal and opposite value (the cost carried over, no cash): the reason each pair's event gives.
+CORPORATE = {
+    SYMBOL_CHANGE: "symbol change",
+    "Stock Merger": "merger",
+    "Stock Merger Removal": "merger",
+    "Special Dividend": "special dividend",
+}
+CASH_MERGER = "Cash Merger"
 RECEIVE_DELIVER_SUBS = (
     *OPENING_CLOSING,
     EXPIRATION,
     ASSIGNMENT,
     EXERCISE,
     *CASH_SETTLED,
-    SYMBOL_CHANGE,
+    *CORPORATE,
+    CASH_MERGER,
     *SPLITS,
     *POSITION_TRANSFERS,
     *NOT_SUPPORTED,
@@ -170,6 +196,10 @@ MONEY_SUBS = (
 )
 EQUITY, EQUITY_OPTION = "Equity", "Equity Option"
 FUTURES_TYPES = ("Future", "Future Option", "Futures Option")
+FUTURE_OPTION_TYPES = ("Future Option", "Futures Option")
+# The price of a fill as its Description writes it (`Sold 2 /MESZ5 EXX5 11/28/25 Put 6300.00 @ 21.0`): for a
+# futures option the price in points, where Average Price is already times the contract's multiplier.
+_AT_PRICE = re.compile(r"@\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*$")
 # tastyworks' own wording of interest rows that older history labels Deposit or Withdrawal.
 _CREDIT_INTEREST = re.compile(r"^INTEREST ON CREDIT BALANCE", re.IGNORECASE)
 _DEBIT_INTEREST = re.compile(r"^FROM \d\d/\d\d THRU \d\d/\d\d @", re.IGNORECASE)
@@ -217,13 +247,22 @@ class TastyRow:
     columns: dict[str, str] = field(compare=False)
     unsupported: str | None = None  # why this row's instrument cannot be recorded yet
     raw: tuple[str, ...] = field(default=(), compare=False)  # the row's cells as written
+    # A futures option (`./MESZ5EXV5  251031P5400`); its multiplier is 0 until known (a fill's Value over its
+    # price in points, learnt for the whole product from any fill of the file: `events_from_rows`).
+    future_option: FutureOption | None = None
 
     def col(self, key: str) -> str:
         return self.columns.get(key, key)
 
     @property
     def multiplier(self) -> Decimal:
-        return self.option.multiplier if self.option else Decimal(1)
+        if self.option:
+            return self.option.multiplier
+        return self.future_option.multiplier if self.future_option else Decimal(1)
+
+    @property
+    def any_option(self) -> OptionContract | FutureOption | None:
+        return self.option or self.future_option
 
     @property
     def is_buy(self) -> bool:
@@ -409,8 +448,7 @@ def _instrument(
 ) -> tuple[OptionContract | None, Stock | None, str | None]:
     """The option or stock a Trade or Receive Deliver row is about, or why it cannot be recorded yet."""
     if symbol.startswith("./") or instrument_type in FUTURES_TYPES:
-        what = "a futures option" if symbol.startswith("./") or "Option" in instrument_type else "a future"
-        return None, None, f"{what}: not modelled yet; {RESOLVE}"
+        return None, None, f"a future: not modelled yet; {RESOLVE}"
     if instrument_type == EQUITY_OPTION:
         if multiplier is not None and multiplier <= 0:
             raise RowError("Multiplier", row.get("multiplier"), "must be positive")
@@ -429,6 +467,44 @@ def _instrument(
     if not instrument_type and kind == RECEIVE_DELIVER and not symbol:
         return None, None, None  # a cash delivery (an ACAT of cash)
     return None, None, f"an instrument of type {instrument_type!r}: not modelled yet; {RESOLVE}"
+
+
+def _future_option(row: CsvRow, text: str, value: Decimal, quantity: Decimal) -> FutureOption:
+    """A futures option row's contract (`./MESZ5EXV5  251031P5400`, Underlying Symbol `/MESZ5`): expiry, right
+    and strike from their columns. The file's Multiplier column says 1 and Average Price is per contract, so
+    the contract's multiplier is Value over the price in points its Description gives over the quantity
+    (`Sold 2 ... Put 6300.00 @ 21.0`, 210.00: 210 / 21 / 2 = 5, /MES); 0 where the row gives no price (an
+    expiration: learnt from the product's fills in `events_from_rows`)."""
+    future = squash(row.get("underlying symbol")).upper()
+    raw_expiry, raw_strike, raw_right = (
+        row.get("expiration date"),
+        row.get("strike price"),
+        row.get("call or put"),
+    )
+    if not (future.startswith("/") and raw_expiry and raw_strike and raw_right):
+        raise RowError(
+            "Underlying Symbol",
+            future or None,
+            "a futures option row needs its future, expiry, strike and right",
+        )
+    try:
+        expiry = us_date(raw_expiry)
+    except ValueError as exc:
+        raise RowError("Expiration Date", raw_expiry, bounds.why(exc, "not a date (M/D/YY)")) from None
+    strike = amount(raw_strike, "Strike Price")
+    right = raw_right.upper()[:1]
+    if right not in ("P", "C") or strike <= 0:
+        raise RowError("Call or Put" if strike > 0 else "Strike Price", raw_right, "not an option")
+    multiplier = ZERO
+    m = _AT_PRICE.search(squash(text))
+    if m and quantity > 0 and value:
+        price = amount(m[1], "Description")
+        if price > 0:
+            with localcontext(EXACT):
+                found = abs(value) / (price * quantity)
+            if found == found.to_integral_value() and 0 < found <= MULTIPLIER.most:
+                multiplier = found.normalize() + 0
+    return FutureOption(future, expiry, right, strike.normalize() + 0, multiplier)
 
 
 def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
@@ -457,9 +533,14 @@ def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
     cash = amount(raw_total, "Total") if raw_total else value + commissions + fee
     raw_multiplier = get("multiplier")
     multiplier = amount(raw_multiplier, "Multiplier", bound=MULTIPLIER) if raw_multiplier else None
-    option = stock = unsupported = None
+    option = stock = unsupported = future_option = None
     if kind not in TYPES and symbol:
         unsupported = f"a {kind} row: not modelled yet; {RESOLVE}"
+    elif kind in (TRADE, RECEIVE_DELIVER) and (
+        instrument_type in FUTURE_OPTION_TYPES
+        or (symbol.startswith("./") and instrument_type not in FUTURES_TYPES)
+    ):
+        future_option = _future_option(row, text, value, quantity)
     elif kind in (TRADE, RECEIVE_DELIVER):
         option, stock, unsupported = _instrument(row, kind, instrument_type, symbol, multiplier)
     currency = get("currency")
@@ -512,6 +593,7 @@ def _new_row(row: CsvRow, has_sub: bool, account: str) -> TastyRow:
         columns=columns,
         unsupported=unsupported,
         raw=tuple(row.raw),
+        future_option=future_option,
     )
 
 
@@ -659,7 +741,7 @@ class _Builder:
     def trade(
         self, row: TastyRow, action: TradeAction, when: datetime | None = None, note: str = ""
     ) -> Event:
-        instrument = row.option or row.stock
+        instrument = row.option or row.future_option or row.stock
         if instrument is None:
             raise RowError(row.col("symbol"), row.symbol, "missing: this row needs a stock or option symbol")
         if row.quantity <= 0:
@@ -687,7 +769,7 @@ class _Builder:
         # Value's sign is the cash: a buy pays, a sale receives. A row that says otherwise is misread.
         if (buy and row.value > 0) or (not buy and row.value < 0):
             raise RowError(row.col("value"), str(row.value), f"the cash of a {row.sub} has the wrong sign")
-        if row.option:
+        if row.option or row.future_option:
             return self.trade(row, OPTION_TRADE[row.sub])
         return self.trade(row, TradeAction.BUY if buy else TradeAction.SELL)
 
@@ -715,12 +797,10 @@ class _Builder:
         if sub in INTEREST_SUBS or _CREDIT_INTEREST.match(text) or _DEBIT_INTEREST.match(text):
             return CashKind.INTEREST, None, ""
         if sub == "Balance Adjustment" and (m := _DELAYED_DELIVERY.match(text)):
-            # The cash of an adjusted option's assignment, settled days later: part of a delivery tj
-            # does not model (GREE1 after the SPRT merger: 11 GREE a contract).
-            raise NotModelled(
-                f"the delayed cash of an adjusted option's assignment: not modelled yet; {RESOLVE}",
-                symbols=[m[1].upper()],
-            )
+            # The cash part of an adjusted option's deliverable, paid days after its assignment once the
+            # agent has sold the fractions (GREE1 after the SPRT merger: 11 GREE and cash in lieu of 0.5
+            # GREE a contract, $14.32, OCC memo #49251): cash in lieu of the delivered symbol's shares.
+            return CashKind.IN_LIEU, m[1].upper(), "the cash part of an adjusted option's deliverable"
         if sub == "Balance Adjustment" and _FEE_ADJUSTMENT.match(text):
             return CashKind.FEE, None, ""
         if sub in MONEY_KINDS and (symbol is not None or sub != "Dividend"):
@@ -745,7 +825,7 @@ class _Builder:
         return kind, symbol, ""
 
     def expiry(self, row: TastyRow) -> Event:
-        option = self.need_option(row)
+        option = row.future_option or self.need_option(row)
         if row.when.date() < option.expiry:
             raise RowError(
                 row.col("date"), row.when.isoformat(), f"before the option's expiration {option.expiry}"
@@ -775,35 +855,6 @@ class _Builder:
         note = f"{row.sub.lower()}: closed at the settlement cash"
         return self.trade(row, action, end_of_day(row.when.date()), note)
 
-    def rename(self, row: TastyRow) -> Event:
-        """A symbol change (or an option re-issued under an adjusted root): the close of the old instrument
-        or the open of the new one, at the cost the broker carries over."""
-        instrument = row.option or row.stock
-        if instrument is None:
-            raise RowError(row.col("symbol"), row.symbol, "missing: this row needs a stock or option symbol")
-        if row.value == 0:
-            raise NotModelled(f"a {row.sub.lower()} without the carried cost: not modelled yet; {RESOLVE}")
-        if row.opens is None:
-            raise NotModelled(
-                f"a {row.sub.lower()} that does not say whether it opens or closes: "
-                f"not modelled yet; {RESOLVE}"
-            )
-        buy = row.is_buy
-        if row.option:
-            action = {
-                (True, True): TradeAction.BTO,
-                (True, False): TradeAction.BTC,
-                (False, True): TradeAction.STO,
-                (False, False): TradeAction.STC,
-            }[(buy, row.opens)]
-        else:
-            action = TradeAction.BUY if buy else TradeAction.SELL
-        note = (
-            f"{row.sub.lower()}: {'open' if row.opens else 'close'} {instrument.name} at the carried cost "
-            "(the journal has no rename event: the holding period restarts)"
-        )
-        return self.trade(row, action, note=note)
-
     @staticmethod
     def need_option(row: TastyRow) -> OptionContract:
         if row.option is None:
@@ -821,9 +872,11 @@ def events_from_rows(info: FileInfo, rows: Sequence[TastyRow]) -> ParseResult:
     """The events of a tastytrade-family file: one per fact, in the file's order; a row tj does not model
     is kept as an Unresolved event, and every row's cash is booked for the file's self-check."""
     b = _Builder(info)
+    rows = _with_deliverables(_with_multipliers(rows))
     legs: list[StockLeg] = []
     removals: list[int] = []
     splits: dict[tuple[str, date, str], list[int]] = {}
+    corporate: list[int] = []
     together = _named_together(rows)
     for index, row in enumerate(rows):
         b.result.book(row.account, row.cash)
@@ -863,8 +916,10 @@ def events_from_rows(info: FileInfo, rows: Sequence[TastyRow]) -> ParseResult:
                 removals.append(index)
             elif row.sub in CASH_SETTLED:
                 b.add(index, b.cash_settlement(row))
-            elif row.sub == SYMBOL_CHANGE:
-                b.add(index, b.rename(row))
+            elif row.sub in CORPORATE:
+                corporate.append(index)
+            elif row.sub == CASH_MERGER:
+                b.add(index, _cash_merger(b, row))
             elif row.sub in SPLITS:
                 splits.setdefault((row.account, row.when.date(), row.underlying), []).append(index)
             elif row.sub in POSITION_TRANSFERS:
@@ -905,6 +960,7 @@ def events_from_rows(info: FileInfo, rows: Sequence[TastyRow]) -> ParseResult:
                 b.problem(row, err)
     for indexes in splits.values():
         _split(b, rows, indexes)
+    _corporate(b, rows, corporate)
     b.events.sort(key=lambda item: (item[0], item[1]))
     b.result.events = [event for _, _, event in b.events]
     return b.result
@@ -922,6 +978,253 @@ def _named_together(rows: Sequence[TastyRow]) -> dict[int, list[str]]:
         for indexes in groups.values()
         for index in indexes
     }
+
+
+def _with_multipliers(rows: Sequence[TastyRow]) -> list[TastyRow]:
+    """Futures options with their product's multiplier: every fill of a product (`/MES`) that gives its price
+    says it (Value / price / quantity), and it holds for the product's rows that give none (expirations).
+    A product no fill prices, or whose fills disagree, stays unresolved: never a guessed multiplier."""
+    found: dict[str, set[Decimal]] = {}
+    for row in rows:
+        if row.future_option is not None and row.future_option.multiplier:
+            found.setdefault(row.future_option.root, set()).add(row.future_option.multiplier)
+    out: list[TastyRow] = []
+    for row in rows:
+        option = row.future_option
+        if option is not None and row.unsupported is None:
+            known = found.get(option.root, set())
+            if len(known) == 1:
+                row = replace(row, future_option=replace(option, multiplier=next(iter(known))))
+            else:
+                why = (
+                    f"its fills give different multipliers ({', '.join(str(m) for m in sorted(known))})"
+                    if known
+                    else "no fill of the product in this file gives its price in points"
+                )
+                row = replace(
+                    row,
+                    unsupported=f"a futures option whose multiplier the file does not say ({why}); {RESOLVE}",
+                )
+        out.append(row)
+    return out
+
+
+def _with_deliverables(rows: Sequence[TastyRow]) -> list[TastyRow]:
+    """Adjusted options (`GREE1`) with their deliverable where the file shows it: the stock row of an
+    assignment or exercise written with the option's removal row delivers shares of the underlying
+    (`Buy to Open 66 GREE @ 200.00` for 6 GREE1 puts struck at 22: 66 × 200 = 6 × 100 × 22, the strike's
+    cash, and 66 / 6 = 11 GREE a contract). Every row of that root in the file then names the contract with
+    its deliverable, so the merger that opened it and its assignment name one instrument. The cash part of
+    a deliverable is not in the contract: tastytrade pays it later as its own "Delayed Delivery" row (cash
+    in lieu). A root the file shows no delivery of keeps no deliverable (its assignment stays unresolved)."""
+    stock_rows: dict[tuple[str, str], list[TastyRow]] = {}
+    for row in rows:
+        if row.kind == RECEIVE_DELIVER and row.sub in OPENING_CLOSING and row.stock is not None:
+            stock_rows.setdefault((row.account, row.instant), []).append(row)
+    found: dict[str, set[tuple[tuple[str, Decimal], ...]]] = {}
+    for row in rows:
+        option = row.option
+        if row.sub not in (ASSIGNMENT, EXERCISE) or option is None or row.quantity <= 0:
+            continue
+        if not option.is_adjusted or option.deliverable or option.root in INDEX_ROOT_UNDERLYING:
+            continue
+        buy = option.is_put if row.sub == ASSIGNMENT else not option.is_put
+        strike_cash = option.strike * option.multiplier * row.quantity
+        for leg in stock_rows.get((row.account, row.instant), []):
+            assert leg.stock is not None
+            if (
+                leg.stock.symbol == option.underlying
+                and leg.is_buy == buy
+                and leg.quantity > 0
+                and abs(leg.value) == strike_cash
+                and leg.quantity != row.quantity * option.multiplier
+            ):
+                with localcontext(EXACT):
+                    per_contract = (leg.quantity / row.quantity).normalize() + 0
+                found.setdefault(option.root, set()).add(((leg.stock.symbol, per_contract),))
+    deliverables = {root: next(iter(seen)) for root, seen in found.items() if len(seen) == 1}
+    if not deliverables:
+        return list(rows)
+    return [
+        replace(row, option=replace(row.option, deliverable=deliverables[row.option.root]))
+        if row.option is not None and row.option.root in deliverables and not row.option.deliverable
+        else row
+        for row in rows
+    ]
+
+
+def _cash_merger(b: _Builder, row: TastyRow) -> Event:
+    """A cash merger (`Cash merger: Close 100.0 SGEN`, 22,900.00): every share taken for cash, a sale at the
+    cash per share (IRC 1001), which the file gives as the row's Value."""
+    if row.stock is None or row.opens is True or row.value <= 0:
+        raise NotModelled(
+            f"a cash merger of {'an option' if row.option else 'a position'} that is no sale of shares for "
+            f"cash: not modelled yet; {RESOLVE}"
+        )
+    return b.trade(row, TradeAction.SELL, note="cash merger: the shares taken for cash (a sale)")
+
+
+def _pairs(rows: Sequence[TastyRow], group: Sequence[int]) -> tuple[list[tuple[int, int]], list[int]]:
+    """The Close / Open pairs of one corporate action (rows of one account, kind and day, anywhere in the
+    file): each Close row with an Open row of the same kind of instrument and equal and opposite value and
+    cash (the cost carried over), preferring one written at the same moment, then the same expiry and
+    right, then the same quantity, then the nearest. Rows left without a pair come back alone."""
+    closes = [i for i in group if rows[i].opens is False]
+    opens = [i for i in group if rows[i].opens is True]
+    alone = [i for i in group if rows[i].opens is None]
+    pairs: list[tuple[int, int]] = []
+    for close in closes:
+        old = rows[close]
+
+        def rank(index: int, old: TastyRow = old, close: int = close) -> tuple[bool, bool, bool, int]:
+            new = rows[index]
+            same_series = (
+                old.option is not None
+                and new.option is not None
+                and (old.option.expiry, old.option.right) == (new.option.expiry, new.option.right)
+            )
+            return (
+                new.instant != old.instant,
+                not same_series,
+                new.quantity != old.quantity,
+                abs(index - close),
+            )
+
+        candidates = [
+            i
+            for i in opens
+            if (rows[i].option is None) == (old.option is None)
+            and (rows[i].stock is None) == (old.stock is None)
+            and rows[i].value == -old.value
+            and rows[i].cash == -old.cash
+        ]
+        if candidates:
+            best = min(candidates, key=rank)
+            opens.remove(best)
+            pairs.append((close, best))
+        else:
+            alone.append(close)
+    return pairs, sorted(alone + opens)
+
+
+def _renamed(old: TastyRow, new: TastyRow) -> bool:
+    """Whether an option pair of a symbol change is the same contract under the new symbol (which the
+    SymbolChanged of the underlying carries), not a contract with other terms."""
+    a, b = old.option, new.option
+    return (
+        a is not None
+        and b is not None
+        and old.quantity == new.quantity
+        and a.root == old.underlying
+        and b.root == new.underlying
+        and (a.expiry, a.right, a.strike, a.multiplier, a.deliverable, a.cash)
+        == (b.expiry, b.right, b.strike, b.multiplier, b.deliverable, b.cash)
+    )
+
+
+def _corporate(
+    b: _Builder, rows: Sequence[TastyRow], indexes: Sequence[int], reason: str | None = None
+) -> None:
+    """The Close / Open pairs of symbol changes, stock mergers and special dividends (and the re-issued
+    options of a split that is not whole, `reason` given): one event each, no cash moving (the pair's values
+    cancel, the broker's carried cost).
+
+    - option pair: OptionAdjusted (the contract re-issued under new terms: premium and dates kept, nothing
+      realized; the OCC adjustment is no closing transaction), its `reason` the action's. In a symbol change
+      the pair that is the same contract under the new symbol is carried by the SymbolChanged instead.
+    - shares, symbol change: one SymbolChanged per old → new symbol and day (its rows may be seconds apart:
+      VGAC → ME, shares at 12:48:05, the call at 12:48:09), at the last of its rows' moments.
+    - shares, stock merger (or a symbol change whose quantity changes): StockMerged new:old from the
+      quantities (the account's shares: a fraction paid in lieu comes as its own row).
+    - anything else (a row without its pair, a pair of an option and shares): unresolved, with every
+      underlying its action names."""
+    groups: dict[tuple[str, str, date], list[int]] = {}
+    for index in indexes:
+        row = rows[index]
+        groups.setdefault((row.account, reason or CORPORATE[row.sub], row.when.date()), []).append(index)
+    for (account, why, _), group in groups.items():
+        names = list(
+            dict.fromkeys(rows[i].underlying for i in sorted(group, key=lambda i: rows[i].opens is not False))
+        )
+        pairs, alone = _pairs(rows, group)
+        for index in alone:
+            side = "Open" if rows[index].opens is False else "Close"
+            b.keep(
+                index,
+                rows[index],
+                NotModelled(
+                    f"a {rows[index].sub.lower()} row without its {side} row of equal and opposite value: "
+                    f"not modelled yet; {RESOLVE}",
+                    symbols=names,
+                ),
+            )
+        renames: dict[tuple[str, str], list[int]] = {}
+        for close, open_ in pairs:
+            old, new = rows[close], rows[open_]
+            first = min(close, open_)
+            both = sorted((close, open_))
+            try:
+                if old.option is not None and new.option is not None:
+                    if why == "symbol change" and _renamed(old, new):
+                        renames.setdefault((old.underlying, new.underlying), []).extend(both)
+                        continue
+                    b.add(
+                        first,
+                        OptionAdjusted(
+                            option=old.option,
+                            adjusted=new.option,
+                            quantity=b.positive(old),
+                            new_quantity=new.quantity if new.quantity != old.quantity else None,
+                            reason=why,
+                            account=account,
+                            time=max(old.when, new.when),
+                            key=b.key(*(rows[i] for i in both)),
+                            source=b.source(rows[first]),
+                        ),
+                    )
+                elif old.stock is not None and new.stock is not None and why in ("symbol change", "merger"):
+                    if why == "symbol change" and old.quantity == new.quantity:
+                        renames.setdefault((old.stock.symbol, new.stock.symbol), []).extend(both)
+                        continue
+                    ratio = Fraction(b.positive(new)) / Fraction(b.positive(old))
+                    b.add(
+                        first,
+                        StockMerged(
+                            symbol=old.stock.symbol,
+                            new_symbol=new.stock.symbol,
+                            new=Decimal(ratio.numerator),
+                            old=Decimal(ratio.denominator),
+                            account=account,
+                            time=max(old.when, new.when),
+                            key=b.key(*(rows[i] for i in both)),
+                            source=b.source(rows[first]),
+                        ),
+                    )
+                else:
+                    raise NotModelled(
+                        f"a {old.sub.lower()} of {'shares' if old.stock else 'an option'} into "
+                        f"{'shares' if new.stock else 'an option'}: not modelled yet; {RESOLVE}",
+                        symbols=names,
+                    )
+            except NotModelled as exc:
+                b.keep(close, old, exc)
+                b.keep(open_, new, exc)
+            except RowError as err:
+                b.problem(old, err)
+        for (old_symbol, new_symbol), members in renames.items():
+            members.sort()
+            b.add(
+                members[0],
+                SymbolChanged(
+                    symbol=old_symbol,
+                    new_symbol=new_symbol,
+                    account=account,
+                    # The last moment of the action: the shares and options renamed together.
+                    time=max(rows[i].when for i in members),
+                    key=b.key(*(rows[i] for i in members)),
+                    source=b.source(rows[members[0]]),
+                ),
+            )
 
 
 def _cash_delivery(b: _Builder, row: TastyRow) -> Event:
@@ -972,18 +1275,42 @@ def _assignment(
     # A put assigned or a call exercised buys the shares; a call assigned or a put exercised sells them.
     buy = option.is_put if assigned else not option.is_put
     shares = row.quantity * option.multiplier
+    # The strike's cash: strike × multiplier a contract, for an adjusted option too (whose stock row gives
+    # the shares it delivers at that cash over the shares: 66 GREE @ 200.00 for 6 GREE1 puts struck at 22).
+    strike_cash = option.strike * shares
+    delivered, _ = option.delivers(row.quantity)
+    if option.deliverable and len(delivered) == 1:
+        underlying, shares = delivered[0]
+    else:
+        underlying = row.underlying
 
     def match(candidates: Sequence[StockLeg]) -> StockLeg | None:
-        return match_stock_leg(
-            candidates,
-            used,
-            account=row.account,
-            underlying=row.underlying,
-            day=row.when.date(),
-            buy=buy,
-            shares=shares,
-            strike=option.strike,
-        )
+        if not option.deliverable:
+            return match_stock_leg(
+                candidates,
+                used,
+                account=row.account,
+                underlying=underlying,
+                day=row.when.date(),
+                buy=buy,
+                shares=shares,
+                strike=option.strike,
+            )
+        day = row.when.date()
+        for leg in candidates:
+            value = abs(rows[leg.index].value)
+            if (
+                leg.index not in used
+                and leg.account == row.account
+                and leg.symbol == underlying
+                and leg.buy == buy
+                and leg.shares == shares
+                and value == strike_cash
+                and day <= leg.day <= day + timedelta(days=5)
+            ):
+                used.add(leg.index)
+                return leg
+        return None
 
     leg = match([leg for leg in legs if rows[leg.index].instant == row.instant]) or match(legs)
     if leg is None:
@@ -1004,7 +1331,7 @@ def _assignment(
     return cls(
         option=option,
         quantity=row.quantity,
-        fees=b.fees([row, stock_row], buys=buy, gross=shares * option.strike),
+        fees=b.fees([row, stock_row], buys=buy, gross=strike_cash),
         account=row.account,
         # The option row's date; the event follows every trade of that day (an option sold that day too).
         time=end_of_day(row.when.date()),
@@ -1082,13 +1409,8 @@ def _split(b: _Builder, rows: Sequence[TastyRow], indexes: list[int]) -> None:
     except RowError as err:
         b.problem(first, err)
         return
-    for order, (index, row) in enumerate(options):
-        try:
-            b.add(index, b.rename(row), order)
-        except NotModelled as exc:
-            b.keep(index, row, exc)
-        except RowError as err:
-            b.problem(row, err)
+    # Re-issued contracts (USO -> USO1 in a 1:8 reverse split): each Close / Open pair one OptionAdjusted.
+    _corporate(b, rows, [index for index, _ in options], reason=first.sub.lower())
 
 
 def _standard_adjustment(options: list[tuple[int, TastyRow]], ratio: int) -> None:

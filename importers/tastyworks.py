@@ -12,7 +12,8 @@ equity options); `Account Reference` (`Individual...60`) names the account.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from importers.base import FileInfo, ParseResult
 from importers.bounds import PRICE, QUANTITY, STRIKE
 from importers.common import CsvRow, us_date
 from importers.tastytrade import (
+    CORPORATE,
     DEFAULT_ACCOUNT,
     MONEY_MOVEMENT,
     RECEIVE_DELIVER,
@@ -213,4 +215,31 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
         return _legacy_row(row, named or account or DEFAULT_ACCOUNT)
 
     rows, problems = read_table(info, _is_header, read_row)
-    return finish(info, rows, problems)
+    return finish(info, _adjusted_roots(rows), problems)
+
+
+def _adjusted_roots(rows: list[TastyRow]) -> list[TastyRow]:
+    """The rows that name an adjusted option by its underlying only. A legacy row gives the option's root
+    only where its description writes the OCC symbol (`Stock merger Open 6.0 GREE1 210917P00022000`); the
+    later removal row of that contract says `Removal of option due to assignment` under Symbol `GREE`. So a
+    row of an option named by its underlying, of the expiry, right and strike of an adjusted contract a
+    corporate action opened in this file for that underlying before it, is that adjusted contract."""
+    opened: dict[tuple[str, str, date, str, Decimal], tuple[datetime, str]] = {}
+    for row in rows:
+        option = row.option
+        if row.sub in CORPORATE and row.opens and option is not None and option.root != row.underlying:
+            series = (row.account, row.underlying, option.expiry, option.right, option.strike)
+            if series not in opened or row.when < opened[series][0]:
+                opened[series] = (row.when, option.root)
+    if not opened:
+        return rows
+    out: list[TastyRow] = []
+    for row in rows:
+        option = row.option
+        if option is not None and option.root == row.underlying:
+            series = (row.account, row.underlying, option.expiry, option.right, option.strike)
+            found = opened.get(series)
+            if found is not None and row.when >= found[0]:
+                row = replace(row, option=replace(option, root=found[1]))
+        out.append(row)
+    return out

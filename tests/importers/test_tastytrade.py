@@ -19,10 +19,12 @@ from journal.api import ImportFailed, Journal
 from journal.events import (
     CashKind,
     CashMoved,
+    OptionAdjusted,
     OptionAssigned,
     OptionExercised,
     OptionExpired,
     SplitApplied,
+    SymbolChanged,
     TradeAction,
     TradeExecuted,
     Unresolved,
@@ -67,19 +69,19 @@ def by_line(result) -> dict[int, Any]:
 def test_golden_2024_variant_with_sub_type_and_currency() -> None:
     result = check_golden(tastytrade, V2024)
     assert result["errors"] == []
-    assert len(result["events"]) == 43
+    assert len(result["events"]) == 42
 
 
 def test_golden_2023_09_variant_without_sub_type() -> None:
     result = check_golden(tastytrade, V2023)
     assert result["errors"] == []
-    assert len(result["events"]) == 25
+    assert len(result["events"]) == 24
 
 
 def test_golden_2025_variant_with_total() -> None:
     result = check_golden(tastytrade, V2025)
     assert result["errors"] == []
-    assert len(result["events"]) == 26
+    assert len(result["events"]) == 23
 
 
 @pytest.mark.parametrize("path", sorted((HERE / "real").glob("*.csv")), ids=lambda p: p.name)
@@ -94,27 +96,27 @@ def test_golden_rows_the_journal_does_not_model_are_kept_unresolved() -> None:
     assert result["errors"] == []
     events = {int(e["source"].rsplit(":", 1)[1]): e for e in result["events"]}
     assert {line: e["type"] for line, e in events.items()} == {
-        2: "Unresolved",  # a futures option's expiration
-        3: "Unresolved",  # a futures option trade
+        2: "OptionExpired",  # a futures option's expiration (its multiplier from the fill on line 3)
+        3: "TradeExecuted",  # a futures option trade
         4: "CashMoved",  # Administrative Transfer of cash: a deposit
-        5: "Unresolved",  # Cash Merger
+        5: "TradeExecuted",  # Cash Merger: a sale of the shares for cash
         6: "SecurityTransferred",  # ACAT of 50 AAPL in, no basis
         7: "CashMoved",  # Mark to Market: OTHER cash
         8: "Unresolved",  # a future
         9: "CashMoved",  # ACH deposit
-        10: "Unresolved",  # Special Dividend
-        11: "Unresolved",  # Delayed Delivery balance adjustment
-        12: "Unresolved",  # the 66 GREE delivered for the adjusted GREE1 puts
-        13: "Unresolved",  # the assignment of the adjusted option
-        14: "Unresolved",  # Stock Merger: GREE1 puts opened
-        15: "Unresolved",  # Stock Merger: SPRT puts closed
+        10: "Unresolved",  # Special Dividend: a Close row whose Open row is not in the file
+        11: "CashMoved",  # Delayed Delivery balance adjustment: cash in lieu
+        # 12: the 66 GREE delivered for the adjusted GREE1 puts, merged into the assignment
+        13: "OptionAssigned",  # the assignment of the adjusted option
+        14: "OptionAdjusted",  # Stock Merger: SPRT puts closed (15) and GREE1 puts opened (14), one event
         16: "TradeExecuted",
     }
-    assert events[14]["symbols"] == events[15]["symbols"] == ["SPRT", "GREE"]
+    assert events[10]["symbols"] == ["COST"]
     assert (events[7]["kind"], events[7]["amount"], events[7].get("symbol")) == ("OTHER", "-160.00", None)
     assert (events[6]["instrument"], events[6]["quantity"], events[6].get("basis")) == ("AAPL", "50", None)
-    assert (events[11]["amount"], events[11]["symbols"]) == ("85.92", ["GREE"])
-    assert events[12]["amount"] == "-13205.00"
+    assert (events[11]["kind"], events[11]["amount"], events[11]["symbol"]) == ("IN_LIEU", "85.92", "GREE")
+    # Sold 100 SGEN @ 229.00 in the cash merger: 22,900.00, no fee.
+    assert (events[5]["action"], events[5]["instrument"], events[5]["price"]) == ("SELL", "SGEN", "229.00")
 
 
 def test_golden_wheel_exports() -> None:
@@ -224,7 +226,7 @@ def test_cash_settled_index_options_close_at_the_settlement_cash() -> None:
     assert assigned.time == datetime(2024, 8, 5, 23, 59, 59)
 
 
-def test_splits_give_their_ratio_and_reissued_options_are_booked_as_renames() -> None:
+def test_splits_give_their_ratio_and_reissued_options_are_adjusted() -> None:
     events = by_line(tastytrade.parse(V2024))
     forward, reverse = events[6], events[30]
     assert isinstance(forward, SplitApplied) and isinstance(reverse, SplitApplied)
@@ -232,16 +234,19 @@ def test_splits_give_their_ratio_and_reissued_options_are_booked_as_renames() ->
     assert (reverse.symbol, reverse.new, reverse.old) == ("UVXY", Decimal(1), Decimal(5))
     # The SCHD call rows of the 3:1 split are the standard adjustment the books make: no events of their own.
     assert not {4, 5, 7} & set(events)
-    # The UVXY put re-issued as UVXY1 (1:5): closed and reopened at the carried cost, after which the
-    # split is applied (the action's last row, 07:31:40).
-    close, reopen = events[29], events[28]
-    assert isinstance(close, TradeExecuted) and isinstance(reopen, TradeExecuted)
-    assert (close.action, close.instrument.name, close.price) == (
-        TradeAction.BTC,
+    # The UVXY put re-issued as UVXY1 (1:5): its Close (line 29) and Open (line 28) rows of equal value are
+    # one adjustment of the written put (nothing realized), before the split is applied (the action's last
+    # row, 07:31:40).
+    adjusted = events[28]
+    assert 29 not in events
+    assert isinstance(adjusted, OptionAdjusted)
+    assert (adjusted.option.name, adjusted.adjusted.name, adjusted.quantity, adjusted.reason) == (
         "UVXY  240517P00010000",
-        Decimal("0.62"),
+        "UVXY1 240517P00010000",
+        Decimal(1),
+        "reverse split",
     )
-    assert (reopen.action, reopen.instrument.name) == (TradeAction.STO, "UVXY1 240517P00010000")
+    assert adjusted.new_quantity is None and adjusted.time <= reverse.time
     assert reverse.time == datetime(2024, 4, 11, 7, 31, 40)
 
 
@@ -334,13 +339,25 @@ def test_2025_removal_rows_ignore_the_action_column() -> None:
     assert isinstance(assigned, OptionAssigned) and assigned.fees == Decimal("5.11")
 
 
-def test_a_symbol_change_closes_the_old_symbol_and_opens_the_new_at_the_carried_cost() -> None:
-    events = by_line(tastytrade.parse(V2025))
-    sold, bought = events[24], events[23]
-    assert isinstance(sold, TradeExecuted) and isinstance(bought, TradeExecuted)
-    assert (sold.action, sold.instrument.name, sold.price) == (TradeAction.SELL, "SQ", Decimal("81.20"))
-    assert (bought.action, bought.instrument.name, bought.price) == (TradeAction.BUY, "XYZ", Decimal("81.20"))
-    assert "holding period restarts" in bought.note
+def test_a_symbol_change_of_shares_and_a_put_is_one_symbol_change() -> None:
+    """SQ -> XYZ: the shares' Close/Open rows (06:02:07) and the put's (06:02:11) are one SymbolChanged at
+    the action's last moment, sourced at its first row in the file; no trade, no cash."""
+    result = tastytrade.parse(V2025)
+    events = by_line(result)
+    changed = events[21]
+    assert isinstance(changed, SymbolChanged)
+    assert (changed.symbol, changed.new_symbol, changed.time) == (
+        "SQ",
+        "XYZ",
+        datetime(2025, 1, 21, 6, 2, 11),
+    )
+    assert not {22, 23, 24} & set(events)
+    assert not any(
+        isinstance(e, TradeExecuted)
+        and e.instrument.underlying in ("SQ", "XYZ")
+        and e.time.date() == changed.time.date()
+        for e in result.events
+    )
 
 
 # -- errors with a place -----------------------------------------------------------------------------
@@ -415,7 +432,7 @@ def test_a_bad_row_is_named_by_file_line_and_column(
         (
             HEADER_2024,
             STO_ROW.replace("Trade,Sell to Open,SELL_TO_OPEN", "Receive Deliver,Cash Merger,"),
-            "a delivery of an unknown kind (Cash Merger): not modelled yet",
+            "a cash merger of an option that is no sale of shares for cash: not modelled yet",
         ),
         (
             HEADER_2024,
