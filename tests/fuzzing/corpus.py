@@ -89,6 +89,40 @@ WRITTEN_SEEDS: dict[str, dict[str, str]] = {
             "2023-07-06,brokerage,TAX,,,,,-12.40,,,,,,,,\n"
             "2023-07-07,brokerage,OTHER,,,,,1.10,,,,,,,,\n"
         ),
+        # Issue 15: corporate actions, adjusted options, other assets and currencies (docs/journal-csv.md).
+        "corporate.csv": (
+            "date,account,action,symbol,quantity,price,fees,amount,multiplier,note,new_symbol,ratio,cash,"
+            "allocation,deliverable,currency,fx_rate,settlement,asset,expiry\n"
+            "2025-01-02,brokerage,DEPOSIT,,,,,100000,,,,,,,,,,,,\n"
+            "2025-01-02,brokerage,STO,SPRT250321P5,2,0.40,1.30,,,,,,,,,,,,,\n"
+            "2025-01-02,brokerage,BUY,FB,10,300,0,,,,,,,,,,,,,\n"
+            "2025-01-03,brokerage,SYMBOL_CHANGE,FB,,,,,,,META,,,,,,,,,\n"
+            "2025-01-03,brokerage,BUY,SPRT,100,2,0,,,,,,,,,,,,,\n"
+            "2025-01-04,brokerage,MERGER,SPRT,,,,3.50,,,GREE,0.1125:1,,,,,,,,\n"
+            "2025-01-04,brokerage,BUY,ABC,10,30,0,,,,,,,,,,,,,\n"
+            "2025-01-05,brokerage,MERGER,ABC,,40.00,,,,,XYZ,1:2,5,,,,,,,\n"
+            "2025-01-05,brokerage,BUY,TWTR,10,50,0,,,,,,,,,,,,,\n"
+            "2025-01-06,brokerage,MERGER,TWTR,,,,,,,,,54.20,,,,,,,\n"
+            "2025-01-06,brokerage,BUY,MMM,8,100,0,,,,,,,,,,,,,\n"
+            "2025-01-07,brokerage,SPINOFF,MMM,,,,12.30,,,SOLV,1:4,,8.75,,,,,,\n"
+            "2025-01-07,brokerage,ADJUST,SPRT250321P5,2,,,,,merger,GREE1 250321P5,,,,11 GREE,,,,,\n"
+            "2025-01-08,brokerage,STO,TSLL250321C20,3,1.10,0,,,,,,,,,,,,,\n"
+            "2025-01-08,brokerage,ADJUST,TSLL250321C20,3,,,,,special dividend,TSLL1 250321C20,2:1,1.25,,"
+            "50 TSLL + 20 XYZ,,,,,\n"
+            "2025-01-09,brokerage,CONVERT,,1000,,2,-1085.20,,,,,,,,EUR,,,,\n"
+            "2025-01-09,brokerage,IN_LIEU,GREE,,,,3.50,,,,,,,,,,,,\n"
+            "2025-01-10,brokerage,BUY,NESN,10,100.50,1,,,,,,,,,CHF,1.1234,,,\n"
+            "2025-01-10,brokerage,DIVIDEND,NESN,,,,30,,,,,,,,CHF,1.12,,,\n"
+            "2025-01-10,brokerage,BUY,912797KA4,10000,98.5,,,,,,,,,,,,,bill,2025-06-01\n"
+            "2025-01-10,brokerage,INTEREST,912797KA4,,,,-12.5,,,,,,,,,,,bill,\n"
+            "2025-01-10,brokerage,BUY,/ESH5,1,6000,2.25,,50,,,,,,,,,,,2025-03-21\n"
+            "2025-01-10,brokerage,STO,/MESZ5 251031P5400,1,10.25,1,,5,,,,,,,,,,,\n"
+            "2025-01-10,brokerage,BUY,VFIAX,3,500,,,,,,,,,,,,,fund,\n"
+            "2025-01-10,brokerage,TRANSFER_IN,ABCDW,100,,,,,,,,,,,,,,warrant,\n"
+            "2025-01-10,brokerage,BTO,SPX250117P5000,1,20,1,,,,,,,,,,,,,\n"
+            "2025-01-17,brokerage,CASH_SETTLE,SPX250117P5000,1,,1.30,,,,,,,,,,,4900.5,,\n"
+            "2025-03-21,brokerage,ASSIGN,GREE1250321P5,2,,,,,,,,,,11 GREE,,,,,\n"
+        ),
     },
 }
 
