@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,14 +22,21 @@ from journal.events import (
     EVENT_TYPES,
     CashKind,
     CashMoved,
+    CurrencyConverted,
+    OptionAdjusted,
+    OptionCashSettled,
     OptionExpired,
     PositionReported,
     SourceRef,
+    SplitApplied,
+    SpunOff,
+    StockMerged,
+    SymbolChanged,
     TradeAction,
     TradeExecuted,
     Unresolved,
 )
-from journal.instruments import OptionContract, Stock, parse_option
+from journal.instruments import Bond, Future, FutureOption, OptionContract, Stock, parse_option
 from journal.money import OutOfBounds, parse_decimal
 from tests.importers.golden import FIXTURES
 
@@ -820,3 +828,118 @@ def test_every_fixture_and_real_export_is_within_bounds() -> None:
         assert bounds.check_events(path.name, result.events) == [], path
         checked += len(result.events)
     assert checked > 3000
+
+
+# -- issue 15: the fields of corporate actions, adjusted options, other assets and currencies -------------
+
+GREE1 = OptionContract("GREE1", date(2024, 3, 15), "P", Decimal(5), Decimal(100), (("GREE", Decimal(11)),))
+
+
+def at_source() -> Any:
+    return {"account": "IRA", "time": WHEN, "source": SOURCE}
+
+
+def test_the_net_passes_every_new_event_within_bounds() -> None:
+    events = [
+        SymbolChanged(symbol="FB", new_symbol="META", **at_source()),
+        # An all-cash merger has no new shares: its `new` is 0 (a split's may not be).
+        StockMerged(symbol="TWTR", cash=Decimal("54.20"), **at_source()),
+        StockMerged(
+            symbol="SPRT", new_symbol="GREE", new=Decimal("0.1125"), in_lieu=Decimal("3.5"), **at_source()
+        ),
+        SpunOff(
+            symbol="MMM",
+            new_symbol="SOLV",
+            new=Decimal(1),
+            old=Decimal(4),
+            allocation=Decimal(100),
+            **at_source(),
+        ),
+        OptionAdjusted(
+            option=parse_option("SPRT240315P5"), adjusted=GREE1, quantity=Decimal(2), **at_source()
+        ),
+        OptionCashSettled(
+            option=parse_option("SPX240315P5000"), quantity=Decimal(1), settlement=Decimal(0), **at_source()
+        ),
+        CurrencyConverted(
+            currency="EUR", amount=Decimal(-1), paid_currency="CHF", paid=Decimal(1), **at_source()
+        ),
+        trade(action=TradeAction.BUY, instrument=Bond("912797KA4", "bill", date(2054, 1, 1), "T-BILL")),
+        trade(action=TradeAction.BUY, instrument=Future("/ESH4", date(2024, 3, 15), Decimal(50))),
+        trade(instrument=FutureOption("/BTCH4", date(2024, 3, 29), "C", Decimal(150000), Decimal("0.1"))),
+        trade(
+            action=TradeAction.BUY, instrument=Stock("VFIAX", "fund"), currency="CHF", fx_rate=Decimal("1.1")
+        ),
+    ]
+    assert bounds.check_events("made.csv", events) == []
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        (
+            SplitApplied(symbol="KO", new=Decimal(0), old=Decimal(1), **at_source()),
+            "made.csv:7: new: must be positive (got '0')",
+        ),
+        (
+            StockMerged(symbol="A", new_symbol="B", new=Decimal(1), old=Decimal("2e6"), **at_source()),
+            "made.csv:7: old: out of bounds: a ratio's part is at most 1,000,000 (got '2E+6')",
+        ),
+        (
+            StockMerged(symbol="A", cash=Decimal(-1), in_lieu=Decimal(-2), **at_source()),
+            "made.csv:7: cash: must not be negative (got '-1')\n"
+            "made.csv:7: in_lieu: must not be negative (got '-2')",
+        ),
+        (
+            SpunOff(symbol="A", new_symbol="", new=Decimal(1), allocation=Decimal(5), **at_source()),
+            "made.csv:7: new_symbol: empty: a symbol",
+        ),
+        (
+            OptionAdjusted(
+                option=parse_option("SPRT240315P5"),
+                adjusted=OptionContract(
+                    "GREE1",
+                    date(2024, 3, 15),
+                    "P",
+                    Decimal(5),
+                    Decimal(100),
+                    (("GREE", Decimal(1)), ("GREE", Decimal(2))),
+                ),
+                quantity=Decimal(0),
+                **at_source(),
+            ),
+            "made.csv:7: adjusted: GREE twice in a deliverable (got 'GREE1 240315P00005000')\n"
+            "made.csv:7: quantity: must be positive (got '0')",
+        ),
+        (
+            trade(action=TradeAction.BUY, instrument=Future("ESH4", date(2024, 3, 15), Decimal(50))),
+            "made.csv:7: instrument: not a futures symbol: 'ESH4' (a slash, the root, month code and year: "
+            "/ESH9) (got 'ESH4')",
+        ),
+        (
+            trade(action=TradeAction.BUY, instrument=Future("/ESH4", date(2024, 3, 15), Decimal(0))),
+            "made.csv:7: instrument: out of bounds: a multiplier is more than 0 (got '/ESH4')",
+        ),
+        (
+            trade(instrument=FutureOption("/MESZ5", date(2025, 10, 31), "P", Decimal("-5"), Decimal(5))),
+            "made.csv:7: instrument: out of bounds: a strike is more than 0 (got '/MESZ5 251031P-5')",
+        ),
+        (
+            trade(action=TradeAction.BUY, instrument=Bond("912797KA4", "bill", date(2245, 1, 1))),
+            f"made.csv:7: instrument: {DATE} (got '912797KA4')",
+        ),
+        (
+            CashMoved(kind=CashKind.DIVIDEND, amount=Decimal(1), currency="usd", **at_source()),
+            "made.csv:7: currency: not a currency: three letters (USD, EUR, CHF) (got 'usd')",
+        ),
+        (
+            CurrencyConverted(
+                currency="", amount=Decimal(1), paid=Decimal(-1), fx_rate=Decimal("1e7"), **at_source()
+            ),
+            "made.csv:7: currency: not a currency: three letters (USD, EUR, CHF)\n"
+            "made.csv:7: fx_rate: out of bounds: an exchange rate is at most 1,000,000 (got '1E+7')",
+        ),
+    ],
+)
+def test_the_net_names_each_new_field_out_of_bounds(event: object, message: str) -> None:
+    assert "\n".join(str(p) for p in bounds.check_events("made.csv", [event])) == message  # type: ignore[list-item]
