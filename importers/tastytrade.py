@@ -420,6 +420,8 @@ def _derive_sub(kind: str, action: str, text: str, symbol: str) -> str:
             ("FORWARD SPLIT", "Forward Split"),
             ("REVERSE SPLIT", "Reverse Split"),
             ("STOCK MERGER", "Stock Merger"),
+            ("SPECIAL DIVIDEND", "Special Dividend"),
+            ("CASH MERGER", CASH_MERGER),
         ):
             if marker in words:
                 return sub
@@ -1136,16 +1138,13 @@ def _corporate(
       VGAC → ME, shares at 12:48:05, the call at 12:48:09), at the last of its rows' moments.
     - shares, stock merger (or a symbol change whose quantity changes): StockMerged new:old from the
       quantities (the account's shares: a fraction paid in lieu comes as its own row).
-    - anything else (a row without its pair, a pair of an option and shares): unresolved, with every
-      underlying its action names."""
+    - anything else (a row without its pair, a pair of an option and shares): unresolved, with the
+      underlyings it names."""
     groups: dict[tuple[str, str, date], list[int]] = {}
     for index in indexes:
         row = rows[index]
         groups.setdefault((row.account, reason or CORPORATE[row.sub], row.when.date()), []).append(index)
     for (account, why, _), group in groups.items():
-        names = list(
-            dict.fromkeys(rows[i].underlying for i in sorted(group, key=lambda i: rows[i].opens is not False))
-        )
         pairs, alone = _pairs(rows, group)
         for index in alone:
             side = "Open" if rows[index].opens is False else "Close"
@@ -1155,7 +1154,6 @@ def _corporate(
                 NotModelled(
                     f"a {rows[index].sub.lower()} row without its {side} row of equal and opposite value: "
                     f"not modelled yet; {RESOLVE}",
-                    symbols=names,
                 ),
             )
         renames: dict[tuple[str, str], list[int]] = {}
@@ -1204,7 +1202,7 @@ def _corporate(
                     raise NotModelled(
                         f"a {old.sub.lower()} of {'shares' if old.stock else 'an option'} into "
                         f"{'shares' if new.stock else 'an option'}: not modelled yet; {RESOLVE}",
-                        symbols=names,
+                        symbols=list(dict.fromkeys((old.underlying, new.underlying))),
                     )
             except NotModelled as exc:
                 b.keep(close, old, exc)
@@ -1219,8 +1217,9 @@ def _corporate(
                     symbol=old_symbol,
                     new_symbol=new_symbol,
                     account=account,
-                    # The last moment of the action: the shares and options renamed together.
-                    time=max(rows[i].when for i in members),
+                    # The last moment of the action (after an option of the old symbol re-issued with other
+                    # terms is adjusted): the shares and options renamed together.
+                    time=max(rows[i].when for i in group if rows[i].underlying in (old_symbol, new_symbol)),
                     key=b.key(*(rows[i] for i in members)),
                     source=b.source(rows[members[0]]),
                 ),
