@@ -616,6 +616,8 @@ def _corporate(f: _File, cells: list[str], action: str, when: datetime, common: 
     if action == "CASH_SETTLE":
         option = _instrument(f, cells, action, when, options=True)
         assert isinstance(option, OptionContract | FutureOption)
+        if len(cells[f.date]) == 10:  # a day: settled at its close, after any trade of the day (as EXPIRE)
+            common = {**common, "time": datetime.combine(when.date(), END_OF_DAY)}
         return OptionCashSettled(
             option=option,
             quantity=_positive(f, cells, f.quantity, "quantity", action, QUANTITY),

@@ -170,8 +170,14 @@ def test_cash_settle_convert_and_in_lieu(write_csv) -> None:
     row = cells(action="CASH_SETTLE", symbol="SPX250117P5000", quantity="1", fees="1.30", settlement="4900.5")
     settled = one(write_csv, row)
     spx = OptionContract("SPX", date(2025, 1, 17), "P", D(5000))
+    # At the close of its day (after any trade of the day), as an expiry.
     assert settled == OptionCashSettled(
-        option=spx, quantity=D(1), fees=D("1.30"), settlement=D("4900.5"), **at()
+        option=spx,
+        quantity=D(1),
+        fees=D("1.30"),
+        settlement=D("4900.5"),
+        account="A",
+        time=datetime(2025, 1, 6, 23, 59, 59),
     )
     assert isinstance(settled, OptionCashSettled) and settled.value == D(
         "9950.0"
