@@ -415,7 +415,7 @@ def _unused(f: _File, cells: list[str], action: str) -> None:
     uses = USES[action]
     for key, i in f.values if action in CORPORATE else f.new_present:
         if cells[i] and key not in uses:
-            raise RowError(f.col(key), cells[i], f"a {action} row has no {key}: leave it empty")
+            raise RowError(f.col(key), cells[i], f"{action} rows have no {key}: leave it empty")
 
 
 def _asset(f: _File, cells: list[str]) -> str:
@@ -556,9 +556,13 @@ def _instrument(f: _File, cells: list[str], action: str, when: datetime, options
     else:
         found = _stock(f, cells, action)
     if not isinstance(found, OptionContract):
-        _no_terms(f, cells, f"a {found.describe()}", "deliverable", "cash")
-    if not isinstance(found, Future | Bond):
-        _no_terms(f, cells, "only a future or a bond names its expiry here: this row", "expiry")
+        _no_terms(f, cells, found.describe(), "deliverable", "cash")
+    if not isinstance(found, Future | Bond) and cells[f.expiry]:
+        raise RowError(
+            f.col("expiry"),
+            cells[f.expiry],
+            "only a future or a bond has an expiry here (an option's is in its symbol)",
+        )
     if options is not None and found.is_option != options:
         hint = "use STO, BTC, BTO or STC" if found.is_option else "use BUY or SELL"
         raise RowError(f.col("symbol"), raw, f"not {'an option' if options else 'a stock'} symbol ({hint})")

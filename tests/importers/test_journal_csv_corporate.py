@@ -337,7 +337,7 @@ ERRORS = [
     ),
     (
         cells(action="MERGER", symbol="TWTR", cash="54.20", quantity="100"),
-        "quantity: a MERGER row has no quantity: leave it empty (got '100')",
+        "quantity: MERGER rows have no quantity: leave it empty (got '100')",
     ),
     (
         cells(action="SPINOFF", symbol="MMM", new_symbol="SOLV", ratio="1:4"),
@@ -406,7 +406,7 @@ ERRORS = [
     ),
     (
         cells(action="CONVERT", currency="EUR", quantity="1000", amount="-1085.20", fx_rate="1.08"),
-        "fx_rate: a CONVERT row has no fx_rate: leave it empty (got '1.08')",
+        "fx_rate: CONVERT rows have no fx_rate: leave it empty (got '1.08')",
     ),
     (
         cells(action="IN_LIEU", amount="3.50"),
@@ -431,7 +431,7 @@ ERRORS = [
     ),
     (
         cells(action="ASSIGN", symbol="SPRT250321P5", quantity="1", currency="CHF", fx_rate="1"),
-        "currency: a ASSIGN row has no currency: leave it empty (got 'CHF')",
+        "currency: ASSIGN rows have no currency: leave it empty (got 'CHF')",
     ),
     # Instruments.
     (
@@ -476,15 +476,19 @@ ERRORS = [
     ),
     (
         cells(action="BUY", symbol="AAPL", quantity="1", price="1", deliverable="11 GREE"),
-        "deliverable: a BUY row has no deliverable: leave it empty (got '11 GREE')",
+        "deliverable: BUY rows have no deliverable: leave it empty (got '11 GREE')",
     ),
     (
         cells(action="MARK", symbol="AAPL", price="1", deliverable="11 GREE"),
-        "deliverable: a AAPL has no deliverable: leave it empty (got '11 GREE')",
+        "deliverable: AAPL has no deliverable: leave it empty (got '11 GREE')",
     ),
     (
         cells(action="STO", symbol="AAPL250321P5", quantity="1", price="1", expiry="2025-03-21"),
-        "expiry: a STO row has no expiry: leave it empty (got '2025-03-21')",
+        "expiry: STO rows have no expiry: leave it empty (got '2025-03-21')",
+    ),
+    (
+        cells(action="MARK", symbol="AAPL", price="1", expiry="2025-03-21"),
+        "expiry: only a future or a bond has an expiry here (an option's is in its symbol) (got '2025-03-21')",
     ),
     # Out of bounds (importers/bounds.py, docs/bounds.md).
     (
