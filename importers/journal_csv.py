@@ -522,7 +522,7 @@ def _deliverable(f: _File, cells: list[str], option: OptionContract) -> OptionCo
                 if parse_stock(symbol) is None:
                     raise ValueError(f"not a stock symbol: {symbol}")
         except ValueError as exc:
-            raise RowError(f.col("deliverable"), raw, bounds.why(exc, str(exc))) from None
+            raise RowError(f.col("deliverable"), raw, str(exc)) from None
     cash = _non_negative(f, cells, f.cash, "cash", "", required=False, bound=CASH_PER_UNIT)
     return replace(option, deliverable=deliverable, cash=cash)
 
