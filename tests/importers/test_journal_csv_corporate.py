@@ -488,7 +488,8 @@ ERRORS = [
     ),
     (
         cells(action="MARK", symbol="AAPL", price="1", expiry="2025-03-21"),
-        "expiry: only a future or a bond has an expiry here (an option's is in its symbol) (got '2025-03-21')",
+        "expiry: only a future or a bond has an expiry here (an option's is in its symbol) "
+        "(got '2025-03-21')",
     ),
     # Out of bounds (importers/bounds.py, docs/bounds.md).
     (
