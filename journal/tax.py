@@ -1,14 +1,15 @@
 """Tax classifications that depend on the instrument or the account, not on the trades.
 
-Section 1256 (Pub 550 "Section 1256 Contracts Marked to Market"; Form 6781): non-equity options on broad-based
-indexes. Options on ETFs (SPY, QQQ, IWM) are equity options and follow the ordinary rules.
+Section 1256 (Pub 550 "Section 1256 Contracts Marked to Market"; Form 6781; IRC 1256(b)): non-equity options on
+broad-based indexes, regulated futures contracts and options on them. Options on ETFs (SPY, QQQ, IWM) are equity
+options and follow the ordinary rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journal.instruments import Instrument, OptionContract
+from journal.instruments import Future, FutureOption, Instrument, OptionContract
 
 # DOMAIN.md's list; the weekly/PM roots map to their index in journal.instruments.INDEX_ROOT_UNDERLYING.
 SECTION_1256_ROOTS = frozenset(
@@ -33,9 +34,11 @@ SECTION_1256_ROOTS = frozenset(
 
 
 def is_section_1256(instrument: Instrument, roots: frozenset[str] = SECTION_1256_ROOTS) -> bool:
-    return isinstance(instrument, OptionContract) and (
-        instrument.root in roots or instrument.underlying in roots
-    )
+    """Index options (by root or the index a weekly root settles on), futures (IRC 1256(b)(1)(A)) and
+    options on futures (nonequity options, 1256(b)(1)(C), (g)(3))."""
+    if isinstance(instrument, OptionContract):
+        return instrument.root in roots or instrument.underlying in roots
+    return isinstance(instrument, Future | FutureOption)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """Projections: pure folds of the time-ordered event stream into books (lots, cycles, rolls, cash).
 
 They do no I/O; `economic_order` is the one place that decides in what order facts happened, and `cancelled`
-the one that decides which facts a void took back.
+the one that decides which facts a void took back; it also gives every event in USD (`journal.currency.in_usd`,
+at the rate the row gives), so that no fold reads an amount in another currency.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from journal.currency import in_usd
 from journal.events import Event, EventVoided, Resolved
 
 if TYPE_CHECKING:
@@ -49,8 +51,9 @@ def live(stored: Iterable[StoredEvent]) -> list[StoredEvent]:
 
 def economic_order(stored: Iterable[StoredEvent]) -> list[Event]:
     """The events in the order they happened, without those a void took back (and the voids) and without
-    the unresolved rows that journal-CSV rows resolved. A void and a `Resolved` share the partition and time
-    of the event they name, so any window that reads the one reads the other."""
+    the unresolved rows that journal-CSV rows resolved, each in USD (`in_usd`: the same object when it is).
+    A void and a `Resolved` share the partition and time of the event they name, so any window that reads the
+    one reads the other."""
     ordered = sorted(stored, key=_order_key)
     voids: list[StoredEvent] = []
     resolutions: list[Resolved] = []
@@ -60,7 +63,9 @@ def economic_order(stored: Iterable[StoredEvent]) -> list[Event]:
         elif isinstance(s.event, Resolved):
             resolutions.append(s.event)
     if not voids and not resolutions:
-        return [s.event for s in ordered]
+        return [in_usd(s.event) for s in ordered]
     gone = cancelled(_voids_in_recorded_order(voids))
     gone.update(r.resolved_key for r in resolutions if r.key not in gone)
-    return [s.event for s in ordered if s.event.key not in gone and not isinstance(s.event, EventVoided)]
+    return [
+        in_usd(s.event) for s in ordered if s.event.key not in gone and not isinstance(s.event, EventVoided)
+    ]

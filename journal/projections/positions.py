@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from journal.instruments import OptionContract, Stock
+from journal.instruments import AnyOption, Bond, Future, FutureOption, Instrument, OptionContract, Stock
 from journal.money import ZERO
 from journal.projections.lots import Lot
 
@@ -24,14 +24,14 @@ from journal.projections.lots import Lot
 class Leg:
     """One instrument of a position, its lots added up."""
 
-    instrument: OptionContract | Stock
+    instrument: Instrument
     quantity: Decimal  # signed: negative for written options and short stock
     cost_basis: Decimal  # negative is a credit received, fees included
     opened: date
 
     @property
-    def option(self) -> OptionContract:
-        assert isinstance(self.instrument, OptionContract)
+    def option(self) -> AnyOption:
+        assert isinstance(self.instrument, OptionContract | FutureOption)
         return self.instrument
 
     @property
@@ -247,15 +247,29 @@ def _cover_with_shares(positions: list[Position], stock: dict[tuple[str, str], l
         legs = _legs(lots)
         if legs:
             leg = legs[0]
-            name = "stock" if leg.quantity > 0 else "short stock"
-            pos = Position(account, underlying, name, legs)
-            if leg.quantity > 0:
+            name = _held_name(leg)
+            pos = Position(account, leg.instrument.underlying, name, legs)
+            if isinstance(leg.instrument, Future):
+                # a futures contract's cost is its notional value, not cash put up: no capital figure
+                pos.notes.append("unlimited loss" if leg.quantity < 0 else "futures: loss up to the notional")
+            elif leg.quantity > 0:
                 pos.capital_at_risk = pos.max_loss = leg.cost_basis
                 pos.break_even = leg.cost_basis / leg.quantity
             else:
                 pos.notes.append("unlimited loss")
             out.append(pos)
     return out
+
+
+def _held_name(leg: Leg) -> str:
+    """What a position of held units is called: stock (a fund, a warrant), a bill, note or bond, a future."""
+    instrument, long = leg.instrument, leg.quantity > 0
+    if isinstance(instrument, Bond):
+        return instrument.kind if long else f"short {instrument.kind}"
+    if isinstance(instrument, Future):
+        return "long future" if long else "short future"
+    kind = instrument.kind if isinstance(instrument, Stock) else "stock"
+    return kind if long else f"short {kind}"
 
 
 def _take_shares(stock: dict[tuple[str, str], list[Lot]], key: tuple[str, str], shares: Decimal) -> Decimal:
@@ -298,8 +312,9 @@ def _option_positions(
     groups: dict[tuple[str, str, str], list[Lot]] = defaultdict(list)
     stock: dict[_Key, list[Lot]] = defaultdict(list)
     for lot in lots:
-        if isinstance(lot.instrument, Stock):
-            stock[(lot.account, lot.instrument.symbol)].append(lot)
+        if isinstance(lot.instrument, Stock | Bond | Future):
+            # held, not optioned: a position of its own (Treasuries, bonds and futures cover no call)
+            stock[(lot.account, lot.instrument.name)].append(lot)
         else:
             together = lot.order_id or f"day:{lot.opened.isoformat()}"
             groups[(lot.account, lot.instrument.underlying, together)].append(lot)
@@ -345,7 +360,9 @@ def capital_total(lots: Iterable[Lot], known: GroupCache | None = None) -> tuple
         else:
             total += pos.capital_at_risk
     for group in stock.values():
-        if group and group[0].quantity > 0:
+        if group and isinstance(group[0].instrument, Future):
+            unlimited = unlimited or group[0].quantity < 0  # a future's cost is notional: not counted
+        elif group and group[0].quantity > 0:
             total += sum((lot.cost_basis for lot in group), ZERO)
         elif group:
             unlimited = True  # short stock
