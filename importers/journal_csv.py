@@ -640,6 +640,10 @@ def _corporate(f: _File, cells: list[str], action: str, when: datetime, common: 
     in_lieu = _non_negative(f, cells, f.amount, "amount", action, required=False)
     if action == "SPINOFF":
         new_symbol = _new_stock(f, cells, action)
+        if new_symbol == symbol:
+            raise RowError(
+                f.col("new_symbol"), cells[f.new_symbol], "a spin-off's shares are another company's"
+            )
         new, old = _ratio(f, cells, action)
         allocation = _non_negative(
             f, cells, f.allocation, "allocation", action, required=True, bound=ALLOCATION

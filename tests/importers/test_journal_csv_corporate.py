@@ -344,6 +344,10 @@ ERRORS = [
         "allocation: missing: SPINOFF needs a allocation",
     ),
     (
+        cells(action="SPINOFF", symbol="MMM", new_symbol="mmm", ratio="1:4", allocation="8"),
+        "new_symbol: a spin-off's shares are another company's (got 'mmm')",
+    ),
+    (
         cells(action="ADJUST", symbol="SPRT250321P5", quantity="2", new_symbol="GREE"),
         "new_symbol: not an option symbol (got 'GREE')",
     ),
