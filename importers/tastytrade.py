@@ -31,7 +31,9 @@ Deliberate mappings (FORMATS.md section 2; the fixtures' README says where each 
 - Adjusted options (`GREE1`): the deliverable per contract from the file's own evidence, the stock row of
   the contract's assignment or exercise (66 GREE for 6 contracts: 11 GREE a contract; `_with_deliverables`);
   every row of the root then names it with that deliverable. Its cash part is the later "Delayed
-  Delivery_<root>_Assignment" balance adjustment → CashMoved IN_LIEU of the delivered symbol.
+  Delivery_<root>_Assignment" balance adjustment → CashMoved IN_LIEU of the delivered symbol. A file
+  without that evidence names the contract with no deliverable (nothing is guessed): the exports of one
+  account should then be imported whole, or the contract's deliverable given in a journal CSV (`ADJUST`).
 - Futures options (`./MESZ5EXV5  251031P5400`, Instrument Type `Future Option`): FutureOption(future from
   Underlying Symbol, expiry, right, strike) traded and expired like any option; the file's Multiplier
   column says 1 and Average Price is per contract, so the product's multiplier is a fill's Value / price
