@@ -887,6 +887,11 @@ def events_from_rows(info: FileInfo, rows: Sequence[TastyRow]) -> ParseResult:
         try:
             if row.unsupported and row.kind != MONEY_MOVEMENT:
                 raise NotModelled(row.unsupported)
+            if row.future_option is not None and row.kind != TRADE and row.sub != EXPIRATION:
+                # An exercise or assignment delivers a future, which the journal does not model yet.
+                raise NotModelled(
+                    f"a futures option's {row.sub.lower() or 'delivery'}: not modelled yet; {RESOLVE}"
+                )
             if row.kind == TRADE:
                 b.add(index, b.trade_row(row))
             elif row.kind == MONEY_MOVEMENT or row.kind not in TYPES:

@@ -168,6 +168,25 @@ def test_futures_options_take_the_multiplier_their_fills_give() -> None:
     assert "multiplier the file does not say" in zb.reason
 
 
+def test_a_futures_option_assigned_stays_unresolved_with_its_cash(tmp_path: Path) -> None:
+    """An assignment delivers a future, which the journal does not model: kept, never an error."""
+    path = tmp_path / "assigned.csv"
+    path.write_text(
+        HEADER_2024 + "2024-05-17T17:00:00-0400,Receive Deliver,Assignment,,./ESM4EW3K4  240517P5000,"
+        'Future Option,Removal of option due to assignment,0.00,1,0.00,--,0.00,1,"./ESM4EW3K4  ",/ESM4,'
+        "5/17/24,5000,PUT,,USD\n"
+        "2024-04-30T10:15:00-0400,Trade,Sell to Open,SELL_TO_OPEN,./ESM4EW3K4  240517P5000,Future Option,"
+        'Sold 1 /ESM4 EW3K4 05/17/24 Put 5000.00 @ 10.5,525.00,1,525.00,-1.25,-0.87,1,"./ESM4EW3K4  ",/ESM4,'
+        "5/17/24,5000,PUT,510000001,USD\n"
+    )
+    result = tastytrade.parse(path)
+    assert result.errors == []
+    kept, sold = result.events
+    assert isinstance(sold, TradeExecuted) and sold.instrument.multiplier == 50
+    assert isinstance(kept, Unresolved) and (kept.symbols, kept.amount) == (("/ESM4",), Decimal("0.00"))
+    assert kept.reason.startswith("a futures option's assignment: not modelled yet")
+
+
 # -- the real exports -------------------------------------------------------------------------------------
 
 
