@@ -1042,7 +1042,9 @@ def _with_deliverables(rows: Sequence[TastyRow]) -> list[TastyRow]:
         for leg in stock_rows.get((row.account, row.instant), []):
             assert leg.stock is not None
             if (
-                leg.stock.symbol == option.underlying
+                # The shares of the root's letters, or of the underlying the file names (an adjusted
+                # root may keep the target's letters while delivering the acquirer's shares).
+                leg.stock.symbol in (option.underlying, row.underlying)
                 and leg.is_buy == buy
                 and leg.quantity > 0
                 and abs(leg.value) == strike_cash
