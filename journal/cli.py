@@ -480,7 +480,17 @@ def cycles(
     from journal.records import CYCLE_COLUMNS, cycle_record
 
     found = journal().cycles(account, underlying, status.value if status else None)
-    emit_listing([cycle_record(c) for c in found], CYCLE_COLUMNS, format, account, day_field="closed")
+    records = [_with_formerly(cycle_record(c), c, format is not Format.json) for c in found]
+    columns = (*CYCLE_COLUMNS, "formerly") if any(c.formerly for c in found) else CYCLE_COLUMNS
+    emit_listing(records, columns, format, account, day_field="closed")
+
+
+def _with_formerly(record: dict[str, Any], cycle: Any, as_text: bool) -> dict[str, Any]:
+    """A cycle's record with the symbols it had before a symbol change or merger (an extension field, said
+    only where there are some): a list in JSON, a text elsewhere."""
+    if cycle.formerly:
+        record["formerly"] = ", ".join(cycle.formerly) if as_text else list(cycle.formerly)
+    return record
 
 
 @app.command()
@@ -495,11 +505,23 @@ def rolls(account: AccountOption = None, format: FormatOption = Format.table) ->
         return
     for record in records:
         record["legs"] = " -> ".join(
-            f"{' '.join(leg['instrument'].split())} {leg['outcome']}" for leg in record["legs"]
+            f"{' '.join(leg['instrument'].split())} {leg['outcome']}"
+            + (f" ({leg['reason']})" if leg.get("reason") else "")  # adjusted (special dividend)
+            for leg in record["legs"]
         )
         record["roll_details"] = "; ".join(
-            f"{r['date']} {r['direction']} for a {r['kind']} {r['net_credit']}"
-            for r in record["roll_details"]
+            [
+                *(
+                    f"{r['date']} {r['direction']} for a {r['kind']} {r['net_credit']}"
+                    for r in record["roll_details"]
+                ),
+                # A corporate action's adjustment: part of the chain's story, not a roll (no credit).
+                *(
+                    f"{a['date']} adjusted ({a['reason'] or 'corporate action'}) "
+                    f"to {' '.join(a['to'].split())}"
+                    for a in record.pop("adjustments", ())
+                ),
+            ]
         )
     emit(records, (*ROLL_COLUMNS, "legs", "roll_details"), format)
 
@@ -746,13 +768,15 @@ def cycle_show(
     format: FormatOption = Format.table,
 ) -> None:
     """A cycle's story: one line per event with cash, shares, net cash, break-even and its source."""
-    from journal.records import CYCLE_STEP_COLUMNS, cycle_record, cycle_step_record
+    from journal.records import CYCLE_STEP_COLUMNS, cycle_record
 
     cycle = journal().cycle(cycle_id)
     if cycle is None:
         fail(f"tj: no cycle {cycle_id!r} (see `tj cycles`)")
-    steps = [cycle_step_record(s) for s in cycle.steps]
-    summary = cycle_record(cycle)
+    from journal.reports.cycle import step_record
+
+    steps = [step_record(s) for s in cycle.steps]
+    summary = _with_formerly(cycle_record(cycle), cycle, format is not Format.json)
     incomplete = note_incomplete(cycle.account, [cycle.underlying], cycle.closed)
     if format is Format.json:
         emit_object(
@@ -761,6 +785,8 @@ def cycle_show(
         return
     if format in (Format.table, Format.md):
         title = f"{summary['id']}  {summary['account']}  {summary['underlying']}  {summary['status']}"
+        if cycle.formerly:
+            title += f"  (formerly {', '.join(cycle.formerly)})"
         figures = ", ".join(
             f"{k} {summary[k] or '-'}"
             for k in (

@@ -35,32 +35,34 @@ class CapitalStep:
 
 class CapitalSteps:
     """The steps and month carries of one partition, taken as its books are folded: `end_of_day` after the
-    last event of a day (or a Section 1256 year-end mark), `carry` at each month's first day."""
+    last event of a day (or a Section 1256 year-end mark), `carry` at each month's first day. A partition
+    that corporate actions linked to others holds lots of several underlyings: each is its own figure
+    (what a symbol change moves from the old symbol to the new)."""
 
     def __init__(self, underlying: str) -> None:
         self.underlying = underlying
-        self.current: dict[str, tuple[Decimal, bool]] = {}
+        self.current: dict[tuple[str, str], tuple[Decimal, bool]] = {}  # (account, underlying)
         self.steps: list[CapitalStep] = []
         self.carries: list[CapitalStep] = []
         self._groups: GroupCache = {}
 
     def end_of_day(self, books: Books, day: date, accounts: set[str] | None = None) -> None:
         """The figures of `accounts` (those whose lots the day may have changed; None: every account)."""
-        held: dict[str, list[Lot]] = defaultdict(list)
+        held: dict[tuple[str, str], list[Lot]] = defaultdict(list)
         for lot in books.lots():
             if accounts is None or lot.account in accounts:
-                held[lot.account].append(lot)
+                held[(lot.account, lot.instrument.underlying or self.underlying)].append(lot)
         if len(self._groups) > _CACHE_LIMIT:
             self._groups.clear()
-        known = self.current.keys() if accounts is None else self.current.keys() & accounts
-        for account in sorted(held.keys() | known):
-            figure = capital_total(held[account], self._groups) if account in held else (ZERO, False)
-            if self.current.get(account, (ZERO, False)) != figure:
-                self.current[account] = figure
-                self.steps.append(CapitalStep(account, self.underlying, day, *figure))
+        known = {k for k in self.current if accounts is None or k[0] in accounts}
+        for key in sorted(held.keys() | known):
+            figure = capital_total(held[key], self._groups) if key in held else (ZERO, False)
+            if self.current.get(key, (ZERO, False)) != figure:
+                self.current[key] = figure
+                self.steps.append(CapitalStep(key[0], key[1], day, *figure))
 
     def carry(self, first_day: date) -> None:
         """Every account's figure as the month of `first_day` begins (the end of the day before)."""
-        for account, (total, unlimited) in sorted(self.current.items()):
+        for (account, underlying), (total, unlimited) in sorted(self.current.items()):
             if total or unlimited:
-                self.carries.append(CapitalStep(account, self.underlying, first_day, total, unlimited))
+                self.carries.append(CapitalStep(account, underlying, first_day, total, unlimited))

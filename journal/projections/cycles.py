@@ -54,13 +54,13 @@ class Flow:
     cash: Decimal = ZERO
 
 
-def _stock_leg_cash(option: AnyOption, shares: Decimal, *, buys: bool) -> Decimal:
-    """The strike paid or received for what an assignment or exercise delivers: `strike × multiplier` a
-    contract, for a standard or an adjusted option alike (an adjusted option's cash part is paid by its own
-    IN_LIEU row); a futures option delivers a future, which moves no cash."""
+def _stock_leg_cash(option: AnyOption, contracts: Decimal, *, buys: bool) -> Decimal:
+    """The cash of what an assignment or exercise delivers: `strike × multiplier` a contract, for a standard
+    or an adjusted option alike, and an adjusted option's cash per contract, which goes with the shares
+    (to the side that buys the deliverable); a futures option delivers a future, which moves no cash."""
     if not isinstance(option, OptionContract):
         return ZERO
-    value = option.strike * shares
+    value = option.strike * option.multiplier * contracts - option.cash * contracts
     return -value if buys else value
 
 
@@ -93,11 +93,11 @@ def flow_of(event: Event, held: Decimal | None = None) -> Flow:
         return Flow(premium_collected=collected, fees=fees, cash=gross - fees)
     if isinstance(event, OptionAssigned):
         # A written put assigned buys the shares; a written call assigned sells them.
-        leg = _stock_leg_cash(event.option, event.shares, buys=event.option.is_put)
+        leg = _stock_leg_cash(event.option, event.quantity, buys=event.option.is_put)
         return Flow(fees=event.fees, cash=leg - event.fees)
     if isinstance(event, OptionExercised):
         # A bought call exercised buys the shares; a bought put exercised sells them.
-        leg = _stock_leg_cash(event.option, event.shares, buys=not event.option.is_put)
+        leg = _stock_leg_cash(event.option, event.quantity, buys=not event.option.is_put)
         return Flow(fees=event.fees, cash=leg - event.fees)
     if isinstance(event, OptionExpired):
         return Flow(fees=event.fees, cash=-event.fees)
@@ -386,3 +386,68 @@ def fold_with_cycles(
 def build_cycles(events: Iterable[Event], policies: Mapping[str, AccountPolicy] | None = None) -> list[Cycle]:
     """Every wheel cycle of every account, in the order they opened."""
     return fold_with_cycles(events, policies)[1]
+
+
+def describe_corporate(event: Event) -> str | None:
+    """A corporate action, a cash settlement or an adjusted option's delivery in a trader's words, for a
+    cycle's story (`tj cycle show`, `tj report cycle`); None for the events `records.describe` tells."""
+    if isinstance(event, SymbolChanged):
+        return f"symbol change {event.symbol} -> {event.new_symbol}"
+    if isinstance(event, StockMerged):
+        if not event.new_symbol:
+            return f"merger: {event.symbol} acquired for {_num(event.cash)} cash a share"
+        cash = f" + {_num(event.cash)} cash" if event.cash else ""
+        lieu = f" (cash in lieu {_num(event.in_lieu)})" if event.in_lieu else ""
+        ratio = f"{_num(event.new)} for {_num(event.old)}"
+        return f"merger: {event.symbol} -> {event.new_symbol}, {ratio}{cash}{lieu}"
+    if isinstance(event, SpunOff):
+        lieu = f" (cash in lieu {_num(event.in_lieu)})" if event.in_lieu else ""
+        return (
+            f"spin-off: {_num(event.new)} {event.new_symbol} for {_num(event.old)} {event.symbol}, "
+            f"{_num(event.allocation)}% of the basis{lieu}"
+        )
+    if isinstance(event, OptionAdjusted):
+        reason = event.reason or "corporate action"
+        count = f"{_num(event.quantity)}"
+        if event.new_quantity is not None and event.new_quantity != event.quantity:
+            count += f" -> {_num(event.new_quantity)}"
+        return (
+            f"adjusted ({reason}): {count} {event.option.describe()} -> "
+            f"{' '.join(event.adjusted.name.split())}{_delivers(event.adjusted)}"
+        )
+    if isinstance(event, OptionCashSettled):
+        return (
+            f"{_num(event.quantity)} {event.option.describe()} cash settled at {_num(event.settlement)}: "
+            f"value {event.value:.2f}"
+        )
+    if isinstance(event, CurrencyConverted):
+        return (
+            f"converted {_num(-event.paid)} {event.paid_currency} into {_num(event.amount)} {event.currency}"
+        )
+    if isinstance(event, OptionAssigned | OptionExercised) and isinstance(event.option, OptionContract):
+        option = event.option
+        if not option.is_adjusted:
+            return None
+        delivered, with_cash = option.delivers(event.quantity)
+        what = " + ".join(f"{_num(shares)} {symbol}" for symbol, shares in delivered)
+        if with_cash:
+            what += f" + {with_cash:.2f} cash"
+        value = option.strike * option.multiplier * event.quantity
+        buys = option.is_put == isinstance(event, OptionAssigned)
+        verb = "assigned" if isinstance(event, OptionAssigned) else "exercised"
+        side = "bought" if buys else "delivered"
+        return f"{verb} {_num(event.quantity)} {' '.join(option.name.split())}: {side} {what} for {value:.2f}"
+    return None
+
+
+def _delivers(option: OptionContract) -> str:
+    if not option.deliverable and not option.cash:
+        return ""
+    parts = [f"{_num(shares)} {symbol}" for symbol, shares in option.deliverable]
+    if option.cash:
+        parts.append(f"{option.cash:.2f} cash")
+    return f" delivering {' + '.join(parts)} a contract"
+
+
+def _num(value: Decimal) -> str:
+    return format(value.normalize(), "f")

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from journal.instruments import OptionContract, Stock
 from journal.money import ZERO
 from journal.projections.positions import Position
 
@@ -49,6 +50,8 @@ def assess(
     by_underlying: dict[str, Decimal] = defaultdict(lambda: ZERO)
     by_sector: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for pos in positions:
+        if not all(isinstance(leg.instrument, Stock | OptionContract) for leg in pos.legs):
+            continue  # bonds, futures and futures options: not the wheel's risk (the wheel views skip them)
         if pos.capital_at_risk is None:
             unlimited.append(pos)
             continue

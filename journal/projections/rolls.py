@@ -16,6 +16,10 @@ How it works, in two passes:
    every piece a roll touches joins one chain (union-find), so a piece opened by a roll and rolled again
    continues its chain.
 
+An option adjusted by a corporate action (`OptionAdjusted`: a special dividend's new strike, a merger's
+adjusted contract) continues its chain as an *adjustment*, not a roll: the old leg ends "adjusted", the
+adjusted contract goes on from it with the premium and dates kept, no credit and no roll counted.
+
 A spread opened in one order (STO + BTO) is no roll: a roll needs a closing leg of the same side. Closing
 and reopening a spread in one order pairs closes and opens per side and right, so it shows as two chains
 (the short legs and the long legs): deliberately simple.
@@ -30,11 +34,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from journal.events import Event, OptionAssigned, OptionExercised, OptionExpired, SplitApplied, TradeExecuted
+from journal.events import (
+    Event,
+    OptionAdjusted,
+    OptionAssigned,
+    OptionCashSettled,
+    OptionExercised,
+    OptionExpired,
+    SplitApplied,
+    SymbolChanged,
+    TradeExecuted,
+)
 from journal.instruments import OptionContract
 from journal.money import ZERO, cents, plain, prorate
 
-OUTCOMES = ("rolled", "expired", "assigned", "exercised", "closed", "open")
+OUTCOMES = ("rolled", "expired", "assigned", "exercised", "closed", "open", "adjusted", "cash settled")
 ROLL_COLUMNS = ("id", "account", "underlying", "right", "status", "rolls", "net_credit", "opened", "closed")
 
 
@@ -54,10 +68,28 @@ class Leg:
     closed: date | None  # None while open
     quantity: Decimal  # contracts, signed: negative for a written option
     outcome: str  # one of OUTCOMES
+    reason: str = ""  # an adjusted leg's: "special dividend", "merger", ...
 
     @property
     def is_open(self) -> bool:
         return self.closed is None
+
+    @property
+    def outcome_text(self) -> str:
+        """The outcome in words: `adjusted (special dividend)`."""
+        return f"{self.outcome} ({self.reason})" if self.reason else self.outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A corporate action's change of an open option in a chain: no trade, no credit, not a roll."""
+
+    date: date
+    old: OptionContract
+    new: OptionContract
+    quantity: Decimal  # contracts of `old` (positive)
+    new_quantity: Decimal  # contracts of `new` they became
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +140,7 @@ class RollChain:
     legs: tuple[Leg, ...]
     rolls: tuple[Roll, ...]
     net_credit: Decimal
+    adjustments: tuple[Adjustment, ...] = ()
 
     @property
     def status(self) -> str:
@@ -145,10 +178,11 @@ class _Segment:
     instrument: OptionContract
     quantity: Decimal  # positive
     closed: date
-    how: str  # "closed", "expired", "assigned", "exercised"
+    how: str  # "closed", "expired", "assigned", "exercised", "adjusted", "cash settled"
     group: _Group | None  # the closing fill's order; None for an expiry, assignment or exercise
     amount: Decimal  # gross cash of the closing fill for these contracts (ZERO when no fill)
     left: Decimal  # contracts of the piece still open afterwards
+    reason: str = ""  # an adjustment's
 
 
 @dataclass(slots=True, eq=False)
@@ -174,6 +208,8 @@ class _Positions:
     def __init__(self) -> None:
         self.pieces: list[_Piece] = []
         self.open: dict[tuple[str, str, bool], deque[_Piece]] = {}
+        # each adjusted piece's seq, with the pieces it continues and the adjustment
+        self.adjusted: list[tuple[int, list[int], Adjustment]] = []
 
     def apply(self, ev: Event) -> None:
         if isinstance(ev, TradeExecuted):
@@ -186,8 +222,67 @@ class _Positions:
             self._end(ev, True, "assigned")
         elif isinstance(ev, OptionExercised):
             self._end(ev, False, "exercised")
+        elif isinstance(ev, OptionCashSettled):
+            if isinstance(ev.option, OptionContract):
+                short = bool(self.open.get((ev.account, ev.option.name, True)))
+                day = ev.time.date()
+                for piece, q in self._take(ev.account, ev.option, ev.quantity, short=short):
+                    piece.segments.append(
+                        _Segment(ev.option, q, day, "cash settled", None, ZERO, piece.remaining)
+                    )
+        elif isinstance(ev, OptionAdjusted):
+            self._adjust(ev)
         elif isinstance(ev, SplitApplied):
             self._split(ev)
+        elif isinstance(ev, SymbolChanged):
+            self._rename(ev)
+
+    def _rename(self, ev: SymbolChanged) -> None:
+        """A symbol change renames the open contracts with the stock (OCC: `FBX 240419 P50` becomes
+        `MTAX 240419 P50`): the same positions under the new name, as a split adjusts them."""
+        for key, queue in list(self.open.items()):
+            account, _, short = key
+            option = queue[0].instrument
+            if account != ev.account or option.underlying != ev.symbol:
+                continue
+            renamed = renamed_option(option, ev.symbol, ev.new_symbol)
+            del self.open[key]
+            for piece in queue:
+                piece.instrument = renamed
+            self.open.setdefault((account, renamed.name, short), deque()).extend(queue)
+
+    def _adjust(self, ev: OptionAdjusted) -> None:
+        """The open contracts become contracts of the adjusted option: a new piece continuing the old ones
+        (opened when they were, no cash), linked to them as an adjustment."""
+        short = bool(self.open.get((ev.account, ev.option.name, True)))
+        day = ev.time.date()
+        matches = self._take(ev.account, ev.option, ev.quantity, short=short)
+        taken = sum((q for _, q in matches), ZERO)
+        if not taken:
+            return
+        new_quantity = taken if ev.new_quantity is None else ev.new_quantity * taken / ev.quantity
+        for piece, q in matches:
+            piece.segments.append(
+                _Segment(ev.option, q, day, "adjusted", None, ZERO, piece.remaining, ev.reason)
+            )
+        opened = min(p.opened for p, _ in matches)
+        group: _Group = (ev.account, ("adjusted", ev.key or f"{ev.option.name}:{day.isoformat()}"))
+        piece = _Piece(
+            len(self.pieces),
+            ev.account,
+            ev.adjusted,
+            ev.adjusted,
+            opened,
+            short,
+            group,
+            new_quantity,
+            ZERO,
+            new_quantity,
+        )
+        self.pieces.append(piece)
+        self.open.setdefault((ev.account, ev.adjusted.name, short), deque()).append(piece)
+        adjustment = Adjustment(day, ev.option, ev.adjusted, taken, new_quantity, ev.reason)
+        self.adjusted.append((piece.seq, [p.seq for p, _ in matches], adjustment))
 
     def _trade(self, ev: TradeExecuted, option: OptionContract) -> None:
         group, gross, day = _group_of(ev), ev.gross, ev.time.date()
@@ -255,6 +350,8 @@ class _Positions:
         return matches
 
     def _end(self, ev: OptionExpired | OptionAssigned | OptionExercised, short: bool, how: str) -> None:
+        if not isinstance(ev.option, OptionContract):
+            return  # a futures option: not in the wheel views
         day = ev.time.date()
         for piece, q in self._take(ev.account, ev.option, ev.quantity, short=short):
             piece.segments.append(_Segment(ev.option, q, day, how, None, ZERO, piece.remaining))
@@ -278,6 +375,16 @@ class _Positions:
                 piece.remaining *= ratio
                 piece.instrument = adjusted
             self.open.setdefault((account, adjusted.name, short), deque()).extend(queue)
+
+
+def renamed_option(option: OptionContract, old: str, new: str) -> OptionContract:
+    """The contract under a symbol change: its root (when it is the old symbol) and its deliverable's
+    shares of the old symbol renamed; strike, expiry and multiplier kept."""
+    root = new if option.root == old else option.root
+    deliverable = tuple((new if symbol == old else symbol, shares) for symbol, shares in option.deliverable)
+    return OptionContract(
+        root, option.expiry, option.right, option.strike, option.multiplier, deliverable, option.cash
+    )
 
 
 # -- pass 2: rolls and chains ---------------------------------------------------------------------
@@ -366,10 +473,17 @@ def _legs(piece: _Piece, rolled: set[int]) -> list[Leg]:
         prev = legs[-1] if legs else None
         if prev and (prev.instrument, prev.closed, prev.outcome) == (seg.instrument, seg.closed, outcome):
             legs[-1] = Leg(
-                prev.instrument, prev.opened, prev.closed, prev.quantity + sign * seg.quantity, outcome
+                prev.instrument,
+                prev.opened,
+                prev.closed,
+                prev.quantity + sign * seg.quantity,
+                outcome,
+                prev.reason,
             )
         else:
-            legs.append(Leg(seg.instrument, piece.opened, seg.closed, sign * seg.quantity, outcome))
+            legs.append(
+                Leg(seg.instrument, piece.opened, seg.closed, sign * seg.quantity, outcome, seg.reason)
+            )
     if piece.remaining:
         legs.append(Leg(piece.instrument, piece.opened, None, sign * piece.remaining, "open"))
     return legs
@@ -412,9 +526,15 @@ def roll_chains(events: Iterable[Event]) -> list[RollChain]:
         for piece in involved[1:]:
             links.union(involved[0].seq, piece.seq)
         rolled.update(id(seg) for _, seg in closes[key])
+    for seq, continued, _ in positions.adjusted:  # an adjustment continues the chain (no roll)
+        for old in continued:
+            links.union(old, seq)
     for key in roll_keys:
         first = min(p.seq for p, _ in closes[key])
         rolls_of.setdefault(links.find(first), []).append((first, _make_roll(key, closes[key], opens[key])))
+    adjustments_of: dict[int, list[Adjustment]] = {}
+    for seq, _, adjustment in positions.adjusted:
+        adjustments_of.setdefault(links.find(seq), []).append(adjustment)
 
     members: dict[int, list[_Piece]] = {}
     for piece in pieces:
@@ -428,6 +548,7 @@ def roll_chains(events: Iterable[Event]) -> list[RollChain]:
         group = members[root]
         head = group[0]
         option = head.first_instrument
+        underlying = group[-1].instrument.underlying  # where the chain is now (a symbol change renames it)
         base = f"{head.account}:{option.underlying}:{head.opened.isoformat()}:{option.name.replace(' ', '')}"
         seen[base] = seen.get(base, 0) + 1
         chain_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
@@ -436,12 +557,13 @@ def roll_chains(events: Iterable[Event]) -> list[RollChain]:
             RollChain(
                 id=chain_id,
                 account=head.account,
-                underlying=option.underlying,
+                underlying=underlying,
                 right="put" if option.is_put else "call",
                 side="short" if head.short else "long",
                 legs=tuple(leg for piece in group for leg in _legs(piece, rolled)),
                 rolls=tuple(r for _, r in rolls),
                 net_credit=sum((_piece_net(p) for p in group), ZERO),
+                adjustments=tuple(adjustments_of.get(root, ())),
             )
         )
     return chains
@@ -457,6 +579,19 @@ def leg_record(leg: Leg) -> dict[str, Any]:
         "closed": leg.closed.isoformat() if leg.closed else None,
         "quantity": plain(leg.quantity),
         "outcome": leg.outcome,
+        **({"reason": leg.reason} if leg.reason else {}),  # an adjusted leg's; said only where there is one
+    }
+
+
+def adjustment_record(adjustment: Adjustment) -> dict[str, Any]:
+    return {
+        "date": adjustment.date.isoformat(),
+        "from": adjustment.old.name,
+        "to": adjustment.new.name,
+        "quantity": plain(adjustment.quantity),
+        "new_quantity": plain(adjustment.new_quantity),
+        "reason": adjustment.reason,
+        "kind": "adjustment",
     }
 
 
@@ -492,4 +627,6 @@ def roll_record(chain: RollChain) -> dict[str, Any]:
         "net_credit": cents(chain.net_credit),
         "legs": [leg_record(leg) for leg in chain.legs],
         "roll_details": [roll_step_record(r) for r in chain.rolls],
+        # An extension: said only for a chain that a corporate action adjusted (not a roll: no credit)
+        **({"adjustments": [adjustment_record(a) for a in chain.adjustments]} if chain.adjustments else {}),
     }

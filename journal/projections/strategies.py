@@ -2,7 +2,9 @@
 
 An option is opened together with the legs of its order (or, without an order id, with the options of
 its underlying opened that day, as `journal.projections.positions` groups them); the group names the
-strategy, and every later close, expiry or assignment of that contract inherits it. Shares are "shares".
+strategy, and every later close, expiry or assignment of that contract inherits it. Shares are "shares";
+an option adjusted by a corporate action keeps its strategy. Bonds, futures and futures options are no
+wheel: "other".
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from dataclasses import dataclass, field
 from journal.events import (
     CashMoved,
     Event,
+    OptionAdjusted,
     OptionAssigned,
+    OptionCashSettled,
     OptionExercised,
     OptionExpired,
     SplitApplied,
     TradeExecuted,
 )
-from journal.instruments import Instrument, OptionContract
+from journal.instruments import Instrument, OptionContract, Stock
 from journal.projections.lots import RealizedRow
 
 PUTS = "puts"
@@ -29,8 +33,13 @@ SPREADS = "spreads"
 STRANGLES = "strangles"
 LONG_OPTIONS = "long options"
 SHARES = "shares"
+OTHER = "other"  # bonds, futures, futures options: not the wheel's
 # The order reports list them in.
-STRATEGY_ORDER = (PUTS, CALLS, SPREADS, STRANGLES, LONG_OPTIONS, SHARES)
+STRATEGY_ORDER = (PUTS, CALLS, SPREADS, STRANGLES, LONG_OPTIONS, SHARES, OTHER)
+
+
+def _wheel(instrument: Instrument) -> bool:
+    return isinstance(instrument, Stock | OptionContract)
 
 
 def _group_key(ev: TradeExecuted) -> tuple[str, str, str]:
@@ -72,6 +81,8 @@ class StrategyMap:
     def of_row(self, row: RealizedRow) -> str:
         if row.strategy is not None:
             return row.strategy
+        if not _wheel(row.instrument):
+            return OTHER
         if not row.instrument.is_option:
             return SHARES
         # A lot split off another (a wash-sale replacement, a split) keeps the opening key before the "/".
@@ -86,7 +97,11 @@ class Attribution:
     def __init__(self, events: Iterable[Event], holding: dict[tuple[str, str], str] | None = None) -> None:
         groups: dict[tuple[str, str, str], list[TradeExecuted]] = defaultdict(list)
         for ev in events:
-            if isinstance(ev, TradeExecuted) and ev.instrument.is_option and ev.action.opens:
+            if (
+                isinstance(ev, TradeExecuted)
+                and isinstance(ev.instrument, OptionContract)
+                and ev.action.opens
+            ):
                 groups[_group_key(ev)].append(ev)
         self.group_strategy = {key: classify_opening(legs) for key, legs in groups.items()}
         self.holding = dict(holding or {})  # (account, contract) -> strategy it was opened as
@@ -95,6 +110,9 @@ class Attribution:
     def apply(self, ev: Event) -> None:
         out, holding = self.map, self.holding
         if isinstance(ev, TradeExecuted):
+            if not _wheel(ev.instrument):
+                out.of_key[ev.key] = OTHER
+                return
             if not ev.instrument.is_option:
                 out.of_key[ev.key] = SHARES
                 return
@@ -105,8 +123,15 @@ class Attribution:
             else:
                 strategy = holding.get(contract) or _by_right(ev.instrument)
             out.of_key[ev.key] = strategy
-        elif isinstance(ev, OptionExpired | OptionAssigned | OptionExercised):
+        elif isinstance(ev, OptionExpired | OptionAssigned | OptionExercised | OptionCashSettled):
+            if not _wheel(ev.option):
+                out.of_key[ev.key] = OTHER
+                return
             out.of_key[ev.key] = holding.get((ev.account, ev.option.name)) or _by_right(ev.option)
+        elif isinstance(ev, OptionAdjusted):
+            # The same position under new terms: the adjusted contract is held as the old one was opened.
+            strategy = holding.pop((ev.account, ev.option.name), "") or _by_right(ev.option)
+            holding[(ev.account, ev.adjusted.name)] = out.of_key[ev.key] = strategy
         elif isinstance(ev, SplitApplied):
             out.of_key[ev.key] = SHARES
 

@@ -6,11 +6,13 @@ strikes sold (puts, then calls) and the prices shares changed hands at.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from journal.events import OptionAssigned, OptionExercised, TradeExecuted
+from journal.events import OptionAdjusted, OptionAssigned, OptionExercised, TradeExecuted
 from journal.instruments import OptionContract
 from journal.money import cents, per_unit, plain
+from journal.projections.cycles import CycleStep, describe_corporate
 from journal.records import cycle_record, cycle_step_record
 
 if TYPE_CHECKING:
@@ -21,11 +23,28 @@ class CycleNotFound(LookupError):
     """No cycle has that id (`tj cycles` lists them)."""
 
 
+CURRENCY = "USD"  # every report's amounts: the journal folds every row in USD (`journal.currency`)
+
+
+def step_record(step: CycleStep) -> dict[str, Any]:
+    """A line of a cycle's story: `records.cycle_step_record`, a corporate action told in words (a symbol
+    change, a merger, an adjustment, an adjusted option's delivery) and its `kind` where it is one."""
+    record = cycle_step_record(step)
+    told = describe_corporate(step.event)
+    if told is not None:
+        record["what"] = told
+    if isinstance(step.event, OptionAdjusted):
+        record["kind"] = "adjustment"  # not a roll: no credit, the same position under new terms
+    return record
+
+
 def cycle_report(journal: Journal, cycle_id: str) -> dict[str, Any]:
     cycle = journal.cycle(cycle_id)
     if cycle is None:
         raise CycleNotFound(f"no cycle {cycle_id!r} (see `tj cycles`)")
     summary = cycle_record(cycle)
+    if cycle.formerly:  # an extension: the symbols the wheel had before a symbol change or a merger
+        summary["formerly"] = list(cycle.formerly)
     timeline: list[dict[str, Any]] = []
     strikes: list[
         dict[str, Any]
@@ -37,7 +56,7 @@ def cycle_report(journal: Journal, cycle_id: str) -> dict[str, Any]:
     for step in cycle.steps:
         ev = step.event
         day = ev.time.date().isoformat()
-        timeline.append({**cycle_step_record(step), "note": ev.note})
+        timeline.append({**step_record(step), "note": ev.note})
         if step.break_even is not None:
             break_even.append({"date": day, "break_even": per_unit(step.break_even)})
         if (
@@ -57,14 +76,21 @@ def cycle_report(journal: Journal, cycle_id: str) -> dict[str, Any]:
                     "opens": bool(ev.action.opens),
                 }
             )
-        elif isinstance(ev, OptionAssigned | OptionExercised):
+        elif isinstance(ev, OptionAssigned | OptionExercised) and isinstance(ev.option, OptionContract):
             bought = ev.option.is_put == isinstance(ev, OptionAssigned)
+            delivered, _ = ev.option.delivers(ev.quantity)
+            shares = sum((n for _, n in delivered), Decimal(0))
+            value = ev.option.strike * ev.option.multiplier * ev.quantity
             share_trades.append(
                 {
                     "date": day,
                     "side": "bought" if bought else "sold",
-                    "price": per_unit(ev.option.strike),
-                    "shares": plain(ev.shares),
+                    # an adjusted option delivers other than `multiplier` shares: the price a share is
+                    # what the strike buys over the shares delivered (11 GREE for 1000.00: 90.9091)
+                    "price": per_unit(
+                        value / shares if ev.option.is_adjusted and shares else ev.option.strike
+                    ),
+                    "shares": plain(shares),
                 }
             )
         elif isinstance(ev, TradeExecuted) and not ev.instrument.is_option:
