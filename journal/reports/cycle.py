@@ -14,6 +14,7 @@ from journal.instruments import OptionContract
 from journal.money import cents, per_unit, plain
 from journal.projections.cycles import CycleStep, describe_corporate
 from journal.records import cycle_record, cycle_step_record
+from journal.reports.statements import CURRENCY
 
 if TYPE_CHECKING:
     from journal.api import Journal
@@ -21,9 +22,6 @@ if TYPE_CHECKING:
 
 class CycleNotFound(LookupError):
     """No cycle has that id (`tj cycles` lists them)."""
-
-
-CURRENCY = "USD"  # every report's amounts: the journal folds every row in USD (`journal.currency`)
 
 
 def step_record(step: CycleStep) -> dict[str, Any]:
@@ -113,4 +111,5 @@ def cycle_report(journal: Journal, cycle_id: str) -> dict[str, Any]:
         "strikes": strikes,
         "share_trades": share_trades,
         "break_even_series": break_even,
+        "currency": CURRENCY,
     }

@@ -24,7 +24,7 @@ from journal.records import position_record
 from journal.reports.capital import annualized_pct, capital_from_steps, return_pct, total_at_risk
 from journal.reports.entries import assignment_record, opens_position, realized_line, trade_record
 from journal.reports.frames import by_month, income_by, income_frame
-from journal.reports.statements import monthly_statement
+from journal.reports.statements import CURRENCY, monthly_statement
 
 if TYPE_CHECKING:
     from journal.api import Journal
@@ -162,4 +162,5 @@ def monthly_report(
         }
         for p in history
     ]
+    report["currency"] = CURRENCY
     return report

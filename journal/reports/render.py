@@ -173,6 +173,7 @@ def render(kind: str, data: dict[str, Any], fmt: str | ReportFormat) -> str:
         return render_csv(data)
     view = view_of(kind, data)
     view.notice = data.get("incomplete_notice")
+    view.subtitle += f" \u00b7 amounts in {data.get('currency') or 'USD'}"  # every page says its currency
     if fmt is ReportFormat.table:
         return render_table(view)
     template = environment().get_template(f"{kind}.{fmt.value}.j2")

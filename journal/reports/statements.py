@@ -14,6 +14,10 @@ from journal.projections.income import RealizedTotals, split_totals
 if TYPE_CHECKING:
     from journal.api import Journal
 
+# The currency of every report's amounts: the journal folds every row in USD at the rate the broker gave it
+# (`journal.currency`); each report says so (JSON and CSV `currency`, the pages' subtitle).
+CURRENCY = "USD"
+
 
 def _period(
     journal: Journal, start: date, end: date, account: str | None, totals: list[RealizedTotals] | None = None

@@ -23,6 +23,7 @@ from journal.records import position_record
 from journal.reports.capital import total_at_risk
 from journal.reports.entries import assignment_record, short_option_record, trade_record
 from journal.reports.monthly import target_figures
+from journal.reports.statements import CURRENCY
 
 if TYPE_CHECKING:
     from journal.api import Journal
@@ -98,4 +99,5 @@ def weekly_report(
             assignment_record(e) for e in week if isinstance(e, OptionAssigned | OptionExercised)
         ],
         "trades": [trade_record(e, strategies) for e in week if isinstance(e, TradeExecuted)],
+        "currency": CURRENCY,
     }

@@ -24,7 +24,7 @@ from journal.projections.strategies import StrategyMap
 from journal.reports.entries import closed_cycle_record, realized_line
 from journal.reports.form8949 import BOXES, Form8949Line, box_totals, form_8949_lines, line_record
 from journal.reports.frames import by_month, income_frame
-from journal.reports.statements import year_summary
+from journal.reports.statements import CURRENCY, year_summary
 from journal.tax import DEFAULT_POLICY, AccountPolicy, form_8949_box
 
 if TYPE_CHECKING:
@@ -184,6 +184,7 @@ def _report(
     report["cycles_closed"] = [closed_cycle_record(c) for c in cycles]
     report["cycles_closed_profit"] = cents(sum((c.net_cash for c in cycles), ZERO))
     report["form_8949_lines"] = [line_record(line) for line in lines]
+    report["currency"] = CURRENCY
     return report
 
 
