@@ -8,25 +8,40 @@ holding the credit received; everything is exact `Decimal` until output.
 from __future__ import annotations
 
 import heapq
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from journal.events import (
+    CashKind,
+    CashMoved,
     Event,
+    OptionAdjusted,
     OptionAssigned,
+    OptionCashSettled,
     OptionExercised,
     OptionExpired,
     PriceMarked,
     SecurityTransferred,
     SplitApplied,
+    SpunOff,
+    StockMerged,
+    SymbolChanged,
     TradeAction,
     TradeExecuted,
 )
-from journal.instruments import Instrument, OptionContract, Stock
-from journal.money import ZERO, prorate
+from journal.instruments import (
+    Bond,
+    Future,
+    FutureOption,
+    Instrument,
+    OptionContract,
+    Stock,
+)
+from journal.money import CENT, ZERO, prorate
 from journal.projections.covered_calls import CoveredCall, classify, price_on
 from journal.projections.wash_sales import WashSaleTracker
 from journal.tax import DEFAULT_POLICY, AccountPolicy, is_section_1256
@@ -185,6 +200,16 @@ class Books:
     # (expiry, account, option name) of option lots opened, the earliest first: what may need an assumed
     # expiry; built from the open lots when first needed (books resumed from a snapshot have none yet)
     _expiries: list[tuple[date, str, str]] | None = None
+    # A Treasury bill's acquisition discount realized by its sale or redemption: interest income (1099-INT),
+    # not a Form 8949 row; CashMoved rows of the books' own making, counted as income only (their cash is
+    # in the sale's proceeds already)
+    interest: list[CashMoved] = field(default_factory=list)
+    # (account, option name) -> the adjusted option a merger made of it, for an OptionAdjusted that names
+    # the option as it was (the broker's adjustment row after the merger's)
+    _adjusted_by_merger: dict[tuple[str, str], OptionContract] = field(default_factory=dict)
+    # (account, symbol) -> the lots the last delivery of an adjusted option opened: what an IN_LIEU row
+    # paying the deliverable's cash later lowers the basis of
+    _delivered: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.washes = WashSaleTracker(
@@ -213,6 +238,19 @@ class Books:
             self._split(event)
         elif isinstance(event, SecurityTransferred):
             self._transfer(event)
+        elif isinstance(event, OptionCashSettled):
+            self._cash_settle(event)
+        elif isinstance(event, OptionAdjusted):
+            self._option_adjusted(event)
+        elif isinstance(event, SymbolChanged):
+            self._symbol_changed(event)
+        elif isinstance(event, StockMerged):
+            self._merged(event)
+        elif isinstance(event, SpunOff):
+            self._spun_off(event)
+        elif isinstance(event, CashMoved):
+            if event.kind is CashKind.IN_LIEU:
+                self._in_lieu(event)
         elif isinstance(event, PriceMarked):
             self.marks.setdefault(event.instrument.name, []).append((event.time.date(), event.price))
 
@@ -254,7 +292,7 @@ class Books:
         queue.append(lot)
         self._track(ev.account, instrument, True)
         self._shares_changed(instrument)
-        if isinstance(instrument, OptionContract) and self._expiries is not None:
+        if isinstance(instrument, OptionContract | FutureOption) and self._expiries is not None:
             heapq.heappush(self._expiries, (instrument.expiry, ev.account, instrument.name))
         if quantity > 0 and self.apply_wash_sales and not is_section_1256(instrument):
             self.washes.on_acquire(self.realized, lot)
@@ -359,6 +397,12 @@ class Books:
         """One realized row: `basis` is the lot's cost (long) or credit (short) for `quantity`, `amount` the
         closing side's proceeds (long) or cost (short)."""
         section_1256 = is_section_1256(lot.instrument)
+        if not short and isinstance(lot.instrument, Bond) and lot.instrument.kind == "bill":
+            discount = self._bill_discount(lot, quantity, basis, amount, closed, closed_by)
+            amount -= discount
+            maturity = lot.instrument.maturity
+            if discount and amount == basis and (maturity is None or closed >= maturity):
+                return  # redeemed: all of the gain was the discount, interest; no sale to report
         if short:
             # Pub 550, Options: a writer's gain or loss on closing or expiry is short term; short stock
             # is closed by shares bought now, so it is short term too.
@@ -387,6 +431,38 @@ class Books:
             name = lot.instrument.name
             candidates = [x for (_, held), queue in self.open_lots.items() if held == name for x in queue]
             self.washes.on_loss(self.realized, len(self.realized) - 1, candidates, lot.lot_id)
+
+    def _bill_discount(
+        self, lot: Lot, quantity: Decimal, basis: Decimal, amount: Decimal, closed: date, closed_by: str
+    ) -> Decimal:
+        """The part of a Treasury bill's gain that is interest (IRC 1271(a)(3); Pub 550 "U.S. Treasury
+        bills"): up to the acquisition discount (face − basis), its ratable share (× days held / days from
+        acquisition to maturity) when sold before maturity, in cents; recorded in `interest` as income."""
+        bill = lot.instrument
+        assert isinstance(bill, Bond)
+        discount = quantity * 100 * bill.multiplier - basis
+        gain = amount - basis
+        if discount <= 0 or gain <= 0:
+            return ZERO
+        maturity = bill.maturity
+        if maturity is not None and closed < maturity and maturity > lot.acquired:
+            discount = discount * (closed - lot.acquired).days / (maturity - lot.acquired).days
+        interest = min(gain, discount).quantize(CENT, rounding=ROUND_HALF_UP)
+        if interest <= 0:
+            return ZERO
+        self.interest.append(
+            CashMoved(
+                account=lot.account,
+                time=datetime.combine(closed, time(0)),
+                key=f"{closed_by}:discount:{lot.lot_id}",
+                kind=CashKind.INTEREST,
+                amount=interest,
+                symbol=bill.cusip,
+                description="Treasury bill acquisition discount",
+                note="interest (1099-INT): the discount earned on the bill sold or redeemed",
+            )
+        )
+        return interest
 
     def _buy(
         self, ev: Event, instrument: Instrument, quantity: Decimal, cost: Decimal, *, opens: bool | None
@@ -501,25 +577,349 @@ class Books:
 
     def _assign(self, ev: OptionAssigned) -> None:
         premium = self._ended_premium(ev, short=True)
-        stock, shares = Stock(ev.option.underlying), ev.shares
-        strike_value = ev.option.strike * shares
-        if ev.option.is_put:
-            # Pub 550: the put writer's basis in the stock bought is the strike less the premium received.
-            self._buy(ev, stock, shares, strike_value - premium + ev.fees, opens=None)
-        else:
-            # Pub 550: the call writer adds the premium received to the amount realized on the stock sold.
-            self._sell(ev, stock, shares, strike_value + premium - ev.fees, opens=None)
+        # Pub 550: the put writer's basis in the stock bought is the strike less the premium received; the
+        # call writer adds the premium received to the amount realized on the stock sold.
+        self._deliver(ev, premium, buys=ev.option.is_put, premium_received=True)
 
     def _exercise(self, ev: OptionExercised) -> None:
         premium = self._ended_premium(ev, short=False)
-        stock, shares = Stock(ev.option.underlying), ev.shares
-        strike_value = ev.option.strike * shares
-        if ev.option.is_put:
-            # Pub 550: the put holder reduces the amount realized on the stock sold by the premium paid.
-            self._sell(ev, stock, shares, strike_value - premium - ev.fees, opens=None)
+        # Pub 550: the call holder adds the premium paid to the basis of the stock bought; the put holder
+        # reduces the amount realized on the stock sold by the premium paid.
+        self._deliver(ev, premium, buys=not ev.option.is_put, premium_received=False)
+
+    def _deliver(
+        self, ev: OptionAssigned | OptionExercised, premium: Decimal, *, buys: bool, premium_received: bool
+    ) -> None:
+        """The stock leg of an assignment or exercise: the strike × multiplier a contract buys (or sells)
+        what the contract delivers (`OptionContract.delivers`: an adjusted option's shares of one or more
+        securities and cash; a futures option's futures contract). The premium and the fees go into the
+        basis (bought) or the amount realized (sold); cash in the deliverable lowers the cost of what is
+        bought, or the amount realized on what is sold (it goes with the shares)."""
+        option = ev.option
+        strike_value = option.strike * ev.quantity * option.multiplier
+        if isinstance(option, FutureOption):
+            # Delivers a futures position at the strike; the future's own expiry is not on the option: the
+            # option's stands for it (lots are matched by the future's symbol)
+            delivered: list[tuple[Instrument, Decimal]] = [
+                (Future(option.future, option.expiry, option.multiplier), ev.quantity)
+            ]
+            cash = ZERO
         else:
-            # Pub 550: the call holder adds the premium paid to the basis of the stock bought.
-            self._buy(ev, stock, shares, strike_value + premium + ev.fees, opens=None)
+            shares, cash = option.delivers(ev.quantity)
+            delivered = [(Stock(symbol), count) for symbol, count in shares if count]
+        signed_premium = -premium if premium_received else premium
+        if buys:
+            total = strike_value + signed_premium - cash + ev.fees
+        else:
+            total = strike_value - signed_premium - cash - ev.fees
+        if not delivered:
+            self._problem(ev, f"{option.name}: delivers no shares; its premium and cash are not realized")
+            return
+        weights = self._delivery_weights(ev, delivered)
+        left_total, left_weight = total, sum(weights, ZERO)
+        for (instrument, count), weight in zip(delivered, weights, strict=True):
+            part = prorate(left_total, weight, left_weight) if left_weight else left_total
+            left_total -= part
+            left_weight -= weight
+            if buys:
+                self._buy(ev, instrument, count, part, opens=None)
+            else:
+                self._sell(ev, instrument, count, part, opens=None)
+        if isinstance(option, OptionContract) and option.is_adjusted and buys:
+            for instrument, _ in delivered:
+                queue = self.open_lots.get((ev.account, instrument.name), deque())
+                self._delivered[(ev.account, instrument.name)] = [
+                    lot.lot_id for lot in queue if lot.lot_id == ev.key
+                ]
+
+    def _delivery_weights(self, ev: Event, delivered: list[tuple[Instrument, Decimal]]) -> list[Decimal]:
+        """How the cost (or amount realized) of a delivery is split between its securities: by value (the
+        shares × each one's MARK price within a week) when every one has a price, else by share count, said
+        as a problem (Treas. Reg. 1.358-2(b)(2): by fair market value)."""
+        if len(delivered) == 1:
+            return [delivered[0][1]]
+        day = ev.time.date()
+        prices = [price_on(self.marks.get(instrument.name, []), day) for instrument, _ in delivered]
+        if all(price is not None for price in prices):
+            return [count * (price or ZERO) for (_, count), price in zip(delivered, prices, strict=True)]
+        names = " + ".join(f"{count} {instrument.name}" for instrument, count in delivered)
+        self._problem(
+            ev,
+            f"the delivery of {names} is split by share count: no MARK price of each security "
+            "on the day (by fair market value when given)",
+        )
+        return [count for _, count in delivered]
+
+    def _cash_settle(self, ev: OptionCashSettled) -> None:
+        """Pub 550 "Cash settlement"; IRC 1234(c)(2): the option closes at its intrinsic value, paid by the
+        writer (its cost, fees added) or received by the holder (its proceeds, fees out)."""
+        short = self._holds(ev.account, ev.option, short=True)
+        matches, left = self._take(ev.account, ev.option, ev.quantity, short=short, sale=ev)
+        if left:
+            self._problem(ev, f"{ev.option.name}: {left} contracts settled that were not open")
+        closed = ev.quantity - left
+        amount = ev.value + ev.fees if short else ev.value - ev.fees
+        self._realize(ev, matches, prorate(amount, closed, ev.quantity) if ev.quantity else ZERO, closed)
+
+    # -- corporate actions ------------------------------------------------------------------------
+
+    def _move(
+        self,
+        account: str,
+        old: Instrument,
+        new: Instrument,
+        lots: list[Lot] | None = None,
+        scale: Decimal = Decimal(1),
+    ) -> list[Lot]:
+        """Lots of `old` (all of them, or `lots`) become lots of `new`: quantity × `scale`, basis, dates and
+        ids kept, each in the opening order among lots `new` already has; what holds which name follows."""
+        key = (account, old.name)
+        queue = self.open_lots.get(key, deque())
+        moving = list(queue) if lots is None else lots
+        if not moving:
+            return []
+        old = moving[0].instrument  # as held (an option a merger adjusted keeps its name, not its terms)
+        for lot in moving:
+            queue.remove(lot)
+        if not queue:
+            self.open_lots.pop(key, None)
+            self._track(account, old, False)
+        self._shares_changed(old)
+        for lot in moving:
+            lot.instrument = new
+            lot.quantity *= scale
+            if lot.lot_id in self.covered_calls and isinstance(new, OptionContract):
+                self.covered_calls[lot.lot_id].call = new
+        target = self.open_lots.setdefault((account, new.name), deque())
+        merged = sorted([*target, *moving], key=lambda lot: lot.opened)
+        target.clear()
+        target.extend(merged)
+        self._track(account, new, True)
+        self._shares_changed(new)
+        if isinstance(new, OptionContract | FutureOption) and self._expiries is not None:
+            heapq.heappush(self._expiries, (new.expiry, account, new.name))
+        return moving
+
+    def _symbol_changed(self, ev: SymbolChanged) -> None:
+        """Not a sale or exchange (Pub 550): the account's shares, and the options on them, go on under the
+        new symbol with their basis and dates; a standard option's root becomes the new symbol (the OCC
+        renames it), an adjusted option's deliverable names the new symbol."""
+        for (account, _), queue in list(self.open_lots.items()):
+            if account != ev.account or not queue:
+                continue
+            instrument = queue[0].instrument
+            renamed = _renamed(instrument, ev.symbol, ev.new_symbol)
+            if renamed is not None:
+                self._move(account, instrument, renamed)
+
+    def _merged(self, ev: StockMerged) -> None:
+        """A merger of `symbol` into `new_symbol` (docs/tax.md): stock for stock carries each lot's basis and
+        dates over (IRC 354, 358, 1223(1)); with cash too, each lot's gain is recognised up to the cash and no
+        loss (IRC 356(a), (c)); all cash is a sale of every lot (IRC 1001). Cash in lieu of a fraction is a
+        sale of the fraction. Open options on `symbol` become adjusted options delivering the new shares and
+        cash (an `OptionAdjusted` of the broker's, before or after, says the exact deliverable)."""
+        account = ev.account
+        queue = self.open_lots.get((account, ev.symbol), deque())
+        stock = queue[0].instrument if queue else Stock(ev.symbol)
+        if not isinstance(stock, Stock):
+            return
+        self._adjust_options_for_merger(ev)
+        held = sum((lot.quantity for lot in queue), ZERO)
+        if ev.new_symbol is None:
+            if held > 0:
+                self._sell(ev, stock, held, ev.cash * held, opens=False)
+            elif held < 0:
+                self._buy(ev, stock, -held, ev.cash * -held, opens=False)
+            return
+        ratio = ev.new / ev.old
+        closed = ev.time.date()
+        if ev.cash:
+            for lot in list(queue):
+                if lot.quantity <= 0:
+                    continue
+                cash = ev.cash * lot.quantity
+                if ev.price is None:
+                    self._problem(
+                        ev,
+                        f"{ev.symbol} merger with cash and no price of {ev.new_symbol}: the gain is "
+                        "taken to reach the cash (all of it recognised)",
+                    )
+                    recognised = cash
+                else:
+                    gain = lot.quantity * ratio * ev.price + cash - lot.basis
+                    recognised = min(gain, cash) if gain > 0 else ZERO
+                if recognised > 0:
+                    self._record(account, lot, lot.quantity, cash - recognised, cash, closed, False, ev.key)
+                lot.basis += recognised - cash
+        new = replace(stock, symbol=ev.new_symbol)
+        moved = self._move(account, stock, new, scale=ratio)
+        if ev.in_lieu:
+            self._fraction_sold(ev, moved, ev.in_lieu)
+
+    def _adjust_options_for_merger(self, ev: StockMerged) -> None:
+        """The account's standard options on the merged stock become adjusted options: new/old × multiplier
+        shares of the acquirer and cash × multiplier a contract, root, strike and multiplier unchanged."""
+        for (account, _), queue in list(self.open_lots.items()):
+            if account != ev.account or not queue:
+                continue
+            option = queue[0].instrument
+            if not isinstance(option, OptionContract) or option.is_adjusted or option.underlying != ev.symbol:
+                continue
+            if ev.new_symbol is None:
+                self._problem(
+                    ev,
+                    f"{option.name}: an option on a stock bought for cash delivers cash only, not "
+                    "modelled; left unchanged",
+                )
+                continue
+            adjusted = replace(
+                option,
+                deliverable=((ev.new_symbol, ev.new / ev.old * option.multiplier),),
+                cash=ev.cash * option.multiplier,
+            )
+            self._move(account, option, adjusted)
+            self._adjusted_by_merger[(account, option.name)] = adjusted
+
+    def _spun_off(self, ev: SpunOff) -> None:
+        """IRC 355, 358(b)-(c), Form 8937: each parent lot gives a lot of new/old child shares with
+        `allocation` percent of its basis and its dates; the parent lot keeps the rest. Cash in lieu of a
+        fraction of a child share is a sale of the fraction."""
+        account = ev.account
+        queue = self.open_lots.get((account, ev.symbol), deque())
+        child = Stock(ev.new_symbol)
+        ratio, share = ev.new / ev.old, ev.allocation / 100
+        children = []
+        for lot in queue:
+            if lot.quantity <= 0 or not isinstance(lot.instrument, Stock):
+                continue
+            basis = lot.basis * share
+            lot.basis -= basis
+            children.append(
+                Lot(
+                    f"{lot.lot_id}>{ev.new_symbol}",
+                    account,
+                    child,
+                    lot.opened,
+                    lot.quantity * ratio,
+                    basis,
+                    acquired=lot.acquired,
+                    held_from=lot.held_from,
+                    basis_missing=lot.basis_missing,
+                )
+            )
+        if not children:
+            if ev.in_lieu:
+                self._problem(ev, f"{ev.symbol} spin-off: cash in lieu but no {ev.symbol} shares held")
+            return
+        self._shares_changed(queue[0].instrument)
+        target = self.open_lots.setdefault((account, child.name), deque())
+        merged = sorted([*target, *children], key=lambda lot: lot.opened)
+        target.clear()
+        target.extend(merged)
+        self._track(account, child, True)
+        self._shares_changed(child)
+        if ev.in_lieu:
+            self._fraction_sold(ev, children, ev.in_lieu)
+
+    def _fraction_sold(self, ev: StockMerged | SpunOff, lots: list[Lot], cash: Decimal) -> None:
+        """Cash in lieu of a fraction of a new share: the fraction is received and sold (Rev. Rul. 66-365;
+        IRC 1001), taken from the new lots pro rata, each part's basis its lot's basis × part / lot, its term
+        the lot's. New shares that come out whole: the cash returns basis (`_returned`)."""
+        held = [lot for lot in lots if lot.quantity > 0]
+        total = sum((lot.quantity for lot in held), ZERO)
+        fraction = total - int(total)
+        if not held or not fraction:
+            self._problem(
+                ev,
+                f"cash in lieu {cash} but the new shares held ({total}) have no fraction: it returns basis",
+            )
+            self._returned(ev, held, cash, lots[0].instrument if lots else Stock(ev.new_symbol or ev.symbol))
+            return
+        closed = ev.time.date()
+        left_units, left_cash = total, cash
+        for lot in held:
+            units = fraction * lot.quantity / total
+            proceeds = prorate(left_cash, lot.quantity, left_units)
+            left_cash -= proceeds
+            left_units -= lot.quantity
+            basis = prorate(lot.basis, units, lot.quantity)
+            lot.quantity -= units
+            lot.basis -= basis
+            self._record(ev.account, lot, units, basis, proceeds, closed, False, ev.key)
+        self._shares_changed(held[0].instrument)
+
+    def _in_lieu(self, ev: CashMoved) -> None:
+        """Cash in lieu (IN_LIEU) naming a symbol: returned basis of the lots the last adjusted delivery of it
+        opened, else of the account's lots of it, pro rata; a gain past the basis."""
+        if not ev.symbol:
+            self._problem(ev, "cash in lieu naming no symbol: counted as cash only")
+            return
+        account, symbol = ev.account, ev.symbol
+        queue = self.open_lots.get((account, symbol), deque())
+        ids = set(self._delivered.get((account, symbol), ()))
+        lots = [lot for lot in queue if lot.lot_id in ids and lot.quantity > 0]
+        if not lots:
+            lots = [lot for lot in queue if lot.quantity > 0]
+        instrument = lots[0].instrument if lots else Stock(symbol)
+        self._returned(ev, lots, ev.amount, instrument)
+
+    def _returned(self, ev: Event, lots: list[Lot], cash: Decimal, instrument: Instrument) -> None:
+        """`cash` returns basis of `lots` pro rata by quantity, each lot down to zero; what is past their
+        basis is a gain, short term (realized the day it is paid)."""
+        total = sum((lot.quantity for lot in lots), ZERO)
+        left_units, left_cash, excess = total, cash, ZERO
+        for lot in lots:
+            part = prorate(left_cash, lot.quantity, left_units)
+            left_cash -= part
+            left_units -= lot.quantity
+            taken = min(part, lot.basis) if lot.basis > 0 else ZERO
+            lot.basis -= taken
+            excess += part - taken
+        if lots:
+            self._shares_changed(lots[0].instrument)
+        else:
+            excess = cash
+        if excess > 0:
+            day = ev.time.date()
+            self.realized.append(
+                RealizedRow(ev.account, instrument, ZERO, day, day, excess, ZERO, "short", closed_by=ev.key)
+            )
+
+    def _option_adjusted(self, ev: OptionAdjusted) -> None:
+        """An OCC adjustment (special dividend, merger, split): the open lots of `option` become lots of
+        `adjusted`, contracts × new_quantity / quantity, premium and dates kept, nothing realized; a covered
+        call's record follows it."""
+        account, option = ev.account, ev.option
+        queue = self.open_lots.get((account, option.name))
+        if not queue:
+            merged = self._adjusted_by_merger.pop((account, option.name), None)
+            if merged is not None and merged != ev.adjusted:
+                option, queue = merged, self.open_lots.get((account, merged.name))
+        if not queue:
+            self._problem(ev, f"{ev.option.name}: {ev.quantity} contracts adjusted that were not open")
+            return
+        lots, left = [], ev.quantity
+        for lot in list(queue):
+            if left <= 0:
+                break
+            size = abs(lot.quantity)
+            if size > left:  # part of the lot is adjusted: split it (the rest stays as it was)
+                part_basis = prorate(lot.basis, left, size)
+                sign = -1 if lot.is_short else 1
+                part = replace(
+                    lot, lot_id=f"{lot.lot_id}/{len(queue)}", quantity=sign * left, basis=part_basis
+                )
+                lot.quantity -= sign * left
+                lot.basis -= part_basis
+                queue.insert(queue.index(lot), part)
+                lot = part
+                size = left
+            lots.append(lot)
+            left -= size
+        if left:
+            self._problem(ev, f"{ev.option.name}: {left} contracts adjusted that were not open")
+        scale = ev.new_quantity / ev.quantity if ev.new_quantity is not None and ev.quantity else Decimal(1)
+        self._move(account, option, ev.adjusted, lots, scale)
 
     def _transfer(self, ev: SecurityTransferred) -> None:
         """Shares or contracts moved in or out without a sale (Pub 550: a transfer between one's own accounts
@@ -548,7 +948,7 @@ class Books:
             self._expiries = [
                 (lot.instrument.expiry, lot.account, lot.instrument.name)
                 for lot in self.lots()
-                if isinstance(lot.instrument, OptionContract)
+                if isinstance(lot.instrument, OptionContract | FutureOption)
             ]
             heapq.heapify(self._expiries)
         heap = self._expiries
@@ -560,7 +960,7 @@ class Books:
             if not lots:
                 continue  # closed meanwhile
             first, option = lots[0], lots[0].instrument
-            if not isinstance(option, OptionContract) or option.expiry != expiry:
+            if not isinstance(option, OptionContract | FutureOption) or option.expiry != expiry:
                 continue  # a lot of another contract now holds the name (an adjusted option after a split)
             quantity = sum((lot.quantity for lot in lots), ZERO)
             expired = OptionExpired(
@@ -587,6 +987,16 @@ class Books:
                 for lot in queue:
                     lot.quantity *= ratio
                 self._shares_changed(instrument)
+                continue
+            if not isinstance(instrument, OptionContract):
+                continue
+            if instrument.deliverable:
+                # an adjusted option delivers ratio × the shares it did; contracts and strike unchanged
+                scaled = tuple(
+                    (symbol, shares * ratio if symbol == ev.symbol else shares)
+                    for symbol, shares in instrument.deliverable
+                )
+                self._move(account, instrument, replace(instrument, deliverable=scaled))
                 continue
             if ratio != ratio.to_integral_value():
                 self._problem(
@@ -655,6 +1065,33 @@ class Books:
             lot.basis = value
             self._shares_changed(lot.instrument)
         self.marked_through = year
+
+
+# An adjusted option's root: the underlying's letters and one digit (OCC: `GREE1`, `USO1`).
+_ADJUSTED_ROOT = re.compile(r"^([A-Z]{1,5})([1-9])$")
+
+
+def _renamed(instrument: Instrument, old: str, new: str) -> Instrument | None:
+    """The instrument under the new symbol after a symbol change, or None when it does not name `old`:
+    shares of it; a standard option on it (root `old`, or `old` and an adjustment digit); an adjusted
+    option delivering it (the deliverable renamed, the root as the OCC left it)."""
+    if isinstance(instrument, Stock):
+        return replace(instrument, symbol=new) if instrument.symbol == old else None
+    if not isinstance(instrument, OptionContract):
+        return None
+    if instrument.deliverable:
+        if all(symbol != old for symbol, _ in instrument.deliverable):
+            return None
+        deliverable = tuple(
+            (new if symbol == old else symbol, shares) for symbol, shares in instrument.deliverable
+        )
+        return replace(instrument, deliverable=deliverable)
+    if instrument.root == old:
+        return replace(instrument, root=new)
+    adjusted = _ADJUSTED_ROOT.match(instrument.root)
+    if adjusted and adjusted[1] == old:
+        return replace(instrument, root=new + adjusted[2])
+    return None
 
 
 def fold(
