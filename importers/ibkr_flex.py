@@ -124,26 +124,34 @@ from importers.base import (
     booked_fees,
     unresolved,
 )
-from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART, STRIKE
+from importers.bounds import AMOUNT, FX_RATE, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART, STRIKE
 from importers.common import StockLeg, cash_kind, match_stock_leg, money
 from journal.events import (
     CashKind,
     CashMoved,
+    CurrencyConverted,
     Event,
     OptionAssigned,
+    OptionCashSettled,
     OptionExercised,
     OptionExpired,
     PositionReported,
     SecurityTransferred,
     SplitApplied,
+    StockMerged,
+    SymbolChanged,
     TradeAction,
     TradeExecuted,
 )
 from journal.instruments import (
     STANDARD_MULTIPLIER,
+    Bond,
+    Future,
+    FutureOption,
     Instrument,
     OptionContract,
     Stock,
+    future_root,
     parse_stock,
 )
 from journal.money import ZERO, OutOfBounds, prorate
@@ -348,25 +356,31 @@ class Row:
 
 OPTION = "OPT"
 STOCK = "STK"
-# Asset categories tj does not model, and what to tell the user: the row is kept unresolved.
+FUTURE = "FUT"
+FUTURE_OPTIONS = ("FOP", "FSFOP")  # options on futures (FSFOP: futures-style margined)
+BONDS = ("BOND", "BILL")
+FOREX = "CASH"
+# The categories a trade row may be (CASH trades are conversions, read apart).
+TRADED = (OPTION, STOCK, FUTURE, *FUTURE_OPTIONS, *BONDS)
+# Where the other categories are not modelled, what to tell the user: the row is kept unresolved.
 NOT_MODELLED_CATEGORIES = {
-    "FUT": "a futures trade: futures are not modelled yet",
-    "FOP": "a futures option: futures options are not modelled yet",
-    "FSFOP": "a futures option: futures options are not modelled yet",
-    "BOND": "a bond: bonds are not modelled yet",
-    "BILL": "a Treasury bill: bonds are not modelled yet",
-    "CASH": "a currency conversion: currencies are not modelled yet",
+    "FUT": "a futures contract: only its trades are modelled yet",
+    "FOP": "a futures option: only its trades are modelled yet",
+    "FSFOP": "a futures option: only its trades are modelled yet",
+    "BOND": "a bond: only its trades are modelled yet",
+    "BILL": "a Treasury bill: only its trades are modelled yet",
+    "CASH": "a currency: only its conversions (CASH trades) are modelled yet",
 }
 # Categories whose symbol is no underlying of a stock or option (marking it incomplete would mean nothing).
 NO_UNDERLYING = ("CASH", "BOND", "BILL")
 
 
-def category(row: Row) -> str:
-    """`assetCategory`; when the query left it out, an OSI option symbol says OPT, a ticker STK. Any other
-    category (futures, bonds, currency conversions, ...) is read but not modelled: NotModelled."""
+def category(row: Row, allowed: tuple[str, ...] = (OPTION, STOCK)) -> str:
+    """`assetCategory`; when the query left it out, an OSI option symbol says OPT, a ticker STK. A category
+    not `allowed` where the row is (futures, bonds, ... outside Trades) is read but not modelled."""
     value = row.get("assetCategory")
     if value:
-        if value not in (OPTION, STOCK):
+        if value not in allowed:
             reason = NOT_MODELLED_CATEGORIES.get(
                 value, f"an instrument of asset category {value}: not modelled yet"
             )
@@ -418,6 +432,29 @@ def trade_cash(row: Row) -> Decimal | None:
         return None
     commission = row.optional_number("ibCommission", "commission") or ZERO
     return proceeds + commission + (row.optional_number("taxes", "tax") or ZERO)
+
+
+def fill_cash(row: Row) -> tuple[Decimal | None, Decimal]:
+    """A trade row's cash as the journal folds it, and a bond's accrued interest (booked apart, as the
+    INTEREST row it becomes). A futures trade is folded at its notional (the journal keeps a futures lot at
+    its price, like a share's): its `proceeds` + commission + taxes, whatever `netCash` says. A bond's
+    `netCash` that holds the accrued interest (it differs from proceeds + commission + taxes by exactly
+    `accruedInt`) is taken without it."""
+    category_ = row.get("assetCategory")
+    accrued = (row.optional_number("accruedInt") or ZERO) if category_ in BONDS else ZERO
+    if category_ == FUTURE and row.optional_number("proceeds") is not None:
+        proceeds = row.optional_number("proceeds") or ZERO
+        commission = row.optional_number("ibCommission", "commission") or ZERO
+        return proceeds + commission + (row.optional_number("taxes", "tax") or ZERO), ZERO
+    cash = trade_cash(row)
+    if accrued and cash is not None and row.optional_number("netCash") is not None:
+        stated = row.optional_number("proceeds")
+        if stated is not None:
+            commission = row.optional_number("ibCommission", "commission") or ZERO
+            own = stated + commission + (row.optional_number("taxes", "tax") or ZERO)
+            if cash - own == accrued:
+                cash = own
+    return cash, accrued
 
 
 def eae_cash(row: Row) -> Decimal | None:
@@ -491,6 +528,138 @@ def option_of(row: Row) -> OptionContract:
     return OptionContract(root, expiry, right, strike.normalize() + 0, multiplier)
 
 
+def _expiry(row: Row, *names: str) -> date:
+    column, raw = row.require(*names)
+    try:
+        return parse_stamp(raw).date()
+    except ValueError as exc:
+        raise RowError(column, raw, bounds.why(exc, f"not a date: expected {DATE_FORMATS}")) from None
+
+
+def _multiplier(row: Row) -> Decimal:
+    multiplier = row.number("multiplier")
+    if multiplier <= 0:
+        raise RowError("multiplier", row.get("multiplier"), "must be positive")
+    return multiplier
+
+
+_MONTH_CODES = "FGHJKMNQUVXZ"
+
+
+def _futures_symbol(text: str) -> str | None:
+    """`ESH9` / `MESM4` / `/ESH9` as the journal writes it (`/ESH9`), or None when the text is no contract."""
+    symbol = "/" + re.sub(r"\s+", "", text).upper().lstrip("/")
+    return symbol if future_root(symbol) != symbol.lstrip("/") else None
+
+
+def future_of(row: Row) -> Future:
+    """A futures contract: the file's `symbol` (`ESH9`), else `underlyingSymbol` with the expiry's month
+    code and year digit; `expiry` and `multiplier` from the row."""
+    expiry = _expiry(row, "expiry")
+    symbol = _futures_symbol(row.get("symbol"))
+    if symbol is None:
+        root = re.sub(r"\s+", "", row.get("underlyingSymbol")).upper()
+        if not root:
+            row.require("symbol")
+            raise RowError("symbol", row.get("symbol"), "not a futures symbol (root, month code, year)")
+        symbol = f"/{root}{_MONTH_CODES[expiry.month - 1]}{expiry.year % 10}"
+    future = Future(symbol, expiry, _multiplier(row))
+    try:
+        bounds.future_fields(future)
+    except OutOfBounds as exc:
+        raise RowError("symbol", row.get("symbol"), str(exc)) from None
+    return future
+
+
+def future_option_of(row: Row) -> FutureOption:
+    """An option on a futures contract from the attributes: the future it delivers is `underlyingSymbol`
+    when that is a contract (`BPM9`), else the first word of `symbol` (`ESM4 P5000`), else the root with
+    the expiry's month code; `expiry`, `putCall`, `strike`, `multiplier`."""
+    expiry = _expiry(row, "expiry")
+    _, right = row.require("putCall")
+    if right not in ("P", "C"):
+        raise RowError("putCall", right, "not P or C")
+    strike = row.number("strike")
+    words = row.get("symbol").split()
+    future = _futures_symbol(row.get("underlyingSymbol")) or (_futures_symbol(words[0]) if words else None)
+    if future is None:
+        root = re.sub(r"\s+", "", row.get("underlyingSymbol")).upper()
+        if not root:
+            raise RowError(
+                "underlyingSymbol", None, "missing attribute: a futures option needs underlyingSymbol"
+            )
+        future = f"/{root}{_MONTH_CODES[expiry.month - 1]}{expiry.year % 10}"
+    option = FutureOption(future, expiry, right, strike.normalize() + 0, _multiplier(row))
+    try:
+        bounds.future_fields(option)
+    except OutOfBounds as exc:
+        raise RowError("strike", row.get("strike"), str(exc)) from None
+    return option
+
+
+_MATURITY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2,4})\s*$")
+NOTE_YEARS = 10  # a Treasury note matures within 10 years of issue; past that, a Treasury bond
+
+
+def bond_of(row: Row, when: datetime) -> Bond:
+    """A bond by its CUSIP (`cusip`, else a US ISIN's middle, else `securityID` of type CUSIP); a row that
+    names none is not modelled (the journal keys bonds by CUSIP). Its kind: BILL (or a description `B ...`
+    or naming a bill) a bill; a Treasury `T ...` a note when it matures within 10 years of the trade, else a
+    bond (IBKR's description does not say which it was issued as); any other a bond. Maturity from
+    `maturity`, else `expiry`, else the description's last `mm/dd/yy`."""
+    cusip = row.get("cusip").upper()
+    isin = row.get("isin").upper()
+    if not cusip and len(isin) == 12 and isin[:2] in ("US", "CA"):
+        cusip = isin[2:11]
+    if not cusip and row.get("securityIDType") == "CUSIP":
+        cusip = row.get("securityID").upper()
+    if not cusip:
+        raise NotModelled(
+            "a bond with no CUSIP in the row (add CUSIP or ISIN to the Flex query): the journal keys bonds "
+            "by "
+            "CUSIP; record it in a journal CSV with `resolves`"
+        )
+    description = row.get("description")
+    maturity: date | None = None
+    if row.get("maturity") or row.get("expiry"):
+        maturity = _expiry(row, "maturity", "expiry")
+    else:
+        m = _MATURITY.search(description)
+        if m:
+            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+            try:
+                maturity = date(year, int(m[1]), int(m[2]))
+            except ValueError:
+                maturity = None
+    words = description.upper()
+    if row.get("assetCategory") == "BILL" or words.startswith("B ") or "BILL" in words:
+        kind = "bill"
+    elif "NOTE" in words:
+        kind = "note"
+    elif words.startswith("T ") and maturity is not None:
+        kind = "note" if maturity <= date(when.year + NOTE_YEARS, 12, 31) else "bond"
+    else:
+        kind = "bond"
+    bond = Bond(cusip, kind, maturity, description[:200])
+    try:
+        bounds.bond_fields(bond)
+    except OutOfBounds as exc:
+        raise RowError("cusip", cusip, str(exc)) from None
+    return bond
+
+
+def instrument_of(row: Row, kind: str, when: datetime) -> Instrument:
+    if kind == OPTION:
+        return option_of(row)
+    if kind == FUTURE:
+        return future_of(row)
+    if kind in FUTURE_OPTIONS:
+        return future_option_of(row)
+    if kind in BONDS:
+        return bond_of(row, when)
+    return stock_of(row)
+
+
 # -- trade rows --------------------------------------------------------------------------------------
 
 TRADE_TYPES = (
@@ -542,14 +711,24 @@ class Fill:
     dropped: bool = False
     eae_matched: bool = False  # an OptionEAE row said the same
     before: Decimal | None = None  # the position held just before this fill, when known
+    currency: str = ""  # of price, fees and cash: "" is USD
+    fx_rate: Decimal | None = None  # USD per unit of `currency`
+    accrued: Decimal = ZERO  # a bond's accrued interest, paid (negative) or received with the trade
 
     @property
     def is_option(self) -> bool:
         return isinstance(self.instrument, OptionContract)
 
     @property
+    def is_contract(self) -> bool:
+        """An equity/index option or a futures option: opened and closed, not bought and sold."""
+        return self.instrument.is_option
+
+    @property
     def is_leg_candidate(self) -> bool:
-        return not self.is_option and (self.book or any(c in ("A", "Ex", "AEx", "MEx") for c in self.codes))
+        return isinstance(self.instrument, Stock) and (
+            self.book or any(c in ("A", "Ex", "AEx", "MEx") for c in self.codes)
+        )
 
     @property
     def key_of_instrument(self) -> tuple[str, str]:
@@ -614,6 +793,18 @@ def _eae_identity(row: Row) -> tuple[str | None, str]:
     return (f"eae:{trade_id}" if trade_id else None), "eae\x1f" + content
 
 
+def settlement_of(
+    option: OptionContract, contracts: Decimal, price: Decimal, proceeds: Decimal | None
+) -> Decimal:
+    """The index value a cash settlement implies: the intrinsic value per unit is the row's proceeds over
+    contracts × multiplier (the cash is the truth), else its price; a call settles that far above the
+    strike, a put below."""
+    per_unit = price
+    if proceeds:
+        per_unit = abs(proceeds) / (contracts * option.multiplier)
+    return option.strike + per_unit if option.right == "C" else option.strike - per_unit
+
+
 def no_stock_leg(end: str, cash: Decimal | None, price: Decimal) -> str:
     """Why an assignment or exercise without its stock row is not modelled: cash moved on the option row
     (an index option settles in cash), else its stock row is in another file."""
@@ -643,10 +834,12 @@ class Eae:
     used: bool = False
 
 
+CASH_SETTLED = "cash settled"
 EAE_TYPES = {
     "Assignment": ASSIGNED,
     "Exercise": EXERCISED,
     "Expiration": EXPIRED,
+    "Cash Settlement": CASH_SETTLED,
     "Buy": "buy",
     "Sell": "sell",
 }
@@ -661,6 +854,8 @@ class _Parser:
         self.ids: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
         self.out: list[tuple[int, int, Event]] = []
         self.base = BASE_CURRENCY  # the statement's base currency (AccountInformation), else USD
+        # (currency, day) -> units of the statement's base currency per unit (fxRateToBase, ConversionRates)
+        self.rates: dict[tuple[str, date], Decimal] = {}
 
     # -- plumbing --
 
@@ -714,29 +909,74 @@ class _Parser:
         """A read execution row that turned out not to be modelled (found when rows are paired)."""
         f.dropped = True
         total = f.cash if cash is None else cash
+        if f.accrued:
+            total = (total or ZERO) + f.accrued  # booked with the row: kept with it
         self.keep(f.row, exc, f.account, cash=total, broker_id=f.broker_id, content=f.content, when=f.when)
 
-    def foreign_currency(self, row: Row) -> str | None:
-        """The currency of a row's amounts when it is not the statement's base, else None."""
-        for column in ("currency", "ibCommissionCurrency", "commissionCurrency"):
-            value = row.get(column)
-            if value and value != self.base:
-                return value
-        return None
+    def usd_rate(self, currency: str, day: date, own: Decimal | None = None) -> Decimal | None:
+        """USD per unit of `currency` on `day`, from what the file says: `fxRateToBase` converts to the
+        statement's base, so with a USD base it is the rate itself (`own`, the row's, else any row's or
+        ConversionRate's of that currency and day); with another base it is C->base / USD->base of the same
+        day (C the base itself: 1). None when the file gives no such rate."""
+        if currency == "USD":
+            return Decimal(1)
+        if self.base == "USD":
+            return own or self.rates.get((currency, day))
+        to_base = Decimal(1) if currency == self.base else own or self.rates.get((currency, day))
+        usd = self.rates.get(("USD", day))
+        if to_base is None or usd is None:
+            return None
+        return _tidy((to_base / usd).quantize(RATE_PLACES))
+
+    def currency_of(self, row: Row, day: date) -> tuple[str, Decimal | None]:
+        """The currency of a row's amounts ("" for USD) and its USD rate on `day`; NotModelled (the reason
+        says why) for a row in another currency whose rate the file does not give, or whose commission is in
+        a third currency."""
+        currency = row.get("currency") or self.base
+        commission = row.get("ibCommissionCurrency", "commissionCurrency")
+        if commission and commission != currency and row.get("assetCategory") != FOREX:
+            raise NotModelled(
+                f"a row in {currency} whose commission is in {commission}: a trade in two currencies is not "
+                "modelled; record it in a journal CSV with `resolves`"
+            )
+        if currency == "USD":
+            return "", None
+        own = row.optional_number("fxRateToBase")
+        rate = self.usd_rate(currency, day, own if own is not None and own > 0 else None)
+        if rate is None:
+            if self.base == "USD":
+                why = "no fxRateToBase on the row (add it to the Flex query)"
+            else:
+                why = (
+                    f"fxRateToBase converts to the statement's base {self.base}, and the file gives no USD "
+                    "rate "
+                    f"of {day.isoformat()} (no ConversionRate from USD nor USD row that day)"
+                )
+            raise NotModelled(
+                f"an amount in {currency} with no rate to USD: {why}; record it in a journal CSV with its "
+                "currency and fx_rate"
+            )
+        try:
+            FX_RATE.check(rate)
+        except OutOfBounds as exc:
+            raise RowError("fxRateToBase", row.get("fxRateToBase") or None, str(exc)) from None
+        return currency, rate
+
+    def row_day(self, row: Row) -> date:
+        return row.when().date()
 
     def base_cash(self, row: Row, cash: Decimal | None) -> Decimal | None:
-        """A row's cash as booked and kept: None when it is in another currency, so that it never counts
-        as the account's cash (the Unresolved's reason names its currency, its raw cells keep the amount)."""
-        return None if self.foreign_currency(row) else cash
+        """A row's cash as booked and kept, in its own currency; None when it is in a currency without a
+        USD rate in the file, so that it never counts as the account's cash (the Unresolved's reason names
+        its currency, its raw cells keep the amount)."""
+        try:
+            self.currency_of(row, self.row_day(row))
+        except NotModelled:
+            return None
+        return cash
 
-    def check_currency(self, row: Row) -> None:
-        """A row in another currency than the statement's base (USD when the statement names none) is
-        read but not modelled: the journal has one currency per account. Its amount is not in the
-        account's currency: kept with no amount (`base_cash`), and the reason names the currency."""
-        value = self.foreign_currency(row)
-        if value:
-            base = f" (the statement's base currency is {self.base})" if self.base != BASE_CURRENCY else ""
-            raise NotModelled(f"an amount in {value}: currencies are not modelled yet{base}")
+    def check_currency(self, row: Row) -> tuple[str, Decimal | None]:
+        return self.currency_of(row, self.row_day(row))
 
     def settled_fees(
         self, row: Row, *, buys: bool, gross: Decimal, fees: Decimal, cash: Decimal | None
@@ -822,7 +1062,8 @@ class _Parser:
         sections = {child.tag: child for child in node.children}
         self.result.book(account, None)  # the statement's own cash starts at 0, rows or none
         information = sections.get("AccountInformation")
-        self.base = (Row(information).get("currency") if information is not None else "") or BASE_CURRENCY
+        self.base = statement_base(node, information)
+        self.rates = statement_rates(node, self.base)
         positions = self.open_positions(sections.get("OpenPositions"), account, to_date)
         fills: list[Fill] = []
         trades_present = False
@@ -875,21 +1116,95 @@ class _Parser:
             seen, broker_id = self.seen_before(row, acct, broker_id, broker_column)
             if seen:
                 return
-            cash = self.base_cash(row, trade_cash(row))
+            if row.get("assetCategory") == FOREX:
+                self.conversion(row, acct, broker_id, content)
+                return
+            cash, accrued = fill_cash(row)
+            cash = self.base_cash(row, cash)
             self.result.book(acct, cash)
             try:
-                fills.append(self.read_fill(row, acct, len(fills), broker_id, content, cash))
+                fill = self.read_fill(row, acct, len(fills), broker_id, content, cash)
             except NotModelled as exc:
                 self.keep(row, exc, acct, cash=cash, broker_id=broker_id, content=content)
+                return
+            fill.accrued = accrued
+            self.result.book(acct, accrued)
+            fills.append(fill)
         except RowError as err:
             self.row_problem(row, err)
+
+    def conversion(self, row: Row, acct: str, broker_id: str | None, content: str) -> None:
+        """A `CASH` trade (`GBP.USD`): `quantity` of the first currency bought (negative: sold) for
+        `proceeds` of the second (the row's `currency`). The side whose currency the commission is in is
+        the one paid (CurrencyConverted's fees are in its paid currency). The two sides cancel in USD: the
+        cash booked is the commission alone (what the journal's fold moves). Neither side USD: the received
+        currency's USD rate is needed."""
+        when = row.when()
+        try:
+            _, symbol = row.require("symbol")
+            pair = re.fullmatch(r"([A-Z]{3})\.([A-Z]{3})", symbol.upper())
+            if pair is None:
+                raise RowError("symbol", symbol, "not a currency pair (GBP.USD)")
+            first, second = pair[1], pair[2]
+            if row.get("currency") and row.get("currency") != second:
+                raise NotModelled(f"a conversion of {symbol} whose amounts are in {row.get('currency')}")
+            qty = row.number("quantity")
+            if qty == 0:
+                raise RowError("quantity", row.get("quantity"), "must not be zero")
+            price = row.number("tradePrice", "price")
+            proceeds = row.optional_number("proceeds")
+            if proceeds is None:
+                proceeds = -(qty * price)
+            commission = row.optional_number("ibCommission", "commission") or ZERO
+            fee_currency = row.get("ibCommissionCurrency", "commissionCurrency") or second
+            if fee_currency == second:
+                currency, amount, paid_currency, paid = first, qty, second, proceeds
+            elif fee_currency == first:
+                currency, amount, paid_currency, paid = second, proceeds, first, qty
+            else:
+                raise NotModelled(
+                    f"a conversion of {symbol} whose commission is in {fee_currency}, a third currency: not "
+                    "modelled; record it in a journal CSV with `resolves`"
+                )
+            rate: Decimal | None = None
+            if "USD" not in (currency, paid_currency):
+                own = row.optional_number("fxRateToBase") if currency == row.get("currency") else None
+                rate = self.usd_rate(currency, when.date(), own if own and own > 0 else None)
+                if rate is None:
+                    raise NotModelled(
+                        f"a conversion of {symbol}, neither side USD, with no USD rate of {currency} on "
+                        f"{when.date().isoformat()} in the file; record it in a journal CSV with its fx_rate"
+                    )
+        except NotModelled as exc:
+            self.result.book(acct, None)
+            self.keep(row, exc, acct, cash=None, broker_id=broker_id, content=content)
+            return
+        self.result.book(acct, commission)
+        self.emit(
+            row.line,
+            CurrencyConverted(
+                currency=currency,
+                amount=amount,
+                paid_currency=paid_currency,
+                paid=paid,
+                fees=ZERO - commission,
+                fx_rate=rate,
+                account=acct,
+                time=when,
+                key=self.key(acct, broker_id, content),
+                source=self.info.source(row.line),
+                broker_id=broker_id,
+                note=row.get("description") or symbol,
+            ),
+        )
 
     def read_fill(
         self, row: Row, acct: str, index: int, broker_id: str | None, content: str, cash: Decimal | None
     ) -> Fill:
-        kind = category(row)
-        self.check_currency(row)
-        instrument: Instrument = option_of(row) if kind == OPTION else stock_of(row)
+        kind = category(row, TRADED)
+        when = row.when()
+        currency, fx_rate = self.currency_of(row, when.date())
+        instrument = instrument_of(row, kind, when)
         ttype = row.get("transactionType")
         if ttype and ttype not in TRADE_TYPES:
             raise NotModelled(f"a trade of the kind {ttype!r}: not modelled yet")
@@ -910,6 +1225,11 @@ class _Parser:
         commission = row.number("ibCommission", "commission")
         taxes = row.optional_number("taxes", "tax") or ZERO
         order_id = row.get("ibOrderID", "orderID")
+        if kind in FUTURE_OPTIONS and any(c in ("A", "Ex", "AEx", "MEx") for c in codes):
+            raise NotModelled(
+                "a futures option assigned or exercised (it delivers a futures position): not modelled yet; "
+                "record it in a journal CSV with `resolves`"
+            )
         return Fill(
             row=row,
             index=index,
@@ -918,9 +1238,9 @@ class _Parser:
             signed=qty,  # IBKR signs quantities: a sale is negative (checked against buySell above)
             price=price,
             fees=ZERO - commission - taxes,
-            when=row.when(),
+            when=when,
             codes=codes,
-            effect=_effect(row, codes) if kind == OPTION else "",
+            effect=_effect(row, codes) if instrument.is_option else "",
             book=ttype == "BookTrade",
             cancel=cancel,
             broker_id=broker_id,
@@ -929,6 +1249,8 @@ class _Parser:
             position_action=row.get("positionActionID"),
             content=content,
             cash=cash,
+            currency=currency,
+            fx_rate=fx_rate,
         )
 
     def cancel_pairs(self, fills: list[Fill]) -> None:
@@ -963,7 +1285,7 @@ class _Parser:
 
     def classify_ends(self, fills: list[Fill], eae: list[Eae], trades_present: bool) -> None:
         for f in fills:
-            if f.dropped or not f.is_option:
+            if f.dropped or not f.is_contract:
                 continue
             kinds = {END_CODES[c] for c in f.codes if c in END_CODES}
             if len(kinds) > 1:
@@ -1103,7 +1425,7 @@ class _Parser:
             return
         by_contract: dict[tuple[str, str], list[Fill]] = defaultdict(list)
         for f in fills:
-            if f.is_option and not f.dropped:
+            if f.is_contract and not f.dropped:
                 by_contract[f.key_of_instrument].append(f)
         for contract, rows in by_contract.items():
             held = positions.get(contract, ZERO)
@@ -1130,10 +1452,20 @@ class _Parser:
         or an expiry. Without its stock row the end is not modelled: a cash-settled option when cash moved,
         else the stock row is in another file."""
         row, option, end = f.row, f.instrument, f.end
-        assert isinstance(option, OptionContract) and end is not None
+        assert isinstance(option, OptionContract | FutureOption) and end is not None
         when = datetime.combine(option.expiry, END_OF_DAY) if end == EXPIRED else f.when
         fees = f.fees + (f.leg.fees if f.leg else ZERO)
+        legs = [f, f.leg] if f.leg is not None else [f]
+        if any(x.currency for x in legs) and (end != EXPIRED or fees):
+            raise NotModelled(
+                f"an option {end} in {f.currency or f.leg and f.leg.currency}: the journal's option ends "
+                "carry "
+                "no currency; record it in a journal CSV with `resolves`"
+            )
         if f.end != EXPIRED and f.leg is None:
+            if isinstance(option, OptionContract) and (f.cash or f.price):
+                self.cash_settled(f, option)
+                return
             raise NotModelled(no_stock_leg(f.end or "", f.cash, f.price))
         if f.leg is not None:
             buys = option.is_put if f.end == ASSIGNED else not option.is_put
@@ -1165,7 +1497,9 @@ class _Parser:
         fees = self.settled_fees(
             row, buys=buy, gross=size * f.price * f.instrument.multiplier, fees=f.fees, cash=f.cash
         )
-        if not f.is_option:
+        if f.accrued:
+            self.emit(row.line, self._accrued(f))
+        if not f.is_contract:
             self.emit(row.line, self._trade(f, TradeAction.BUY if buy else TradeAction.SELL, size, fees, ""))
             return
         if f.effect in ("O", "C"):
@@ -1174,6 +1508,14 @@ class _Parser:
             b = f.before
             if b is None:
                 column = "openCloseIndicator"
+                if row.has(column) and not row.get(column) and not ("O" in f.codes or "C" in f.codes):
+                    # The query has the attribute and IBKR left it empty (a real export's PAYC fill):
+                    # the rest of the file is readable, this one fill is kept.
+                    raise NotModelled(
+                        "an option fill whose openCloseIndicator is empty, in a statement without "
+                        "OpenPositions: cannot tell opening from closing; record it in a journal CSV with "
+                        "`resolves`"
+                    )
                 if f.effect == "CO":
                     message = (
                         "a fill that closes and opens (C;O) cannot be split without OpenPositions "
@@ -1223,7 +1565,50 @@ class _Parser:
             key=self.key(f.account, broker_id, f.content + part),
             source=self.info.source(f.row.line),
             broker_id=broker_id,
+            currency=f.currency,
+            fx_rate=f.fx_rate,
         )
+
+    def _accrued(self, f: Fill) -> CashMoved:
+        """A bond's accrued interest paid at purchase (negative) or received at sale: INTEREST (Pub 550,
+        "Bonds Sold Between Interest Dates"), in the trade's currency."""
+        broker_id = f"{f.broker_id}:accrued" if f.broker_id else None
+        return CashMoved(
+            kind=CashKind.INTEREST,
+            amount=f.accrued,
+            symbol=f.instrument.underlying,
+            description="accrued interest",
+            currency=f.currency,
+            fx_rate=f.fx_rate,
+            account=f.account,
+            time=f.when,
+            key=self.key(f.account, broker_id, f.content + ":accrued"),
+            source=self.info.source(f.row.line),
+            broker_id=broker_id,
+            note=f"accrued interest on {f.instrument.name}",
+        )
+
+    def cash_settled(self, f: Fill, option: OptionContract) -> None:
+        """An index option exercised or assigned for cash (no stock row, cash moved on the option row):
+        OptionCashSettled at the index value the row implies: strike ± the settlement price per unit
+        (|proceeds| / (contracts × multiplier), else `tradePrice`); a call above, a put below the strike."""
+        settlement = settlement_of(option, abs(f.signed), f.price, f.row.optional_number("proceeds"))
+        event = OptionCashSettled(
+            option=option,
+            quantity=abs(f.signed),
+            settlement=settlement,
+            account=f.account,
+            time=f.when,
+            key=self.key(f.account, f.broker_id, f.content),
+            source=self.info.source(f.row.line),
+            broker_id=f.broker_id,
+        )
+        # The fees that make its cash the broker's: a holder receives the value, a writer pays it.
+        value = event.value
+        fees = f.fees
+        if f.cash is not None:
+            fees = self.settled_fees(f.row, buys=f.signed > 0, gross=value, fees=fees, cash=f.cash)
+        self.emit(f.row.line, replace(event, fees=fees))
 
     # -- OptionEAE --
 
@@ -1259,8 +1644,14 @@ class _Parser:
         if kind is None:
             raise NotModelled(f"an option {ttype.lower()} (OptionEAE {ttype!r}): not modelled yet")
         cat = category(row)
-        self.check_currency(row)
-        if kind in END_EVENTS and cat != OPTION or kind not in END_EVENTS and cat != STOCK:
+        currency, _ = self.check_currency(row)
+        if currency:
+            raise NotModelled(
+                f"an option end in {currency}: the journal's option ends carry no currency; record it in a "
+                "journal CSV with `resolves`"
+            )
+        option_kind = kind in END_EVENTS or kind == CASH_SETTLED
+        if option_kind and cat != OPTION or not option_kind and cat != STOCK:
             raise RowError("assetCategory", cat, f"unexpected for an OptionEAE {ttype} row")
         instrument: Instrument = option_of(row) if cat == OPTION else stock_of(row)
         signed = row.number("quantity")
@@ -1300,6 +1691,11 @@ class _Parser:
         ]
         used: set[int] = set()
         for e in eae:
+            if e.kind == CASH_SETTLED and not e.used:
+                e.used = True
+                if not trades_present:  # with Trades, the option's BookTrade row is the source
+                    self.eae_cash_settled(e)
+                continue
             if e.used or e.kind not in END_EVENTS:
                 continue
             e.used = True
@@ -1339,6 +1735,34 @@ class _Parser:
                     content=content,
                     when=s.when,
                 )
+
+    def eae_cash_settled(self, e: Eae) -> None:
+        """An OptionEAE "Cash Settlement" row (an index option exercised, assigned or expired in the money
+        for cash): OptionCashSettled at the index value its price or proceeds imply (`settlement_of`)."""
+        option = e.instrument
+        assert isinstance(option, OptionContract)
+        self.result.book(e.account, e.cash)
+        broker_id, content = _eae_identity(e.row)
+        proceeds = e.row.optional_number("proceeds")
+        event = OptionCashSettled(
+            option=option,
+            quantity=abs(e.signed),
+            settlement=settlement_of(option, abs(e.signed), e.price or ZERO, proceeds),
+            account=e.account,
+            time=e.when,
+            key=self.key(e.account, broker_id, content),
+            source=self.info.source(e.row.line),
+            broker_id=broker_id,
+        )
+        fees = e.fees
+        try:
+            if e.cash is not None:
+                # A holder receives the value (the row's quantity closes a long: negative), a writer pays it.
+                fees = self.settled_fees(e.row, buys=e.signed > 0, gross=event.value, fees=fees, cash=e.cash)
+        except NotModelled as exc:
+            self.keep(e.row, exc, e.account, cash=e.cash, broker_id=broker_id, content=content, when=e.when)
+            return
+        self.emit(e.row.line, replace(event, fees=fees))
 
     def eae_end(self, e: Eae, option: OptionContract, leg: Eae | None) -> None:
         """One option end from OptionEAE, booked with its stock row; without one (an assignment or exercise)
@@ -1406,7 +1830,7 @@ class _Parser:
             if row.get(n)
         )
         try:
-            self.check_currency(row)
+            currency, fx_rate = self.currency_of(row, when.date())
         except NotModelled as exc:
             self.keep(row, exc, acct, cash=None, broker_id=broker_id, content=content, when=when)
             return
@@ -1419,6 +1843,8 @@ class _Parser:
                 amount=amount,
                 symbol=symbol,
                 description=text or kind_raw,
+                currency=currency,
+                fx_rate=fx_rate,
                 account=acct,
                 time=when,
                 key=self.key(acct, broker_id, content),
@@ -1521,38 +1947,58 @@ class _Parser:
     # -- corporate actions --
 
     def corporate_actions(self, section: Node, account: str) -> None:
-        """Splits; every other corporate action (a merger, a spin-off, a tender, ...) is booked with its
-        proceeds and kept unresolved."""
+        """Each action's rows read together (IBKR writes one row per security an action touches: the old
+        shares removed, the new ones added): splits, symbol changes (issue changes and tenders into a contra
+        line), mergers (stock for stock, cash and stock, all cash); every other action (a spin-off, whose
+        basis allocation IBKR does not give, a delisting, a rights issue, ...) is booked with its proceeds
+        and kept unresolved, its reason naming the type."""
         rows = [Row(n) for n in section.kids("CorporateAction")]
         detail = [r for r in rows if not _is_summary(r)]
-        done: set[tuple[str, str, Decimal, Decimal, date]] = set()
+        groups: dict[tuple[str, str], list[tuple[Row, str, datetime, str | None]]] = {}
         for row in detail or rows:
             try:
                 acct = self.account_of(row, account)
                 when = row.stamp("dateTime", "date", "reportDate")
                 action_id = row.get("actionID")
                 broker_id = f"action:{action_id}" if action_id else row.get("transactionID") or None
-                cash = self.base_cash(row, row.optional_number("proceeds"))
-                self.result.book(acct, cash)
-                try:
-                    self.corporate_action(row, acct, when, broker_id, done)
-                except NotModelled as exc:
-                    content = "action\x1f" + "\x1f".join(
-                        f"{n}={row.get(n)}"
-                        for n in (
-                            "type",
-                            "symbol",
-                            "dateTime",
-                            "date",
-                            "reportDate",
-                            "quantity",
-                            "description",
-                        )
-                        if row.get(n)
-                    )
-                    self.keep(row, exc, acct, cash=cash, broker_id=broker_id, content=content, when=when)
+                group = action_id or f"{when.date().isoformat()}\x1f{_action_core(row)}"
+                groups.setdefault((acct, group), []).append((row, acct, when, broker_id))
             except RowError as err:
                 self.row_problem(row, err)
+        done: set[tuple[str, str, Decimal, Decimal, date]] = set()
+        for members in groups.values():
+            for row, acct, when, broker_id in members:
+                try:
+                    self.corporate_row(row, acct, when, broker_id, members, done)
+                except RowError as err:
+                    self.row_problem(row, err)
+
+    def corporate_row(
+        self,
+        row: Row,
+        acct: str,
+        when: datetime,
+        broker_id: str | None,
+        members: list[tuple[Row, str, datetime, str | None]],
+        done: set[tuple[str, str, Decimal, Decimal, date]],
+    ) -> None:
+        cash = self.base_cash(row, row.optional_number("proceeds"))
+        try:
+            event = self.corporate_action(row, acct, when, broker_id, [m[0] for m in members], done)
+        except NotModelled as exc:
+            self.result.book(acct, cash)
+            content = "action\x1f" + "\x1f".join(
+                f"{n}={row.get(n)}"
+                for n in ("type", "symbol", "dateTime", "date", "reportDate", "quantity", "description")
+                if row.get(n)
+            )
+            self.keep(row, exc, acct, cash=cash, broker_id=broker_id, content=content, when=when)
+            return
+        # A merger's cash per share is paid on the shares held, which the journal's lots know: its event
+        # moves it there, so the file's own check books none of it.
+        self.result.book(acct, ZERO)
+        if event is not None:
+            self.emit(row.line, event)
 
     def corporate_action(
         self,
@@ -1560,16 +2006,43 @@ class _Parser:
         acct: str,
         when: datetime,
         broker_id: str | None,
+        group: list[Row],
         done: set[tuple[str, str, Decimal, Decimal, date]],
-    ) -> None:
-        code = row.get("type")
+    ) -> Event | None:
+        """The event of one row of an action (None: the action's event came with another of its rows)."""
+        code = action_type(row)
         words = row.get("actionDescription", "description")
-        self.check_currency(row)
-        if code not in ("FS", "RS"):
-            what = REORG.get(
-                code, "a corporate action of no type" if not code else "an unknown corporate action"
+        if row.get("assetCategory") not in ("", STOCK):
+            raise NotModelled(
+                f"{REORG.get(code, 'a corporate action')} on {row.get('assetCategory')} "
+                f"{row.get('symbol')}: not modelled yet; record it in a journal CSV with `resolves`"
             )
-            raise NotModelled(f"{what}: not modelled yet; record its effect in a journal CSV with `resolves`")
+        if code in ("FS", "RS"):
+            return self.split(row, acct, when, broker_id, words, done)
+        others = [r for r in group if r is not row]
+        if code in ("TC", "IC", "TO", "TI"):
+            return self.reorganisation(row, code, acct, when, broker_id, words, others)
+        what = REORG.get(code, "a corporate action of no type" if not code else "an unknown corporate action")
+        if code == "SO":
+            raise NotModelled(
+                f"{what} ({code}) of {row.get('symbol')}: IBKR gives no allocation of the parent's basis "
+                "(Form "
+                "8937); record it as a SPINOFF row of a journal CSV with its allocation and `resolves`"
+            )
+        label = f" ({code})" if code else ""
+        raise NotModelled(
+            f"{what}{label}: not modelled yet; record its effect in a journal CSV with `resolves`"
+        )
+
+    def split(
+        self,
+        row: Row,
+        acct: str,
+        when: datetime,
+        broker_id: str | None,
+        words: str,
+        done: set[tuple[str, str, Decimal, Decimal, date]],
+    ) -> Event | None:
         m = _SPLIT.search(words)
         if not m:
             raise RowError(
@@ -1583,25 +2056,139 @@ class _Parser:
             raise RowError("description", words, bounds.why(exc, "not a split ratio")) from None
         if new <= 0 or old <= 0 or new == old:
             raise RowError("description", words, "not a split ratio")
+        if row.optional_number("proceeds"):
+            self.check_currency(row)
+            raise NotModelled("a split that paid cash (in lieu of a fraction): not modelled yet")
         ticker = _SPLIT_SYMBOL.match(words)
         symbol = (parse_stock(_ticker(ticker[1])) if ticker else None) or stock_of(row)
         group = (acct, symbol.symbol, new, old, when.date())
         if group in done:
-            return  # the other row of the same split (a reverse split's removal and addition)
+            return None  # the other row of the same split (a reverse split's removal and addition)
         done.add(group)
-        self.emit(
-            row.line,
-            SplitApplied(
-                symbol=symbol.symbol,
-                new=new,
-                old=old,
+        return SplitApplied(
+            symbol=symbol.symbol,
+            new=new,
+            old=old,
+            account=acct,
+            time=when,
+            key=self.key(acct, broker_id, f"split\x1f{symbol.symbol}\x1f{new}:{old}\x1f{when.date()}"),
+            source=self.info.source(row.line),
+            broker_id=broker_id,
+            note=words,
+        )
+
+    def reorganisation(
+        self,
+        row: Row,
+        code: str,
+        acct: str,
+        when: datetime,
+        broker_id: str | None,
+        words: str,
+        others: list[Row],
+    ) -> Event | None:
+        """A merger, issue change or tender read from its rows: the removal row (negative quantity) carries
+        the event; the addition row (the new shares) is read with it. Old and new shares in equal number
+        and no cash: a symbol change (a tender's contra line `UUU.TEN2` too: the same holding, its basis and
+        dates kept). A merger: new shares per old from the two quantities, cash per old share from the
+        removal's proceeds, the new shares' value per share from the addition's `value` (needed with cash);
+        no addition row: all cash."""
+        qty = row.number("quantity")
+        if qty > 0:
+            removals = [r for r in others if (r.optional_number("quantity") or ZERO) < 0]
+            if len(removals) == 1:
+                return None  # read with its removal row
+            raise NotModelled(
+                f"{REORG[code]} ({code}) adding {row.get('symbol')} with no one row removing the old shares: "
+                "not modelled; record it in a journal CSV with `resolves`"
+            )
+        if qty == 0:
+            raise NotModelled(f"{REORG[code]} ({code}) of no shares: not modelled")
+        old_stock = stock_of(row)
+        additions = [r for r in others if (r.optional_number("quantity") or ZERO) > 0]
+        if len(additions) > 1:
+            raise NotModelled(
+                f"{REORG[code]} ({code}) of {old_stock.symbol} into several securities: not modelled yet; "
+                "record it in a journal CSV with `resolves`"
+            )
+        proceeds = row.optional_number("proceeds") or ZERO
+        if proceeds:
+            currency, _ = self.check_currency(row)
+            if currency:
+                raise NotModelled(
+                    f"{REORG[code]} ({code}) of {old_stock.symbol} paying {currency}: the journal's merger "
+                    "cash carries no currency; record it in a journal CSV with `resolves`"
+                )
+        old = abs(qty)
+        source = self.info.source(row.line)
+        if not additions:
+            if code != "TC" or not proceeds:
+                raise NotModelled(
+                    f"{REORG[code]} ({code}) removing {old_stock.symbol} with neither new shares nor cash in "
+                    "the file: not modelled; record it in a journal CSV with `resolves`"
+                )
+            return StockMerged(
+                symbol=old_stock.symbol,
+                cash=proceeds / old,
                 account=acct,
                 time=when,
-                key=self.key(acct, broker_id, f"split\x1f{symbol.symbol}\x1f{new}:{old}\x1f{when.date()}"),
-                source=self.info.source(row.line),
+                key=self.key(acct, broker_id, f"merger\x1f{old_stock.symbol}\x1f{when.date()}"),
+                source=source,
                 broker_id=broker_id,
                 note=words,
+            )
+        added = additions[0]
+        new_stock = stock_of(added)
+        new = added.number("quantity")
+        if code != "TC" and not proceeds and new == old:
+            if new_stock.symbol == old_stock.symbol:
+                raise NotModelled(
+                    f"{REORG[code]} ({code}) that keeps the symbol {old_stock.symbol} (its CUSIP, ISIN or "
+                    "name "
+                    "changed): nothing for the journal to change; resolve it with `resolves`"
+                )
+            return SymbolChanged(
+                symbol=old_stock.symbol,
+                new_symbol=new_stock.symbol,
+                account=acct,
+                time=when,
+                key=self.key(acct, broker_id, f"rename\x1f{old_stock.symbol}\x1f{new_stock.symbol}"),
+                source=source,
+                broker_id=broker_id,
+                note=words,
+            )
+        if code != "TC":
+            raise NotModelled(
+                f"{REORG[code]} ({code}) of {old} {old_stock.symbol} into {new} {new_stock.symbol}"
+                f"{' and cash' if proceeds else ''}: not modelled yet; record it in a journal CSV with "
+                "`resolves`"
+            )
+        price: Decimal | None = None
+        if proceeds:
+            value = added.optional_number("value")
+            if not value:
+                raise NotModelled(
+                    f"a cash-and-stock merger of {old_stock.symbol} whose new shares' value is not in the "
+                    "file "
+                    "(no `value` on the addition row): record it as a MERGER row with its price"
+                )
+            price = abs(value) / new
+        ratio_new, ratio_old = _ratio(new, old)
+        return StockMerged(
+            symbol=old_stock.symbol,
+            new_symbol=new_stock.symbol,
+            new=ratio_new,
+            old=ratio_old,
+            cash=proceeds / old,
+            price=price,
+            account=acct,
+            time=when,
+            key=self.key(
+                acct, broker_id, f"merger\x1f{old_stock.symbol}\x1f{new_stock.symbol}\x1f{when.date()}"
             ),
+            source=source,
+            broker_id=broker_id,
+            note=words,
         )
 
     # -- position transfers --
@@ -1646,13 +2233,15 @@ class _Parser:
             raise NotModelled(f"a position transfer of direction {direction!r}: not modelled yet")
         what = row.get("type") or "a position transfer"
         source = self.info.source(row.line)
-        self.check_currency(row)
+        currency, fx_rate = self.currency_of(row, when.date())
         if quantity == 0:
             if not cash:
                 raise NotModelled(f"{what} that states neither shares nor cash: what moved is unknown")
             return CashMoved(
                 kind=CashKind.DEPOSIT if cash > 0 else CashKind.WITHDRAW,
                 amount=cash,
+                currency=currency,
+                fx_rate=fx_rate,
                 description=what,
                 account=acct,
                 time=when,
@@ -1722,10 +2311,106 @@ REORG: dict[str, str] = {
     "TO": "a tender",
 }
 
+
+def _action_core(row: Row) -> str:
+    """An action's words without the security each row names last (`... (UUU.TEN2, NAME, ISIN)`): the same
+    for every row of one action."""
+    words = row.get("actionDescription", "description")
+    return re.sub(r"\s*\([^()]*,[^()]*\)\s*$", "", words).strip()
+
+
+_INFERRED_TYPES = (
+    (re.compile(r"\bSPLIT\s+\d", re.IGNORECASE), "FS"),
+    (re.compile(r"\bTENDERED\s+TO\b", re.IGNORECASE), "TO"),
+    (re.compile(r"\bMERGED\s*\(", re.IGNORECASE), "TC"),
+    (re.compile(r"\bSPINOFF\b|\bSPIN-OFF\b", re.IGNORECASE), "SO"),
+    (re.compile(r"\bCUSIP/ISIN CHANGE\b|\bNAME CHANGE\b|\bSYMBOL CHANGE\b", re.IGNORECASE), "IC"),
+    (re.compile(r"\bDELISTED\b", re.IGNORECASE), "DW"),
+)
+
+
+def action_type(row: Row) -> str:
+    """IBKR's corporate-action `type`; a query without it (older exports) by the description's words:
+    `SPLIT n FOR m`, `TENDERED TO`, `MERGED(...)`, `SPINOFF`, `CUSIP/ISIN CHANGE`, `DELISTED`."""
+    code = row.get("type")
+    if code:
+        return code
+    words = row.get("actionDescription", "description")
+    return next((c for pattern, c in _INFERRED_TYPES if pattern.search(words)), "")
+
+
+def _ratio(new: Decimal, old: Decimal) -> tuple[Decimal, Decimal]:
+    """New and old shares as IBKR's quantities give them, reduced when whole (1200 for 12000: 1 for 10)."""
+    if new == new.to_integral_value() and old == old.to_integral_value():
+        from math import gcd
+
+        d = gcd(int(new), int(old))
+        return (new / d).normalize() + 0, (old / d).normalize() + 0
+    return new, old
+
+
 _SPLIT = re.compile(
     r"\bSPLIT\s+(?P<new>\d+(?:\.\d+)?)\s+FOR\s+(?P<old>\d+(?:\.\d+)?)", re.IGNORECASE | re.ASCII
 )
 _SPLIT_SYMBOL = re.compile(r"^\s*([^\s(]+(?:\s[A-Z])?)\s*\(")
+
+
+RATE_PLACES = Decimal("1E-10")  # a rate derived by division: ten places, as importers/bounds.py's FX_RATE
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """A derived rate without trailing zeros (and never in exponent form)."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def statement_base(node: Node, information: Node | None) -> str:
+    """The statement's base currency: AccountInformation's `currency`; else the one currency its
+    ConversionRates convert to; else its FxTransactions' `functionalCurrency`; else USD."""
+    if information is not None and Row(information).get("currency"):
+        return Row(information).get("currency")
+    for tag, column in (("ConversionRate", "toCurrency"), ("FxTransaction", "functionalCurrency")):
+        found = {n.attrs.get(column, "").strip() for n in node.descendants(tag)} - {""}
+        if len(found) == 1:
+            return found.pop()
+    return BASE_CURRENCY
+
+
+def statement_rates(node: Node, base: str) -> dict[tuple[str, date], Decimal]:
+    """Every rate to the base currency the statement states: its ConversionRates (`fromCurrency` to the
+    base on `reportDate`), then each row's `fxRateToBase` for its currency and day (the first of a day)."""
+    rates: dict[tuple[str, date], Decimal] = {}
+
+    def add(currency: str, day_raw: str, rate_raw: str) -> None:
+        try:
+            day = parse_stamp(day_raw).date()
+            rate = FX_RATE.read(rate_raw)
+        except ValueError:
+            return  # the row's own reading says what is wrong with it
+        if currency and rate > 0:
+            rates.setdefault((currency, day), rate)
+
+    for n in node.descendants("ConversionRate"):
+        if n.attrs.get("toCurrency", "").strip() == base:
+            add(
+                n.attrs.get("fromCurrency", "").strip(),
+                n.attrs.get("reportDate", ""),
+                n.attrs.get("rate", ""),
+            )
+    for n in _walk(node):
+        a = n.attrs
+        if a.get("fxRateToBase", "").strip() and a.get("currency", "").strip():
+            day = next(
+                (a[c] for c in ("tradeDate", "dateTime", "date", "reportDate") if a.get(c, "").strip()), ""
+            )
+            add(a["currency"].strip(), day.strip(), a["fxRateToBase"].strip())
+    return rates
+
+
+def _walk(node: Node) -> Iterator[Node]:
+    for child in node.children:
+        yield child
+        yield from _walk(child)
 
 
 def parse(path: Path, account: str | None = None) -> ParseResult:

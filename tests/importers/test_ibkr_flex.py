@@ -18,6 +18,7 @@ from journal.events import (
     CashKind,
     CashMoved,
     OptionAssigned,
+    OptionCashSettled,
     OptionExercised,
     OptionExpired,
     PositionReported,
@@ -552,32 +553,18 @@ def test_a_bad_trade_is_named_by_file_line_and_attribute(tmp_path: Path, row: st
             ("KO",),
         ),
         (
-            trade(assetCategory="FOP", symbol="ESM4 P5000", underlyingSymbol="ES", netCash="-2501.2"),
-            "a futures option: futures options are not modelled yet",
-            "-2501.2",
-            ("ES",),
-        ),
-        (
-            trade(assetCategory="FUT", symbol="ESM4", underlyingSymbol="ES", netCash="-2.05"),
-            "a futures trade: futures are not modelled yet",
-            "-2.05",
-            ("ES",),
-        ),
-        (
             trade(assetCategory="BOND", symbol="ALLY 3 3/4 11/18/19", underlyingSymbol="", netCash="-2011.5"),
-            "a bond: bonds are not modelled yet",
+            # No CUSIP or ISIN in the row (bankroll's real TCF export): the journal keys bonds by CUSIP.
+            "a bond with no CUSIP in the row (add CUSIP or ISIN to the Flex query): the journal keys bonds "
+            "by CUSIP; record it in a journal CSV with `resolves`",
             "-2011.5",
             (),
         ),
         (
-            trade(assetCategory="CASH", symbol="EUR.USD", underlyingSymbol="", netCash="-10852.5"),
-            "a currency conversion: currencies are not modelled yet",
-            "-10852.5",
-            (),
-        ),
-        (
             stock(currency="CHF", symbol="NESN", underlyingSymbol="", netCash="-1020.3"),
-            "an amount in CHF: currencies are not modelled yet",
+            # no fxRateToBase on the row and none in the file: no USD rate, so not the account's cash
+            "an amount in CHF with no rate to USD: no fxRateToBase on the row (add it to the Flex query); "
+            "record it in a journal CSV with its currency and fx_rate",
             "0",  # francs: amount=None (Unresolved's 0), never the account's cash
             ("NESN",),
         ),
@@ -622,25 +609,6 @@ def test_a_bad_trade_is_named_by_file_line_and_attribute(tmp_path: Path, row: st
             ("KO",),
         ),
         (
-            # An index option exercised for cash: no stock row, the option row carries the settlement.
-            trade(
-                symbol="SPX   240315C05000000",
-                underlyingSymbol="SPX",
-                strike="5000",
-                putCall="C",
-                transactionType="BookTrade",
-                buySell="SELL",
-                quantity="-1",
-                tradePrice="12.5",
-                openCloseIndicator="C",
-                notes="Ex",
-                netCash="1250",
-            ),
-            "an exercise settled in cash (an index option's cash settlement): not modelled yet",
-            "1250",
-            ("SPX",),
-        ),
-        (
             # An assignment whose stock row is in another file (a Trade Confirmation Flex of another day).
             trade(
                 transactionType="BookTrade",
@@ -670,42 +638,62 @@ def test_a_trade_tj_does_not_model_is_kept_unresolved(
     assert result.booked == {"U1111111": D(amount)}
 
 
-def test_rows_in_another_currency_than_the_base_are_unresolved(tmp_path: Path) -> None:
-    """The statement's base currency (AccountInformation) is the journal's: a USD row of a EUR account is
-    kept unresolved, a EUR row read."""
+def test_rows_of_a_euro_account_keep_their_currency_with_the_usd_rate_of_their_day(tmp_path: Path) -> None:
+    """A EUR-based statement (AccountInformation): a USD row needs no rate; a EUR row takes EUR->USD =
+    fxRateToBase(EUR) / fxRateToBase(USD) of its day (any USD row's); a EUR row of a day with no USD rate
+    in the file is kept unresolved, booking no cash."""
     info = '<AccountInformation accountId="U1111111" currency="EUR" />'
+    euro = {
+        "currency": "EUR",
+        "fxRateToBase": "1",
+        "symbol": "SAP",
+        "buySell": "BUY",
+        "quantity": "10",
+        "tradePrice": "180",
+        "ibCommission": "-3",
+        "netCash": "-1803",
+    }
     path = flex(
         tmp_path,
         info,
         section(
             "Trades",
-            stock(
-                currency="EUR",
-                symbol="SAP",
-                buySell="BUY",
-                quantity="10",
-                tradePrice="180",
-                ibCommission="-3",
-                netCash="-1803",
-            ),
+            element("Trade", STOCK, **euro),
             stock(
                 transactionID="102",
+                fxRateToBase="0.92",
                 buySell="BUY",
                 quantity="10",
                 tradePrice="58",
                 ibCommission="-1",
                 netCash="-581",
             ),
+            element(
+                "Trade",
+                STOCK,
+                **{**euro, "transactionID": "103", "dateTime": "20240304;094512", "tradeDate": "20240304"},
+            ),
         ),
     )
     result = read(path)
     assert result.errors == []
-    bought, kept = result.events
-    assert isinstance(bought, TradeExecuted) and (bought.instrument.name, bought.fees) == ("SAP", D(3))
-    assert isinstance(kept, Unresolved) and (kept.reason, kept.amount) == (
-        "an amount in USD: currencies are not modelled yet (the statement's base currency is EUR)",
-        D(0),  # dollars in a euro account: booked as None, never the account's cash
+    bought, dollars, kept = result.events
+    assert isinstance(bought, TradeExecuted) and isinstance(dollars, TradeExecuted)
+    # 1 / 0.92 = 1.0869565217391... -> ten places
+    assert (bought.instrument.name, bought.fees, bought.currency, bought.fx_rate) == (
+        "SAP",
+        D(3),
+        "EUR",
+        D("1.0869565217"),
     )
+    assert (dollars.instrument.name, dollars.currency, dollars.fx_rate) == ("KO", "", None)
+    assert isinstance(kept, Unresolved) and (kept.reason, kept.amount) == (
+        "an amount in EUR with no rate to USD: fxRateToBase converts to the statement's base EUR, and the "
+        "file gives no USD rate of 2024-03-04 (no ConversionRate from USD nor USD row that day); record it "
+        "in a journal CSV with its currency and fx_rate",
+        D(0),  # no rate: booked as None, never the account's cash
+    )
+    assert result.booked == {"U1111111": D(-1803) + D(-581)}
 
 
 def test_the_broker_s_net_cash_is_the_truth(tmp_path: Path) -> None:
@@ -724,11 +712,17 @@ def test_the_broker_s_net_cash_is_the_truth(tmp_path: Path) -> None:
     assert isinstance(kept, Unresolved) and kept.amount == D(100) and far.warnings == []
 
 
-def test_a_cash_settled_option_eae_row_alone_is_unresolved(tmp_path: Path) -> None:
+def test_a_cash_settled_option_eae_row_alone_is_one_cash_settlement(tmp_path: Path) -> None:
+    """OptionEAE "Cash Settlement" of a written KO 58 put (quantity 1 closes the short): proceeds -250 is
+    the intrinsic value paid, 250 / (1 x 100) = 2.50 a share below the strike: settlement 55.50."""
     row = element(
         "OptionEAE",
         {
-            **{k: v for k, v in TRADE.items() if k not in ("transactionID", "dateTime", "tradeDate")},
+            **{
+                k: v
+                for k, v in TRADE.items()
+                if k not in ("transactionID", "dateTime", "tradeDate", "tradePrice")
+            },
             "date": "20240315",
             "transactionType": "Cash Settlement",
             "quantity": "1",
@@ -738,12 +732,17 @@ def test_a_cash_settled_option_eae_row_alone_is_unresolved(tmp_path: Path) -> No
     )
     result = read(flex(tmp_path, section("OptionEAE", row)))
     assert result.errors == []
-    (kept,) = result.events
-    assert isinstance(kept, Unresolved) and (kept.reason, kept.amount, kept.broker_id) == (
-        "an option cash settlement (OptionEAE 'Cash Settlement'): not modelled yet",
-        D(-250),
+    (settled,) = result.events
+    assert isinstance(settled, OptionCashSettled)
+    assert (settled.option.name, settled.quantity, settled.settlement, settled.fees, settled.broker_id) == (
+        "KO    240315P00058000",
+        1,
+        D("55.5"),
+        0,
         "eae:7001",
     )
+    assert settled.value == D(250) and settled.time == datetime(2024, 3, 15)
+    assert result.booked == {"U1111111": D(-250)}
 
 
 def test_a_fill_that_closes_and_opens_must_agree_with_the_positions(tmp_path: Path) -> None:
@@ -815,7 +814,8 @@ def test_a_cash_row_in_another_currency_is_unresolved_with_no_amount(tmp_path: P
     assert result.errors == []
     (kept,) = result.events
     assert isinstance(kept, Unresolved) and (kept.reason, kept.amount) == (
-        "an amount in CHF: currencies are not modelled yet",
+        "an amount in CHF with no rate to USD: no fxRateToBase on the row (add it to the Flex query); "
+        "record it in a journal CSV with its currency and fx_rate",
         D(0),  # booked as None: francs are not the account's dollars
     )
     assert 'amount="-10"' in kept.raw
@@ -830,7 +830,9 @@ def test_a_cash_row_in_another_currency_is_unresolved_with_no_amount(tmp_path: P
                 "type": "TC",
                 "actionDescription": "XYZ(US0000000009) MERGED(Acquisition) WITH US0000000010 1 FOR 1",
             },
-            "a merger: not modelled yet; record its effect in a journal CSV with `resolves`",
+            # one row adding shares, none removing the old ones: the merger's ratio is not in the file
+            "a merger (TC) adding XYZ with no one row removing the old shares: not modelled; record it in "
+            "a journal CSV with `resolves`",
         ),
         (
             {"actionDescription": "XYZ(US0000000009) SUBDIVISION (XYZ, XYZ CORP, US0000000009)"},
@@ -900,7 +902,7 @@ def test_position_transfers_move_shares_without_a_basis(tmp_path: Path) -> None:
         ("KO", -40, None, "902"),
     ]
     assert isinstance(deposit, CashMoved) and (deposit.kind, deposit.amount) == (CashKind.DEPOSIT, D(2500))
-    assert isinstance(bond, Unresolved) and bond.reason == "a bond: bonds are not modelled yet"
+    assert isinstance(bond, Unresolved) and bond.reason == "a bond: only its trades are modelled yet"
     assert result.booked == {"U1111111": D(2500)}
 
 
