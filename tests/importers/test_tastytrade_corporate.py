@@ -417,3 +417,48 @@ def test_the_real_export_through_the_journal_records_the_merger_and_the_assignme
     assert Stock("GREE") not in [
         e.instrument for e in recorded if isinstance(e, TradeExecuted) and e.time.date() == date(2021, 9, 17)
     ]
+
+
+def test_the_gree_shares_carry_the_sprt_put_s_premium(journal: Journal) -> None:
+    """The SPRT puts sold 2021-09-09 (line 352: 6 x 5.60 x 100 = 3,360.00, fees 6.00 + 0.82 = 6.82), adjusted
+    into GREE1 by the merger, assigned 2021-09-17: 66 GREE for 6 x 22 x 100 = 13,200.00 and a 5.00 fee.
+    Basis = 13,200.00 - 3,360.00 + 6.82 + 5.00 = 9,851.82 (149.27 a share), held from the assignment. No GREE
+    was held before; the 66 are sold on 09-23, before the Delayed Delivery cash of 09-29."""
+    journal.import_files([REAL_2018_2024])
+    gree = [
+        lot for lot in journal.lots(as_of=date(2021, 9, 20)) if lot.instrument.underlying in ("GREE", "SPRT")
+    ]
+    assert [(lot.instrument, lot.quantity, lot.basis, lot.opened) for lot in gree] == [
+        (Stock("GREE"), Decimal(66), Decimal("9851.82"), date(2021, 9, 17))
+    ]
+    assert journal.problems() == []
+
+
+def test_the_synthetic_merger_and_futures_option_through_the_books(journal: Journal) -> None:
+    """150 ABC bought at 20.00 + 0.12 fee = 3,000.12 -> 75 XYZ (1:2), same basis and date. The ABC call sold
+    for 100.00 - 1.13 fees, adjusted into XYZ1 (50 XYZ a contract), assigned at 25: 50 XYZ delivered for
+    25 x 100 = 2,500.00; proceeds 2,500.00 + 100.00 - 1.13 - 5.02 = 2,593.85, cost 3,000.12 x 50/75 =
+    2,000.08; 25 XYZ left at 1,000.04. The /ES put sold for 525.00 - 2.12 = 522.88 expires: a Section 1256
+    gain."""
+    journal.import_files([CORPORATE])
+    assert [(lot.instrument, lot.quantity, lot.basis, lot.opened) for lot in journal.lots()] == [
+        (Stock("XYZ"), Decimal(25), Decimal("1000.04"), date(2024, 2, 1))
+    ]
+    realized = {
+        (row.instrument.name, row.term): (row.quantity, row.proceeds, row.cost_basis, row.opened, row.closed)
+        for row in journal.realized()
+    }
+    assert realized[("XYZ", "short")] == (
+        Decimal(50),
+        Decimal("2593.85"),
+        Decimal("2000.08"),
+        date(2024, 2, 1),
+        date(2024, 4, 19),
+    )
+    assert realized[("/ESM4 240517P5000", "1256")] == (
+        Decimal(1),
+        Decimal("522.88"),
+        Decimal(0),
+        date(2024, 4, 30),
+        date(2024, 5, 17),
+    )
