@@ -68,7 +68,7 @@ from importers.base import (
     unresolved,
     utf8_text,
 )
-from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART
+from importers.bounds import AMOUNT, FX_RATE, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART
 from importers.common import StockLeg, match_stock_leg, money
 from importers.ibkr_flex import (
     ASSIGNED,
@@ -78,12 +78,15 @@ from importers.ibkr_flex import (
     END_OF_DAY,
     EXERCISED,
     EXPIRED,
+    RATE_PLACES,
+    _tidy,
     parse_stamp,
 )
 from journal.events import (
     CashKind,
     CashMoved,
     CashReported,
+    CurrencyConverted,
     Event,
     PositionReported,
     SplitApplied,
@@ -107,6 +110,8 @@ LINE_KINDS = ("Header", "Data", "SubTotal", "Total", "Notes")
 
 STOCKS = "Stocks"
 OPTIONS = "Equity and Index Options"
+FOREX = "Forex"
+FEE_PLACES = Decimal("1E-8")  # a fee converted from its USD value into the currency it was charged in
 # Categories whose trade rows give a notional value, not cash (futures settle through daily variation).
 NOTIONAL_CATEGORIES = ("Futures",)
 
@@ -359,6 +364,8 @@ class Fill:
     end: str | None = None  # ASSIGNED / EXERCISED / EXPIRED
     leg: Fill | None = None
     leg_of: Fill | None = None
+    currency: str = ""  # of price, fees and cash: "" is USD
+    fx_rate: Decimal | None = None  # USD per unit of `currency`
 
     @property
     def is_option(self) -> bool:
@@ -371,6 +378,9 @@ class Statement:
     base: str = "USD"
     period_end: date | None = None
     multipliers: dict[str, Decimal] = field(default_factory=dict)
+    # Base Currency Exchange Rate: units of the base currency per unit of each currency, on the period's
+    # last day
+    rates: dict[str, Decimal] = field(default_factory=dict)
 
 
 class _Parser:
@@ -410,25 +420,57 @@ class _Parser:
             ),
         )
 
-    def base_currency(self, row: Row, amount: Decimal | None) -> Decimal | None:
-        """The row's cash for the journal: its amount in the base currency; a row in another currency is
-        kept (NotModelled) with none, after it has booked none."""
-        currency = row.get("Currency")
-        if currency and currency != self.st.base:
-            self.result.book(row.account, None)
+    def usd_rate(self, currency: str, day: date) -> Decimal | None:
+        """USD per unit of `currency` on `day`: the Base Currency Exchange Rate section's, which are the
+        rates of the statement's last day (base per unit: with a USD base the rate itself, else
+        rate(C) / rate(USD)); None for a row of another day, or a currency the section does not list."""
+        if currency == "USD":
+            return Decimal(1)
+        if day != self.st.period_end:
+            return None
+        rates = {**self.st.rates, self.st.base: Decimal(1)}
+        to_base, usd = rates.get(currency), rates.get("USD")
+        if to_base is None or usd is None:
+            return None
+        return to_base if usd == 1 else _tidy((to_base / usd).quantize(RATE_PLACES))
+
+    def currency_of(self, row: Row, day: date, amount: Decimal | None) -> tuple[str, Decimal | None]:
+        """The row's currency ("" for USD) and its USD rate; NotModelled for a row in another currency of a
+        day the statement gives no rate for (its Base Currency Exchange Rate section is of its last day)."""
+        currency = row.get("Currency") or self.st.base
+        if currency == "USD":
+            return "", None
+        rate = self.usd_rate(currency, day)
+        if rate is None:
             symbol = row.get("Symbol")
+            end = self.st.period_end.isoformat() if self.st.period_end else "none"
+            why = (
+                f"its Base Currency Exchange Rate section gives the rates of its last day, {end}"
+                if self.st.rates
+                else "it has no Base Currency Exchange Rate section"
+            )
             raise NotModelled(
-                f"an amount in {currency} ({amount if amount is not None else 'none'}), not the account's "
-                f"base currency {self.st.base}: tj keeps one currency; record its effect in a journal CSV "
-                "with `resolves`",
+                f"an amount in {currency} ({amount if amount is not None else 'none'}) with no rate to USD "
+                f"for {day.isoformat()} in the statement ({why}): record it in a journal CSV with its "
+                "currency and fx_rate",
                 symbols=[
                     t
                     for t in [_symbol_underlying(symbol, self.st), named_ticker(row.get("Description"))]
                     if t
                 ],
             )
+        return currency, rate
+
+    def base_currency(self, row: Row, amount: Decimal | None, day: date) -> tuple[str, Decimal | None]:
+        """The row's currency and rate, its cash booked (in its own currency); a row in a currency without a
+        rate is kept (NotModelled) with none, after it has booked none."""
+        try:
+            found = self.currency_of(row, day, amount)
+        except NotModelled:
+            self.result.book(row.account, None)
+            raise
         self.result.book(row.account, amount)
-        return amount
+        return found
 
     # -- the file --
 
@@ -485,6 +527,13 @@ class _Parser:
                     self.st.period_end = datetime.strptime(raw.split(" - ")[-1].strip(), "%B %d, %Y").date()
                 except ValueError:
                     self.problem(row.line, "Field Value", raw, "not a statement period (Month D, YYYY)")
+        for row in sections.get("Base Currency Exchange Rate", []):
+            raw = row.get("Rate")
+            if row.get("Currency") and raw and not row.is_total:
+                try:
+                    self.st.rates[row.get("Currency")] = _tidy(FX_RATE.read(raw))
+                except ValueError as exc:
+                    self.problem(row.line, "Rate", raw, bounds.why(exc, "not a rate"))
         for row in sections.get("Financial Instrument Information", []):
             raw = row.get("Multiplier")
             if row.get("Asset Category") == OPTIONS and row.get("Symbol") and raw:
@@ -520,10 +569,13 @@ class _Parser:
         key = self.key(row)
         _, category = row.require("Asset Category")
         proceeds = row.optional_number("Proceeds") if category not in NOTIONAL_CATEGORIES else None
+        if category == FOREX:
+            self.conversion(row, when, key)
+            return
         commission = row.optional_number("Comm/Fee") or ZERO
         amount = (proceeds or ZERO) + commission
         try:
-            self.base_currency(row, amount)
+            currency, fx_rate = self.base_currency(row, amount, when.date())
             if category not in (STOCKS, OPTIONS):
                 raise NotModelled(
                     f"a {category} row: only stocks and equity/index options are modelled; record its effect "
@@ -539,6 +591,7 @@ class _Parser:
             if proceeds is None:
                 row.require("Proceeds")
             f = Fill(row, when, key, instrument, signed, price, commission, amount, row.codes())
+            f.currency, f.fx_rate = currency, fx_rate
             ends = {END_CODES[c] for c in f.codes if c in END_CODES}
             if len(ends) > 1:
                 raise RowError("Code", row.get("Code"), "codes of more than one option end")
@@ -546,6 +599,77 @@ class _Parser:
             fills.append(f)
         except NotModelled as exc:
             self.keep(row, exc, when, key)
+
+    def conversion(self, row: Row, when: datetime, key: str) -> None:
+        """A Forex trade (`GBP.USD`): `Quantity` of the first currency bought (negative: sold) for `Proceeds`
+        of the second (the row's `Currency`). IBKR charges the commission in the currency sold, and writes its
+        USD value (`Comm in USD`): the fee is that over the sold currency's USD rate (the real export's
+        Forex Balances show it). CurrencyConverted: the bought currency received, the sold one paid with the
+        fee. The two sides cancel in USD: the cash booked is the fee alone (what the journal's fold moves).
+        No rate for the sold currency (or, neither side USD, for the bought one): kept unresolved."""
+        try:
+            column, symbol = row.require("Symbol")
+            pair = re.fullmatch(r"([A-Z]{3})\.([A-Z]{3})", symbol.upper())
+            if pair is None:
+                raise RowError(column, symbol, "not a currency pair (GBP.USD)")
+            first, second = pair[1], pair[2]
+            if row.get("Currency") not in ("", second):
+                raise NotModelled(f"a Forex trade of {symbol} whose amounts are in {row.get('Currency')}")
+            qty = row.number("Quantity")
+            if qty == 0:
+                raise RowError("Quantity", row.get("Quantity"), "must not be zero")
+            proceeds = row.number("Proceeds")
+            if qty < 0:
+                currency, amount, paid_currency, paid = second, proceeds, first, qty
+            else:
+                currency, amount, paid_currency, paid = first, qty, second, proceeds
+            day = when.date()
+            if "Comm in USD" in row.cells:
+                usd = row.optional_number("Comm in USD") or ZERO
+                rate = self.usd_rate(paid_currency, day)
+                if rate is None:
+                    raise NotModelled(
+                        f"a Forex trade of {symbol} whose {paid_currency} commission has no rate to USD for "
+                        f"{day.isoformat()} in the statement: record it in a journal CSV with `resolves`"
+                    )
+                fees = ZERO - usd if rate == 1 else _tidy((ZERO - usd / rate).quantize(FEE_PLACES))
+            else:
+                commission = row.optional_number("Comm/Fee") or ZERO
+                if commission and paid_currency != second:
+                    raise NotModelled(
+                        f"a Forex trade of {symbol} whose commission is in {second}, the currency bought: "
+                        "not modelled; record it in a journal CSV with `resolves`"
+                    )
+                fees = ZERO - commission
+            fx_rate: Decimal | None = None
+            if "USD" not in (currency, paid_currency):
+                fx_rate = self.usd_rate(currency, day)
+                if fx_rate is None:
+                    raise NotModelled(
+                        f"a Forex trade of {symbol}, neither side USD, with no USD rate of {currency} for "
+                        f"{day.isoformat()} in the statement: record it in a journal CSV with its fx_rate"
+                    )
+        except NotModelled as exc:
+            self.result.book(row.account, None)
+            self.keep(row, exc, when, key)
+            return
+        self.result.book(row.account, ZERO - fees)
+        self.emit(
+            row.line,
+            CurrencyConverted(
+                currency=currency,
+                amount=amount,
+                paid_currency=paid_currency,
+                paid=paid,
+                fees=fees,
+                fx_rate=fx_rate,
+                account=row.account,
+                time=when,
+                key=key,
+                source=self.info.source(row.line),
+                note=symbol,
+            ),
+        )
 
     def eae_fill(self, row: Row, fills: list[Fill]) -> None:
         """An option end of the Option Exercises/Assignments/Expirations section: read only when the
@@ -558,7 +682,7 @@ class _Parser:
         if kind is None or category != OPTIONS:
             key = self.key(row)
             try:
-                self.base_currency(row, None)
+                self.base_currency(row, None, when.date())
                 raise NotModelled(
                     "an option exercise, assignment or expiration row tj does not read "
                     f"({ttype or category})",
@@ -587,7 +711,14 @@ class _Parser:
         proceeds = row.optional_number("Proceeds") or ZERO
         commission = row.optional_number("Comm/Fee") or ZERO
         try:
-            amount = self.base_currency(row, proceeds + commission) or ZERO
+            currency, _ = self.base_currency(row, proceeds + commission, when.date())
+            if currency:
+                raise NotModelled(
+                    f"an option end in {currency}: the journal's option ends carry no currency; record it "
+                    "in a journal CSV with `resolves`",
+                    symbols=[instrument.underlying],
+                )
+            amount = proceeds + commission
             fills.append(
                 Fill(row, when, key, instrument, signed, ZERO, commission, amount, row.codes(), kind)
             )
@@ -681,6 +812,8 @@ class _Parser:
             time=f.when,
             key=f.key,
             source=self.info.source(f.row.line),
+            currency=f.currency,
+            fx_rate=f.fx_rate,
         )
 
     def booked(self, f: Fill, *, buys: bool, gross: Decimal, stated: Decimal, amount: Decimal) -> Decimal:
@@ -694,6 +827,13 @@ class _Parser:
         option = f.instrument
         assert isinstance(option, OptionContract)
         quantity = abs(f.signed)
+        if f.currency or (f.leg is not None and f.leg.currency):
+            raise NotModelled(
+                f"an option end in {f.currency or (f.leg and f.leg.currency)}: the journal's option ends "
+                "carry no currency; record it in a journal CSV with `resolves`",
+                amount=f.amount + (f.leg.amount if f.leg is not None else ZERO),
+                symbols=[option.underlying],
+            )
         if f.end == EXPIRED:
             if f.row.optional_number("Proceeds"):
                 raise NotModelled(
@@ -741,7 +881,7 @@ class _Parser:
         key = self.key(row)
         amount = row.number("Amount")
         try:
-            self.base_currency(row, amount)
+            currency, fx_rate = self.base_currency(row, amount, when.date())
         except NotModelled as exc:
             self.keep(row, exc, when, key)
             return
@@ -756,6 +896,8 @@ class _Parser:
                 amount=amount,
                 symbol=named_ticker(text),
                 description=f"{subtitle}: {text}" if subtitle and text else text or subtitle or row.section,
+                currency=currency,
+                fx_rate=fx_rate,
                 account=row.account,
                 time=when,
                 key=key,
@@ -777,7 +919,7 @@ class _Parser:
         proceeds = row.optional_number("Proceeds") or ZERO
         _, words = row.require("Description")
         try:
-            self.base_currency(row, proceeds)
+            self.base_currency(row, proceeds, when.date())
             split = _SPLIT.search(words)
             ticker = named_ticker(words)
             if row.get("Asset Category") != STOCKS or split is None or ticker is None or proceeds:

@@ -15,7 +15,7 @@ COUNTS = {
     "wheel_2024.csv": (29, 5),
     "later_overlap.csv": (10, 0),
     "option_eae_section.csv": (7, 2),
-    "real/binnaculum_uk_initial_import.csv": (7, 2),
+    "real/binnaculum_uk_initial_import.csv": (7, 0),  # its Forex trade and GBP deposit at the GBP rate
 }
 
 

@@ -17,6 +17,7 @@ from journal.events import (
     CashKind,
     CashMoved,
     CashReported,
+    CurrencyConverted,
     OptionAssigned,
     OptionExpired,
     PositionReported,
@@ -162,10 +163,18 @@ def test_the_wheel_unresolved_rows_keep_their_cash_and_name_their_underlyings() 
             43,
             D("0"),
             ("NESN",),
-            "an amount in CHF (-482.5), not the account's base currency USD",
-        ),  # a CHF trade
+            # a CHF trade; the statement gives no rates
+            "an amount in CHF (-482.5) with no rate to USD for 2024-02-06 in the statement (it has no Base "
+            "Currency Exchange Rate section)",
+        ),
         (66, D("-0.62"), ("MESM4",), "a Futures row"),  # only the commission: the notional is no cash
-        (69, D("0"), (), "an amount in CHF (1000), not the account's base currency USD"),  # a CHF deposit
+        (
+            69,
+            D("0"),
+            (),
+            "an amount in CHF (1000) with no rate to USD for 2024-02-05 in the statement (it has no Base "
+            "Currency Exchange Rate section)",
+        ),  # a CHF deposit
         (
             96,
             D("0"),
@@ -251,12 +260,41 @@ def test_the_real_uk_statement() -> None:
     # the fractional shares' printed price × quantity is a few billionths off the proceeds: booked as the
     # broker booked it, and under a cent not worth a warning
     assert [w.line for w in result.warnings] == []
-    assert [(e.amount, e.reason.split(":")[0]) for e in of(result.events, Unresolved)] == [
-        (D("417.0705"), "a Forex row"),
-        (D("0"), "an amount in GBP (348.8), not the account's base currency USD"),
-    ]
+    assert of(result.events, Unresolved) == []
+    # The Forex row: 345 GBP sold for 417.0705 USD; `Comm in USD` -1.993341262 is the USD value of a fee
+    # charged in pounds at the statement's GBP rate 1.2023: 1.993341262 / 1.2023 = 1.65794 GBP.
+    (converted,) = of(result.events, CurrencyConverted)
+    assert (converted.currency, converted.amount, converted.paid_currency, converted.paid) == (
+        "USD",
+        D("417.0705"),
+        "GBP",
+        D(-345),
+    )
+    assert (converted.fees, converted.fx_rate) == (D("1.65794"), None)
+    # The GBP deposit of the statement's last day, at its Base Currency Exchange Rate (USD base): 1.2023.
+    (deposit,) = of(result.events, CashMoved)
+    assert (deposit.kind, deposit.amount, deposit.currency, deposit.fx_rate) == (
+        CashKind.DEPOSIT,
+        D("348.8"),
+        "GBP",
+        D("1.2023"),
+    )
+    # Per currency the events end where the statement does: USD 417.0705 less the two stock buys
+    # (411.996438) = 5.074062, the USD Ending Cash; GBP 348.8 - 345 - 1.65794 = 2.14206, Forex Balances.
+    per: dict[str, Decimal] = {}
+    for e in result.events:
+        if isinstance(e, TradeExecuted):
+            per[e.currency or "USD"] = per.get(e.currency or "USD", D(0)) + flow_of(e).cash
+        elif isinstance(e, CashMoved):
+            per[e.currency or "USD"] = per.get(e.currency or "USD", D(0)) + e.amount
+        elif isinstance(e, CurrencyConverted):
+            per[e.currency] = per.get(e.currency, D(0)) + e.amount
+            per[e.paid_currency] = per.get(e.paid_currency, D(0)) + e.paid - e.fees
     (reported,) = of(result.events, CashReported)
-    assert result.booked == {"default": reported.amount} == {"default": D("5.074062")}
+    assert per == {"USD": reported.amount, "GBP": D("2.14206")} and reported.amount == D("5.074062")
+    # The file's own check adds what its events move, currencies unconverted (journal.api.cash_check keeps
+    # one sum an account): -411.996438 + 348.8 - 1.65794
+    assert result.booked == {"default": D("-64.854378")}
 
 
 # -- what cannot be read is refused --------------------------------------------------------------------
