@@ -15,12 +15,23 @@ What is refused, kept or booked (issue 13, `importers/base.py`):
   from quantity × price × shares per contract ± commission and fees is booked as Fidelity booked it (the
   fees carry the difference, a warning from a cent up: `booked_fees`); beyond its tolerance it is kept
   unresolved.
-- Kept unresolved (the raw row, the reason, the Amount, the underlyings it names): Treasury bills and
-  notes, bonds and CDs named by CUSIP (bought, sold or redeemed), a trade with accrued interest, a MERGER,
-  a row in another currency, an expiry, assignment or exercise that moved cash (cash-settled), an
-  assignment or exercise whose stock row is not in the file and a stock row whose option row is not,
-  shares transferred together with cash, and any action tj does not know that names a security or a
-  quantity.
+- Bonds (issue 15): a row of a CUSIP whose Description (else Action) reads as a bond's (`UNITED STATES
+  TREAS BILLS ZERO CPN 0.00000% 07/31/2025`, `... TREAS NTS NOTE ...`, a municipal `... REV REF BDS SER.
+  05.00000% 11/15/2025`) is a TradeExecuted of `Bond(cusip, bill|note|bond, maturity)`: quantity = face,
+  price per 100 (the printed price replaced by the booked one it rounds, `exact_bond_price`). The Accrued
+  Interest column is an INTEREST row of its own on the bond's CUSIP (paid on a buy, received on a sale,
+  whatever sign Fidelity gives it), the trade's cash being the Amount without it. `REDEMPTION PAYOUT` is a
+  SELL at 100 (Fidelity writes 1 per dollar or 100 per 100). A CUSIP whose words say no bond (a CD or a
+  fund without a ticker) stays unresolved.
+- Mergers: `MERGER MER FROM <old CUSIP>` (+ new shares) with its `MERGER MER PAYOUT` (- old shares; the row
+  whose symbol is that CUSIP, else the day's only one), neither moving cash, is one StockMerged new:old,
+  the old symbol the ticker the file's other rows give that description, else the CUSIP (the note says
+  which). A lone row, or one with cash, stays unresolved with what would resolve it.
+- Kept unresolved (the raw row, the reason, the Amount, the underlyings it names): CDs and funds named by
+  CUSIP, a merger's lone row, a row in another currency, an expiry, assignment or exercise that moved cash
+  (cash-settled), an assignment or exercise whose stock row is not in the file and a stock row whose option
+  row is not, shares transferred together with cash, and any action tj does not know that names a security
+  or a quantity.
 - Transferred: `TRANSFERRED FROM` / `TRANSFERRED TO` (or any transfer action) of a symbol and a quantity
   moves shares without a sale: a SecurityTransferred, in for FROM, out for TO (else the quantity's sign);
   the file gives no basis, so the lot is *basis missing* until a journal-CSV row gives it.
@@ -75,10 +86,11 @@ from journal.events import (
     OptionExpired,
     SecurityTransferred,
     SourceRef,
+    StockMerged,
     TradeAction,
     TradeExecuted,
 )
-from journal.instruments import STANDARD_MULTIPLIER, OptionContract, Stock, parse_stock
+from journal.instruments import STANDARD_MULTIPLIER, Bond, OptionContract, Stock, parse_stock
 from journal.money import ZERO, OutOfBounds
 
 name = "fidelity-csv"
@@ -166,6 +178,11 @@ NOT_SUPPORTED: dict[str, str] = {
     "MERGER": "a merger changes holdings without a trade price",
 }
 RESOLVE = "not modelled yet; resolve it with journal-CSV rows that say what happened"
+# A stock-for-stock merger is two rows on one day: `MERGER MER FROM <old CUSIP>#REOR <id> ... (NEW)` adds
+# the new shares, `MERGER MER PAYOUT #REOR <id> ... (OLD)` removes the old ones (a negative quantity).
+_MERGER_FROM = re.compile(r"^MERGER\s+MER\s+FROM\s+([0-9A-Z]{8}[0-9])\b", re.IGNORECASE | re.ASCII)
+_MERGER_PAYOUT = re.compile(r"^MERGER\s+MER\s+PAYOUT\b", re.IGNORECASE | re.ASCII)
+_REOR = re.compile(r"#REOR\s*([A-Z0-9]+)", re.IGNORECASE | re.ASCII)
 
 OPTION_TRADES = {
     _Kind.STO: TradeAction.STO,
@@ -232,6 +249,62 @@ _MONEY_MARKET = re.compile(r"^(?:[A-Z]{3}XX|FCASH)$")
 _CORE_DESCRIPTION = "CASH"
 # A CUSIP (Treasuries, bonds, CDs, funds without a ticker; a CINS starts with a letter): no ticker tj trades.
 _CUSIP = re.compile(r"^[0-9A-Z]{8}[0-9]$")
+
+# A bond's description (Fidelity `UNITED STATES TREAS BILLS ZERO CPN 0.00000% 07/31/2025`, `HOUSTON TEX UTIL
+# SYS REV REF BDS SER. 05.00000% 11/15/2025 2015D`; Schwab `US TREASURY BILL19U S T BILL DUE 06/02/18`; an
+# OFX SECNAME `US TREASURY BILL 0% 12/26/24`): Treasury or not, bill, note or bond, and the maturity, the
+# first date after the coupon's `%` or after `DUE`.
+_TREASURY = re.compile(r"\bTREAS|\bTREASURY\b|\bU\s?S\s?T\b", re.ASCII)
+_BILL = re.compile(r"\bBILL?S?|\bT-BILL", re.ASCII)  # `BILXXX**MATURED**`: Schwab's cut-off `BILL`
+_NOTE = re.compile(r"\bNOTES?\b|\bNTS\b", re.ASCII)
+_BONDLIKE = re.compile(r"\bBDS?\b|\bBONDS?\b|\bNOTES?\b|\bNTS\b|\bDEBS?\b|\bCPN\b|\bC/?D\b|\d%", re.ASCII)
+_MATURITY = re.compile(r"(?:%|\bDUE)\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b", re.ASCII)
+
+
+def bond_maturity(text: str) -> date | None:
+    """The maturity a bond's description writes after its coupon or `DUE` (None when it writes none, or a
+    date that is none)."""
+    m = _MATURITY.search(text.upper())
+    if m is None:
+        return None
+    year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+    try:
+        return bounds.day(date(year, int(m[1]), int(m[2])))
+    except (ValueError, OutOfBounds):
+        return None
+
+
+def bond_named(cusip: str, description: str) -> Bond | None:
+    """The bond a CUSIP and its description name, None when the words are no bond's (a fund or CD named by
+    CUSIP is not guessed to be one). A Treasury's kind is bill, note or bond by its words (`BILLS`, `NTS
+    NOTE`, `BDS`); any other bond (a municipal bond, a corporate bond) is a `bond`."""
+    words = " ".join(description.upper().split())
+    treasury = bool(_TREASURY.search(words))
+    if not treasury and not _BONDLIKE.search(words):
+        return None
+    if treasury and _BILL.search(words):
+        kind = "bill"
+    elif treasury and _NOTE.search(words):
+        kind = "note"
+    else:
+        kind = "bond"
+    return Bond(cusip.upper(), kind, bond_maturity(words), words[: bounds.NOTE.most])
+
+
+def exact_bond_price(printed: Decimal, face: Decimal, gross: Decimal) -> Decimal:
+    """A bond's price per 100 as the broker booked it: brokers print it to two or three decimals
+    (Fidelity's `90.67` for a booked 90.665); when the cash paid or received for the face (`gross`, accrued
+    interest and fees apart) gives a price that the printed one rounds, that price is kept (cost exact, no
+    fees invented); else the printed price (the fees then carry the difference: `booked_fees`)."""
+    if face <= 0 or gross <= 0:
+        return printed
+    exact = gross * 100 / face
+    if exact * face / 100 != gross or exact.as_tuple().exponent < -9:  # type: ignore[operator]
+        return printed  # no price of a few decimals gives that cash
+    places = max(-int(printed.normalize().as_tuple().exponent), 0)
+    # The printed price is the booked one rounded to its places (half up or half even alike).
+    within = abs(exact - printed) * 2 <= Decimal(1).scaleb(-places)
+    return exact.normalize() + 0 if within else printed
 
 
 def _canonical(header_cell: str) -> str | None:
@@ -496,7 +569,8 @@ class _Builder:
         if _CUSIP.match(r.symbol):
             what = "redeemed" if r.kind is _Kind.REDEMPTION else "traded"
             raise NotModelled(
-                f"a Treasury, bond, CD or fund named by CUSIP {r.symbol} {what}: {RESOLVE}",
+                f"a CD or fund named by CUSIP {r.symbol} {what} whose description ({r.description.strip()}) "
+                f"names no bond tj can read: {RESOLVE}",
                 symbols=[r.symbol],
             )
         if not r.symbol:
@@ -558,6 +632,105 @@ class _Builder:
             key=self.key(r),
             source=self.source(r),
             note=NOTES.get(r.kind, "") if r.kind else "",
+        )
+
+    def bond(self, r: _Row) -> Bond | None:
+        """The bond a CUSIP row names (its Description, else its Action's words), None for no bond."""
+        if not _CUSIP.match(r.symbol.strip()):  # nine characters: never a ticker (`parse_stock`)
+            return None
+        cusip = r.symbol.strip()
+        described, acted = bond_named(cusip, r.description.strip()), bond_named(cusip, r.action)
+        return described if described and (described.maturity or not acted) else acted
+
+    def bond_trade(self, r: _Row, bond: Bond, when: datetime) -> list[Event]:
+        """A bond bought, sold or redeemed: quantity = face, price per 100 of face. Accrued interest
+        (the Accrued Interest column, whatever its sign: a buy pays it, a sale receives it) is an INTEREST
+        row of its own (Pub 550 "Bonds Sold Between Interest Dates"), so the trade's cost or proceeds is the
+        Amount without it. A redemption is a sale at the redemption price: 100 per 100 of face, Fidelity
+        writing it per dollar (`1`) or per 100 (`100`)."""
+        action = STOCK_TRADES[r.kind]  # type: ignore[index]
+        buys = action.is_buy
+        face = self.quantity(r)
+        if r.amount is None:
+            raise RowError(self.cols.col("amount"), None, "missing")
+        if r.price is None:
+            raise RowError(self.cols.col("price"), None, "missing")
+        interest = -abs(r.accrued) if buys else abs(r.accrued)
+        cash = r.amount - interest  # the trade's own cash
+        gross = -cash - r.fees if buys else cash + r.fees
+        price = r.price
+        if r.kind is _Kind.REDEMPTION:
+            # Per dollar or per 100: whichever the cash says (100 per 100 when the cell says neither).
+            options = [p for p in (r.price * 100, r.price) if p * face / 100 == gross] or [Decimal(100)]
+            price = options[0]
+        else:
+            price = exact_bond_price(r.price, face, gross)
+        # face × price / 100 (the multiplier 0.01 written as a division: no zeros past the cents)
+        fees, warning = booked_fees(buys=buys, gross=face * price / 100, fees=r.fees, amount=cash)
+        if warning:
+            self.warn(r, "amount", str(r.amount), warning)
+        note = "redemption" if r.kind is _Kind.REDEMPTION else ""
+        events: list[Event] = [
+            TradeExecuted(
+                action=action,
+                instrument=bond,
+                quantity=face,
+                price=price,
+                fees=fees,
+                account=r.account,
+                time=when,
+                key=self.key(r),
+                source=self.source(r),
+                note=note,
+            )
+        ]
+        if interest:
+            events.append(
+                CashMoved(
+                    kind=CashKind.INTEREST,
+                    amount=interest,
+                    symbol=bond.cusip,
+                    description=f"accrued interest {'paid' if buys else 'received'}",
+                    account=r.account,
+                    time=when,
+                    key=self.keymaker.key(r.account, None, r.content + "\x1faccrued interest"),
+                    source=self.source(r),
+                    note=f"accrued interest of {bond.cusip}",
+                )
+            )
+        return events
+
+    def merger(self, new_row: _Row, old_row: _Row, ticker: str | None = None) -> StockMerged:
+        """`MERGER MER FROM` (+ new shares) with its `MERGER MER PAYOUT` (- old shares), no cash: each old
+        share became new/old new shares (IRC 354/358: basis and dates carried over). The old holding is the
+        payout row's symbol (its CUSIP where Fidelity names it so)."""
+        new_stock = parse_stock(new_row.symbol)
+        if new_stock is None:
+            raise RowError(self.cols.col("symbol"), new_row.symbol, "not a stock symbol")
+        named = old_row.symbol.strip().upper()
+        if not named:
+            raise RowError(self.cols.col("symbol"), None, "missing: the merger's old shares need a symbol")
+        old_symbol = named if parse_stock(named) else ticker or named
+        new_shares, old_shares = self.quantity(new_row), self.quantity(old_row)
+        if old_symbol != named:
+            said = f"; the old shares' CUSIP {named} is {old_symbol} by the file's other rows"
+        elif not parse_stock(named):
+            said = (
+                f"; the old shares are named by their CUSIP {named}: no row of this file names their ticker"
+            )
+        else:
+            said = ""
+        return StockMerged(
+            symbol=old_symbol,
+            new_symbol=new_stock.symbol,
+            new=new_shares,
+            old=old_shares,
+            account=new_row.account,
+            time=datetime.combine(new_row.day, time()),
+            key=self.key(new_row),
+            source=self.source(new_row),
+            note=f"merger: {old_shares.normalize():f} {old_symbol} -> {new_shares.normalize():f} "
+            f"{new_stock.symbol}{said}",
         )
 
     def expired(self, r: _Row) -> OptionExpired:
@@ -725,6 +898,7 @@ def _events(builder: _Builder, rows: list[_Row]) -> list[Event]:
     rows tj does not model kept unresolved."""
     offsets = day_offsets([r.day for r in rows])
     placed: list[tuple[int, Event]] = []
+    mergers, paired = _merger_pairs(rows)
     legs: list[tuple[_Row, StockLeg]] = []
     endings: list[tuple[_Row, datetime]] = []
     for r, offset in zip(rows, offsets, strict=True):
@@ -732,14 +906,19 @@ def _events(builder: _Builder, rows: list[_Row]) -> list[Event]:
         try:
             if r.currency and r.currency != "USD":
                 raise NotModelled(f"a row in {r.currency}: tj keeps no currencies, {RESOLVE}")
-            if r.kind in STOCK_LEGS:
+            if r.index in paired:
+                continue  # the old shares' side of a merger: part of the event of its `MERGER MER FROM` row
+            if r.index in mergers:
+                old = mergers[r.index]
+                placed.append((r.line, builder.merger(r, old, _ticker_of(rows, old))))
+            elif r.kind in STOCK_LEGS:
                 legs.append((r, builder.stock_leg(r)))
             elif r.kind in (_Kind.ASSIGNED, _Kind.EXERCISED):
                 endings.append((r, when))
             else:
                 event = _event(builder, r, when)
-                if event is not None:
-                    placed.append((r.line, event))
+                for made in event if isinstance(event, list) else [] if event is None else [event]:
+                    placed.append((r.line, made))
         except RowError as err:
             builder.problem(r, err)
         except NotModelled as exc:
@@ -765,18 +944,29 @@ def _events(builder: _Builder, rows: list[_Row]) -> list[Event]:
     return [event for _, event in placed]
 
 
-def _event(builder: _Builder, r: _Row, when: datetime) -> Event | None:
+def _event(builder: _Builder, r: _Row, when: datetime) -> Event | list[Event] | None:
     """The event of a row that is no part of an assignment or exercise (None: the core's cash moved)."""
     if _is_core_cash(r):
         return None  # the core money-market position is the account's cash
     if r.kind is None:
         upper = r.action.upper()
+        lone = _MERGER_FROM.match(r.action)
+        if lone:
+            raise NotModelled(
+                f"a merger's new shares ({(r.quantity or ZERO).normalize():f} {r.symbol.strip()} from CUSIP "
+                f"{lone[1].upper()}{f', and {r.amount:f} of cash' if r.amount else ''}) without the "
+                "MERGER MER PAYOUT row that removes the old shares on that day (with no cash): "
+                "the ratio is not in this file; resolve it with a journal-CSV MERGER row (date,MERGER,<old "
+                f"symbol>,new_symbol={r.symbol.strip()},ratio=new:old), or export a period holding both rows"
+            )
         why = next((why for prefix, why in NOT_SUPPORTED.items() if upper.startswith(prefix)), None)
         if why is not None:
             raise NotModelled(f"{why}: {RESOLVE}")
         if r.names_security() or not r.amount:
             raise NotModelled(f"an action tj does not know ({r.action})")
         return builder.cash(r, when)  # a cash-only row of any description
+    if r.kind in STOCK_TRADES and (bond := builder.bond(r)) is not None:
+        return builder.bond_trade(r, bond, when)
     if r.kind in OPTION_TRADES or r.kind in STOCK_TRADES:
         return builder.trade(r, when)
     if r.kind is _Kind.EXPIRED:
@@ -784,3 +974,41 @@ def _event(builder: _Builder, r: _Row, when: datetime) -> Event | None:
     if r.kind in (_Kind.DEPOSIT, _Kind.WITHDRAW, _Kind.TRANSFER) and r.quantity and r.symbol:
         return builder.transferred(r, when)
     return builder.cash(r, when)
+
+
+def _merger_pairs(rows: list[_Row]) -> tuple[dict[int, _Row], set[int]]:
+    """Each `MERGER MER FROM <CUSIP>` row (+ new shares, no cash) with the `MERGER MER PAYOUT` row of the
+    same account and day removing shares (- quantity, no cash): the one whose symbol is that CUSIP, else
+    the only such row that day (Fidelity numbers the two rows' `#REOR` ids apart, so they do not pair
+    them). The FROM row's index -> the payout row, and the payout rows so paired. A merger with cash, or
+    two candidates, is not paired: both rows stay unresolved, nothing guessed."""
+    payouts = [
+        r for r in rows if _MERGER_PAYOUT.match(r.action) and (r.signed_quantity or ZERO) < 0 and not r.amount
+    ]
+    pairs: dict[int, _Row] = {}
+    used: set[int] = set()
+    for r in rows:
+        m = _MERGER_FROM.match(r.action)
+        if not (m and (r.signed_quantity or ZERO) > 0 and not r.amount):
+            continue
+        day = [p for p in payouts if p.index not in used and (p.account, p.day) == (r.account, r.day)]
+        named = [p for p in day if p.symbol.strip().upper() == m[1].upper()]
+        fits = named or (day if len(day) == 1 and not _CUSIP.match(day[0].symbol.strip()) else [])
+        if len(fits) == 1:
+            pairs[r.index] = fits[0]
+            used.add(fits[0].index)
+    return pairs, used
+
+
+def _ticker_of(rows: list[_Row], old: _Row) -> str | None:
+    """The ticker the account held shares named by CUSIP under: the one ticker of the file's rows whose
+    Description is the CUSIP row's (Fidelity writes one security's description alike on every row)."""
+    words = " ".join(old.description.split()).upper()
+    tickers = {
+        stock.symbol
+        for r in rows
+        if r.index != old.index
+        and " ".join(r.description.split()).upper() == words
+        and (stock := parse_stock(r.symbol)) is not None
+    }
+    return tickers.pop() if words and len(tickers) == 1 else None

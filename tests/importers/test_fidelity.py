@@ -20,10 +20,12 @@ from journal.events import (
     CashMoved,
     OptionAssigned,
     SecurityTransferred,
+    StockMerged,
     TradeAction,
     TradeExecuted,
     Unresolved,
 )
+from journal.instruments import Bond
 from journal.money import cents
 from journal.projections.cycles import flow_of
 from tests.importers.golden import FIXTURES, check_golden, fuzz_once
@@ -109,9 +111,10 @@ def test_golden_all_accounts_2025_layout() -> None:
 
 
 def test_golden_rows_tj_does_not_model_are_kept_and_cash_rows_are_cash() -> None:
-    """Issue 13: Treasury bills by CUSIP, a merger, an unknown action naming a security and an assignment
-    without its stock row are unresolved with the cash Fidelity booked; shares TRANSFERRED FROM/TO are
-    transfers; a cash row of unknown words is OTHER cash; a sale's Amount is the truth, with a warning."""
+    """Issue 13 and 15: a Treasury bill bought and redeemed by CUSIP is a bond's trades; a merger's lone
+    row, an unknown action naming a security and an assignment without its stock row are unresolved with
+    the cash Fidelity booked; shares TRANSFERRED FROM/TO are transfers; a cash row of unknown words is OTHER
+    cash; a sale's Amount is the truth, with a warning."""
     result = check_golden(fidelity, UNMODELLED)
     assert result["errors"] == []
     shown = [
@@ -124,16 +127,9 @@ def test_golden_rows_tj_does_not_model_are_kept_and_cash_rows_are_cash() -> None
         )
         for e in result["events"]
     ]
-    resolve = "not modelled yet; resolve it with journal-CSV rows that say what happened"
     assert shown == [
         (4, "SecurityTransferred", "-10", None, None),
-        (
-            5,
-            "Unresolved",
-            f"a Treasury, bond, CD or fund named by CUSIP 912797KX4 redeemed: {resolve}",
-            "5000.00",
-            ["912797KX4"],
-        ),
+        (5, "TradeExecuted", "5000", "0", None),  # the bill redeemed: 5000 face at 100 = 5000.00
         (
             6,
             "Unresolved",
@@ -146,15 +142,18 @@ def test_golden_rows_tj_does_not_model_are_kept_and_cash_rows_are_cash() -> None
         (8, "Unresolved", "an action tj does not know (RECLASSIFICATION OF SHARES (Cash))", "0", ["LSEGY"]),
         (9, "CashMoved", "TAX", "-12.00", None),
         (10, "CashMoved", "OTHER", "25.00", None),
-        (11, "Unresolved", f"a merger changes holdings without a trade price: {resolve}", "0", ["NEWC"]),
-        (12, "TradeExecuted", "30", "0", None),  # the MPC sold on line 7
         (
-            13,
+            11,
             "Unresolved",
-            f"a Treasury, bond, CD or fund named by CUSIP 912797KX4 traded: {resolve}",
-            "-4964.35",
-            ["912797KX4"],
+            "a merger's new shares (50 NEWC from CUSIP 12345X109) without the MERGER MER PAYOUT row that "
+            "removes the old shares on that day (with no cash): the ratio is not in this file; resolve it "
+            "with a journal-CSV MERGER row (date,MERGER,<old symbol>,new_symbol=NEWC,ratio=new:old), or "
+            "export a period holding both rows",
+            "0",
+            ["NEWC"],
         ),
+        (12, "TradeExecuted", "30", "0", None),  # the MPC sold on line 7
+        (13, "TradeExecuted", "5000", "0", None),  # the bill bought: 5000 × 99.287 / 100 = 4964.35
         (14, "SecurityTransferred", "25", None, None),
         (15, "CashMoved", "DEPOSIT", "25166.37", None),
     ]
@@ -170,11 +169,12 @@ def test_golden_rows_tj_does_not_model_are_kept_and_cash_rows_are_cash() -> None
     ("name", "events", "unresolved"),
     [
         ("History_for_Account_X8YYYYYYY.csv", 11, 0),  # cash only: debits, deposits, transfers
-        # Anonymised by its authors: seven trades' amounts are far from quantity × price, and four
-        # Treasury rows are named by CUSIP; the core's reinvestment (a CUSIP described CASH) is cash.
-        ("bankroll_fidelity_transactions.csv", 18, 11),
-        # A bond bought and one redeemed (by CUSIP) and a merger.
-        ("fidelity_csv_all_accounts_transactions_20251204.csv", 21, 3),
+        # Anonymised by its authors: eight trades' amounts are far from quantity × price (a T-bill's among
+        # them); a note bought and sold (each with its accrued interest: two events a row) and a bill
+        # redeemed are bonds; the core's reinvestment (a CUSIP described CASH) is cash.
+        ("bankroll_fidelity_transactions.csv", 20, 8),
+        # A muni bond bought (with accrued interest: two events) and one redeemed, and a merger's lone row.
+        ("fidelity_csv_all_accounts_transactions_20251204.csv", 22, 1),
     ],
 )
 def test_real_exports_import_whole_and_their_cash_adds_up(name: str, events: int, unresolved: int) -> None:
@@ -528,7 +528,7 @@ def test_a_cash_settled_assignment_is_unresolved(tmp_path: Path) -> None:
     assert kept.reason.startswith("an assignment or exercise that moved cash: a cash-settled option")
 
 
-def test_a_bond_by_cusip_is_unresolved_and_shares_transferred_are_transfers(tmp_path: Path) -> None:
+def test_a_bond_by_cusip_is_a_bond_and_shares_transferred_are_transfers(tmp_path: Path) -> None:
     rows = [
         "11/17/2025,REDEMPTION PAYOUT HOUSTON TEX UTIL SYS REV REF BDS SER. 05.00000% 11/15/2025 2015D "
         "(Cash),44244CCF2,HOUSTON TEX UTIL SYS REV,Cash,1,-25000,,,,25000,50000.00,\n",
@@ -539,8 +539,16 @@ def test_a_bond_by_cusip_is_unresolved_and_shares_transferred_are_transfers(tmp_
     result = fidelity.parse(write(tmp_path, SINGLE_HEADER + "".join(rows)))
     assert result.errors == []
     bond, moved_in, moved_out, with_cash = result.events
-    assert isinstance(bond, Unresolved)
-    assert (bond.amount, bond.symbols) == (Decimal(25000), ("44244CCF2",))
+    # The Description says no bond's words; the Action does (BDS, the coupon and maturity): a municipal bond
+    # redeemed at 100 (Fidelity's price 1 is per dollar of face): 25000 × 100 / 100 = 25000.
+    assert isinstance(bond, TradeExecuted)
+    assert (bond.action, bond.instrument, bond.quantity, bond.price, bond.fees) == (
+        TradeAction.SELL,
+        Bond("44244CCF2", "bond", date(2025, 11, 15)),
+        Decimal(25000),
+        Decimal(100),
+        Decimal(0),
+    )
     assert isinstance(moved_in, SecurityTransferred) and isinstance(moved_out, SecurityTransferred)
     assert [(e.instrument.name, e.quantity, e.basis) for e in (moved_in, moved_out)] == [
         ("AAPL", Decimal(25), None),
@@ -560,9 +568,11 @@ def test_an_expiry_before_the_expiration_is_an_error(tmp_path: Path) -> None:
     ]
 
 
-def test_merger_rows_of_real_exports_are_kept_unresolved(tmp_path: Path) -> None:
-    # Rows of redstreet/beancount_reds_importers fidelity fixtures (History_for_Account_X99999999.csv
-    # and fidelity_csv_all_accounts_transactions_20251204.csv): shares in, old shares out, no price.
+def test_a_merger_pair_of_rows_is_one_stock_merger(tmp_path: Path) -> None:
+    # Rows of redstreet/beancount_reds_importers fidelity fixtures (History_for_Account_X99999999.csv):
+    # new shares in `MERGER MER FROM <old CUSIP>`, the old shares (by that CUSIP) out in `MERGER MER PAYOUT`,
+    # no price and no cash: a stock-for-stock merger of 1 old share for 1 new. The #REOR ids differ by one:
+    # the rows pair by the CUSIP. No other row names the old shares' ticker: the CUSIP names them.
     rows = [
         " 09/01/2021, MERGER MER FROM G8354H126#REOR M0099999990001 GINKGO BIOWORKS HOLDINGS INC CL A SHS "
         "(DNA) (Cash), DNA, GINKGO BIOWORKS HOLDINGS INC CL A SHS,Cash,,1,,,,,,\n",
@@ -571,15 +581,18 @@ def test_merger_rows_of_real_exports_are_kept_unresolved(tmp_path: Path) -> None
     ]
     result = fidelity.parse(write(tmp_path, SINGLE_HEADER + "".join(rows)))
     assert result.errors == []
-    why = (
-        "a merger changes holdings without a trade price: not modelled yet; resolve it with journal-CSV "
-        "rows that say what happened"
+    [merged] = result.events
+    assert isinstance(merged, StockMerged)
+    assert (merged.symbol, merged.new_symbol, merged.new, merged.old, merged.cash, merged.in_lieu) == (
+        "G8354H126",
+        "DNA",
+        Decimal(1),
+        Decimal(1),
+        Decimal(0),
+        Decimal(0),
     )
-    assert [(e.reason, e.amount, e.symbols) for e in result.events if isinstance(e, Unresolved)] == [
-        (why, Decimal(0), ("DNA",)),
-        (why, Decimal(0), ("G8354H126",)),
-    ]
-    assert len(result.events) == 2
+    assert merged.time == datetime(2021, 9, 1)
+    assert "named by their CUSIP G8354H126" in merged.note
 
 
 def test_tax_exempt_muni_interest_is_interest(tmp_path: Path) -> None:
