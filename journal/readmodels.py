@@ -248,6 +248,10 @@ def project_partition(
     def add(projection: str, account: str | None, day: date | None, payload: str) -> None:
         rows.append((projection, partition, owner, account, day, len(rows), payload))
 
+    # Income of the books' own making (a Treasury bill's discount, `Books.interest`): counted as income in the
+    # flows and the income rows, moving no cash (it is in the bill's proceeds already).
+    earned: list[Event] = []
+
     def add_flows(flows: Mapping[int, Flow] | None) -> list[Row]:
         nonlocal rows
         rows, rest = head, rows
@@ -256,7 +260,8 @@ def project_partition(
                 day = ev.time.date()
                 payload = json.dumps({"day": day.isoformat(), "symbols": ev.symbols})
                 add("unresolved", ev.account, day, payload)
-        days = day_flows(events, flows)
+        no_cash = {id(ev): Flow() for ev in earned}
+        days = day_flows([*events, *earned], {**(flows or {}), **no_cash})
         for flows_of_day in days:
             add("flows", flows_of_day.account, flows_of_day.day, encode(flows_of_day))
         for flows_of_month in month_flows(days):
@@ -265,7 +270,7 @@ def project_partition(
         return [(*r[:5], len(head) + i, r[6]) for i, r in enumerate(rows)]
 
     def add_income(realized: Iterable[RealizedRow]) -> None:
-        for income in month_income(events, realized, attribution.map):
+        for income in month_income([*events, *earned], realized, attribution.map):
             add("month_income", income.account, month_bounds(income.month)[0], encode(income))
 
     attribution = Attribution(events)
@@ -333,6 +338,7 @@ def project_partition(
         add("realized", row.account, row.closed, encode(row))
     for totals in realized_totals(realized):
         add("realized_totals", totals.account, month_bounds(totals.month)[0], encode(totals))
+    earned.extend(books.interest)
     add_income(realized)
     for lot in books.lots():
         add("lots", lot.account, lot.opened, encode(lot))
