@@ -714,6 +714,7 @@ class Fill:
     currency: str = ""  # of price, fees and cash: "" is USD
     fx_rate: Decimal | None = None  # USD per unit of `currency`
     accrued: Decimal = ZERO  # a bond's accrued interest, paid (negative) or received with the trade
+    proceeds: Decimal | None = None  # as the row states them (a cash settlement's value)
 
     @property
     def is_option(self) -> bool:
@@ -832,6 +833,7 @@ class Eae:
     trade_id: str
     cash: Decimal | None = None
     used: bool = False
+    proceeds: Decimal | None = None
 
 
 CASH_SETTLED = "cash settled"
@@ -1251,6 +1253,7 @@ class _Parser:
             cash=cash,
             currency=currency,
             fx_rate=fx_rate,
+            proceeds=row.optional_number("proceeds"),
         )
 
     def cancel_pairs(self, fills: list[Fill]) -> None:
@@ -1592,7 +1595,9 @@ class _Parser:
         """An index option exercised or assigned for cash (no stock row, cash moved on the option row):
         OptionCashSettled at the index value the row implies: strike ± the settlement price per unit
         (|proceeds| / (contracts × multiplier), else `tradePrice`); a call above, a put below the strike."""
-        settlement = settlement_of(option, abs(f.signed), f.price, f.row.optional_number("proceeds"))
+        settlement = settlement_of(option, abs(f.signed), f.price, f.proceeds)
+        if settlement <= 0:
+            raise NotModelled(f"a cash settlement whose value implies an index at {settlement}: not modelled")
         event = OptionCashSettled(
             option=option,
             quantity=abs(f.signed),
@@ -1670,6 +1675,7 @@ class _Parser:
             row.stamp("date", "dateTime", "reportDate"),
             row.get("tradeID"),
             eae_cash(row),
+            proceeds=row.optional_number("proceeds"),
         )
 
     def eae_events(self, eae: list[Eae], trades_present: bool) -> None:
@@ -1743,11 +1749,15 @@ class _Parser:
         assert isinstance(option, OptionContract)
         self.result.book(e.account, e.cash)
         broker_id, content = _eae_identity(e.row)
-        proceeds = e.row.optional_number("proceeds")
+        settlement = settlement_of(option, abs(e.signed), e.price or ZERO, e.proceeds)
+        if settlement <= 0:
+            exc = NotModelled(f"a cash settlement whose value implies an index at {settlement}: not modelled")
+            self.keep(e.row, exc, e.account, cash=e.cash, broker_id=broker_id, content=content, when=e.when)
+            return
         event = OptionCashSettled(
             option=option,
             quantity=abs(e.signed),
-            settlement=settlement_of(option, abs(e.signed), e.price or ZERO, proceeds),
+            settlement=settlement,
             account=e.account,
             time=e.when,
             key=self.key(e.account, broker_id, content),
@@ -2024,8 +2034,10 @@ class _Parser:
             return self.reorganisation(row, code, acct, when, broker_id, words, others)
         what = REORG.get(code, "a corporate action of no type" if not code else "an unknown corporate action")
         if code == "SO":
+            parent = _SPLIT_SYMBOL.match(words)
+            into = f"{_ticker(parent[1])} into {row.get('symbol')}" if parent else row.get("symbol")
             raise NotModelled(
-                f"{what} ({code}) of {row.get('symbol')}: IBKR gives no allocation of the parent's basis "
+                f"{what} ({code}) of {into}: IBKR gives no allocation of the parent's basis "
                 "(Form "
                 "8937); record it as a SPINOFF row of a journal CSV with its allocation and `resolves`"
             )

@@ -23,6 +23,7 @@ COUNTS = {
     "option_eae_only.xml": 6,
     "minimal_attributes.xml": 6,
     "not_modelled.xml": 18,
+    "other_assets.xml": 19,  # synthetic: futures, futures options, bonds, currencies, corporate actions
 }
 
 
