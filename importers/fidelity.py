@@ -258,6 +258,7 @@ _TREASURY = re.compile(r"\bTREAS|\bTREASURY\b|\bU\s?S\s?T\b", re.ASCII)
 _BILL = re.compile(r"\bBILL?S?|\bT-BILL", re.ASCII)  # `BILXXX**MATURED**`: Schwab's cut-off `BILL`
 _NOTE = re.compile(r"\bNOTES?\b|\bNTS\b", re.ASCII)
 _BONDLIKE = re.compile(r"\bBDS?\b|\bBONDS?\b|\bNOTES?\b|\bNTS\b|\bDEBS?\b|\bCPN\b|\bC/?D\b|\d%", re.ASCII)
+_EQUITY = re.compile(r"PFD|\bPREF|\bPREFERRED\b|\bETF\b|\bFUND\b|\bFDS?\b|\bSHS\b", re.ASCII)
 _MATURITY = re.compile(r"(?:%|\bDUE)\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b", re.ASCII)
 
 
@@ -280,7 +281,7 @@ def bond_named(cusip: str, description: str) -> Bond | None:
     NOTE`, `BDS`); any other bond (a municipal bond, a corporate bond) is a `bond`."""
     words = " ".join(description.upper().split())
     treasury = bool(_TREASURY.search(words))
-    if not treasury and not _BONDLIKE.search(words):
+    if not treasury and (not _BONDLIKE.search(words) or _EQUITY.search(words)):
         return None
     if treasury and _BILL.search(words):
         kind = "bill"

@@ -39,13 +39,28 @@ Decisions, each deliberate (the report and tests/importers/fixtures/schwab/READM
   without a sale: `SecurityTransferred` (the row gives no basis: basis missing until one is given). The
   same actions with an amount and no quantity are cash (an ACAT fee, a journal of cash); with shares and
   cash at once, or neither stated, they are unresolved.
-- Rows that change holdings in ways tj does not model yet (Stock Merger, Name Change, Spin-off,
-  Conversion, Stock Plan Activity, Stock Div Dist, a bond's Full Redemption, Cash In Lieu of a fraction
-  whose size the row does not give, a trade of a CUSIP), any action not in these tables that names a
-  security or a quantity, and a cash-settled option's expiry are kept as unresolved events with their
-  Amount (a CUSIP row names the CUSIP as its symbol). A row that names no security and no quantity but
-  has an Amount is cash whatever its action (ATM Withdrawal, Schwab ATM Rebate, a Full Redemption
-  credited as cash), its kind from its words (`cash_kind`; unknown words: OTHER, with a warning).
+- Bonds (issue 15): a Buy or Sell of a CUSIP whose Description reads as a bond's (`US TREASURY BILL19U S T
+  BILL DUE 06/02/18`, `UNITED STATES TREAS BILLS 0%24 DUE 09/12/24`) is a TradeExecuted of
+  `Bond(cusip, bill|note|bond, maturity)` (`importers.fidelity.bond_named`): quantity = face, price per
+  100. A Full Redemption (the face, negative, no cash) with the Full Redemption Adj of its CUSIP on its day
+  (the cash, no quantity) is one SELL of the face at cash × 100 / face, the bond as the file's buy named
+  it; the Adj row makes no event of its own.
+- Corporate actions (issue 15) Schwab writes as two rows of one action on one day, the old shares out (-,
+  often by CUSIP: `171439102 CHURCHILL CAPITAL IV XXXMANDATORY MERGER`) and the new in (+, a ticker):
+  Stock Merger and Conversion are one StockMerged of new:old from the quantities (AMC preferred 344 -> 34
+  AMC), Name Change of as many shares a SymbolChanged (else a StockMerged). The old symbol is its ticker
+  where the row gives one, else the one ticker of the file's rows described alike, else the CUSIP (the
+  event's note says which). Cash In Lieu of a stock is IN_LIEU cash of it. Kept unresolved, each reason
+  naming the journal-CSV row that resolves it: a Spin-off (the file gives neither the parent, the ratio
+  nor the basis allocation of Form 8937), a Stock Split, Reverse Split or Stock Div Dist that gives the
+  shares added, not the ratio (the ratio would need the holding, and cash in lieu makes the rows' shares
+  inexact), a lone row of a pair.
+- Rows that change holdings in ways tj does not model yet (Stock Plan Activity, a CUSIP that names no
+  bond), any action not in these tables that names a security or a quantity, and a cash-settled option's
+  expiry are kept as unresolved events with their Amount (a CUSIP row names the CUSIP as its symbol).
+  A row that names no security and no quantity but has an Amount is cash whatever its action (ATM
+  Withdrawal, Schwab ATM Rebate, a Full Redemption credited as cash), its kind from its words
+  (`cash_kind`; unknown words: OTHER, with a warning).
 - A Stock Split or Reverse Split row gives the shares added or removed, not the ratio: it is a
   SplitApplied only when its Description states the ratio (`2 FOR 1`), else unresolved, naming the
   journal-CSV SPLIT row to resolve it.
@@ -75,6 +90,7 @@ from importers.base import (
 )
 from importers.bounds import AMOUNT, PRICE, QUANTITY, SPLIT_PART, Bound
 from importers.common import CsvRow, StockLeg, cash_kind, match_stock_leg, money, read_csv_table, us_date
+from importers.fidelity import bond_named, exact_bond_price
 from journal.events import (
     CashKind,
     CashMoved,
@@ -85,11 +101,14 @@ from journal.events import (
     SecurityTransferred,
     SourceRef,
     SplitApplied,
+    StockMerged,
+    SymbolChanged,
     TradeAction,
     TradeExecuted,
 )
 from journal.instruments import (
     STANDARD_MULTIPLIER,
+    Bond,
     InvalidOption,
     OptionContract,
     Stock,
@@ -200,16 +219,26 @@ TRANSFERS = {
 SHARE_TRANSFERS = {"security transfer", "journaled shares", "journal", "internal transfer"}
 # Rows read cleanly whose meaning tj does not model yet: kept as unresolved events, with their cash.
 NOT_SUPPORTED = {
-    "stock merger": "a stock merger changes holdings without a trade price",
-    "name change": "a name change moves the holding to another symbol",
-    "spin-off": "a spin-off adds shares whose basis comes from the parent's",
-    "conversion": "a conversion changes holdings without a trade price",
+    "stock merger": "a stock merger's row without its other row (the old shares out, the new in, on one day)",
+    "name change": "a name change's row without its other row (the old symbol out, the new in, on one day)",
+    "conversion": "a conversion's row without its other row (the old shares out, the new in, on one day)",
     "stock plan activity": "stock plan shares come with a basis the row does not give",
-    "stock div dist": "a stock dividend adds shares without a cost",
-    "cash in lieu": "cash in lieu sells a fraction of a share without saying how much",
-    "full redemption": "a bond or Treasury redeemed",
-    "full redemption adj": "a bond or Treasury redeemed",
+    "full redemption": "a redemption's row without its other row (Full Redemption: the face redeemed; Full "
+    "Redemption Adj: its cash; on one day)",
+    "full redemption adj": "a redemption's row without its other row (Full Redemption: the face redeemed; "
+    "Full Redemption Adj: its cash; on one day)",
 }
+# Corporate actions Schwab writes as two rows of one action on one day: the new shares (+, a ticker) and
+# the old ones (-, often by CUSIP). A name change of as many shares is a SymbolChanged; otherwise (a stock
+# merger, a conversion, a name change of other quantities) a StockMerged of new:old from the quantities.
+PAIRED = {"stock merger", "name change", "conversion"}
+REDEMPTION, REDEMPTION_CASH = "full redemption", "full redemption adj"
+CASH_IN_LIEU = "cash in lieu"
+SPIN_OFF = "spin-off"
+STOCK_DIVIDEND = "stock div dist"
+# Schwab appends its own words to the description of a corporate action's old security: `CHURCHILL CAPITAL
+# IV XXXMANDATORY MERGER EFF: 07/26/21`.
+_SCHWAB_SUFFIX = re.compile(r"\s*XXX.*$")
 # A CUSIP (Treasuries, bonds, CDs, funds and old names after a corporate action): not a ticker tj trades.
 _CUSIP = re.compile(r"^[0-9]{3}[0-9A-Z]{5}[0-9]$")
 
@@ -485,10 +514,15 @@ class _Builder:
             raise RowError(self.col("symbol"), row.symbol, f"not an option symbol{hint}")
         return row.instrument
 
+    def bond(self, row: _Row) -> Bond | None:
+        """The bond a CUSIP row names by its Description (`US TREASURY BILL19U S T BILL DUE 06/02/18`)."""
+        return bond_named(row.symbol, row.description) if _CUSIP.match(row.symbol) else None
+
     def stock(self, row: _Row) -> Stock:
         if _CUSIP.match(row.symbol):
             raise NotModelled(
-                f"{self.action_name(row)} of {row.symbol}: a bond, Treasury or fund named by CUSIP"
+                f"{self.action_name(row)} of {row.symbol} ({row.description}): a CD, fund or security named "
+                "by CUSIP whose description names no bond tj can read"
             )
         if not row.symbol:
             raise RowError(self.col("symbol"), None, f"missing: {self.action_name(row)} needs a symbol")
@@ -503,8 +537,14 @@ class _Builder:
 
     # -- events --
 
-    def trade(self, row: _Row, action: TradeAction, instrument: Stock | OptionContract) -> TradeExecuted:
+    def trade(
+        self, row: _Row, action: TradeAction, instrument: Stock | OptionContract | Bond
+    ) -> TradeExecuted:
         quantity, price, fees = self.quantity(row), self.price(row), self.fees(row)
+        if isinstance(instrument, Bond) and row.amount is not None:
+            # Face and price per 100: the printed price replaced by the booked one it rounds.
+            paid = -row.amount - fees if action.is_buy else row.amount + fees
+            price = exact_bond_price(price, quantity, paid)
         if row.amount is not None:  # the broker's cash is the truth: cost or proceeds as booked
             gross = quantity * price * instrument.multiplier
             fees, warning = booked_fees(buys=action.is_buy, gross=gross, fees=fees, amount=row.amount)
@@ -609,6 +649,75 @@ class _Builder:
             symbol=stock.symbol,
             new=new,
             old=old,
+            time=datetime.combine(row.day, time()),
+            **self.common(row),
+        )
+
+    def redeemed(self, row: _Row, cash_row: _Row, bond: Bond) -> TradeExecuted:
+        """Full Redemption (the face, negative) with its Full Redemption Adj (the cash): one sale of the face
+        at cash / face × 100 per 100 (a bond is redeemed at par unless the cash says otherwise)."""
+        face, cash = self.quantity(row), self.amount(cash_row)
+        price = cash * 100 / face
+        if price * face / 100 != cash or price.as_tuple().exponent < -9:  # type: ignore[operator]
+            price = Decimal(100)  # no short price gives that cash: at par, the fees carry the rest
+        fees, warning = booked_fees(buys=False, gross=face * price / 100, fees=ZERO, amount=cash)
+        if warning:
+            self.warn(cash_row, "amount", str(cash_row.amount), warning)
+        return TradeExecuted(
+            action=TradeAction.SELL,
+            instrument=bond,
+            quantity=face,
+            price=price.normalize() + 0,
+            fees=fees,
+            time=datetime.combine(row.day, time()),
+            account=self.account,
+            key=self.key(row),
+            source=self.info.source(row.line),
+            note=f"redemption ({row.description}; cash: line {cash_row.line})",
+        )
+
+    def corporate(self, old: _Row, new: _Row, old_symbol: str, found: str) -> StockMerged | SymbolChanged:
+        """A Stock Merger, Name Change or Conversion pair: the old shares (-) became the new (+). As many
+        shares under a new symbol in a Name Change: a SymbolChanged; else a StockMerged of new:old shares
+        (basis and dates carried over, IRC 354/358). `found` says how the old symbol was named."""
+        new_stock = new.instrument
+        if not isinstance(new_stock, Stock):
+            raise NotModelled(f"{self.action_name(new)} to {new.symbol}: the new shares name no ticker")
+        old_shares, new_shares = self.quantity(old), self.quantity(new)
+        when, key, source = datetime.combine(old.day, time()), self.key(old), self.info.source(old.line)
+        what = f"{self.action_name(old)}: {old_symbol} ({old.description}) -> {new_stock.symbol}{found}"
+        if old.action == "name change" and old_shares == new_shares:
+            return SymbolChanged(
+                symbol=old_symbol,
+                new_symbol=new_stock.symbol,
+                note=what,
+                account=self.account,
+                time=when,
+                key=key,
+                source=source,
+            )
+        ratio = f"{format(new_shares.normalize(), 'f')} new for {format(old_shares.normalize(), 'f')} old"
+        return StockMerged(
+            symbol=old_symbol,
+            new_symbol=new_stock.symbol,
+            new=new_shares,
+            old=old_shares,
+            note=f"{what}; {ratio} from the rows' quantities",
+            account=self.account,
+            time=when,
+            key=key,
+            source=source,
+        )
+
+    def in_lieu(self, row: _Row) -> CashMoved:
+        """Cash In Lieu of a fraction of a share of `symbol`: IN_LIEU cash (the fraction's basis returned,
+        a gain past it)."""
+        stock = self.stock(row)
+        return CashMoved(
+            kind=CashKind.IN_LIEU,
+            amount=self.amount(row),
+            symbol=stock.symbol,
+            description=row.action_text,
             time=datetime.combine(row.day, time()),
             **self.common(row),
         )
@@ -731,11 +840,18 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
             except NotModelled as exc:
                 events[i] = builder.unresolved(row, exc, rows[i].raw)
 
+    heads = _pairs(read)
+    partners = {partner for partner in heads.values()}
     for i, row in enumerate(read):
-        if row is None or i in used or row.action in (ASSIGNED, EXERCISED):
-            continue
+        if row is None or i in used or row.action in (ASSIGNED, EXERCISED) or i in partners:
+            continue  # a pair's second row is part of the event of its first
         try:
-            events[i] = _event(builder, row)
+            if i in heads:
+                other = read[heads[i]]
+                assert other is not None
+                events[i] = _paired(builder, read, row, other)
+            else:
+                events[i] = _event(builder, row)
         except RowError as err:
             problem(row.line, err.column, err.value, err.message)
         except NotModelled as exc:
@@ -774,7 +890,30 @@ def _event(builder: _Builder, row: _Row) -> Event:
     if action in OPTION_TRADES:
         return builder.trade(row, OPTION_TRADES[action], builder.option(row))
     if action in STOCK_TRADES:
-        return builder.trade(row, STOCK_TRADES[action], builder.stock(row))
+        bond = builder.bond(row)
+        return builder.trade(row, STOCK_TRADES[action], bond or builder.stock(row))
+    if action == CASH_IN_LIEU and row.amount and row.quantity is None and isinstance(row.instrument, Stock):
+        return builder.in_lieu(row)
+    if action == SPIN_OFF and row.quantity:
+        raise NotModelled(
+            f"a spin-off of {format(abs(row.quantity).normalize(), 'f')} {row.symbol} shares: the file gives "
+            "neither the parent, the ratio nor the share of the parent's basis they take (IRS Form 8937); "
+            f"resolve it with a journal-CSV SPINOFF row ({row.day.isoformat()},SPINOFF,<parent>,"
+            f"new_symbol={row.symbol},ratio=new:old,allocation=<percent>)"
+        )
+    if action == STOCK_DIVIDEND and row.quantity:
+        raise NotModelled(
+            f"a stock dividend of {format(abs(row.quantity).normalize(), 'f')} {row.symbol} shares: the "
+            'basis of the shares held spreads over the new ones (Pub 550 "Stock Dividends"), as a split\'s '
+            "would, but the row gives the shares added, not the ratio; resolve it with a journal-CSV SPLIT "
+            f"row ({row.day.isoformat()},SPLIT,{row.symbol},new:old)"
+        )
+    if action in SPLITS and _CUSIP.match(row.symbol):
+        raise NotModelled(
+            f"the old shares ({row.symbol}, {row.description}) a {row.action_text} removed, the ratio not "
+            "stated (the new shares' row gives whole shares, cash in lieu apart); resolve it with a "
+            f"journal-CSV SPLIT row ({row.day.isoformat()},SPLIT,<symbol>,new:old)"
+        )
     if action == EXPIRED:
         return builder.expired(row)
     if action in DIVIDENDS or action in INTEREST or action in FEES or action in TRANSFERS:
@@ -793,3 +932,77 @@ def _event(builder: _Builder, row: _Row) -> Event:
             "happened"
         )
     raise NotModelled(f"an action tj does not know ({row.action_text})")
+
+
+def _pairs(read: list[_Row | None]) -> dict[int, int]:
+    """The rows Schwab writes a fact over two of, each pair as its first row's index -> the other's:
+    a Stock Merger, Name Change or Conversion on one day (the old shares' row, -, first; the new shares' row
+    +; neither with cash; exactly one of each that day, else none is paired), and a Full Redemption (the
+    face, -, no cash) with the Full Redemption Adj (the cash, no quantity) of its CUSIP on its day."""
+    pairs: dict[int, int] = {}
+    rows = [(i, row) for i, row in enumerate(read) if row is not None]
+    groups: dict[tuple[str, date, date], list[tuple[int, _Row]]] = {}
+    for i, row in rows:
+        if row.action in PAIRED and row.quantity and not row.amount:
+            groups.setdefault((row.action, row.posted, row.day), []).append((i, row))
+    for group in groups.values():
+        old = [i for i, row in group if row.quantity is not None and row.quantity < 0]
+        new = [i for i, row in group if row.quantity is not None and row.quantity > 0]
+        if len(old) == 1 and len(new) == 1:
+            pairs[old[0]] = new[0]
+    for i, row in rows:
+        if row.action != REDEMPTION or not row.quantity or row.quantity > 0 or row.amount:
+            continue
+        cash = [
+            j
+            for j, other in rows
+            if other.action == REDEMPTION_CASH
+            and other.symbol.upper() == row.symbol.upper()
+            and other.posted == row.posted
+            and other.quantity is None
+            and other.amount
+            and j not in pairs.values()
+        ]
+        if len(cash) == 1:
+            pairs[i] = cash[0]
+    return pairs
+
+
+def _ticker_of(read: list[_Row | None], old: _Row) -> str | None:
+    """The ticker of the shares a corporate action's row names by CUSIP: the one stock of the file's other
+    rows described as it is (Schwab's own `XXX...` words dropped)."""
+    words = _SCHWAB_SUFFIX.sub("", old.description).upper()
+    tickers = {
+        row.instrument.symbol
+        for row in read
+        if row is not None
+        and row is not old
+        and isinstance(row.instrument, Stock)
+        and not _CUSIP.match(row.symbol)
+        and _SCHWAB_SUFFIX.sub("", row.description).upper() == words
+    }
+    return tickers.pop() if words and len(tickers) == 1 else None
+
+
+def _bond_of(builder: _Builder, read: list[_Row | None], row: _Row) -> Bond:
+    """The bond a redemption names: as the file's buy or sale of its CUSIP named it (with its maturity),
+    else as its own description does, else a bond of that CUSIP."""
+    for other in read:
+        if other is not None and other.action in STOCK_TRADES and other.symbol.upper() == row.symbol.upper():
+            bond = builder.bond(other)
+            if bond is not None:
+                return bond
+    return builder.bond(row) or Bond(row.symbol.upper(), "bond", None, row.description)
+
+
+def _paired(builder: _Builder, read: list[_Row | None], first: _Row, second: _Row) -> Event:
+    if first.action == REDEMPTION:
+        return builder.redeemed(first, second, _bond_of(builder, read, first))
+    if isinstance(first.instrument, Stock) and not _CUSIP.match(first.symbol):
+        return builder.corporate(first, second, first.instrument.symbol, "")
+    ticker = _ticker_of(read, first)
+    if ticker is not None:
+        found = f" (its CUSIP {first.symbol.upper()} is {ticker} by the file's other rows)"
+        return builder.corporate(first, second, ticker, found)
+    found = f" (the old shares are named by their CUSIP {first.symbol.upper()}: no row names their ticker)"
+    return builder.corporate(first, second, first.symbol.upper(), found)

@@ -151,35 +151,46 @@ def test_golden_post_merge_later_export_with_accounting_parentheses() -> None:
     assert len(result["events"]) == 9  # 10 rows, one assignment merged
 
 
-def test_golden_corporate_actions_are_kept_unresolved_or_transferred() -> None:
-    """Issue 13: a corporate action tj does not model is kept, with its raw row and reason, never refused;
+def test_golden_corporate_actions_are_modelled_kept_unresolved_or_transferred() -> None:
+    """Issues 13 and 15: a Stock Merger pair is one StockMerged, Cash In Lieu an IN_LIEU cash row; a
+    corporate action whose figures the file lacks (a split's or a stock dividend's ratio, a spin-off's
+    parent and basis allocation, a lone row of a pair) is kept, with its raw row and reason, never refused;
     shares journaled or transferred in are transfers (no basis in the row: basis missing)."""
     result = check_golden(schwab, CORPORATE)
     assert result["errors"] == []
     kinds = [(e["source"].rsplit(":", 1)[1], e["type"]) for e in result["events"]]
     assert kinds == [
         ("2", "Unresolved"),  # Stock Split of NVDA: shares added, no ratio
-        ("3", "Unresolved"),  # Cash In Lieu: $61.42 counted in cash
-        ("4", "Unresolved"),  # Spin-off
-        ("5", "Unresolved"),  # Stock Merger (DJT in)
-        ("6", "Unresolved"),  # Stock Merger (DWAC out)
-        ("7", "Unresolved"),  # Name Change
+        ("3", "CashMoved"),  # Cash In Lieu of GEV: $61.42, IN_LIEU
+        ("4", "Unresolved"),  # Spin-off: no parent, ratio or allocation
+        ("6", "StockMerged"),  # Stock Merger: DWAC -100 (line 6) and DJT +100 (line 5): 100 for 100
+        ("7", "Unresolved"),  # Name Change: its old row is not in the file
         ("8", "Unresolved"),  # Reverse Split of MULN: no ratio
         ("9", "Unresolved"),  # Stock Plan Activity
-        ("10", "Unresolved"),  # Conversion
+        ("10", "Unresolved"),  # Conversion: its new row is not in the file
         ("11", "SecurityTransferred"),  # Journaled Shares: 50 AAPL in
         ("12", "SecurityTransferred"),  # Security Transfer: 30 MSFT in
         ("13", "CashMoved"),  # the dividend
     ]
-    cash_in_lieu = result["events"][1]
-    assert (cash_in_lieu["amount"], cash_in_lieu["symbols"]) == ("61.42", ["GEV"])
-    assert result["events"][9]["quantity"] == "50" and "basis" not in result["events"][9]
+    cash_in_lieu, merged = result["events"][1], result["events"][3]
+    assert (cash_in_lieu["kind"], cash_in_lieu["amount"], cash_in_lieu["symbol"]) == (
+        "IN_LIEU",
+        "61.42",
+        "GEV",
+    )
+    assert (merged["symbol"], merged["new_symbol"], merged["new"], merged["old"]) == (
+        "DWAC",
+        "DJT",
+        "100",
+        "100",
+    )
+    assert result["events"][8]["quantity"] == "50" and "basis" not in result["events"][8]
 
 
 def test_golden_cash_rows_journals_and_a_treasury_by_cusip() -> None:
     """Issue 13: a row naming no security is cash whatever its action; a Journal of shares without cash
-    is a transfer, with both or neither it is unresolved; a Treasury named by CUSIP is unresolved and
-    names the CUSIP."""
+    is a transfer, with both or neither it is unresolved. Issue 15: a Treasury bill named by CUSIP is a
+    Bond bought, and its Full Redemption pair one sale."""
     result = check_golden(schwab, CASH)
     assert result["errors"] == []
     shown = [
@@ -192,11 +203,10 @@ def test_golden_cash_rows_journals_and_a_treasury_by_cusip() -> None:
         )
         for e in result["events"]
     ]
-    resolve = "not modelled yet; resolve it with journal-CSV rows that say what happened"
-    redeemed = f"a bond or Treasury redeemed: {resolve}"
     assert shown == [
-        (2, "Unresolved", redeemed, "5000.00", ["912797GK7"]),
-        (3, "Unresolved", redeemed, "0", ["912797GK7"]),
+        # Full Redemption (line 3: -5,000 face) with its Full Redemption Adj (line 2: $5,000.00): one sale
+        # of 5000 face at 5000.00 × 100 / 5000 = 100.
+        (3, "TradeExecuted", "5000", None, None),
         (4, "CashMoved", "OTHER", "2000.00", None),  # a Full Redemption credited as plain cash
         (
             5,
@@ -209,13 +219,7 @@ def test_golden_cash_rows_journals_and_a_treasury_by_cusip() -> None:
         (7, "SecurityTransferred", "-20", None, None),
         (8, "CashMoved", "WITHDRAW", "-75.00", None),  # an ACAT fee
         (9, "SecurityTransferred", "100", None, None),
-        (
-            10,
-            "Unresolved",
-            "Buy of 912797GK7: a bond, Treasury or fund named by CUSIP",
-            "-4938.27",
-            ["912797GK7"],
-        ),
+        (10, "TradeExecuted", "5000", None, None),  # the bill bought: 5000 × 98.7654 / 100 = 4938.27
         (11, "CashMoved", "FEE", "3.00", None),  # Schwab ATM Rebate
         (12, "CashMoved", "WITHDRAW", "-203.00", None),  # ATM Withdrawal
         (13, "CashMoved", "OTHER", "0.42", None),  # words tj does not know: OTHER, with a warning
@@ -633,7 +637,7 @@ def test_a_file_with_errors_writes_nothing(journal: Journal, tmp_path: Path, reg
     )
     assert journal.store.count() == 0
     [done] = journal.import_files([CORPORATE])
-    assert (done.events_added, done.unresolved) == (12, 9)
+    assert (done.events_added, done.unresolved) == (11, 6)
 
 
 # -- fuzzing --------------------------------------------------------------------------------------
@@ -739,9 +743,11 @@ REAL = FIXTURES / "schwab" / "real"
 @pytest.mark.parametrize(
     ("name", "events", "unresolved"),
     [
-        ("bankroll_schwab_transactions.csv", 37, 3),  # the T-bill bought, redeemed and its redemption cash
+        ("bankroll_schwab_transactions.csv", 36, 0),  # the T-bill bought, and redeemed over two rows: a sale
         ("schwab_csv_brokerage_XX876_Transactions_20220731.csv", 11, 0),
-        ("ghostfolio-schwab-export.csv", 119, 12),
+        # A split, a reverse split's two rows and a stock dividend without their ratio, a spin-off without
+        # its parent and allocation; the merger, name change and conversion pairs are one event each.
+        ("ghostfolio-schwab-export.csv", 116, 5),
     ],
 )
 def test_real_exports_import_whole_and_their_cash_adds_up(name: str, events: int, unresolved: int) -> None:
