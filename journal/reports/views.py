@@ -542,10 +542,13 @@ def year_view(data: dict[str, Any]) -> View:
 def cycle_view(data: dict[str, Any]) -> View:
     status = data["status"]
     span = f"{data['opened']} to {data['closed']}" if data["closed"] else f"open since {data['opened']}"
+    # The symbols the wheel had before a symbol change or a merger carried it to its underlying.
+    formerly = f" (formerly {', '.join(data['formerly'])})" if data.get("formerly") else ""
     view = View(
         "cycle",
         f"Wheel cycle {data['id']}",
-        f"{data['underlying']} \u00b7 account {data['account']} \u00b7 {span} \u00b7 {data['days']} days",
+        f"{data['underlying']}{formerly} \u00b7 account {data['account']} \u00b7 {span} "
+        f"\u00b7 {data['days']} days",
     )
     view.cards = [
         Card(
