@@ -51,7 +51,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -72,6 +72,7 @@ from importers.bounds import AMOUNT, FX_RATE, MULTIPLIER, PRICE, QUANTITY, SPLIT
 from importers.common import StockLeg, match_stock_leg, money
 from importers.ibkr_flex import (
     ASSIGNED,
+    CASH_SETTLED,
     DATE_FORMATS,
     DEFAULT_ACCOUNT,
     END_EVENTS,
@@ -81,6 +82,7 @@ from importers.ibkr_flex import (
     RATE_PLACES,
     _tidy,
     parse_stamp,
+    settlement_of,
 )
 from journal.events import (
     CashKind,
@@ -88,6 +90,7 @@ from journal.events import (
     CashReported,
     CurrencyConverted,
     Event,
+    OptionCashSettled,
     PositionReported,
     SplitApplied,
     TradeAction,
@@ -163,7 +166,12 @@ READ_SECTIONS = frozenset(
 )
 
 END_CODES = {"A": ASSIGNED, "Ex": EXERCISED, "Ep": EXPIRED}
-EAE_TYPES = {"Assignment": ASSIGNED, "Exercise": EXERCISED, "Expiration": EXPIRED}
+EAE_TYPES = {
+    "Assignment": ASSIGNED,
+    "Exercise": EXERCISED,
+    "Expiration": EXPIRED,
+    "Cash Settlement": CASH_SETTLED,
+}
 # Columns whose value depends on the statement's period end (marks), left out of the natural key so that
 # the same row in two overlapping statements is one fact.
 _MARK_COLUMNS = frozenset({"C. Price", "Close Price", "Value", "Unrealized P/L", "Unrealized P/L %"})
@@ -834,14 +842,11 @@ class _Parser:
                 amount=f.amount + (f.leg.amount if f.leg is not None else ZERO),
                 symbols=[option.underlying],
             )
+        proceeds = f.row.optional_number("Proceeds") or ZERO
+        if f.end == CASH_SETTLED or (f.leg is None and proceeds):
+            self.cash_settled(f, option, proceeds)
+            return
         if f.end == EXPIRED:
-            if f.row.optional_number("Proceeds"):
-                raise NotModelled(
-                    "an expiry that moved cash (a cash-settled option?): not modelled yet; record it in a "
-                    "journal CSV with `resolves`",
-                    amount=f.amount,
-                    symbols=[option.underlying],
-                )
             when, fees = datetime.combine(option.expiry, END_OF_DAY), ZERO - f.commission
         else:
             if f.leg is None:
@@ -872,6 +877,33 @@ class _Parser:
                 source=self.info.source(f.row.line),
             ),
         )
+
+    def cash_settled(self, f: Fill, option: OptionContract, proceeds: Decimal) -> None:
+        """An index option ended for cash (no stock row, cash on the option row; an `Ep` row with proceeds,
+        or an exercises section's "Cash Settlement"): OptionCashSettled at the index value the proceeds imply
+        (`settlement_of`); the proceeds' sign says who paid (negative: the writer)."""
+        quantity = abs(f.signed)
+        settlement = settlement_of(option, quantity, f.price, proceeds)
+        if settlement <= 0 or not proceeds:
+            raise NotModelled(
+                f"a cash settlement of {option.name} whose proceeds ({proceeds}) imply no index value: not "
+                "modelled; record it in a journal CSV with `resolves`",
+                amount=f.amount,
+                symbols=[option.underlying],
+            )
+        event = OptionCashSettled(
+            option=option,
+            quantity=quantity,
+            settlement=settlement,
+            account=f.row.account,
+            time=f.when,
+            key=f.key,
+            source=self.info.source(f.row.line),
+        )
+        fees = self.booked(
+            f, buys=proceeds < 0, gross=event.value, stated=ZERO - f.commission, amount=f.amount
+        )
+        self.emit(f.row.line, replace(event, fees=fees))
 
     # -- cash --
 

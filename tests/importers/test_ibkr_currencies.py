@@ -295,3 +295,83 @@ def test_file14_through_the_journal(journal: Journal) -> None:
     ]
     (again,) = journal.import_files([path])
     assert (again.events_added, again.duplicates) == (0, 10)
+
+
+# -- the Activity Statement CSV ----------------------------------------------------------------------------
+
+ACTIVITY_HEAD = [
+    "Statement,Header,Field Name,Field Value",
+    'Statement,Data,Period,"April 1, 2024 - April 19, 2024"',
+    "Account Information,Header,Field Name,Field Value",
+    "Account Information,Data,Account,U1",
+    "Account Information,Data,Base Currency,USD",
+]
+
+
+def test_activity_csv_index_options_settled_in_cash(tmp_path: Path) -> None:
+    """An SPX call exercised for cash on a Trades row (`C;Ex`, proceeds, no stock row) and an XSP put's
+    "Cash Settlement" row of the exercises section."""
+    path = tmp_path / "activity.csv"
+    path.write_text(
+        "\n".join(
+            [
+                *ACTIVITY_HEAD,
+                "Trades,Header,DataDiscriminator,Asset Category,Currency,Symbol,Date/Time,Quantity,T. Price,"
+                "C. Price,Proceeds,Comm/Fee,Basis,Realized P/L,MTM P/L,Code",
+                'Trades,Data,Order,Equity and Index Options,USD,SPX 19APR24 5200 C,"2024-04-08, 10:15:12",1,'
+                "18.4,18.4,-1840,-1.05,1841.05,0,0,O",
+                'Trades,Data,Order,Equity and Index Options,USD,SPX 19APR24 5200 C,"2024-04-19, 16:20:00",-1,'
+                "12.35,0,1235,0,-1841.05,-606.05,0,C;Ex",
+                "Option Exercises/Assignments/Expirations,Header,Asset Category,Currency,Symbol,Date,"
+                "Transaction Type,Quantity,Proceeds,Comm/Fee,Code",
+                "Option Exercises/Assignments/Expirations,Data,Equity and Index Options,USD,"
+                "XSP 19APR24 500 P,2024-04-19,Cash Settlement,1,-320,0,",
+            ]
+        )
+        + "\n"
+    )
+    result = ibkr_activity.parse(path)
+    assert result.errors == []
+    settled = [
+        (e.option.name, e.quantity, e.settlement, e.fees, e.value)
+        for e in of(result.events, OptionCashSettled)
+    ]
+    assert settled == [
+        # 1235 / (1 x 100) = 12.35 above the 5200 strike
+        ("SPX   240419C05200000", 1, D("5212.35"), 0, D(1235)),
+        # 320 paid by the writer: 3.20 below the 500 strike
+        ("XSP   240419P00500000", 1, D("496.8"), 0, D(320)),
+    ]
+
+
+def test_activity_csv_a_foreign_row_of_another_day_than_the_rates_is_kept(tmp_path: Path) -> None:
+    """The Base Currency Exchange Rate section is of the statement's last day: a CHF deposit of that day
+    takes it, one of an earlier day is kept unresolved (converting at another day's rate would be wrong)."""
+    path = tmp_path / "activity.csv"
+    path.write_text(
+        "\n".join(
+            [
+                *ACTIVITY_HEAD,
+                "Deposits & Withdrawals,Header,Currency,Settle Date,Description,Amount",
+                "Deposits & Withdrawals,Data,CHF,2024-04-19,Electronic Fund Transfer,1000",
+                "Deposits & Withdrawals,Data,CHF,2024-04-02,Electronic Fund Transfer,500",
+                "Base Currency Exchange Rate,Header,Currency,Rate",
+                "Base Currency Exchange Rate,Data,CHF,1.098500",
+            ]
+        )
+        + "\n"
+    )
+    result = ibkr_activity.parse(path)
+    assert result.errors == []
+    moved, kept = result.events
+    assert isinstance(moved, CashMoved) and (moved.amount, moved.currency, moved.fx_rate) == (
+        D(1000),
+        "CHF",
+        D("1.0985"),
+    )
+    assert isinstance(kept, Unresolved) and kept.reason == (
+        "an amount in CHF (500) with no rate to USD for 2024-04-02 in the statement (its Base Currency "
+        "Exchange Rate section gives the rates of its last day, 2024-04-19): record it in a journal CSV with "
+        "its currency and fx_rate"
+    )
+    assert result.booked == {"U1": D(1000)}
