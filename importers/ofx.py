@@ -21,13 +21,13 @@ How the file is read, and why:
 
 What cannot be read (a broken file, a bad number or date, a missing element a modelled aggregate needs)
 is an error and nothing is written. What is read but not modelled is kept as an `Unresolved` event with
-the aggregate's cash, never a reason to refuse the rest (issue 13): a bond trade (BUYDEBT/SELLDEBT), a
-return of capital, an unknown aggregate naming a security or units (SELLFUTURE, ...), a reversal
-(REVERSALFITID), a foreign currency (CURSYM), a trade with MARKUP/MARKDOWN/WITHHOLDING/PENALTY, income
-with tax withheld, a transaction on a security tj cannot name (DEBTINFO, a fund with no TICKER, an option
-listed with a strike of 0 as Fidelity lists expired ones, a security missing from SECLIST; such
-positions are not reported), an assignment or exercise with no stock leg in the file, shares of an
-assignment with no option CLOSUREOPT. Every transaction read is booked for the file's self-check
+the aggregate's cash, never a reason to refuse the rest (issue 13): a return of capital, an unknown
+aggregate naming a security or units (SELLFUTURE, ...), a reversal (REVERSALFITID), a foreign currency
+(CURSYM), a trade with MARKUP/MARKDOWN/WITHHOLDING/PENALTY, income with tax withheld, a transaction on a
+security tj cannot name (a stock with no TICKER, an option listed with a strike of 0 whose ticker and
+OPTTYPE disagree, a security missing from SECLIST: never guessed; such positions are not reported), an
+assignment or exercise with no stock leg in the file, shares of an assignment with no option CLOSUREOPT.
+Every transaction read is booked for the file's self-check
 (`ParseResult.book`): TOTAL of a trade (signed by its direction), of INCOME; -|TOTAL| of INVEXPENSE and
 MARGININTEREST; TRNAMT of a bank row; the shares at the strike for a CLOSUREOPT stock leg (OFX states no
 amount there); a reinvestment moves none. The broker's cash is the truth: a trade whose TOTAL differs
@@ -41,7 +41,15 @@ not applied). Only USD statements (CURDEF) are read. Quantities lose the zeros b
 
 - BUYSTOCK / SELLSTOCK (BUYTYPE BUY|BUYTOCOVER, SELLTYPE SELL|SELLSHORT), and BUYMF/SELLMF, BUYOTHER/
   SELLOTHER (funds and ETFs, which some brokers file there): TradeExecuted BUY / SELL of the security's
-  TICKER. BUYDEBT / SELLDEBT: unresolved (bonds are not modelled).
+  TICKER; a fund (MFINFO) listed with no TICKER is `Stock(UNIQUEID, kind="fund")` (Vanguard 401k's
+  `VGI007743`).
+- Bonds (issue 15): a DEBTINFO security is `Bond(CUSIP, bill|note|bond, maturity)`: the kind from SECNAME's
+  words (`UNITED STATES TREAS BILLS ...`, DEBTCLASS TREASURY), the maturity DTMAT else SECNAME's date.
+  BUYDEBT / SELLDEBT, and BUYOTHER / SELLOTHER of a DEBTINFO security (Fidelity's `REDEMPTION PAYOUT` at
+  100), are TradeExecuted of the bond: UNITS = face (× PARVALUE where TOTAL says UNITS counts bonds),
+  UNITPRICE per 100. ACCRDINT is an INTEREST row on the CUSIP (paid on a buy, received on a sale); the OFX
+  specification keeps it out of TOTAL, so its cash is booked besides TOTAL, unless TOTAL holds it (within a
+  cent). POSDEBT is a PositionReported of the bond's face.
 - BUYOPT (OPTBUYTYPE BUYTOOPEN|BUYTOCLOSE) / SELLOPT (OPTSELLTYPE SELLTOOPEN|SELLTOCLOSE): TradeExecuted
   BTO/BTC/STO/STC. UNITS are contracts (their sign is ignored: the aggregate gives the direction), UNITPRICE
   per share, fees = COMMISSION + FEES + TAXES + LOAD. |TOTAL| is the broker's cash: |UNITS| x UNITPRICE x
@@ -87,8 +95,8 @@ not applied). Only USD statements (CURDEF) are read. Quantities lose the zeros b
   DTPURCHASE when given; else the lot's basis is missing until a journal-CSV row gives it.
   An option TRANSFER whose MEMO starts `EXPIRED` (Fidelity's expiries) -> OptionExpired, as above.
 - Any other aggregate: naming a security or units, unresolved; with only TOTAL/TRNAMT, cash of its words.
-- INVPOSLIST: POSSTOCK / POSMF / POSOTHER / POSOPT -> PositionReported (UNITS, negative when POSTYPE is
-  SHORT) at the statement's DTASOF; POSDEBT deliberately none. INVBAL AVAILCASH -> CashReported.
+- INVPOSLIST: POSSTOCK / POSMF / POSOTHER / POSOPT / POSDEBT -> PositionReported (UNITS, negative when
+  POSTYPE is SHORT) at the statement's DTASOF. INVBAL AVAILCASH -> CashReported.
 - Any other aggregate in INVPOSLIST is an error naming it.
 """
 
@@ -120,6 +128,7 @@ from importers.base import (
 )
 from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART, STRIKE, Bound
 from importers.common import StockLeg, cash_kind, match_stock_leg
+from importers.fidelity import bond_named, exact_bond_price
 from journal.events import (
     CashKind,
     CashMoved,
@@ -136,6 +145,7 @@ from journal.events import (
 )
 from journal.instruments import (
     INDEX_ROOT_UNDERLYING,
+    Bond,
     InvalidOption,
     OptionContract,
     Stock,
@@ -593,6 +603,8 @@ _TRADES = {  # aggregate: (buys?, the element that tells the kind of trade)
     "SELLOTHER": (False, None),
     "BUYOPT": (True, "OPTBUYTYPE"),
     "SELLOPT": (False, "OPTSELLTYPE"),
+    "BUYDEBT": (True, None),
+    "SELLDEBT": (False, None),
 }
 _TRADE_KINDS = {"BUYTYPE": ("BUY", "BUYTOCOVER"), "SELLTYPE": ("SELL", "SELLSHORT")}
 _OPTION_TRADES = {
@@ -633,12 +645,13 @@ _NO_EVENT = ("JRNLFUND", "JRNLSEC")  # cash or shares moved between sub-accounts
 _NOT_MODELLED = {  # aggregates read but not modelled: kept unresolved with their TOTAL
     "RETOFCAP": "a return of capital: not modelled yet (it lowers the shares' cost basis); record it in a "
     "journal CSV with `resolves`",
-    "BUYDEBT": "a bond trade: bonds are not modelled yet",
-    "SELLDEBT": "a bond trade: bonds are not modelled yet",
 }
+# A fund listed (MFINFO) with no TICKER, named by its UNIQUEID (a CUSIP, or a plan's own id: Vanguard's
+# `VGI007743`): units of a fund all the same.
+_FUND_ID = re.compile(r"^[A-Z0-9]{5,12}$", re.ASCII)
 _TRANSACTIONS = (*_TRADES, "CLOSUREOPT", "INCOME", "REINVEST", "INVBANKTRAN", "MARGININTEREST", "INVEXPENSE")
 _KNOWN_TRANSACTIONS = (*_TRANSACTIONS, "SPLIT", "TRANSFER", *_NO_EVENT, *_NOT_MODELLED)
-_POSITIONS = ("POSSTOCK", "POSMF", "POSOTHER", "POSOPT")
+_POSITIONS = ("POSSTOCK", "POSMF", "POSOTHER", "POSOPT", "POSDEBT")
 _SECURITY_KINDS = ("STOCKINFO", "OPTINFO", "MFINFO", "OTHERINFO", "DEBTINFO")
 
 
@@ -655,7 +668,7 @@ class _Reader:
         self.dt_regex: re.Pattern[str] = DT_REGEX
         self.times: dict[str, datetime] = {}
         self.securities: dict[tuple[str, str], _Security] = {}
-        self.instruments: dict[tuple[str, str], Stock | OptionContract | NotModelled | None] = {}
+        self.instruments: dict[tuple[str, str], Stock | OptionContract | Bond | NotModelled | None] = {}
         self.fitids: dict[tuple[str, str], int] = {}
         self.currency = "USD"
 
@@ -758,16 +771,19 @@ class _Reader:
             )
         return security
 
-    def instrument(self, security: _Security) -> Stock | OptionContract:
+    def instrument(self, security: _Security) -> Stock | OptionContract | Bond:
         """The security as the journal names it. A broken entry is reported once, then skipped; one tj
-        does not model (a bond, a fund with no ticker, an option listed without its strike) raises
-        NotModelled for every row that names it."""
+        does not model (a stock with no ticker, an option listed without its strike) raises NotModelled for
+        every row that names it."""
         key = security.key
         if key not in self.instruments:
             try:
-                self.instruments[key] = (
-                    self._option(security) if security.kind == "OPTINFO" else self._stock(security)
-                )
+                if security.kind == "OPTINFO":
+                    self.instruments[key] = self._option(security)
+                elif security.kind == "DEBTINFO":
+                    self.instruments[key] = self._bond(security)
+                else:
+                    self.instruments[key] = self._stock(security)
             except _Bad as bad:
                 self.instruments[key] = None
                 self.problem(bad)
@@ -780,11 +796,37 @@ class _Reader:
             raise NotModelled(found.reason, symbols=found.symbols)
         return found
 
+    def _bond(self, security: _Security) -> Bond:
+        """DEBTINFO: a bond by its CUSIP (UNIQUEID; else its TICKER), bill, note or bond by SECNAME's words
+        (`UNITED STATES TREAS BILLS ZERO CPN 0.00000% 03/21/2023`, `importers.fidelity.bond_named`), a
+        Treasury's (DEBTCLASS TREASURY) kind `bond` when its words name none; maturity DTMAT, else the
+        date SECNAME writes after the coupon."""
+        f = self.fields(security.element)
+        uid_type, uid = security.key
+        cusip = (uid if uid_type == "CUSIP" or not security.ticker else security.ticker).strip().upper()
+        name = (security.element.findtext("SECINFO/SECNAME") or "").strip()
+        named = bond_named(cusip, name)
+        treasury = (f.maybe_text("DEBTCLASS") or "").upper() == "TREASURY"
+        if named is None and treasury:
+            named = bond_named(cusip, f"TREASURY {name}")
+        maturity = f.when("DTMAT").date() if f.maybe_text("DTMAT") else named.maturity if named else None
+        bond = Bond(
+            cusip, named.kind if named else "bond", maturity, " ".join(name.split())[: bounds.NOTE.most]
+        )
+        try:
+            bounds.bond_fields(bond)
+        except OutOfBounds as exc:
+            raise _Bad(security.line, "DEBTINFO", security.uid, str(exc)) from None
+        return bond
+
     @staticmethod
     def _stock(security: _Security) -> Stock:
         if security.kind == "DEBTINFO":
-            raise NotModelled(f"a bond ({security.uid}): bonds are not modelled yet")
+            raise NotModelled(f"a bond ({security.uid}) where shares are expected: not modelled")
         if security.ticker is None:
+            uid = security.key[1].strip().upper()
+            if security.kind == "MFINFO" and _FUND_ID.match(uid) and parse_option(uid) is None:
+                return Stock(uid, kind="fund")  # units of a fund named by its id: all the same
             raise NotModelled(f"a security with no TICKER in <SECLIST> ({security.uid}): not modelled")
         stock = parse_stock(security.ticker)
         if stock is None:
@@ -888,11 +930,20 @@ class _Reader:
         )
 
     def stock_of(self, f: _Fields) -> Stock:
+        instrument = self.holding_of(f)
+        if isinstance(instrument, Bond):
+            raise NotModelled(
+                f"a bond ({instrument.cusip}) in <{f.tag}>, where shares are expected: not modelled"
+            )
+        return instrument
+
+    def holding_of(self, f: _Fields) -> Stock | Bond:
+        """The shares, fund units or bond a transaction names (not an option)."""
         security = self.security(f)
         if security.kind == "OPTINFO":
             raise _Bad(f.where("UNIQUEID"), "UNIQUEID", security.uid, f"an option, in <{f.tag}>")
         instrument = self.instrument(security)
-        assert isinstance(instrument, Stock)
+        assert isinstance(instrument, Stock | Bond)
         return instrument
 
     def option_of(self, f: _Fields) -> OptionContract:
@@ -1240,7 +1291,9 @@ class _Reader:
                 raise NotModelled(f"a trade with {tag} {f.maybe_text(tag)}: not modelled yet")
         total = f.number("TOTAL")
         quantity = _plain(abs(units))
-        instrument: Stock | OptionContract
+        instrument: Stock | OptionContract | Bond
+        if kind_tag is None and isinstance(held := self.holding_of(f), Bond):
+            return self.bond_trade(f, account, fitid, when, held, buy, quantity, price, fees, total)
         if kind_tag is not None and kind_tag in _OPTION_TRADES:
             instrument = self.option_of(f)
             action = _OPTION_TRADES[kind_tag][f.choice(kind_tag, _OPTION_TRADES[kind_tag])]
@@ -1264,6 +1317,88 @@ class _Reader:
                 StockLeg(index, account, instrument.symbol, when.date(), buy, quantity, price, fees)
             )
         return [event]
+
+    def bond_trade(
+        self,
+        f: _Fields,
+        account: str,
+        fitid: str,
+        when: datetime,
+        bond: Bond,
+        buy: bool,
+        units: Decimal,
+        price: Decimal,
+        fees: Decimal,
+        total: Decimal,
+    ) -> _Entry:
+        """BUYDEBT / SELLDEBT, or BUYOTHER / SELLOTHER of a DEBTINFO security (Fidelity's `REDEMPTION
+        PAYOUT`): a TradeExecuted of the bond, quantity = face (UNITS; UNITS × PARVALUE when TOTAL says UNITS
+        counts bonds), UNITPRICE per 100 of face (replaced by the booked price it rounds). ACCRDINT is an
+        INTEREST row on the bond's CUSIP, paid on a buy and received on a sale: the OFX specification keeps
+        it out of TOTAL, so its cash moves besides TOTAL (booked for the self-check); where TOTAL holds it
+        (within a cent), the trade's cash is TOTAL without it."""
+        accrued = abs(f.maybe_number("ACCRDINT") or ZERO)
+        interest = -accrued if buy else accrued
+
+        def expected(face: Decimal, gross_price: Decimal) -> Decimal:
+            gross = face * gross_price / 100
+            return gross + fees if buy else gross - fees
+
+        cash = abs(total)
+        if accrued and abs(cash - (expected(units, price) + accrued)) <= CENT:
+            cash -= accrued  # TOTAL holds the accrued interest (paid or received): the trade's cash is apart
+        elif accrued:
+            self.result.book(account, interest)  # paid or received besides TOTAL (OFX 2.1.1, ACCRDINT)
+        face = units
+        parvalue = f.maybe_number("PARVALUE") or self._par(bond)
+        if (
+            parvalue
+            and parvalue != 1
+            and abs(cash - expected(units, price)) > CENT
+            and abs(cash - expected(units * parvalue, price)) <= CENT
+        ):
+            face = _plain(units * parvalue)  # UNITS counts bonds of PARVALUE face each
+        price = exact_bond_price(price, face, cash - fees if buy else cash + fees)
+        amount = -cash if buy else cash
+        booked, warning = booked_fees(buys=buy, gross=face * price / 100, fees=fees, amount=amount)
+        if warning:
+            self.result.warnings.append(
+                ImportProblem(self.info.name, f.where("TOTAL"), "TOTAL", f.text("TOTAL"), warning)
+            )
+        memo = f.maybe_text("MEMO") or ""
+        events: list[Event] = [
+            TradeExecuted(
+                action=TradeAction.BUY if buy else TradeAction.SELL,
+                instrument=bond,
+                quantity=face,
+                price=price,
+                fees=booked,
+                **self.envelope(f, account, fitid, when, memo),
+            )
+        ]
+        if interest:
+            words = f"accrued interest {'paid' if buy else 'received'}"
+            events.append(
+                CashMoved(
+                    kind=CashKind.INTEREST,
+                    amount=interest,
+                    symbol=bond.cusip,
+                    description=words,
+                    **self.envelope(f, account, fitid + ":accrued", when, f"{words} on {bond.cusip}"),
+                )
+            )
+        return events
+
+    def _par(self, bond: Bond) -> Decimal | None:
+        """The PARVALUE SECLIST gives the bond."""
+        for security in self.securities.values():
+            if security.kind == "DEBTINFO" and bond.cusip in (security.key[1].upper(), security.ticker):
+                raw = security.element.findtext("PARVALUE")
+                try:
+                    return _number(raw) if raw else None
+                except ValueError:
+                    return None
+        return None
 
     def settle(
         self,
@@ -1452,14 +1587,12 @@ class _Reader:
     def positions(self, poslist: ET.Element, account: str, as_of: datetime) -> list[Event]:
         events: list[Event] = []
         for element in poslist:
-            if element.tag == "POSDEBT":
-                continue  # bonds are not modelled: no position to compare
             try:
                 if element.tag not in _POSITIONS:
                     raise _Bad(_element_line(element), "INVPOSLIST", element.tag, "unknown kind of position")
                 f = self.fields(element)
-                instrument: Stock | OptionContract = (
-                    self.option_of(f) if element.tag == "POSOPT" else self.stock_of(f)
+                instrument: Stock | OptionContract | Bond = (
+                    self.option_of(f) if element.tag == "POSOPT" else self.holding_of(f)
                 )
                 side = f.choice("POSTYPE", ("LONG", "SHORT"))
                 units = f.number("UNITS")

@@ -20,9 +20,9 @@ HERE = FIXTURES / "ofx"
 ETRADE_MAY = HERE / "etrade_2024-05.qfx"  # OFX 1.02 SGML, CHARSET 1252, E*TRADE header, newest first, CRLF
 ETRADE_JUNE = HERE / "etrade_2024-06.qfx"  # the next export of that account: repeats May's last rows
 EXAMPLE_V2 = HERE / "exampletrader_v203.ofx"  # OFX 2.03 XML, stock legs as CLOSUREOPT on the shares
-NOT_MODELLED = HERE / "not_modelled_v203.ofx"  # transfers, a bond, return of capital, unknown kinds
+NOT_MODELLED = HERE / "not_modelled_v203.ofx"  # transfers, a T-bill bought, return of capital, unknown kinds
 FIXTURES_OFX = (ETRADE_MAY, ETRADE_JUNE, EXAMPLE_V2, NOT_MODELLED)
-EVENTS = {ETRADE_MAY: 18, ETRADE_JUNE: 10, EXAMPLE_V2: 37, NOT_MODELLED: 11}
+EVENTS = {ETRADE_MAY: 18, ETRADE_JUNE: 10, EXAMPLE_V2: 38, NOT_MODELLED: 11}
 # Real exports from public repositories (fixtures/ofx/README.md names each source and licence):
 # file -> (events, of which unresolved). Each imports with no error.
 REAL = {
@@ -31,10 +31,12 @@ REAL = {
     # OPTTYPE a put (2 unresolved). Expiries written as TRANSFER IN `EXPIRED ...`: OptionExpired.
     "fidelity-ira.ofx": (10, 2),
     "fidelity.ofx": (24, 0),  # one TOTAL 3 cents from UNITS x UNITPRICE - fees: the broker's, with a warning
-    "fidelity_treasury.ofx": (3, 2),  # a Treasury bill bought and redeemed
+    # a Treasury bill bought (BUYDEBT) and redeemed (SELLOTHER `REDEMPTION PAYOUT` at 100), its POSDEBT
+    "fidelity_treasury.ofx": (4, 0),
     "ledger-autosync_fidelity_fee.ofx": (12, 2),  # two securities missing from its SECLIST
-    "td_ameritrade.ofx": (2, 0),
-    "vanguard_OfxDownload-401k.qfx": (5, 5),  # 401k fund units with no TICKER
+    "td_ameritrade.ofx": (3, 0),  # with the POSDEBT of a Treasury bond
+    # 401k fund units with no TICKER: a fund named by its id (VGI007743), bought, moved and reported
+    "vanguard_OfxDownload-401k.qfx": (6, 0),
 }
 
 

@@ -32,7 +32,7 @@ from journal.events import (
     TradeExecuted,
     Unresolved,
 )
-from journal.instruments import OptionContract, Stock
+from journal.instruments import Bond, OptionContract, Stock
 from tests.importers.golden import FIXTURES
 
 HERE = FIXTURES / "ofx"
@@ -394,12 +394,17 @@ def test_xml_every_other_aggregate() -> None:
         606: (CashKind.FEE, Decimal("-15.00"), None),  # SRVCHG
     }
     assert cash[459].note.startswith("long-term capital gain distribution")
-    # JRNLFUND (line 47) and JRNLSEC (line 581) move nothing between accounts: no event; POSDEBT: none.
+    # JRNLFUND (line 47) and JRNLSEC (line 581) move nothing between accounts: no event.
     assert 47 not in events and 581 not in events
+    (bill,) = events[688]  # POSDEBT: the T-bill, none held (0 face) on the statement's date
+    assert isinstance(bill, PositionReported) and (bill.instrument, bill.quantity) == (
+        Bond("99TB1L110", "bill", date(2024, 5, 14)),
+        0,
+    )
     (written,) = events[674]  # POSOPT POSTYPE SHORT
     assert isinstance(written, PositionReported) and written.quantity == -1
     reported = [e for group in events.values() for e in group if isinstance(e, PositionReported)]
-    assert len(reported) == 5  # SCHD, DODGX, NVDA, AAPL, the AAPL put; the T-bill's POSDEBT is skipped
+    assert len(reported) == 6  # SCHD, DODGX, NVDA, AAPL, the AAPL put and the T-bill's POSDEBT
 
 
 def test_sgml_and_xml_forms_of_one_statement_give_the_same_events(tmp_path: Path) -> None:
@@ -943,9 +948,9 @@ def test_the_xml_statement_reconciles_with_its_positions_and_cash(journal: Journ
     """exampletrader_v203.ofx: after its trades, assignments, exercise, reinvestment and split, the books hold
     what INVPOSLIST says (NVDA 30 after the 10:1 split; AAPL 100 from the exercised call) and AVAILCASH."""
     (imported,) = journal.import_files([EXAMPLE_V2])
-    assert (imported.format, imported.events_added) == ("ofx", 37)
+    assert (imported.format, imported.events_added) == ("ofx", 38)
     result = journal.reconcile()
-    assert result.differences == [] and result.compared == 6
+    assert result.differences == [] and result.compared == 7  # with the T-bill: 0 held, 0 reported
     # The account's files end on the statement's date, before the AAPL put's July expiry: it stays open.
     holdings = {(lot.instrument.name, lot.quantity) for lot in journal.lots()}
     assert holdings == {
