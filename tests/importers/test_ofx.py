@@ -990,4 +990,5 @@ def test_fidelity_strike_0_listing_is_named_by_its_ticker_and_its_expired_transf
         (Decimal("21.31"), ("IWM",)),
         (Decimal(0), ("IWM",)),
     ]
-    assert "is a call but OPTTYPE says put" in unresolved[0].reason  # type: ignore[union-attr]
+    first = unresolved[0]
+    assert isinstance(first, Unresolved) and "is a call but OPTTYPE says put" in first.reason
