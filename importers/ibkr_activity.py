@@ -29,14 +29,24 @@ not facts. The facts (../shared/FORMATS.md section 3b; the fixtures' README name
 - `Open Positions` (`Summary` rows, else `Lot` rows summed) -> PositionReported; `Cash Report` `Ending
   Cash` of the base currency -> CashReported, both at the end of the statement's `Period`.
 
+Currencies and conversions (issue 15): a row keeps its amounts in its `Currency` (TradeExecuted and
+CashMoved carry `currency`, "" for USD, and `fx_rate`, USD per unit). The only rates the statement gives
+are its `Base Currency Exchange Rate` section's, of its last day (base per unit: with a USD base the rate
+itself, else rate(C) / rate(USD)): a row of that day takes it; a row of another day, or of a currency the
+section does not list, is Unresolved with no cash (its reason says so; converting at another day's rate
+would break the trade-date rule). `Forex` trades (`GBP.USD`) -> CurrencyConverted: `Quantity` of the
+first currency for `Proceeds` of the second; IBKR charges the commission in the currency sold and writes
+its USD value (`Comm in USD`): the fee is that over the sold currency's rate (the real export: 1.993341262
+/ 1.2023 = 1.65794 GBP, as its Forex Balances show); the two sides cancel in USD, the cash booked is the
+fee. An index option ended for cash (an `A`/`Ex`/`Ep` option row with proceeds and no stock row, or the
+exercises section's `Cash Settlement`) -> OptionCashSettled at strike ± |proceeds| / (contracts x
+multiplier).
+
 Not modelled, kept as Unresolved (with the cash the row booked): rows of other asset categories
-(Futures: only their commission is cash, the notional is not; Options On Futures, Forex, Bonds, Treasury
-Bills, CFDs, ...), an option fill that closes and opens (`C;O`), an assignment or exercise without its
-other row, an expiry that moved cash, corporate actions other than splits, and every row of a section tj
-does not know. A row in a currency other than the base is Unresolved with no cash: the journal keeps one
-currency, and adding francs to dollars would make its cash wrong (the raw row keeps the amount). Forex
-trades book only their `Proceeds` in the row's currency: their `Comm in USD` is a conversion, charged in
-the other currency (the real export in the fixtures' README shows it).
+(Futures: only their commission is cash, the notional is not; Options On Futures, Bonds, Treasury Bills,
+CFDs, ...), an option fill that closes and opens (`C;O`), an assignment or exercise without its other row
+and without cash, an option end in another currency, corporate actions other than splits, and every row
+of a section tj does not know.
 
 Summaries, skipped as a whole (they restate facts read elsewhere or are not facts): see SUMMARY_SECTIONS.
 

@@ -16,23 +16,50 @@ how (../shared/FORMATS.md section 3a; the fixtures' README names the public sour
   (`20250613;202000 EDT`, dropped: times are naive exchange-local). Amounts: plain decimals; a
   thousands separator (`21,792.73`, seen in OptionEAE) is accepted.
 
+Currencies (issue 15): a row keeps its amounts in its own `currency` (TradeExecuted and CashMoved carry
+`currency`, "" for USD, and `fx_rate`, USD per unit on the row's day). The statement's base is
+AccountInformation's `currency`, else the one currency its ConversionRates convert to, else its
+FxTransactions' `functionalCurrency`, else USD. `fxRateToBase` converts to the base: with a USD base it is
+the rate; with another base (File02 EUR, File14 CHF, File25 GBP) a USD row needs none and a row in C takes
+C->USD = C->base / USD->base of the same day, the USD->base rate from the ConversionRates section first,
+else any USD row's `fxRateToBase` of that day (ten places). A row without such a rate is kept unresolved
+with no amount (its reason says which rate is missing; `raw` keeps the amount); so is an option end in
+another currency (its events carry none) and a trade whose commission is in a second currency.
+
 What cannot be read (not XML, a bad number or date, a missing attribute a modelled row needs) is an error
 and nothing is written. What is read but not modelled is kept as an `Unresolved` event with the row's
-cash (issue 13), never a reason to refuse the rest: a row in another currency than the statement's base
-(`AccountInformation currency`, USD when the statement names none; kept with no amount and booked as
-None, since its cash is not the account's: the reason names the currency, `raw` keeps the amount),
-futures (`FUT`), futures options (`FOP`, `FSFOP`), bonds (`BOND`, `BILL`),
-currency conversions (`CASH` trades) and any other asset category, an unknown transactionType, buySell
-or openCloseIndicator, an index option settled in cash (an A/Ex option row with cash and no stock row,
-or an OptionEAE row of another type), an assignment or exercise whose stock row is not in the file and
-a stock row whose option row is not (a Trade Confirmation Flex holds one day), an option BookTrade that
-opens, a cancellation of a trade not in the file, every corporate action but a split. Each row read is
-booked for the file's self-check (`ParseResult.book`): a trade's `netCash` (TCF: `proceeds` +
-`commission` + `tax`), an OptionEAE row's `proceeds` + `commisionsAndTax` (only when OptionEAE is the
-source), a cash row's `amount`, a corporate action's `proceeds`, a transfer's `cashTransfer`. The
-broker's cash is the truth: a trade whose netCash differs from quantity x price x multiplier - commission
-- taxes takes its fees from netCash (`base.booked_fees`, a warning from a cent up, unresolved beyond the
+cash (issue 13), never a reason to refuse the rest: a row in a currency with no USD rate (above), asset
+categories other than STK, OPT, FUT, FOP/FSFOP, BOND/BILL and CASH, a bond with no CUSIP (nor a US ISIN)
+in the row, a futures option assigned or exercised, an unknown transactionType, buySell or
+openCloseIndicator, an option fill with an empty openCloseIndicator in a statement without OpenPositions,
+an assignment or exercise whose stock row is not in the file and a stock row whose option row is not (a
+Trade Confirmation Flex holds one day), an option BookTrade that opens, a cancellation of a trade not in
+the file, the corporate actions listed below. Each row read is booked for the file's self-check
+(`ParseResult.book`), in its own currency: a trade's `netCash` (TCF: `proceeds` + `commission` + `tax`;
+a futures trade's `proceeds` + commission + taxes, the notional the journal folds; a bond's without its
+accrued interest, booked as its own row), a conversion's commission (its two sides cancel in USD), an
+OptionEAE row's `proceeds` + `commisionsAndTax` (only when OptionEAE is the source), a cash row's
+`amount`, an unresolved corporate action's `proceeds` (a merger's cash is paid on the shares held: the
+journal's lots say how much, the file's check books none), a transfer's `cashTransfer`. The broker's
+cash is the truth: a trade whose netCash differs from quantity x price x multiplier - commission - taxes
+takes its fees from netCash (`base.booked_fees`, a warning from a cent up, unresolved beyond the
 tolerance); so does an assignment's pair of rows at the strike.
+
+Other assets (issue 15): `FUT` -> TradeExecuted BUY/SELL of `Future` (the file's `symbol`, `/ESH9`, else
+`underlyingSymbol` with the expiry's month code; `expiry`, `multiplier`); `FOP`/`FSFOP` -> BTO/STO/BTC/STC
+of `FutureOption` (the future: `underlyingSymbol` when it is a contract, else the first word of `symbol`;
+`expiry`, `putCall`, `strike`, `multiplier`), an `Ep` row OptionExpired; `BOND`/`BILL` -> BUY/SELL of
+`Bond` by CUSIP (`cusip`, else a US/CA ISIN's middle), quantity face, price per 100; its kind: BILL (or a
+description `B ...`) a bill, a Treasury `T ...` a note when it matures within 10 years of the trade else a
+bond (IBKR does not say which it was issued as), any other a bond; maturity from `maturity`/`expiry` or
+the description's date; `accruedInt` a CashMoved INTEREST in the trade's currency (Pub 550 "Bonds Sold
+Between Interest Dates"). `CASH` trades (`GBP.USD`) -> CurrencyConverted: `quantity` of the first
+currency for `proceeds` of the second; the side whose currency the commission is in is the side paid
+(File14's CHF.USD pays francs with a CHF commission, bankroll's GBP.USD pays dollars with a USD one);
+a commission in a third currency, or neither side USD without a rate, is unresolved. An index option
+exercised or assigned for cash (an A/Ex option row with cash and no stock row; with no Trades section,
+an OptionEAE "Cash Settlement" row) -> OptionCashSettled at strike ± |proceeds| / (contracts x
+multiplier) (else the row's price per unit), a call above, a put below.
 
 Sections:
 
@@ -43,8 +70,9 @@ Sections:
   `O`/`C` in `code`): `O` BTO/STO, `C` BTC/STC. `C;O` (one fill closing and opening) is split into a
   closing and an opening TradeExecuted by the position held before the fill, which is the statement's
   `<OpenPositions>` quantity less every later fill of the contract; the fees are split pro rata. `-` or
-  no indicator is decided the same way; without OpenPositions in the statement both are errors.
-  `FOP`/`FSFOP` (futures options) and every other asset category are unresolved (above).
+  no indicator is decided the same way; without OpenPositions in the statement both are errors (an
+  indicator present but empty: that fill is unresolved). `FOP`/`FSFOP` rows open and close the same way;
+  `FUT`, `BOND`, `BILL` and `CASH` rows are read as above; other categories are unresolved.
   Fees are `-(ibCommission) - (taxes)` (TCF: `commission`, `tax`); the commission is required (a missing
   one would silently understate the cost), taxes default to 0. A positive commission (a rebate) gives a
   negative fee, kept as IBKR wrote it. The natural key is `transactionID`, else the execution id
@@ -77,11 +105,19 @@ Sections:
 - `<OpenPositions>` -> PositionReported at the row's `reportDate` (else the statement's `toDate`)
   23:59:59, quantity signed by `position` and `side` (`Short` negates a positive position). LOT rows
   are not read when SUMMARY rows exist; alone, they are summed per contract. Positions in categories
-  other than STK and OPT (bonds, futures, futures options, ...) are not reported: the journal books none.
-- `<CorporateActions>`: `FS`/`RS` splits -> one SplitApplied per split (IBKR may write a reverse split as
-  a removal and an addition row) with the ratio from `SPLIT n FOR m` in `actionDescription`/
-  `description`; no ratio there is an error; any other action type (merger, spin-off, tender, ...) or
-  none is unresolved with its `proceeds`.
+  other than STK and OPT (bonds, futures, futures options, ...) are not reported yet.
+- `<CorporateActions>`: the rows of one action (same `actionID`, else the same day and description less
+  the security each row names last) are read together; the `type` (older queries write none: then by the
+  description's words, `SPLIT n FOR m`, `TENDERED TO`, `MERGED(`, `SPINOFF`, `CUSIP/ISIN CHANGE`,
+  `DELISTED`): `FS`/`RS` splits -> one SplitApplied per split (IBKR may write a reverse split as a
+  removal and an addition row) with the ratio from `SPLIT n FOR m`; no ratio there is an error; `IC`
+  (issue change), `TO`/`TI` (tender into a contra line, File01's UUU -> UUU.TEN2) with as many new shares
+  as old and no cash -> SymbolChanged (the same symbol: unresolved, nothing to change); `TC` merger ->
+  StockMerged: new/old from the two rows' quantities (reduced), cash per old share from the removal's
+  `proceeds`, the new shares' value per share from the addition's `value` (needed with cash), no addition
+  row: all cash; merger cash in another currency is unresolved (the event carries none). `SO` spin-off
+  is unresolved (IBKR gives no basis allocation: a journal-CSV SPINOFF row gives it), and so is every
+  other type (`DW` delisting, `RI` rights, ...), its reason naming the type, and any action on an option.
 - `<Transfers>`: a stock or option moved in or out (`direction` IN/OUT, `quantity`) with no cash is
   SecurityTransferred (IBKR states no cost basis: the lot's basis is missing until a journal-CSV row gives
   it); cash alone (`cashTransfer`) is DEPOSIT or WITHDRAW; shares and cash at once, or another asset
