@@ -15,8 +15,10 @@ from typing import Any
 from journal.events import (
     CashKind,
     CashMoved,
+    CurrencyConverted,
     Event,
     OptionAssigned,
+    OptionCashSettled,
     OptionExercised,
     OptionExpired,
     TradeExecuted,
@@ -140,7 +142,9 @@ def moves_income(ev: Event) -> bool:
     """Whether the event moves premium, dividends, interest or fees: a line of the income breakdowns."""
     if isinstance(ev, TradeExecuted):
         return bool(ev.fees) or (ev.instrument.is_option and bool(ev.gross))
-    if isinstance(ev, OptionExpired | OptionAssigned | OptionExercised):
+    if isinstance(
+        ev, OptionExpired | OptionAssigned | OptionExercised | OptionCashSettled | CurrencyConverted
+    ):
         return bool(ev.fees)
     if isinstance(ev, CashMoved):
         return ev.kind in (CashKind.DIVIDEND, CashKind.INTEREST, CashKind.FEE) and bool(ev.amount)
@@ -171,6 +175,8 @@ def cash_income(events: Iterable[Event]) -> CashIncome:
                 called += 1
             elif isinstance(ev, OptionAssigned):
                 assigned += 1
+        elif isinstance(ev, OptionCashSettled | CurrencyConverted):
+            fees += ev.fees  # a settlement's or a conversion's fee: the settlement value is no premium
         elif isinstance(ev, CashMoved):
             if ev.kind is CashKind.DIVIDEND:
                 dividends += ev.amount
