@@ -44,7 +44,8 @@ Decisions, each deliberate (the report and tests/importers/fixtures/schwab/READM
   `Bond(cusip, bill|note|bond, maturity)` (`importers.fidelity.bond_named`): quantity = face, price per
   100. A Full Redemption (the face, negative, no cash) with the Full Redemption Adj of its CUSIP on its day
   (the cash, no quantity) is one SELL of the face at cash × 100 / face, the bond as the file's buy named
-  it; the Adj row makes no event of its own.
+  it; the Adj row makes no event of its own. A Full Redemption with its face and its cash on one row is
+  that sale too.
 - Corporate actions (issue 15) Schwab writes as two rows of one action on one day, the old shares out (-,
   often by CUSIP: `171439102 CHURCHILL CAPITAL IV XXXMANDATORY MERGER`) and the new in (+, a ticker):
   Stock Merger and Conversion are one StockMerged of new:old from the quantities (AMC preferred 344 -> 34
@@ -892,6 +893,11 @@ def _event(builder: _Builder, row: _Row) -> Event:
     if action in STOCK_TRADES:
         bond = builder.bond(row)
         return builder.trade(row, STOCK_TRADES[action], bond or builder.stock(row))
+    if action == REDEMPTION and row.quantity and row.quantity < 0 and row.amount and _CUSIP.match(row.symbol):
+        # One row with the face and its cash: the sale a pair would make.
+        return builder.redeemed(
+            row, row, builder.bond(row) or Bond(row.symbol.upper(), "bond", None, row.description)
+        )
     if action == CASH_IN_LIEU and row.amount and row.quantity is None and isinstance(row.instrument, Stock):
         return builder.in_lieu(row)
     if action == SPIN_OFF and row.quantity:

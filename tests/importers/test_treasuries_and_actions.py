@@ -190,7 +190,7 @@ def test_schwab_corporate_action_pairs_cash_in_lieu_and_a_note_sold(tmp_path: Pa
     moves_what_it_books(result, "Individual_XXX234_Transactions.csv")
 
 
-def test_schwab_a_redemption_pair_is_one_sale_and_a_lone_row_stays_unresolved(tmp_path: Path) -> None:
+def test_schwab_a_redemption_pair_or_row_is_one_sale_and_a_lone_row_stays_unresolved(tmp_path: Path) -> None:
     gk7, ab1 = (
         '"912797GK7","UNITED STATES TREAS BILLS 0%24 DUE 09/12/24"',
         '"912797AB1","US T BILL DUE 08/15/24"',
@@ -199,15 +199,24 @@ def test_schwab_a_redemption_pair_is_one_sale_and_a_lone_row_stays_unresolved(tm
         f'"09/16/2024","Full Redemption Adj",{gk7},"","","","$5,000.00"\n'
         f'"09/16/2024","Full Redemption",{gk7},"-5,000","","",""\n'
         f'"08/16/2024","Full Redemption",{ab1},"-1,000","","",""\n'
+        '"07/01/2024","Full Redemption","912797ZZ9","US T BILL DUE 06/27/24","-2,000","","","$2,000.00"\n'
         f'"06/14/2024","Buy",{gk7},"5,000","$98.7654","","-$4,938.27"\n'
     )
     result = schwab.parse(schwab_file(tmp_path, body))
     assert result.errors == []
-    redeemed, lone, bought = result.events
+    redeemed, lone, one_row, bought = result.events
     bill = Bond("912797GK7", "bill", date(2024, 9, 12))
     assert trade(redeemed) == (TradeAction.SELL, bill, D(5000), D(100), D(0))  # 5000.00 × 100 / 5000
     assert redeemed.source is not None and redeemed.source.line == 3  # the Full Redemption row's
     assert isinstance(lone, Unresolved) and lone.reason.startswith("a redemption's row without its other row")
+    # A Full Redemption that writes its cash on its own row: the same sale, 2000.00 × 100 / 2000 = 100.
+    assert trade(one_row) == (
+        TradeAction.SELL,
+        Bond("912797ZZ9", "bill", date(2024, 6, 27)),
+        D(2000),
+        D(100),
+        D(0),
+    )
     assert trade(bought) == (TradeAction.BUY, bill, D(5000), D("98.7654"), D(0))  # 5000 × 98.7654 / 100
     moves_what_it_books(result, "Individual_XXX234_Transactions.csv")
 
