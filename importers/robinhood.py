@@ -2,11 +2,14 @@
 
 Every row has a Trans Code (BTO, OASGN, CDIV, ...) mapped here one by one; Robinhood gives no fees, so a
 trade's fees are what its Amount differs from quantity × price; an assignment is an OASGN row plus a
-Buy/Sell row at the strike, merged into one OptionAssigned. Issue 13: an unknown Trans Code naming a
-security, SXCH, a split without its ratio, an assignment without its stock row (or the reverse), a cash-
-settled expiry and a trade whose Amount strays beyond tolerance are Unresolved (with the Amount); REC, T/A,
-ITRF and ACATS of shares are SecurityTransferred (no basis); any code naming no security is cash, of the
-kind its description says (`common.cash_kind`, OTHER with a warning); DTAX/NRAT are TAX.
+Buy/Sell row at the strike, merged into one OptionAssigned. Issue 15: SXCH (security exchange) rows of
+one day, the old shares out (quantity ending in S) and the new in, are one SymbolChanged (as many
+shares) or StockMerged new:old (other quantities); the report holds no Treasuries or bonds. Issue 13: an
+unknown Trans Code naming a security, an SXCH row without its pair, a split without its ratio, an
+assignment without its stock row (or the reverse), a cash-settled expiry and a trade whose Amount strays
+beyond tolerance are Unresolved (with the Amount); REC, T/A, ITRF and ACATS of shares are
+SecurityTransferred (no basis); any code naming no security is cash, of the kind its description says
+(`common.cash_kind`, OTHER with a warning); DTAX/NRAT are TAX.
 Format facts and their sources:
 ../shared/FORMATS.md section 5 and tests/importers/fixtures/robinhood/README.md.
 """
@@ -53,6 +56,8 @@ from journal.events import (
     SecurityTransferred,
     SourceRef,
     SplitApplied,
+    StockMerged,
+    SymbolChanged,
     TradeAction,
     TradeExecuted,
 )
@@ -121,6 +126,9 @@ TRANSFERS = {
 }
 # Shares in or out without a price (received, transferred): a transfer whose cost basis is not in the file.
 SHARE_TRANSFERS = ("REC", "T/A", "ITRF", "ACATI", "ACATO")
+# A security exchanged for another (FORMATS.md section 5: `SXCH` = security exchange): the old shares out
+# (a quantity ending in S), the new in, one day.
+EXCHANGE = "SXCH"
 RESOLVE = "record its effect in a journal CSV with `resolves`"
 
 _OPTION = re.compile(
@@ -352,6 +360,7 @@ def _events(
     stock_trades: list[tuple[_Row, datetime, StockLeg, Decimal]] = []
     endings: list[_Row] = []
     splits: dict[tuple[str, date], list[tuple[_Row, datetime]]] = {}
+    exchanges: dict[date, list[tuple[_Row, datetime]]] = {}
     for r, offset in zip(rows, offsets, strict=True):
         when = datetime.combine(r.day, time()) + timedelta(seconds=offset)
         try:
@@ -368,6 +377,9 @@ def _events(
             elif r.code == "SPL":
                 _quantity(r, whole=False)
                 splits.setdefault((_stock(r).symbol, r.day), []).append((r, when))
+            elif r.code == EXCHANGE and r.quantity and not r.amount:
+                _stock(r)
+                exchanges.setdefault(r.day, []).append((r, when))
             else:
                 placed.append((r.line, _event(r, account, when, keymaker, info, warn)))
         except NotModelled as exc:
@@ -415,8 +427,62 @@ def _events(
                 keep(r, exc, when)
         except RowError as err:
             problem(group[0][0].line, err.column, err.value, err.message)
+    for group in exchanges.values():
+        try:
+            placed.append((group[0][0].line, _exchange(group, account, keymaker, info)))
+        except NotModelled as exc:
+            for r, when in group:
+                keep(r, exc, when)
     placed.sort(key=lambda pair: pair[0])
     return [event for _, event in placed]
+
+
+def _exchange(
+    group: list[tuple[_Row, datetime]], account: str, keymaker: KeyMaker, info: FileInfo
+) -> SymbolChanged | StockMerged:
+    """The SXCH rows of one day: a security exchanged for another (a ticker change, a merger of shares),
+    written as the old shares out (a quantity ending in S) and the new in. As many shares: a SymbolChanged
+    of the old ticker to the new; else a StockMerged of new:old from the quantities (basis and dates
+    carried over, IRC 354/358). Anything but one row of each, without cash, is not guessed at."""
+    gone = [(r, when) for r, when in group if r.removed]
+    came = [(r, when) for r, when in group if not r.removed]
+    if len(gone) != 1 or len(came) != 1:
+        raise NotModelled(
+            f"a security exchange (SXCH) of {len(gone)} row(s) out and {len(came)} in on one day: not the "
+            f"one row of each tj reads; {RESOLVE}"
+        )
+    old, new = gone[0][0], came[0][0]
+    old_symbol, new_symbol = _stock(old).symbol, _stock(new).symbol
+    old_shares, new_shares = old.quantity or ZERO, new.quantity or ZERO
+    if old_symbol == new_symbol:
+        raise NotModelled(f"a security exchange (SXCH) of {old_symbol} for itself: not modelled; {RESOLVE}")
+    when, key, source = (
+        datetime.combine(old.day, time()),
+        keymaker.key(account, None, old.content),
+        info.source(old.line),
+    )
+    note = f"SXCH: {old_symbol} ({old.description}) -> {new_symbol} ({new.description})"
+    if old_shares == new_shares:
+        return SymbolChanged(
+            symbol=old_symbol,
+            new_symbol=new_symbol,
+            note=note,
+            account=account,
+            time=when,
+            key=key,
+            source=source,
+        )
+    return StockMerged(
+        symbol=old_symbol,
+        new_symbol=new_symbol,
+        new=new_shares,
+        old=old_shares,
+        note=note,
+        account=account,
+        time=when,
+        key=key,
+        source=source,
+    )
 
 
 def _ending(

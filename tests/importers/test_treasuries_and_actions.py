@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from importers import fidelity, ofx, schwab
+from importers import fidelity, ofx, robinhood, schwab
 from journal.api import Journal, cash_check, parse_file
 from journal.events import (
     CashKind,
@@ -297,6 +297,41 @@ def test_ofx_bonds_accrued_interest_either_way_a_bond_count_and_a_fund_without_t
     assert sum((result.booked or {}).values()) == D("-5408.28")
     assert sum(flow_of(e).cash for e in result.events) == D("-5408.28")
     moves_what_it_books(result, "bonds.ofx")
+
+
+# -- Robinhood ------------------------------------------------------------------------------------
+
+ROBINHOOD_HEADER = (
+    '"Activity Date","Process Date","Settle Date","Instrument","Description","Trans Code","Quantity",'
+    '"Price","Amount"\n'
+)
+
+
+def rh(day: str, instrument: str, description: str, code: str, quantity: str) -> str:
+    return ",".join(f'"{c}"' for c in (day, day, day, instrument, description, code, quantity, "", "")) + "\n"
+
+
+def test_robinhood_security_exchange_pairs(tmp_path: Path) -> None:
+    """SXCH: the old shares out (a quantity ending in S) and the new in, one day: as many shares are a
+    symbol change (FB -> META), other quantities a stock merger new:old (30 SRNG -> 3 DNA: 3 for 30)."""
+    body = (
+        rh("6/9/2022", "META", "Meta Platforms\nCUSIP: 30303M102", "SXCH", "10")
+        + rh("6/9/2022", "FB", "Facebook\nCUSIP: 30303M102", "SXCH", "10S")
+        + rh("9/16/2021", "SRNG", "Soaring Eagle", "SXCH", "30S")
+        + rh("9/16/2021", "DNA", "Ginkgo Bioworks", "SXCH", "3")
+        + rh("3/2/2024", "XYZ", "A lone exchange", "SXCH", "5")
+    )
+    path = tmp_path / "activity.csv"
+    path.write_text(ROBINHOOD_HEADER + body)
+    result = robinhood.parse(path)
+    assert result.errors == []
+    renamed, merged, lone = result.events
+    assert isinstance(renamed, SymbolChanged) and (renamed.symbol, renamed.new_symbol) == ("FB", "META")
+    assert renamed.time == datetime(2022, 6, 9) and renamed.source is not None and renamed.source.line == 4
+    assert isinstance(merged, StockMerged)
+    assert (merged.symbol, merged.new_symbol, merged.new, merged.old) == ("SRNG", "DNA", D(3), D(30))
+    assert isinstance(lone, Unresolved)
+    assert lone.reason.startswith("a security exchange (SXCH) of 0 row(s) out and 1 in on one day")
 
 
 # -- the real exports -----------------------------------------------------------------------------
