@@ -27,6 +27,8 @@ What is refused, kept or booked (issue 13, `importers/base.py`):
   whose symbol is that CUSIP, else the day's only one), neither moving cash, is one StockMerged new:old,
   the old symbol the ticker the file's other rows give that description, else the CUSIP (the note says
   which). A lone row, or one with cash, stays unresolved with what would resolve it.
+- `IN LIEU OF FRX SHARE ...`: IN_LIEU cash of the row's symbol (the fraction's basis returned, a gain
+  past it).
 - Kept unresolved (the raw row, the reason, the Amount, the underlyings it names): CDs and funds named by
   CUSIP, a merger's lone row, a row in another currency, an expiry, assignment or exercise that moved cash
   (cash-settled), an assignment or exercise whose stock row is not in the file and a stock row whose option
@@ -128,6 +130,7 @@ class _Kind(Enum):
     WITHDRAW = "WITHDRAW"
     TRANSFER = "TRANSFER"  # cash in or out by the sign of Amount
     SWEEP = "SWEEP"  # cash to or from the core money-market position: no event
+    IN_LIEU = "IN_LIEU"  # cash in lieu of a fraction of a share (a merger's, a split's, a spin-off's)
 
 
 # Action prefixes (upper case, runs of spaces collapsed), the longest that matches wins.
@@ -166,6 +169,9 @@ ACTIONS: dict[str, _Kind] = {
     "TRANSFERRED FROM": _Kind.TRANSFER,
     "TRANSFERRED TO": _Kind.TRANSFER,
     "WIRE TRANSFER": _Kind.TRANSFER,
+    # `IN LIEU OF FRX SHARE LEU PAYOUT`, `... EU PAYOUT`, `... SPINOFF FROM:(SPGI ) ... (MBGL)`: cash for a
+    # fraction of a share of the row's symbol (public Fidelity parsers' tests name these three).
+    "IN LIEU OF FRX SHARE": _Kind.IN_LIEU,
     "PURCHASE INTO CORE ACCOUNT": _Kind.SWEEP,
     "REDEMPTION FROM CORE ACCOUNT": _Kind.SWEEP,
 }
@@ -837,6 +843,10 @@ class _Builder:
             kind = CashKind.TAX  # withheld from a dividend: the DIVIDEND stays the gross a 1099-DIV reports
         elif r.kind is _Kind.FEE:
             kind = CashKind.FEE
+        elif r.kind is _Kind.IN_LIEU:
+            if symbol is None:
+                raise NotModelled(f"cash in lieu of a fraction of a share that names no stock: {RESOLVE}")
+            kind = CashKind.IN_LIEU
         elif r.kind in (_Kind.DEPOSIT, _Kind.WITHDRAW, _Kind.TRANSFER):
             kind, symbol = (CashKind.DEPOSIT if amount > 0 else CashKind.WITHDRAW), None
         else:

@@ -127,6 +127,18 @@ def test_fidelity_a_merger_pair_names_the_old_shares_by_the_ticker_the_file_hold
     assert trade(bought)[:3] == (TradeAction.BUY, Stock("SRNG"), D(100))
 
 
+def test_fidelity_cash_in_lieu_of_a_fraction_is_in_lieu_cash(tmp_path: Path) -> None:
+    # A row as public Fidelity parsers' tests write it: the spun-off child's fraction paid in cash.
+    row = (
+        "07/06/2026,IN LIEU OF FRX SHARE SPINOFF FROM:(SPGI ) MOBILITY GLOBAL INC COM SHS (MBGL) (Cash),MBGL,"
+        "MOBILITY GLOBAL INC COM SHS,Cash,,0,,,,0.88,,\n"
+    )
+    result = fidelity.parse(fidelity_file(tmp_path, [row]))
+    [paid] = result.events
+    assert cash(paid) == (CashKind.IN_LIEU, D("0.88"), "MBGL")
+    moves_what_it_books(result, "History_for_Account_X.csv")
+
+
 # -- Schwab CSV -----------------------------------------------------------------------------------
 
 SCHWAB_HEADER = '"Date","Action","Symbol","Description","Quantity","Price","Fees & Comm","Amount"\n'
