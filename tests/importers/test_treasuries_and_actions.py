@@ -462,3 +462,26 @@ def test_shares_go_on_through_the_fidelity_and_schwab_mergers(journal: Journal, 
     assert [
         r for r in journal.realized(account="A1") if r.underlying in ("DNA", "SRNG", "LCID", "CCIV")
     ] == []
+
+
+def test_fidelity_bonds_through_the_journal(journal: Journal, tmp_path: Path) -> None:
+    """The note bought for 9812.50 (+ 23.09 accrued, interest paid) and sold for 9950.00 (+ 52.31 accrued,
+    interest received) is a capital sale: 9950.00 - 9812.50 = 137.50, short term. The bill bought for
+    24780.63 and redeemed at maturity for 25000.00 closes with its discount 219.37 as interest, no 8949
+    row. Cash: -24780.63 - 9835.59 + 10002.31 + 25000.00 = 386.09."""
+    journal.import_files([fidelity_file(tmp_path, FIDELITY_BONDS)], account="F1")
+    assert [
+        (r.instrument.name, r.quantity, r.proceeds, r.cost_basis, r.term) for r in journal.realized()
+    ] == [("91282CMM0", D(10000), D("9950.00"), D("9812.50"), "short")]
+    assert [(i.amount, i.symbol) for i in journal.books().interest] == [(D("219.37"), "912797QB0")]
+    assert journal.lots() == []
+    income: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+    for m in journal.month_income():  # by month and underlying, over the strategies
+        interest, realized = income.get((m.month, m.underlying), (D(0), D(0)))
+        income[(m.month, m.underlying)] = (interest + m.interest, realized + m.realized)
+    assert income == {
+        ("2025-06", "91282CMM0"): (D("-23.09"), D(0)),
+        ("2025-07", "91282CMM0"): (D("52.31"), D("137.50")),
+        ("2025-09", "912797QB0"): (D("219.37"), D(0)),
+    }
+    assert journal.cash() == D("386.09")
