@@ -126,9 +126,9 @@ from importers.base import (
     booked_fees,
     unresolved,
 )
+from importers.bonds import bond_named, exact_bond_price
 from importers.bounds import AMOUNT, MULTIPLIER, PRICE, QUANTITY, SPLIT_PART, STRIKE, Bound
 from importers.common import StockLeg, cash_kind, match_stock_leg
-from importers.fidelity import bond_named, exact_bond_price
 from journal.events import (
     CashKind,
     CashMoved,
@@ -798,7 +798,7 @@ class _Reader:
 
     def _bond(self, security: _Security) -> Bond:
         """DEBTINFO: a bond by its CUSIP (UNIQUEID; else its TICKER), bill, note or bond by SECNAME's words
-        (`UNITED STATES TREAS BILLS ZERO CPN 0.00000% 03/21/2023`, `importers.fidelity.bond_named`), a
+        (`UNITED STATES TREAS BILLS ZERO CPN 0.00000% 03/21/2023`, `importers.bonds.bond_named`), a
         Treasury's (DEBTCLASS TREASURY) kind `bond` when its words name none; maturity DTMAT, else the
         date SECNAME writes after the coupon."""
         f = self.fields(security.element)

@@ -41,7 +41,7 @@ Decisions, each deliberate (the report and tests/importers/fixtures/schwab/READM
   cash at once, or neither stated, they are unresolved.
 - Bonds (issue 15): a Buy or Sell of a CUSIP whose Description reads as a bond's (`US TREASURY BILL19U S T
   BILL DUE 06/02/18`, `UNITED STATES TREAS BILLS 0%24 DUE 09/12/24`) is a TradeExecuted of
-  `Bond(cusip, bill|note|bond, maturity)` (`importers.fidelity.bond_named`): quantity = face, price per
+  `Bond(cusip, bill|note|bond, maturity)` (`importers.bonds.bond_named`): quantity = face, price per
   100. A Full Redemption (the face, negative, no cash) with the Full Redemption Adj of its CUSIP on its day
   (the cash, no quantity) is one SELL of the face at cash × 100 / face, the bond as the file's buy named
   it; the Adj row makes no event of its own. A Full Redemption with its face and its cash on one row is
@@ -89,9 +89,9 @@ from importers.base import (
     booked_fees,
     unresolved,
 )
+from importers.bonds import bond_named, exact_bond_price
 from importers.bounds import AMOUNT, PRICE, QUANTITY, SPLIT_PART, Bound
 from importers.common import CsvRow, StockLeg, cash_kind, match_stock_leg, money, read_csv_table, us_date
-from importers.fidelity import bond_named, exact_bond_price
 from journal.events import (
     CashKind,
     CashMoved,
