@@ -15,35 +15,41 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # file -> (format, events, unresolved)
 REAL = {
     "fidelity/real/History_for_Account_X8YYYYYYY.csv": ("fidelity-csv", 11, 0),
-    # amounts anonymised by its authors far from quantity × price: those trades stay unresolved
-    "fidelity/real/bankroll_fidelity_transactions.csv": ("fidelity-csv", 18, 11),
-    "fidelity/real/fidelity_csv_all_accounts_transactions_20251204.csv": ("fidelity-csv", 21, 3),
-    "ibkr_activity/real/binnaculum_uk_initial_import.csv": ("ibkr-activity-csv", 7, 2),  # a forex trade, GBP
+    # amounts anonymised by its authors far from quantity × price (a T-bill among them) stay unresolved
+    "fidelity/real/bankroll_fidelity_transactions.csv": ("fidelity-csv", 20, 8),
+    # an LSEGY merger whose removal of the old shares is not in the file: no ratio to read
+    "fidelity/real/fidelity_csv_all_accounts_transactions_20251204.csv": ("fidelity-csv", 22, 1),
+    "ibkr_activity/real/binnaculum_uk_initial_import.csv": ("ibkr-activity-csv", 7, 0),  # forex, GBP
     "ibkr_flex/real/bankroll_ibkr_activity.xml": ("ibkr-flex", 0, 0),  # accruals and a stock-loan fee only
-    "ibkr_flex/real/bankroll_ibkr_trades.xml": ("ibkr-flex", 11, 8),  # futures, a futures option, bond, forex
-    "ibkr_flex/real/testIBFlexStatementFile01.xml": ("ibkr-flex", 26, 23),  # CAD/CHF, corporate actions
-    "ibkr_flex/real/testIBFlexStatementFile02.xml": ("ibkr-flex", 13, 7),  # a EUR-based account's USD wheel
-    "ibkr_flex/real/testIBFlexStatementFile14.xml": ("ibkr-flex", 10, 6),  # CHF trades and forex
+    # a GBP stock with no rate (trade confirmations carry none), a GBP.AUD conversion with a USD commission, a
+    # bond named by neither CUSIP nor ISIN, a stock row whose option row is not in the file
+    "ibkr_flex/real/bankroll_ibkr_trades.xml": ("ibkr-flex", 11, 4),
+    # a CHF-based account's CAD and CHF rows on days with no USD rate in the file (no ConversionRates)
+    "ibkr_flex/real/testIBFlexStatementFile01.xml": ("ibkr-flex", 24, 19),
+    # a EUR-based account: an option fill with no open/close indicator, EUR rows on days with no USD rate
+    "ibkr_flex/real/testIBFlexStatementFile02.xml": ("ibkr-flex", 12, 7),
+    "ibkr_flex/real/testIBFlexStatementFile14.xml": ("ibkr-flex", 10, 0),  # a CHF-based account, by its rates
     "ibkr_flex/real/testIBFlexStatementFile17.xml": ("ibkr-flex", 16, 0),  # positions and cash only
-    "ibkr_flex/real/testIBFlexStatementFile25.xml": ("ibkr-flex", 4, 3),  # GBP base, EUR/USD dividends
+    "ibkr_flex/real/testIBFlexStatementFile25.xml": ("ibkr-flex", 4, 0),  # GBP base, EUR/USD dividends
     "ofx/real/etrade_09092023.QFX": ("ofx", 7, 0),
     "ofx/real/fidelity-ira.ofx": ("ofx", 10, 2),  # strike-0.0 listings named by their tickers
     "ofx/real/fidelity.ofx": ("ofx", 24, 0),
-    "ofx/real/fidelity_treasury.ofx": ("ofx", 3, 2),  # a Treasury bill bought and redeemed
+    "ofx/real/fidelity_treasury.ofx": ("ofx", 4, 0),  # a Treasury bill bought and redeemed
     "ofx/real/ledger-autosync_fidelity_fee.ofx": ("ofx", 12, 2),  # securities missing from the SECLIST
-    "ofx/real/td_ameritrade.ofx": ("ofx", 2, 0),
-    "ofx/real/vanguard_OfxDownload-401k.qfx": ("ofx", 5, 5),  # 401k fund units with no ticker
-    "schwab/real/bankroll_schwab_transactions.csv": ("schwab-csv", 37, 3),  # a T-bill bought and redeemed
-    "schwab/real/ghostfolio-schwab-export.csv": ("schwab-csv", 119, 12),  # corporate actions
+    "ofx/real/td_ameritrade.ofx": ("ofx", 3, 0),  # with a bond position
+    "ofx/real/vanguard_OfxDownload-401k.qfx": ("ofx", 6, 0),  # 401k fund units with no ticker: funds by CUSIP
+    "schwab/real/bankroll_schwab_transactions.csv": ("schwab-csv", 36, 0),  # a T-bill bought and redeemed
+    # splits and a stock dividend given as shares added (no ratio), a spin-off with no parent or allocation
+    "schwab/real/ghostfolio-schwab-export.csv": ("schwab-csv", 116, 5),
     "schwab/real/schwab_csv_brokerage_XX876_Transactions_20220731.csv": ("schwab-csv", 11, 0),
-    "tastytrade/real/FutureOptions.csv": ("tastytrade-csv", 21, 21),  # /MES futures options, every row
+    "tastytrade/real/FutureOptions.csv": ("tastytrade-csv", 21, 0),  # /MES futures options
     "tastytrade/real/MPWImportTest.csv": ("tastytrade-csv", 173, 0),  # an ACAT transfer in
-    "tastytrade/real/TsllImportTest.csv": ("tastytrade-csv", 212, 4),  # TSLL special-dividend adjustments
-    # SPRT -> GREE1 merger pair, the GREE1 assignment and its stock row, the Delayed Delivery adjustment
-    "tastytrade/real/tastytrade_transactions_history_180201_to_240817.csv": ("tastytrade-csv", 1055, 5),
-    "tastyworks/real/legacy_2018-2020-05.csv": ("tastyworks-csv", 173, 0),
-    "tastyworks/real/legacy_2021.csv": ("tastyworks-csv", 241, 0),
-    "tastyworks/real/legacy_merged4_2018-2023.csv": ("tastyworks-csv", 971, 5),
+    "tastytrade/real/TsllImportTest.csv": ("tastytrade-csv", 210, 0),  # TSLL special-dividend adjustments
+    # SPRT -> GREE1 merger pair, the GREE1 assignment and its stock row, the Delayed Delivery cash in lieu
+    "tastytrade/real/tastytrade_transactions_history_180201_to_240817.csv": ("tastytrade-csv", 1046, 0),
+    "tastyworks/real/legacy_2018-2020-05.csv": ("tastyworks-csv", 171, 0),
+    "tastyworks/real/legacy_2021.csv": ("tastyworks-csv", 237, 0),
+    "tastyworks/real/legacy_merged4_2018-2023.csv": ("tastyworks-csv", 962, 0),
 }
 
 
