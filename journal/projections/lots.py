@@ -126,6 +126,7 @@ class RealizedRow:
 # would show them, however late it is read. A real row imported later replaces the assumption, since the
 # books are folded again from the events.
 ASSUMED_EXPIRY_DAYS = 5
+SHARE_PART = Decimal("1e-10")  # the finest part of a share the books split a fraction sold in lieu into
 ASSUMED = "assumed-expiry"  # the closing key of an assumed expiry's realized rows
 
 
@@ -836,17 +837,36 @@ class Books:
             self._returned(ev, held, cash, lots[0].instrument if lots else Stock(ev.new_symbol or ev.symbol))
             return
         closed = ev.time.date()
-        left_units, left_cash = total, cash
+        # Each lot's part of the fraction and of the cash; the largest lot takes what the others leave, so
+        # that the parts add up to the fraction and the cash; the others' parts to 1e-10 of a share (finer
+        # than any broker's fractions), so that quantities stay exact decimals. All of each lot, when the new
+        # shares are all fraction.
+        largest = max(held, key=lambda lot: lot.quantity)
+        parts: dict[str, tuple[Decimal, Decimal]] = {}
+        left_fraction, left_cash = fraction, cash
         for lot in held:
-            units = fraction * lot.quantity / total
-            proceeds = prorate(left_cash, lot.quantity, left_units)
-            left_cash -= proceeds
-            left_units -= lot.quantity
+            if lot is not largest:
+                units = lot.quantity
+                if fraction != total:
+                    units = min(prorate(fraction, lot.quantity, total).quantize(SHARE_PART), units)
+                parts[lot.lot_id] = units, prorate(cash, lot.quantity, total)
+                left_fraction -= units
+                left_cash -= parts[lot.lot_id][1]
+        parts[largest.lot_id] = min(left_fraction, largest.quantity), left_cash
+        for lot in held:  # recorded in the lots' order
+            units, proceeds = parts[lot.lot_id]
             basis = prorate(lot.basis, units, lot.quantity)
             lot.quantity -= units
             lot.basis -= basis
             self._record(ev.account, lot, units, basis, proceeds, closed, False, ev.key)
-        self._shares_changed(held[0].instrument)
+        instrument = held[0].instrument
+        queue = self.open_lots.get((ev.account, instrument.name), deque())
+        for lot in [lot for lot in held if lot.quantity == 0]:  # all of it was the fraction
+            queue.remove(lot)
+        if not queue:
+            self.open_lots.pop((ev.account, instrument.name), None)
+            self._track(ev.account, instrument, False)
+        self._shares_changed(instrument)
 
     def _in_lieu(self, ev: CashMoved) -> None:
         """Cash in lieu (IN_LIEU) naming a symbol: returned basis of the lots the last adjusted delivery of it
@@ -867,11 +887,10 @@ class Books:
         """`cash` returns basis of `lots` pro rata by quantity, each lot down to zero; what is past their
         basis is a gain, short term (realized the day it is paid)."""
         total = sum((lot.quantity for lot in lots), ZERO)
-        left_units, left_cash, excess = total, cash, ZERO
-        for lot in lots:
-            part = prorate(left_cash, lot.quantity, left_units)
+        left_cash, excess = cash, ZERO
+        for i, lot in enumerate(lots):
+            part = left_cash if i == len(lots) - 1 else prorate(cash, lot.quantity, total)
             left_cash -= part
-            left_units -= lot.quantity
             taken = min(part, lot.basis) if lot.basis > 0 else ZERO
             lot.basis -= taken
             excess += part - taken
