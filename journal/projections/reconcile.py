@@ -3,6 +3,12 @@
 Broker reports arrive as `PositionReported` / `CashReported` events (OFX INVPOSLIST and INVBAL, IBKR
 OpenPositions) or from a positions CSV given to `tj reconcile`; every difference is listed, none silently
 dropped.
+
+Cash is compared in USD: the journal's cash is every row's USD amount at the row's own rate (`economic_order`
+translates them, `journal.currency.in_usd`), and a reported balance (`CashReported`) names no currency yet, so
+it is taken as USD. An account holding another currency differs by that cash's translation at the rows' rates
+against the broker's at the report's date (Section 988 is not computed); `journal.currency.cash_by_currency`
+gives each currency's own balance, to compare with the broker's when it reports them by currency.
 """
 
 from __future__ import annotations
