@@ -82,12 +82,13 @@ def link_of(event: Event) -> tuple[str, str] | None:
     return (old, new) if old and new and old != new else None
 
 
-def partition_groups(events: Iterable[Event]) -> dict[str, str]:
+def partition_groups(events: Iterable[Event], known: Mapping[str, str] | None = None) -> dict[str, str]:
     """Union-find over the link events: each linked partition and its group's name (its first member in
     order of name). Partitions that no event links are not in it: each is its own group, as before.
 
     A voided link still links: folding two partitions together is never wrong (one fold of the whole
-    journal is what every partition's rows must equal), and groups that never split keep refreshes simple."""
+    journal is what every partition's rows must equal), and groups that never split keep refreshes simple.
+    `known`: groups worked out before (member -> name), that the events may join further."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -97,12 +98,12 @@ def partition_groups(events: Iterable[Event]) -> dict[str, str]:
             x = parent[x]
         return x
 
-    for ev in events:
-        link = link_of(ev)
-        if link is not None:
-            a, b = find(link[0]), find(link[1])
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+    links = [(m, name) for m, name in (known or {}).items()]
+    links += [link for link in map(link_of, events) if link is not None]
+    for old, new in links:
+        a, b = find(old), find(new)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
     return {member: find(member) for member in parent}
 
 
@@ -416,13 +417,27 @@ class ReadModels:
         self._groups: tuple[int, dict[str, str]] | None = None  # (last seq read, groups)
 
     def groups(self) -> dict[str, str]:
-        """Each linked partition and its group's name (`partition_groups`), from the link events alone (read
-        by type: a few rows); kept until an event is recorded."""
+        """Each linked partition and its group's name (`partition_groups`): the groups the read models were
+        last written with (a row) joined by the link events recorded since their checkpoint (a range of
+        sequence numbers), else every link event (read by type); kept until an event is recorded."""
         last = self.store.last_seq()
         if self._groups is None or self._groups[0] != last:
-            links = [s.event for s in self.store.read(types=LINK_TYPES)]
-            self._groups = (last, partition_groups(links))
+            current, stored = self.checkpoint(), self._stored_groups()
+            if current is not None and stored is not None:
+                since = current[1]
+                new = self.store.read(types=LINK_TYPES, seqs=(since + 1, last)) if last > since else []
+                found = partition_groups((s.event for s in new), stored)
+            else:
+                found = partition_groups(s.event for s in self.store.read(types=LINK_TYPES))
+            self._groups = (last, found)
         return self._groups[1]
+
+    def _stored_groups(self) -> dict[str, str] | None:
+        rm = schema.read_models
+        query = select(rm.c.payload).where(rm.c.projection == "groups", rm.c.partition == ALL)
+        with self.store.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else dict(json.loads(row[0]))
 
     def members(self, partitions: Iterable[str]) -> list[str]:
         """`partitions` with every partition linked to them (the groups they belong to)."""
@@ -556,6 +571,7 @@ class ReadModels:
         rm, ck = schema.read_models, schema.read_model_checkpoints
         names = ("projection", "partition", "owner", "account", "day", "ord", "payload")
         written, done = 0, set(partitions or ())
+        groups = json.dumps(sorted(self.groups().items()))  # read before the write transaction begins
         with self.store.writing() as conn:
             if conn.dialect.name == "postgresql":
                 # Two sessions catching up at once would each delete the old rows and both insert theirs;
@@ -582,6 +598,21 @@ class ReadModels:
                 if rows:
                     done.update(members)
                 written += len(rows)
+            # The groups these rows were folded in, for the next `groups` (a row, not a scan of the events).
+            conn.execute(
+                insert(rm),
+                [
+                    {
+                        "projection": "groups",
+                        "partition": ALL,
+                        "owner": "default",
+                        "account": None,
+                        "day": None,
+                        "ord": 0,
+                        "payload": groups,
+                    }
+                ],
+            )
             if horizons:
                 conn.execute(
                     insert(rm),

@@ -174,3 +174,18 @@ def test_a_parallel_rebuild_folds_each_group_once(journal: Journal, write_csv) -
     assert snapshot(journal) == one
     assert _rows_by_partition(journal, "cycles") >= {"XYZ"}
     assert "XYZN" not in _rows_by_partition(journal, "cycles")
+
+
+def test_the_groups_are_read_from_the_read_models_and_the_links_since(journal: Journal, write_csv) -> None:
+    """A new session reads the groups the read models were written with, joined by the link events recorded
+    after their checkpoint: the same groups as a scan of every link event."""
+    _import(journal, write_csv, ABC + XYZ_SHARES + RENAMED[:1], "first.csv")
+    journal.import_files([write_csv(HEADER + "\n".join(MERGER) + "\n", "merger.csv")])  # not yet folded
+    fresh = Journal(journal.store.url)
+    try:
+        assert fresh.read_models._stored_groups() == {"XYZ": "XYZ", "XYZN": "XYZ"}
+        assert fresh.read_models.groups() == {"ABC": "ABC", "XYZ": "ABC", "XYZN": "ABC"}
+        fresh.read_models.refresh()
+        assert fresh.read_models._stored_groups() == {"ABC": "ABC", "XYZ": "ABC", "XYZN": "ABC"}
+    finally:
+        fresh.close()
