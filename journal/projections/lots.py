@@ -34,6 +34,7 @@ from journal.events import (
     TradeExecuted,
 )
 from journal.instruments import (
+    AnyOption,
     Bond,
     Future,
     FutureOption,
@@ -205,9 +206,10 @@ class Books:
     # not a Form 8949 row; CashMoved rows of the books' own making, counted as income only (their cash is
     # in the sale's proceeds already)
     interest: list[CashMoved] = field(default_factory=list)
-    # (account, option name) -> the adjusted option a merger made of it, for an OptionAdjusted that names
-    # the option as it was (the broker's adjustment row after the merger's)
-    _adjusted_by_merger: dict[tuple[str, str], OptionContract] = field(default_factory=dict)
+    # (account, option name) -> the option an adjustment (a merger's, an OptionAdjusted) made of it: what a
+    # later row naming the option as it was means (the broker's adjustment row after the merger's; a close
+    # that a file writes under the old symbol, as tastyworks does after a reverse split)
+    _adjusted_to: dict[tuple[str, str], OptionContract] = field(default_factory=dict)
     # (account, symbol) -> the lots the last delivery of an adjusted option opened: what an IN_LIEU row
     # paying the deliverable's cash later lowers the basis of
     _delivered: dict[tuple[str, str], list[str]] = field(default_factory=dict)
@@ -502,12 +504,29 @@ class Books:
 
     # -- events -----------------------------------------------------------------------------------
 
+    def _current(self, account: str, instrument: Instrument) -> Instrument:
+        """The instrument a row names, or, when none of it is open, the adjusted option that an adjustment
+        made of it and that is open (a row may name an option as it was before its adjustment)."""
+        if not isinstance(instrument, OptionContract) or self.open_lots.get((account, instrument.name)):
+            return instrument
+        current: Instrument = instrument
+        for _ in range(8):  # adjusted again and again, at most so many times
+            following = self._adjusted_to.get((account, current.name))
+            if following is None:
+                break
+            current = following
+            if self.open_lots.get((account, current.name)):
+                return current
+        return instrument
+
     def _trade(self, ev: TradeExecuted) -> None:
         opens = ev.action.opens
+        # a closing row naming an option as it was before an adjustment closes the adjusted one
+        instrument = ev.instrument if opens is not False else self._current(ev.account, ev.instrument)
         if ev.action.is_buy:
-            self._buy(ev, ev.instrument, ev.quantity, ev.gross + ev.fees, opens=opens)
+            self._buy(ev, instrument, ev.quantity, ev.gross + ev.fees, opens=opens)
         else:
-            self._sell(ev, ev.instrument, ev.quantity, ev.gross - ev.fees, opens=opens)
+            self._sell(ev, instrument, ev.quantity, ev.gross - ev.fees, opens=opens)
             if ev.action is TradeAction.STO and isinstance(ev.instrument, OptionContract):
                 self._covered_call_written(ev, ev.instrument)
 
@@ -554,8 +573,9 @@ class Books:
                 record.adjusted.append(f"{lot.lot_id}: holding period starts again on {closed}")
 
     def _expire(self, ev: OptionExpired) -> None:
-        short = self._holds(ev.account, ev.option, short=True)
-        matches, left = self._take(ev.account, ev.option, ev.quantity, short=short, sale=ev)
+        option = self._current(ev.account, ev.option)
+        short = self._holds(ev.account, option, short=True)
+        matches, left = self._take(ev.account, option, ev.quantity, short=short, sale=ev)
         if left:
             self._problem(ev, f"{ev.option.name}: {left} contracts expired that were not open")
         closed = ev.quantity - left
@@ -564,9 +584,14 @@ class Books:
         fee = prorate(ev.fees, closed, ev.quantity) if ev.quantity else ZERO
         self._realize(ev, matches, fee if short else -fee, closed)
 
-    def _ended_premium(self, ev: OptionAssigned | OptionExercised, *, short: bool) -> Decimal:
-        """Close the option lots an assignment or exercise ends; their premium moves into the stock leg."""
-        matches, left = self._take(ev.account, ev.option, ev.quantity, short=short, sale=ev)
+    def _ended_premium(
+        self, ev: OptionAssigned | OptionExercised, *, short: bool
+    ) -> tuple[Decimal, AnyOption]:
+        """Close the option lots an assignment or exercise ends; their premium moves into the stock leg.
+        Also the option as held (the adjusted one, when the row names it as it was)."""
+        option = self._current(ev.account, ev.option)
+        assert isinstance(option, OptionContract | FutureOption)
+        matches, left = self._take(ev.account, option, ev.quantity, short=short, sale=ev)
         if left:
             side = "written" if short else "bought"
             self._problem(
@@ -574,29 +599,34 @@ class Books:
                 f"{ev.option.name}: {left} {side} contracts ended that were not open; "
                 "their premium is taken as 0",
             )
-        return sum((m.basis for m in matches), ZERO)
+        return sum((m.basis for m in matches), ZERO), option
 
     def _assign(self, ev: OptionAssigned) -> None:
-        premium = self._ended_premium(ev, short=True)
+        premium, option = self._ended_premium(ev, short=True)
         # Pub 550: the put writer's basis in the stock bought is the strike less the premium received; the
         # call writer adds the premium received to the amount realized on the stock sold.
-        self._deliver(ev, premium, buys=ev.option.is_put, premium_received=True)
+        self._deliver(ev, option, premium, buys=option.is_put, premium_received=True)
 
     def _exercise(self, ev: OptionExercised) -> None:
-        premium = self._ended_premium(ev, short=False)
+        premium, option = self._ended_premium(ev, short=False)
         # Pub 550: the call holder adds the premium paid to the basis of the stock bought; the put holder
         # reduces the amount realized on the stock sold by the premium paid.
-        self._deliver(ev, premium, buys=not ev.option.is_put, premium_received=False)
+        self._deliver(ev, option, premium, buys=not option.is_put, premium_received=False)
 
     def _deliver(
-        self, ev: OptionAssigned | OptionExercised, premium: Decimal, *, buys: bool, premium_received: bool
+        self,
+        ev: OptionAssigned | OptionExercised,
+        option: AnyOption,
+        premium: Decimal,
+        *,
+        buys: bool,
+        premium_received: bool,
     ) -> None:
         """The stock leg of an assignment or exercise: the strike × multiplier a contract buys (or sells)
         what the contract delivers (`OptionContract.delivers`: an adjusted option's shares of one or more
         securities and cash; a futures option's futures contract). The premium and the fees go into the
         basis (bought) or the amount realized (sold); cash in the deliverable lowers the cost of what is
         bought, or the amount realized on what is sold (it goes with the shares)."""
-        option = ev.option
         strike_value = option.strike * ev.quantity * option.multiplier
         if isinstance(option, FutureOption):
             # Delivers a futures position at the strike; the future's own expiry is not on the option: the
@@ -654,8 +684,9 @@ class Books:
     def _cash_settle(self, ev: OptionCashSettled) -> None:
         """Pub 550 "Cash settlement"; IRC 1234(c)(2): the option closes at its intrinsic value, paid by the
         writer (its cost, fees added) or received by the holder (its proceeds, fees out)."""
-        short = self._holds(ev.account, ev.option, short=True)
-        matches, left = self._take(ev.account, ev.option, ev.quantity, short=short, sale=ev)
+        option = self._current(ev.account, ev.option)
+        short = self._holds(ev.account, option, short=True)
+        matches, left = self._take(ev.account, option, ev.quantity, short=short, sale=ev)
         if left:
             self._problem(ev, f"{ev.option.name}: {left} contracts settled that were not open")
         closed = ev.quantity - left
@@ -779,7 +810,7 @@ class Books:
                 cash=ev.cash * option.multiplier,
             )
             self._move(account, option, adjusted)
-            self._adjusted_by_merger[(account, option.name)] = adjusted
+            self._adjusted_to[(account, option.name)] = adjusted
 
     def _spun_off(self, ev: SpunOff) -> None:
         """IRC 355, 358(b)-(c), Form 8937: each parent lot gives a lot of new/old child shares with
@@ -911,9 +942,10 @@ class Books:
         account, option = ev.account, ev.option
         queue = self.open_lots.get((account, option.name))
         if not queue:
-            merged = self._adjusted_by_merger.pop((account, option.name), None)
-            if merged is not None and merged != ev.adjusted:
-                option, queue = merged, self.open_lots.get((account, merged.name))
+            current = self._current(account, option)
+            if current != ev.adjusted:
+                queue = self.open_lots.get((account, current.name))
+                option = current if isinstance(current, OptionContract) else option
         if not queue:
             self._problem(ev, f"{ev.option.name}: {ev.quantity} contracts adjusted that were not open")
             return
@@ -939,6 +971,8 @@ class Books:
             self._problem(ev, f"{ev.option.name}: {left} contracts adjusted that were not open")
         scale = ev.new_quantity / ev.quantity if ev.new_quantity is not None and ev.quantity else Decimal(1)
         self._move(account, option, ev.adjusted, lots, scale)
+        if ev.option.name != ev.adjusted.name:
+            self._adjusted_to[(account, ev.option.name)] = ev.adjusted
 
     def _transfer(self, ev: SecurityTransferred) -> None:
         """Shares or contracts moved in or out without a sale (Pub 550: a transfer between one's own accounts

@@ -427,3 +427,22 @@ def test_a_merger_with_cash_in_lieu_through_the_journal(journal: Journal, write_
     assert [(r["instrument"], r["quantity"], r["cost_basis"]) for r in map(lot_record, journal.lots())] == [
         ("NEW", "62", "992.00")
     ]
+
+
+def test_a_close_naming_the_option_as_it_was_before_its_adjustment_closes_the_adjusted_one() -> None:
+    # tastyworks writes the closes after USO's reverse split under the old root: 6 USO 3.5 puts written
+    # @ 1.08 (648.00), adjusted to USO1 (deliverable 12 USO a contract); "Buy to Close 6 USO 3.5 P" @ 0.63
+    # (378.00) closes the USO1 lots: 648.00 - 378.00 = 270.00, short, opened on the sale.
+    old = put("USO", "2020-07-17", "3.5")
+    new = put("USO1", "2020-07-17", "3.5", deliverable=(("USO", D(12)),))
+    b = books(
+        [
+            trade("2020-04-23", "STO", old, "6", "1.08"),
+            event(
+                OptionAdjusted, "2020-04-29", option=old, adjusted=new, quantity=D(6), reason="reverse split"
+            ),
+            trade("2020-05-19", "BTC", old, "6", "0.63"),
+        ]
+    )
+    assert rows(b) == [("USO1  200717P00003500", "6", "2020-05-19", "648.00", "378.00", "short")]
+    assert b.lots() == [] and b.problems == []
