@@ -517,6 +517,19 @@ class Books:
             current = following
             if self.open_lots.get((account, current.name)):
                 return current
+        # Books resumed from a snapshot keep no record of the adjustment: an open option of the same expiry,
+        # right and strike adjusted from this one's root (`USO1`, or delivering `USO`) is the one meant.
+        for (held_in, _), queue in self.open_lots.items():
+            other = queue[0].instrument if queue else None
+            if (
+                held_in == account
+                and isinstance(other, OptionContract)
+                and other.is_adjusted
+                and (other.expiry, other.right, other.strike)
+                == (instrument.expiry, instrument.right, instrument.strike)
+                and instrument.root in (other.underlying, _ADJUSTED_ROOT.sub(r"\1", other.root))
+            ):
+                return other
         return instrument
 
     def _trade(self, ev: TradeExecuted) -> None:

@@ -446,3 +446,21 @@ def test_a_close_naming_the_option_as_it_was_before_its_adjustment_closes_the_ad
     )
     assert rows(b) == [("USO1  200717P00003500", "6", "2020-05-19", "648.00", "378.00", "short")]
     assert b.lots() == [] and b.problems == []
+
+
+def test_books_resumed_without_the_adjustment_find_the_adjusted_option_by_its_terms() -> None:
+    # As above, but the books forgot the adjustment (resumed from a month-end snapshot, which keeps lots):
+    # the open USO1 put of the same expiry, right and strike is the one the close names.
+    old = put("USO", "2020-07-17", "3.5")
+    new = put("USO1", "2020-07-17", "3.5", deliverable=(("USO", D(12)),))
+    b = books(
+        [
+            trade("2020-04-23", "STO", old, "6", "1.08"),
+            event(
+                OptionAdjusted, "2020-04-29", option=old, adjusted=new, quantity=D(6), reason="reverse split"
+            ),
+        ]
+    )
+    b._adjusted_to.clear()
+    b.apply(trade("2020-05-19", "BTC", old, "6", "0.63"))
+    assert rows(b) == [("USO1  200717P00003500", "6", "2020-05-19", "648.00", "378.00", "short")]
