@@ -3,7 +3,8 @@ instead of folding the whole journal, and an import recomputes only the partitio
 
 A partition is an underlying across all accounts (wash sales cross accounts); "" holds the events that name
 no underlying (deposits, interest, account settings). A corporate action links partitions (a symbol change,
-a merger or spin-off, an option adjusted onto another underlying: `LINK_TYPES`): the linked partitions are
+a merger or spin-off, an option adjusted onto another underlying, an adjusted option delivering several
+securities: `links_of`): the linked partitions are
 one *group*, folded as one unit and stored under its first member's name (`partition_groups`). Groups are
 independent, so a full rebuild folds them in parallel processes. A new projection version (or a new
 calendar year, which changes Section 1256 year-end marks) rebuilds everything by itself.
@@ -16,7 +17,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ from journal.events import (
     StockMerged,
     SymbolChanged,
     Unresolved,
+    event_from_row,
 )
 from journal.instruments import OptionContract
 from journal.money import ZERO
@@ -68,18 +70,26 @@ def version_tag(today: date) -> str:
 LINK_TYPES: tuple[type[Event], ...] = (SymbolChanged, StockMerged, SpunOff, OptionAdjusted)
 
 
-def link_of(event: Event) -> tuple[str, str] | None:
-    """The two partitions a corporate action links (old, new), or None when it links none (an all-cash
-    merger, an option adjusted on its own underlying)."""
+def links_of(event: Event) -> list[tuple[str, str]]:
+    """The pairs of partitions an event links (old, new): a symbol change's, a stock merger's and a
+    spin-off's two symbols, an option adjusted onto another underlying; and an adjusted option delivering
+    securities besides its underlying (`50 ABC + 20 XYZ`), whose delivery opens lots of each (an all-cash
+    merger, a special dividend's adjustment link nothing)."""
+    pairs: list[tuple[str, str]] = []
     if isinstance(event, SymbolChanged | SpunOff):
-        old, new = event.symbol, event.new_symbol
+        pairs.append((event.symbol, event.new_symbol))
     elif isinstance(event, StockMerged):
-        old, new = event.symbol, event.new_symbol or ""
+        pairs.append((event.symbol, event.new_symbol or ""))
     elif isinstance(event, OptionAdjusted):
-        old, new = event.option.underlying, event.adjusted.underlying
-    else:
-        return None
-    return (old, new) if old and new and old != new else None
+        pairs.append((event.option.underlying, event.adjusted.underlying))
+    for option in _options_of(event):
+        pairs += [(option.underlying, symbol) for symbol, _ in option.deliverable]
+    return [(old, new) for old, new in pairs if old and new and old != new]
+
+
+def _options_of(event: Event) -> list[OptionContract]:
+    found = [getattr(event, name, None) for name in ("instrument", "option", "adjusted")]
+    return [o for o in found if isinstance(o, OptionContract) and o.deliverable]
 
 
 def partition_groups(events: Iterable[Event], known: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -99,7 +109,7 @@ def partition_groups(events: Iterable[Event], known: Mapping[str, str] | None = 
         return x
 
     links = [(m, name) for m, name in (known or {}).items()]
-    links += [link for link in map(link_of, events) if link is not None]
+    links += [link for ev in events for link in links_of(ev)]
     for old, new in links:
         a, b = find(old), find(new)
         if a != b:
@@ -425,12 +435,29 @@ class ReadModels:
             current, stored = self.checkpoint(), self._stored_groups()
             if current is not None and stored is not None:
                 since = current[1]
-                new = self.store.read(types=LINK_TYPES, seqs=(since + 1, last)) if last > since else []
-                found = partition_groups((s.event for s in new), stored)
+                found = partition_groups(self._linking(since, last) if last > since else (), stored)
             else:
-                found = partition_groups(s.event for s in self.store.read(types=LINK_TYPES))
+                found = partition_groups(self._linking(0, last))
             self._groups = (last, found)
         return self._groups[1]
+
+    def _linking(self, since: int, last: int) -> list[Event]:
+        """The events recorded after `since` up to `last` that may link partitions (`links_of`): those of the
+        link types and those naming an adjusted option with a deliverable, found by the database (few rows
+        of many)."""
+        t = schema.events
+        names = sorted(cls.type_name for cls in LINK_TYPES)
+        query = select(t.c.type, t.c.account, t.c.payload).where(
+            t.c.seq > since,
+            t.c.seq <= last,
+            t.c.type.in_(names) | t.c.payload.contains('"deliverable"'),
+        )
+        with self.store.engine.connect() as conn:
+            rows = list(conn.execute(query))
+        return [
+            event_from_row(kind, account, datetime.min, "", json.loads(data), None)
+            for kind, account, data in rows
+        ]
 
     def _stored_groups(self) -> dict[str, str] | None:
         rm = schema.read_models

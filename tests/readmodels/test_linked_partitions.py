@@ -189,3 +189,28 @@ def test_the_groups_are_read_from_the_read_models_and_the_links_since(journal: J
         assert fresh.read_models._stored_groups() == {"ABC": "ABC", "XYZ": "ABC", "XYZN": "ABC"}
     finally:
         fresh.close()
+
+
+def test_an_adjusted_option_delivering_two_securities_links_them(journal: Journal, write_csv) -> None:
+    """ABCD1 delivers 50 ABC + 20 XYZ: its assignment opens XYZ lots in ABC's partition, so a later XYZ event
+    (a mark, a sale) folds with it. Cost 20 x 100 - 100 = 1900.00, split by value on the marks:
+    ABC 50 x 10 = 500, XYZ 20 x 50 = 1000: ABC 1900 x 500 / 1500 = 633.33, XYZ 1266.67; then 20 XYZ sold
+    @ 55.00: proceeds 1100.00, gain 1100.00 - 1266.666... = -166.67."""
+    csv = (
+        "date,action,symbol,quantity,price,fees,deliverable\n"
+        "2024-03-01,STO,ABCD1 240419P00020000,1,1.00,0,50 ABC + 20 XYZ\n"
+        "2024-04-19,MARK,ABC,,10.00,,\n"
+        "2024-04-19,MARK,XYZ,,50.00,,\n"
+        "2024-04-19,ASSIGN,ABCD1 240419P00020000,1,,,50 ABC + 20 XYZ\n"
+    )
+    journal.import_files([write_csv(csv, "abcd.csv")])
+    journal.read_models.refresh()
+    assert journal.read_models.groups() == {"ABC": "ABC", "XYZ": "ABC"}
+    lots = sorted((lot.instrument.name, lot.cost_basis) for lot in journal.lots())
+    assert [(name, round(basis, 2)) for name, basis in lots] == [("ABC", D("633.33")), ("XYZ", D("1266.67"))]
+    sale = "date,action,symbol,quantity,price,fees\n2024-05-01,SELL,XYZ,20,55.00,0\n"
+    journal.import_files([write_csv(sale, "sale.csv")])
+    assert journal.read_models.refresh() == {"ABC", "XYZ"}
+    [row] = journal.realized()
+    assert (row.instrument.name, row.proceeds, round(row.gain, 2)) == ("XYZ", D("1100.00"), D("-166.67"))
+    _equal_to_a_rebuild(journal)
