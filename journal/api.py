@@ -79,9 +79,10 @@ def cash_check(file: str, result: ParseResult) -> list[ImportProblem]:
 
     if result.booked is None:
         return []
+    held = _held_flows(result.events)
     moved: dict[str, Decimal] = {}
     for ev in result.events:
-        moved[ev.account] = moved.get(ev.account, ZERO) + flow_of(ev).cash
+        moved[ev.account] = moved.get(ev.account, ZERO) + (held.get(id(ev)) or flow_of(ev)).cash
     return [
         ImportProblem(
             file,
@@ -94,6 +95,21 @@ def cash_check(file: str, result: ParseResult) -> list[ImportProblem]:
         for account, booked in sorted(result.booked.items())
         if booked != moved.get(account, ZERO)
     ]
+
+
+def _held_flows(events: Sequence[Event]) -> dict[int, Any]:
+    """The flows of a file's events whose cash depends on what was held (a cash merger, a cash settlement:
+    `cycles.flow_of`), from the file's own events folded in order; none to fold in most files."""
+    from journal.events import OptionCashSettled, StockMerged
+    from journal.projections.cycles import CycleFold
+
+    if not any(isinstance(e, OptionCashSettled) or isinstance(e, StockMerged) and e.cash for e in events):
+        return {}
+    fold = CycleFold(horizons={})
+    for ev in sorted(events, key=lambda e: (e.time, e.source.line if e.source else 0)):
+        if not isinstance(ev, Unresolved | Resolved | EventVoided):
+            fold.apply(ev)
+    return dict(fold.flows)
 
 
 def _origin(path: Path, format: str, events: Sequence[Event]) -> ImportOrigin:
