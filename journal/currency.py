@@ -88,8 +88,9 @@ def cash_by_currency(events: Iterable[Event]) -> dict[tuple[str, str], Decimal]:
     """Each (account, currency)'s cash in that currency's own amounts, from the events as stored (not
     translated): trades and cash rows in their currency, a conversion on both sides, less its fees; every
     other event's cash (assignments, settlements, unresolved rows) in USD as the wheel's flows count it
-    (a cash merger's cash per share needs the shares held: only its cash in lieu counts here). The broker's
-    reported balance (`CashReported`) names no currency yet: reconcile compares the USD total (docs/tax.md)."""
+    (a cash merger's cash per share needs the shares held: only its cash in lieu counts here). The
+    broker's reported balance (`CashReported`) names no currency yet: reconcile compares the USD total
+    (docs/tax.md)."""
     from journal.projections.cycles import flow_of  # the folds' cash of each event (cycles imports this)
 
     out: dict[tuple[str, str], Decimal] = {}

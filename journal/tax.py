@@ -1,8 +1,8 @@
 """Tax classifications that depend on the instrument or the account, not on the trades.
 
-Section 1256 (Pub 550 "Section 1256 Contracts Marked to Market"; Form 6781; IRC 1256(b)): non-equity options on
-broad-based indexes, regulated futures contracts and options on them. Options on ETFs (SPY, QQQ, IWM) are equity
-options and follow the ordinary rules.
+Section 1256 (Pub 550 "Section 1256 Contracts Marked to Market"; Form 6781; IRC 1256(b)): non-equity options
+on broad-based indexes, regulated futures contracts and options on them. Options on ETFs (SPY, QQQ, IWM) are
+equity options and follow the ordinary rules.
 """
 
 from __future__ import annotations

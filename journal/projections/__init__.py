@@ -1,8 +1,8 @@
 """Projections: pure folds of the time-ordered event stream into books (lots, cycles, rolls, cash).
 
 They do no I/O; `economic_order` is the one place that decides in what order facts happened, and `cancelled`
-the one that decides which facts a void took back; it also gives every event in USD (`journal.currency.in_usd`,
-at the rate the row gives), so that no fold reads an amount in another currency.
+the one that decides which facts a void took back; it also gives every event in USD
+(`journal.currency.in_usd`, at the rate the row gives), so that no fold reads an amount in another currency.
 """
 
 from __future__ import annotations

@@ -243,7 +243,7 @@ def _cover_with_shares(positions: list[Position], stock: dict[tuple[str, str], l
         pos.capital_at_risk = share_cost
         pos.break_even = (share_cost - pos.credit) / needed
         out.append(pos)
-    for (account, underlying), lots in stock.items():
+    for (account, _), lots in stock.items():
         legs = _legs(lots)
         if legs:
             leg = legs[0]
