@@ -507,8 +507,11 @@ class Books:
     def _current(self, account: str, instrument: Instrument) -> Instrument:
         """The instrument a row names, or, when none of it is open, the adjusted option that an adjustment
         made of it and that is open (a row may name an option as it was before its adjustment)."""
-        if not isinstance(instrument, OptionContract) or self.open_lots.get((account, instrument.name)):
+        if not isinstance(instrument, OptionContract):
             return instrument
+        held = self.open_lots.get((account, instrument.name))
+        if held:
+            return held[0].instrument  # as held: a merger adjusts an option's terms, not its name
         current: Instrument = instrument
         for _ in range(8):  # adjusted again and again, at most so many times
             following = self._adjusted_to.get((account, current.name))
@@ -756,6 +759,7 @@ class Books:
             renamed = _renamed(instrument, ev.symbol, ev.new_symbol)
             if renamed is not None:
                 self._move(account, instrument, renamed)
+        self.washes.renamed(ev.symbol, ev.new_symbol)  # the same stock: a pending loss is washed by it
 
     def _merged(self, ev: StockMerged) -> None:
         """A merger of `symbol` into `new_symbol` (docs/tax.md): stock for stock carries each lot's basis and
@@ -866,7 +870,7 @@ class Books:
         if ev.in_lieu:
             self._fraction_sold(ev, children, ev.in_lieu)
 
-    def _fraction_sold(self, ev: StockMerged | SpunOff, lots: list[Lot], cash: Decimal) -> None:
+    def _fraction_sold(self, ev: StockMerged | SpunOff | CashMoved, lots: list[Lot], cash: Decimal) -> None:
         """Cash in lieu of a fraction of a new share: the fraction is received and sold (Rev. Rul. 66-365;
         IRC 1001), taken from the new lots pro rata, each part's basis its lot's basis × part / lot, its term
         the lot's. New shares that come out whole: the cash returns basis (`_returned`)."""
@@ -878,7 +882,8 @@ class Books:
                 ev,
                 f"cash in lieu {cash} but the new shares held ({total}) have no fraction: it returns basis",
             )
-            self._returned(ev, held, cash, lots[0].instrument if lots else Stock(ev.new_symbol or ev.symbol))
+            symbol = ev.symbol if isinstance(ev, CashMoved) else ev.new_symbol
+            self._returned(ev, held, cash, lots[0].instrument if lots else Stock(symbol or ""))
             return
         closed = ev.time.date()
         # Each lot's part of the fraction and of the cash; the largest lot takes what the others leave, so
@@ -913,13 +918,20 @@ class Books:
         self._shares_changed(instrument)
 
     def _in_lieu(self, ev: CashMoved) -> None:
-        """Cash in lieu (IN_LIEU) naming a symbol: returned basis of the lots the last adjusted delivery of it
-        opened, else of the account's lots of it, pro rata; a gain past the basis."""
+        """Cash in lieu (IN_LIEU) naming a symbol. When the account's shares of it hold a fraction (a
+        merger's, a split's, paid on a row of its own), the sale of the fraction (Rev. Rul. 66-365; IRC 1001).
+        Else the cash part of an adjusted option's deliverable paid later: returned basis of the lots the last
+        delivery opened, else of the account's lots of it, pro rata; a gain past the basis."""
         if not ev.symbol:
             self._problem(ev, "cash in lieu naming no symbol: counted as cash only")
             return
         account, symbol = ev.account, ev.symbol
         queue = self.open_lots.get((account, symbol), deque())
+        held = [lot for lot in queue if lot.quantity > 0]
+        total = sum((lot.quantity for lot in held), ZERO)
+        if total != int(total):
+            self._fraction_sold(ev, held, ev.amount)
+            return
         ids = set(self._delivered.get((account, symbol), ()))
         lots = [lot for lot in queue if lot.lot_id in ids and lot.quantity > 0]
         if not lots:

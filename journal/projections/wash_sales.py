@@ -122,6 +122,13 @@ class WashSaleTracker:
             ):
                 self._replace(realized, pending, lot)
 
+    def renamed(self, old: str, new: str) -> None:
+        """A symbol change (`FB` -> `META`): the stock is the same security under its new name, so a loss on
+        it still pending is replaced by the new name's acquisitions (IRC 1091)."""
+        for pending in self.pending:
+            if pending.instrument == old:
+                pending.instrument = new
+
     def _replace(self, realized: list[RealizedRow], pending: PendingLoss, lot: Lot) -> None:
         free = lot.quantity - self.used.get(lot.lot_id, ZERO)
         units = min(free, pending.left)

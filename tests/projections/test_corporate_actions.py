@@ -19,6 +19,7 @@ from journal.events import (
     OptionAssigned,
     OptionExpired,
     PriceMarked,
+    SplitApplied,
     SpunOff,
     StockMerged,
     SymbolChanged,
@@ -464,3 +465,50 @@ def test_books_resumed_without_the_adjustment_find_the_adjusted_option_by_its_te
     b._adjusted_to.clear()
     b.apply(trade("2020-05-19", "BTC", old, "6", "0.63"))
     assert rows(b) == [("USO1  200717P00003500", "6", "2020-05-19", "648.00", "378.00", "short")]
+
+
+def test_an_in_lieu_row_after_a_reverse_split_sells_the_fraction() -> None:
+    # 105 XYZ @ 10 (1050.00); 1:10 reverse split: 10.5 XYZ. IN_LIEU 60.00 on its own row: 0.5 sold for
+    # 60.00 at 1050 x 0.5 / 10.5 = 50.00: gain 10.00, short. Left 10 XYZ, 1000.00.
+    b = books(
+        [
+            trade("2024-01-10", "BUY", Stock("XYZ"), "105", "10"),
+            event(SplitApplied, "2024-06-03", symbol="XYZ", new=D(1), old=D(10)),
+            event(CashMoved, "2024-06-05", kind=CashKind.IN_LIEU, amount=D(60), symbol="XYZ"),
+        ]
+    )
+    assert rows(b) == [("XYZ", "0.5", "2024-06-05", "60.00", "50.00", "short")]
+    assert lots(b) == [("XYZ", "10", "2024-01-10", "1000.00")]
+
+
+def test_a_loss_is_washed_by_the_same_stock_bought_under_its_new_symbol() -> None:
+    # 100 FBX @ 50 sold @ 40 on 2024-03-20: loss 1000.00. FBX -> MTAX 2024-04-01; 100 MTAX bought @ 41 on
+    # 2024-04-05 (16 days after): disallowed 1000.00; MTAX basis 4100 + 1000 = 5100.00, opened 2024-01-18.
+    b = books(
+        [
+            trade("2024-01-02", "BUY", Stock("FBX"), "100", "50"),
+            trade("2024-03-20", "SELL", Stock("FBX"), "100", "40"),
+            event(SymbolChanged, "2024-04-01", symbol="FBX", new_symbol="MTAX"),
+            trade("2024-04-05", "BUY", Stock("MTAX"), "100", "41"),
+        ]
+    )
+    [row] = b.realized
+    assert (row.adjustment, row.gain, row.wash_sale) == (D(1000), D(0), True)
+    assert lots(b) == [("MTAX", "100", "2024-01-18", "5100.00")]
+
+
+def test_an_assignment_naming_the_option_a_merger_adjusted_delivers_its_new_deliverable() -> None:
+    # SPRT 10 put written @ 1.50 (150.00); SPRT -> GREE at 0.12:1 adjusts it to deliver 12 GREE; the ASSIGN
+    # row names SPRT 211015P10 as before: 12 GREE for 1000.00, basis 1000 - 150 = 850.00.
+    b = books(
+        [
+            trade("2021-08-16", "STO", SPRT_PUT_10, "1", "1.50"),
+            event(StockMerged, "2021-09-14", symbol="SPRT", new_symbol="GREE", new=D("0.12"), old=D(1)),
+            event(OptionAssigned, "2021-10-15", option=SPRT_PUT_10, quantity=D(1)),
+        ]
+    )
+    assert b.realized == [] and b.problems == []
+    assert lots(b) == [("GREE", "12", "2021-10-15", "850.00")]
+
+
+SPRT_PUT_10 = put("SPRT", "2021-10-15", "10")
