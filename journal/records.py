@@ -12,17 +12,24 @@ from typing import Any
 
 from journal.events import (
     CashMoved,
+    CurrencyConverted,
     Event,
+    OptionAdjusted,
     OptionAssigned,
+    OptionCashSettled,
     OptionExercised,
     OptionExpired,
     PriceMarked,
     SecurityTransferred,
     SplitApplied,
+    SpunOff,
+    StockMerged,
+    SymbolChanged,
     TradeExecuted,
     Unresolved,
 )
 from journal.gaps import Gap
+from journal.instruments import OptionContract
 from journal.money import ZERO, cents, per_unit, plain
 from journal.projections.cycles import Cycle, CycleStep
 from journal.projections.lots import ASSUMED, AssumedExpiry, Lot, RealizedRow
@@ -256,6 +263,9 @@ def risk_record(report: RiskReport) -> dict[str, Any]:
 
 def describe(event: Event) -> str:
     """One line in a trader's words: `sold 1 AAPL 150 put 19 Jan 24 for 2.10`, `assigned 100 sh at 150`."""
+    told = _corporate(event)
+    if told is not None:
+        return told
     if isinstance(event, TradeExecuted):
         what, n, price = event.instrument.describe(), plain(event.quantity), _price(event.price)
         if event.instrument.is_option:
@@ -295,6 +305,67 @@ def describe(event: Event) -> str:
     if isinstance(event, Unresolved):
         return f"unresolved: {event.reason} ({cents(event.amount)})"
     return event.type_name
+
+
+def _corporate(event: Event) -> str | None:
+    """A corporate action, a cash settlement, a conversion or an adjusted option's delivery in a trader's
+    words; None for the other events."""
+    if isinstance(event, SymbolChanged):
+        return f"symbol change {event.symbol} -> {event.new_symbol}"
+    if isinstance(event, StockMerged):
+        if not event.new_symbol:
+            return f"merger: {event.symbol} acquired for {plain(event.cash)} cash a share"
+        cash = f" + {plain(event.cash)} cash" if event.cash else ""
+        lieu = f" (cash in lieu {plain(event.in_lieu)})" if event.in_lieu else ""
+        ratio = f"{plain(event.new)} for {plain(event.old)}"
+        return f"merger: {event.symbol} -> {event.new_symbol}, {ratio}{cash}{lieu}"
+    if isinstance(event, SpunOff):
+        lieu = f" (cash in lieu {plain(event.in_lieu)})" if event.in_lieu else ""
+        return (
+            f"spin-off: {plain(event.new)} {event.new_symbol} for {plain(event.old)} {event.symbol}, "
+            f"{plain(event.allocation)}% of the basis{lieu}"
+        )
+    if isinstance(event, OptionAdjusted):
+        reason = event.reason or "corporate action"
+        count = f"{plain(event.quantity)}"
+        if event.new_quantity is not None and event.new_quantity != event.quantity:
+            count += f" -> {plain(event.new_quantity)}"
+        return (
+            f"adjusted ({reason}): {count} {event.option.describe()} -> "
+            f"{' '.join(event.adjusted.name.split())}{_delivers(event.adjusted)}"
+        )
+    if isinstance(event, OptionCashSettled):
+        return (
+            f"{plain(event.quantity)} {event.option.describe()} cash settled at {plain(event.settlement)}: "
+            f"value {event.value:.2f}"
+        )
+    if isinstance(event, CurrencyConverted):
+        paid, got = f"{plain(-event.paid)} {event.paid_currency}", f"{plain(event.amount)} {event.currency}"
+        return f"converted {paid} into {got}"
+    if isinstance(event, OptionAssigned | OptionExercised) and isinstance(event.option, OptionContract):
+        option = event.option
+        if not option.is_adjusted:
+            return None
+        delivered, with_cash = option.delivers(event.quantity)
+        what = " + ".join(f"{plain(shares)} {symbol}" for symbol, shares in delivered)
+        if with_cash:
+            what += f" + {with_cash:.2f} cash"
+        value = option.strike * option.multiplier * event.quantity
+        buys = option.is_put == isinstance(event, OptionAssigned)
+        verb = "assigned" if isinstance(event, OptionAssigned) else "exercised"
+        side = "bought" if buys else "delivered"
+        name = " ".join(option.name.split())
+        return f"{verb} {plain(event.quantity)} {name}: {side} {what} for {value:.2f}"
+    return None
+
+
+def _delivers(option: OptionContract) -> str:
+    if not option.deliverable and not option.cash:
+        return ""
+    parts = [f"{plain(shares)} {symbol}" for symbol, shares in option.deliverable]
+    if option.cash:
+        parts.append(f"{option.cash:.2f} cash")
+    return f" delivering {' + '.join(parts)} a contract"
 
 
 def assumed_record(assumed: AssumedExpiry, with_source: bool = True) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from journal.events import OptionAdjusted, OptionAssigned, OptionExercised, TradeExecuted
 from journal.instruments import OptionContract
 from journal.money import cents, per_unit, plain
-from journal.projections.cycles import CycleStep, describe_corporate
+from journal.projections.cycles import CycleStep
 from journal.records import cycle_record, cycle_step_record
 from journal.reports.statements import CURRENCY
 
@@ -25,12 +25,8 @@ class CycleNotFound(LookupError):
 
 
 def step_record(step: CycleStep) -> dict[str, Any]:
-    """A line of a cycle's story: `records.cycle_step_record`, a corporate action told in words (a symbol
-    change, a merger, an adjustment, an adjusted option's delivery) and its `kind` where it is one."""
+    """A line of a cycle's story: `records.cycle_step_record`, and its `kind` where it is an adjustment."""
     record = cycle_step_record(step)
-    told = describe_corporate(step.event)
-    if told is not None:
-        record["what"] = told
     if isinstance(step.event, OptionAdjusted):
         record["kind"] = "adjustment"  # not a roll: no credit, the same position under new terms
     return record

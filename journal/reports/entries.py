@@ -11,7 +11,7 @@ from typing import Any
 from journal.events import Event, OptionAssigned, OptionExercised, TradeExecuted
 from journal.instruments import OptionContract
 from journal.money import ZERO, cents, per_unit, plain
-from journal.projections.cycles import Cycle, describe_corporate, flow_of
+from journal.projections.cycles import Cycle, flow_of
 from journal.projections.income import rounded
 from journal.projections.lots import Lot, RealizedRow
 from journal.projections.strategies import StrategyMap
@@ -47,17 +47,15 @@ def assignment_record(event: OptionAssigned | OptionExercised) -> dict[str, Any]
     else:
         kind = "exercised"
     shares = event.shares
-    what = describe(event)
     if isinstance(option, OptionContract) and option.is_adjusted:
         # An adjusted option delivers its deliverable (11 GREE a contract), not `multiplier` shares.
         shares = sum((n for _, n in option.delivers(event.quantity)[0]), ZERO)
-        what = describe_corporate(event) or what
     return {
         "date": event.time.date().isoformat(),
         "account": event.account,
         "underlying": event.underlying,
         "kind": kind,
-        "what": what,
+        "what": describe(event),
         "shares": plain(shares),
         "strike": per_unit(option.strike),
         "stock_cash": cents(flow_of(event).cash),
