@@ -754,23 +754,9 @@ class GroupedReplay(Replay):
 
     groups: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
-    def advance(self, day: date) -> None:
-        events, changed = self.events, self.changed
-        while self._applied < len(events) and events[self._applied].time.date() <= day:
-            event = events[self._applied]
-            partition = self.groups.get(event.underlying or "", event.underlying or "")
-            books = self.books.get(partition)
-            if books is None:
-                books = self.books[partition] = Books(self.policies, horizons=self.horizons)
-            books.apply(event)
-            if changed is not None:
-                changed.add(partition)
-            self._applied += 1
-        for partition, books in self.books.items():
-            marked = books.marked_through
-            books.close_through(day)
-            if changed is not None and books.marked_through != marked:
-                changed.add(partition)
+    def partition_of(self, event: Event) -> str:
+        underlying = event.underlying or ""
+        return self.groups.get(underlying, underlying)
 
 
 def grouped_replay(

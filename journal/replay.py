@@ -38,7 +38,7 @@ class Replay:
         events, changed = self.events, self.changed
         while self._applied < len(events) and events[self._applied].time.date() <= day:
             event = events[self._applied]
-            partition = event.underlying or ""
+            partition = self.partition_of(event)
             books = self.books.get(partition)
             if books is None:
                 books = self.books[partition] = Books(self.policies, horizons=self.horizons)
@@ -51,6 +51,10 @@ class Replay:
             books.close_through(day)  # Section 1256 contracts open at a year end passed: marked to market
             if changed is not None and books.marked_through != marked:
                 changed.add(partition)
+
+    def partition_of(self, event: Event) -> str:
+        """The books an event goes on: its underlying's ("" for none)."""
+        return event.underlying or ""
 
     def lots(self, partitions: Iterable[str] | None = None, account: str | None = None) -> list[Lot]:
         """The open lots where the books are, of some partitions (or all) and one account (or all): the
