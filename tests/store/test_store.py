@@ -125,8 +125,8 @@ def test_a_file_with_one_bad_row_writes_nothing(journal: Journal, write_csv) -> 
         journal.import_files([good, bad])
     assert [str(p) for p in failed.value.problems] == [
         "bad.csv:3: action: unknown action (known: BUY, SELL, STO, BTC, BTO, STC, EXPIRE, ASSIGN, EXERCISE, "
-        "DIVIDEND, INTEREST, FEE, DEPOSIT, WITHDRAW, TAX, IN_LIEU, OTHER, SPLIT, MARK, TRANSFER_IN, TRANSFER_OUT, "
-        "SYMBOL_CHANGE, MERGER, SPINOFF, ADJUST, CASH_SETTLE, CONVERT) (got 'SEL')"
+        "DIVIDEND, INTEREST, FEE, DEPOSIT, WITHDRAW, TAX, IN_LIEU, OTHER, SPLIT, MARK, TRANSFER_IN, "
+        "TRANSFER_OUT, SYMBOL_CHANGE, MERGER, SPINOFF, ADJUST, CASH_SETTLE, CONVERT) (got 'SEL')"
     ]
     assert journal.store.count() == 0
 
