@@ -38,8 +38,8 @@ from journal.projections.positions import Position, open_positions
 from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
 from journal.projections.risk import RiskReport, assess
 from journal.projections.wash_sales import WashSale
-from journal.readmodels import DayFlows, MonthIncome, ReadModels, grouped_replay
-from journal.replay import Replay, replay
+from journal.readmodels import DayFlows, MonthIncome, ReadModels
+from journal.replay import Replay, replay, replay_from
 from journal.store import AppendResult, EventStore, ImportOrigin, ImportRecord, StoredEvent, VerifyReport
 from journal.tax import BASIS_REPORTING, DEFAULT_POLICY, LOT_METHODS, AccountPolicy
 from journal.voids import VoidPlan
@@ -425,11 +425,12 @@ class Journal:
         that corporate actions link are one group, one books (keyed by the group's name)."""
         self.read_models.refresh()
         groups = self.read_models.groups()
-        if not groups:
-            return replay(self, start, end, partitions)
-        if partitions is not None:
+        if groups and partitions is not None:
             partitions = self.read_models.members(partitions)
-        return grouped_replay(self, start, end, partitions, groups)
+        events = self.events_between(replay_from(start), end, partitions=partitions)
+        policies, horizons = self.policies(), self.read_models.horizons()
+        snapshots = self.read_models.snapshots(start - timedelta(days=1), partitions)
+        return replay(start, events, snapshots, policies, horizons, groups)
 
     def books(self, account: str | None = None, until: date | None = None) -> Books:
         """The tax books at the end of `until`, folded from the first event (every realized row and problem

@@ -17,9 +17,9 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, select
 
@@ -45,15 +45,11 @@ from journal.projections.cycles import Cycle, CycleFold, Flow, flow_of
 from journal.projections.income import NO_UNDERLYING, cash_income, moves_income, realized_totals, rounded
 from journal.projections.lots import ASSUMED_EXPIRY_DAYS, Books, Lot, RealizedRow, horizons_of
 from journal.projections.rolls import roll_chains, roll_record
-from journal.projections.snapshots import resume, snapshot
-from journal.projections.strategies import Attribution, StrategyMap, attribute
+from journal.projections.snapshots import snapshot
+from journal.projections.strategies import Attribution, StrategyMap
 from journal.projections.wash_sales import WashSale
-from journal.replay import Replay
 from journal.store import EventStore
 from journal.tax import AccountPolicy
-
-if TYPE_CHECKING:
-    from journal.api import Journal
 
 PROJECTION_VERSION = "7"
 ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
@@ -742,46 +738,6 @@ def _payloads(projection: str, account: str | None, start: date | None, end: dat
     if end is not None:
         query = query.where(rm.c.day <= end)
     return query
-
-
-# -- the books at a day, by group --------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(slots=True)
-class GroupedReplay(Replay):
-    """`journal.replay.Replay` where linked partitions share one books, keyed by their group's name (as the
-    read models store their snapshots): an event goes to its partition's group."""
-
-    groups: Mapping[str, str] = dataclasses.field(default_factory=dict)
-
-    def partition_of(self, event: Event) -> str:
-        underlying = event.underlying or ""
-        return self.groups.get(underlying, underlying)
-
-
-def grouped_replay(
-    journal: Journal,
-    start: date,
-    end: date,
-    partitions: Sequence[str] | None,
-    groups: Mapping[str, str],
-) -> GroupedReplay:
-    """`journal.replay.replay` for a journal whose corporate actions link partitions (`partitions`: every
-    member of the groups wanted, or None for all)."""
-    before = start - timedelta(days=1)
-    lower = start if start.day == 1 else before.replace(day=1)
-    events = journal.events_between(lower, end, partitions=partitions)
-    policies = journal.policies()
-    horizons = journal.read_models.horizons()
-    books, holding = resume(
-        journal.read_models.snapshots(before, partitions), policies, lower - timedelta(days=1), horizons
-    )
-    strategies = attribute(events, holding)
-    catch_up = sum(1 for e in events if e.time.date() < start)
-    out = GroupedReplay(books, events[:catch_up], strategies, policies, horizons, groups=groups)
-    out.advance(before)
-    out.events, out._applied = events[catch_up:], 0
-    return out
 
 
 __all__ = ["Cycle", "DayFlows", "Lot", "ReadModels", "RealizedRow", "WashSale", "project_partition"]

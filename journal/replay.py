@@ -5,19 +5,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from journal.events import Event
 from journal.projections.lots import Books, Lot
 from journal.projections.snapshots import resume
 from journal.projections.strategies import StrategyMap, attribute
 from journal.tax import AccountPolicy
-
-if TYPE_CHECKING:
-    from journal.api import Journal
 
 
 @dataclass(slots=True)
@@ -32,6 +28,9 @@ class Replay:
     horizons: Mapping[str, date] | None = None  # each account's last event: see `lots.ASSUMED_EXPIRY_DAYS`
     changed: set[str] | None = None  # partitions changed since `take_changed` (None: not yet asked)
     _applied: int = 0
+    # Partitions that corporate actions link, each to its group's name: one books per group, keyed by that
+    # name (as the read models store their snapshots); empty when nothing is linked.
+    groups: Mapping[str, str] = field(default_factory=dict)
 
     def advance(self, day: date) -> None:
         """Carry the books to the end of `day` (days only go forward), applying the events up to it."""
@@ -53,8 +52,9 @@ class Replay:
                 changed.add(partition)
 
     def partition_of(self, event: Event) -> str:
-        """The books an event goes on: its underlying's ("" for none)."""
-        return event.underlying or ""
+        """The books an event goes on: its underlying's group's, or its underlying's ("" for none)."""
+        underlying = event.underlying or ""
+        return self.groups.get(underlying, underlying)
 
     def lots(self, partitions: Iterable[str] | None = None, account: str | None = None) -> list[Lot]:
         """The open lots where the books are, of some partitions (or all) and one account (or all): the
@@ -78,22 +78,29 @@ class Replay:
         return changed
 
 
-def replay(journal: Journal, start: date, end: date, partitions: Sequence[str] | None = None) -> Replay:
-    """The books at the end of `start - 1` and the events of `start`..`end` (`end` may be `start - 1`), of
-    every partition or of some."""
+def replay_from(start: date) -> date:
+    """The first day whose events a replay from `start` needs: a snapshot follows each month's last event,
+    so past the latest one on or before `start - 1` a partition has events only in the month that day falls
+    in, and only if that month is not over by then."""
     before = start - timedelta(days=1)
-    # A snapshot follows each month's last event, so past the latest one on or before `before` a partition
-    # has events only in the month `before` falls in, and only if that month is not over by then.
-    lower = start if start.day == 1 else before.replace(day=1)
-    events = journal.events_between(lower, end, partitions=partitions)  # brings the read models up to date
-    policies = journal.policies()
-    horizons = journal.read_models.horizons()
-    books, holding = resume(
-        journal.read_models.snapshots(before, partitions), policies, lower - timedelta(days=1), horizons
-    )
+    return start if start.day == 1 else before.replace(day=1)
+
+
+def replay(
+    start: date,
+    events: list[Event],
+    snapshots: Iterable[tuple[str, str]],
+    policies: Mapping[str, AccountPolicy],
+    horizons: Mapping[str, date] | None,
+    groups: Mapping[str, str] | None = None,
+) -> Replay:
+    """The books at the end of `start - 1` from the partitions' `snapshots` taken before it, and `events`
+    (those from `replay_from(start)` to the period's end) split into the catch-up and the period's own."""
+    before = start - timedelta(days=1)
+    books, holding = resume(snapshots, policies, replay_from(start) - timedelta(days=1), horizons)
     strategies = attribute(events, holding)
     catch_up = sum(1 for e in events if e.time.date() < start)
-    out = Replay(books, events[:catch_up], strategies, policies, horizons)
+    out = Replay(books, events[:catch_up], strategies, policies, horizons, groups=groups or {})
     out.advance(before)
     out.events, out._applied = events[catch_up:], 0
     return out
