@@ -1228,7 +1228,11 @@ def _corporate(
                     account=account,
                     # The last moment of the action (after an option of the old symbol re-issued with other
                     # terms is adjusted): the shares and options renamed together.
-                    time=max(rows[i].when for i in group if rows[i].underlying in (old_symbol, new_symbol)),
+                    time=max(
+                        rows[i].when
+                        for i in group
+                        if i in members or rows[i].underlying in (old_symbol, new_symbol)
+                    ),
                     key=b.key(*(rows[i] for i in members)),
                     source=b.source(rows[members[0]]),
                 ),

@@ -173,3 +173,33 @@ def test_a_file_of_a_byte_order_mark_alone_is_recognised_by_no_importer(tmp_path
     assert [str(p) for p in failed.value.problems] == [
         f"bom.csv:1: no importer recognises this file (tried: {', '.join(importers.names())})"
     ]
+
+
+def test_a_symbol_change_pair_naming_another_underlying_is_one_symbol_change(tmp_path: Path) -> None:
+    """Found by fuzzing: a Tastytrade Symbol Change pair of shares whose Underlying Symbol cells name
+    neither symbol crashed the pairing (`max()` of no rows: the rename's moment was looked for among the
+    rows naming the old or new symbol as their underlying only). It is one SymbolChanged, VGAC -> ME, at
+    the pair's moment."""
+    header = (
+        "Date,Type,Sub Type,Action,Symbol,Instrument Type,Description,Value,Quantity,Average Price,"
+        "Commissions,Fees,Multiplier,Root Symbol,Underlying Symbol,Expiration Date,Strike Price,Call or Put,"
+        "Order #,Currency"
+    )
+    rows = (
+        "2021-06-18T12:48:05+0200,Receive Deliver,Symbol Change,BUY_TO_OPEN,ME,Equity,Symbol change:  "
+        'Open 100.0 ME,"-1,750.00",100,-17.50,--,0.00,,,VGAC.OLD,,,,,USD',
+        "2021-06-18T12:48:05+0200,Receive Deliver,Symbol Change,SELL_TO_CLOSE,VGAC,Equity,Symbol change:  "
+        'Close 100.0 VGAC,"1,750.00",100,17.50,--,0.00,,,VGAC.OLD,,,,,USD',
+    )
+    path = tmp_path / "symbol_change.csv"
+    path.write_text("\n".join((header, *rows)) + "\n")
+    fmt, result = parse_file(path)
+    assert (fmt, result.errors) == ("tastytrade-csv", [])
+    [event] = result.events
+    assert (type(event).__name__, event.symbol, event.new_symbol, str(event.source)) == (  # type: ignore[attr-defined]
+        "SymbolChanged",
+        "VGAC",
+        "ME",
+        "symbol_change.csv:2",
+    )
+    assert event.time.isoformat() == "2021-06-18T12:48:05"  # the time as the file writes it
