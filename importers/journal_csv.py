@@ -66,8 +66,8 @@ from journal.instruments import (
     InvalidOption,
     OptionContract,
     Stock,
-    _is_cusip,
     future_root,
+    is_cusip,
     parse_future_option,
     parse_option,
     parse_stock,
@@ -491,7 +491,7 @@ def _bond(f: _File, cells: list[str], asset: str) -> Bond:
     """A Treasury bill, note or bond by its CUSIP: quantity is face value, price per 100 of face."""
     raw = cells[f.symbol]
     cusip = raw.upper()
-    if not _is_cusip(cusip):
+    if not is_cusip(cusip):
         raise RowError(
             f.col("symbol"), raw, "not a CUSIP (nine letters and digits, the last its check digit)"
         )

@@ -257,7 +257,7 @@ def _cusip_check_digit(body: str) -> int:
     return (10 - total % 10) % 10
 
 
-def _is_cusip(text: str) -> bool:
+def is_cusip(text: str) -> bool:
     """Whether a nine-character text is a CUSIP (a foreign issuer's starts with a letter: `G123456C7` has
     the shape of a compact option, its check digit says it is none)."""
     return (
@@ -281,14 +281,14 @@ def parse_option(text: str, multiplier: Decimal = STANDARD_MULTIPLIER) -> Option
     try:
         expiry = date(2000 + int(ymd[:2]), int(ymd[2:4]), int(ymd[4:]))
     except ValueError:
-        if _is_cusip(symbol):
+        if is_cusip(symbol):
             return None
         raise InvalidOption("not an option symbol") from None  # its yymmdd is no date
     strike = Decimal(strike_text)  # digits and a point: the pattern admits nothing else
     if len(strike_text) == 8 and "." not in strike_text:
         strike = strike / 1000  # OCC: strike in thousandths of a dollar
     if strike <= 0 or strike > MAX_STRIKE or strike * 1000 != int(strike * 1000):
-        if _is_cusip(symbol):
+        if is_cusip(symbol):
             return None
         if strike <= 0:
             raise InvalidOption("not an option symbol: its strike is zero")
