@@ -12,46 +12,54 @@ calendar year, which changes Section 1256 year-end marks) rebuilds everything by
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, select
 
 from journal import schema, voids
-from journal.codec import decode_many, encode
+from journal.codec import decode_many
 from journal.events import (
     AccountConfigured,
     Event,
     EventVoided,
     OptionAdjusted,
+    Resolved,
     SpunOff,
     StockMerged,
     SymbolChanged,
-    Unresolved,
     event_from_row,
 )
 from journal.instruments import OptionContract
-from journal.money import ZERO
-from journal.periods import month_bounds, month_end, month_of, months_between
+from journal.partition import (
+    APPENDED,
+    BY_MONTH,
+    CURRENT,
+    DayFlows,
+    MonthIncome,
+    PartitionFold,
+    Replacing,
+    Row,
+    TooFarBack,
+    day_flows,
+    month_flows,
+    month_income,
+    no_underlying_rows,
+    pending_expiries,
+    project_partition,
+)
 from journal.projections import economic_order
-from journal.projections.capital import CapitalSteps
-from journal.projections.cycles import Cycle, CycleFold, Flow, flow_of
-from journal.projections.income import NO_UNDERLYING, cash_income, moves_income, realized_totals, rounded
-from journal.projections.lots import ASSUMED_EXPIRY_DAYS, Books, Lot, RealizedRow, horizons_of
-from journal.projections.rolls import roll_chains, roll_record
-from journal.projections.snapshots import snapshot
-from journal.projections.strategies import Attribution, StrategyMap
+from journal.projections.cycles import Cycle
+from journal.projections.lots import ASSUMED_EXPIRY_DAYS, Lot, RealizedRow
 from journal.projections.wash_sales import WashSale
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 
-PROJECTION_VERSION = "7"
+PROJECTION_VERSION = "8"
 ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
 _PARALLEL_FROM = 8  # partitions: fewer are folded in the importing process itself
 
@@ -127,259 +135,9 @@ def grouped(partitions: Iterable[str], groups: Mapping[str, str]) -> list[list[s
     return [out[name] for name in sorted(out)]
 
 
-# -- what one partition's projections produce ---------------------------------------------------------------
-
-Row = tuple[
-    str, str, str, str | None, date | None, int, str
-]  # projection, partition, owner, account, day, ord, payload
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class DayFlows:
-    """One account's cash of one day in one partition: what the monthly and year reports add up."""
-
-    account: str
-    day: date
-    premium_collected: Decimal
-    premium_paid: Decimal
-    fees: Decimal
-    dividends: Decimal
-    interest: Decimal
-    cash: Decimal
-    options_opened: int
-    options_closed: int
-    assignments: int
-    called_away: int
-    expirations: int
-
-
-def day_flows(events: Iterable[Event], flows: Mapping[int, Flow] | None = None) -> list[DayFlows]:
-    """`flows`: the flows the fold worked out from what was held (`CycleFold.flows`, by id of the event)."""
-    known = flows or {}
-    by_day: dict[tuple[str, date], list[Event]] = defaultdict(list)
-    for ev in events:
-        by_day[(ev.account, ev.time.date())].append(ev)
-    out = []
-    for (account, day), group in by_day.items():
-        c = cash_income(group)
-        cash = sum(((known.get(id(e)) or flow_of(e)).cash for e in group), Decimal(0))
-        out.append(
-            DayFlows(
-                account,
-                day,
-                c.premium_collected,
-                c.premium_paid,
-                c.fees,
-                c.dividends,
-                c.interest,
-                cash,
-                c.options_opened,
-                c.options_closed,
-                c.assignments,
-                c.called_away,
-                c.expired,
-            )
-        )
-    return out
-
-
-def month_flows(days: Iterable[DayFlows]) -> list[DayFlows]:
-    """The days' flows added up by account and month (`day` is the month's first): a month's or a year's
-    statement reads a row per account and month instead of one per trading day."""
-    sums: dict[tuple[str, date], list[Any]] = {}
-    for flows in days:
-        key = (flows.account, flows.day.replace(day=1))
-        values = [getattr(flows, name) for name in _FLOW_FIELDS]
-        found = sums.get(key)
-        sums[key] = values if found is None else [a + b for a, b in zip(found, values, strict=True)]
-    return [DayFlows(account, day, *values) for (account, day), values in sorted(sums.items())]
-
-
-_FLOW_FIELDS = tuple(f.name for f in dataclasses.fields(DayFlows))[2:]
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class MonthIncome:
-    """One account's income of one month from one underlying and strategy: the rows the monthly and year
-    reports break down (premiums by trade date, realized gains by closing date, as Form 8949 rounds them)."""
-
-    account: str
-    month: str  # YYYY-MM
-    underlying: str  # NO_UNDERLYING for cash of no position (interest, account fees)
-    strategy: str  # NO_UNDERLYING likewise
-    premium_collected: Decimal
-    premium_paid: Decimal
-    dividends: Decimal
-    interest: Decimal
-    fees: Decimal
-    realized: Decimal
-
-
-def month_income(
-    events: Iterable[Event], realized: Iterable[RealizedRow], strategies: StrategyMap
-) -> list[MonthIncome]:
-    """The partition's income rows: what a report's income breakdowns and twelve-month chart add up, so
-    that they read a few rows a month instead of the months' events (the same figures `cash_income` and
-    the rounded Form 8949 gains give, grouped)."""
-    moving: dict[tuple[str, str, str, str], list[Event]] = defaultdict(list)
-    for ev in events:
-        if moves_income(ev):
-            strategy = strategies.of_event(ev) or NO_UNDERLYING
-            key = (ev.account, month_of(ev.time.date()), ev.underlying or NO_UNDERLYING, strategy)
-            moving[key].append(ev)
-    gains: dict[tuple[str, str, str, str], Decimal] = defaultdict(Decimal)
-    for row in realized:
-        key = (row.account, month_of(row.closed), row.underlying, strategies.of_row(row))
-        gains[key] += rounded(row.proceeds) - rounded(row.cost_basis) + rounded(row.adjustment)
-    out = []
-    for key in sorted(moving.keys() | gains.keys()):
-        c = cash_income(moving.get(key, ()))
-        amounts = (c.premium_collected, c.premium_paid, c.dividends, c.interest, c.fees)
-        out.append(MonthIncome(*key, *amounts, gains.get(key, ZERO)))
-    return out
-
-
-def project_partition(
-    partition: str,
-    events: Sequence[Event],
-    policies: Mapping[str, AccountPolicy],
-    today: date,
-    horizons: Mapping[str, date] | None = None,
-) -> list[Row]:
-    """Every read-model row of one partition, from its events in economic order; `horizons`: each account's
-    last event in the journal (default: in `events`), past which no expiry is assumed."""
-    owner = "default"
-    rows: list[Row] = []
-    head: list[Row] = []  # the unresolved rows and the cash flows, first (they need the fold's flows)
-
-    def add(projection: str, account: str | None, day: date | None, payload: str) -> None:
-        rows.append((projection, partition, owner, account, day, len(rows), payload))
-
-    # Income of the books' own making (a Treasury bill's discount, `Books.interest`): counted as income in the
-    # flows and the income rows, moving no cash (it is in the bill's proceeds already).
-    earned: list[Event] = []
-
-    def add_flows(flows: Mapping[int, Flow] | None) -> list[Row]:
-        nonlocal rows
-        rows, rest = head, rows
-        for ev in events:  # the rows still unresolved (economic_order left out the resolved): the incomplete
-            if isinstance(ev, Unresolved):
-                day = ev.time.date()
-                payload = json.dumps({"day": day.isoformat(), "symbols": ev.symbols})
-                add("unresolved", ev.account, day, payload)
-        no_cash = {id(ev): Flow() for ev in earned}
-        days = day_flows([*events, *earned], {**(flows or {}), **no_cash})
-        for flows_of_day in days:
-            add("flows", flows_of_day.account, flows_of_day.day, encode(flows_of_day))
-        for flows_of_month in month_flows(days):
-            add("month_flows", flows_of_month.account, flows_of_month.day, encode(flows_of_month))
-        rows = rest
-        return [(*r[:5], len(head) + i, r[6]) for i, r in enumerate(rows)]
-
-    def add_income(realized: Iterable[RealizedRow]) -> None:
-        for income in month_income([*events, *earned], realized, attribution.map):
-            add("month_income", income.account, month_bounds(income.month)[0], encode(income))
-
-    attribution = Attribution(events)
-    if not partition:
-        for ev in events:
-            attribution.apply(ev)
-        add_income(())
-        tail = add_flows(None)
-        return [*head, *tail]
-
-    # One pass: the books with the wheel cycles, the strategies, and a snapshot after each month's last event.
-    fold = CycleFold(policies, horizons=horizons_of(events) if horizons is None else horizons)
-    books, last_day = fold.books, None
-
-    def add_snapshot(day: date) -> None:
-        end = month_end(day)
-        add("snapshots", None, end, snapshot(books, attribution.holding, end))
-
-    # Capital at risk at the end of each day the books moved, and carried into each month.
-    capital = CapitalSteps(partition)
-
-    def into_months(last: date, upto: date) -> None:
-        """The months begun after `last` up to `upto`'s: each year end's Section 1256 marks (which move
-        capital at risk on December 31), then each month's carry."""
-        for first in months_between(last, upto):
-            if first.month == 1:
-                marked = books.marked_through
-                books.close_through(date(first.year - 1, 12, 31))  # what the next event's apply would do
-                if books.marked_through != marked:
-                    capital.end_of_day(books, date(first.year - 1, 12, 31))
-            capital.carry(first)
-
-    # An event changes its own account's lots; a wash sale may change another account's (same owner).
-    touched: set[str] = set()
-    washes = 0
-
-    def day_accounts() -> set[str]:
-        return touched | {w.replacement_account for w in books.washes.washes[washes:]}
-
-    for ev in events:
-        day = ev.time.date()
-        if last_day is not None and day != last_day:
-            capital.end_of_day(books, last_day, day_accounts())
-            touched, washes = set(), len(books.washes.washes)
-            if (day.year, day.month) != (last_day.year, last_day.month):
-                add_snapshot(last_day)
-                into_months(last_day, day)
-        last_day = day
-        touched.add(ev.account)
-        fold.apply(ev)
-        attribution.apply(ev)
-    if last_day is not None:
-        capital.end_of_day(books, last_day, day_accounts())
-        add_snapshot(last_day)
-        into_months(last_day, max(today, last_day))
-    cycles = fold.finish(today)
-    for step in capital.steps:
-        add("capital", step.account, step.day, encode(step))
-    for step in capital.carries:
-        add("capital_carry", step.account, step.day, encode(step))
-
-    strategies = attribution.map
-    realized = [dataclasses.replace(row, strategy=strategies.of_row(row)) for row in books.realized]
-    for row in realized:
-        add("realized", row.account, row.closed, encode(row))
-    for totals in realized_totals(realized):
-        add("realized_totals", totals.account, month_bounds(totals.month)[0], encode(totals))
-    earned.extend(books.interest)
-    add_income(realized)
-    for lot in books.lots():
-        add("lots", lot.account, lot.opened, encode(lot))
-    for wash in books.washes.washes:
-        add("washes", wash.account, wash.sold, encode(wash))
-    for problem in books.problems:
-        add("problems", None, None, json.dumps(problem))
-    for assumed in books.assumed:
-        add("assumed", assumed.account, assumed.expired, encode(assumed))
-    for account, expiry in pending_expiries(books).items():
-        add("pending", account, expiry, "{}")
-    for cycle in cycles:
-        add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)))
-    for chain in roll_chains(events):
-        add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)))
-    for covered in books.covered_calls.values():
-        add("covered_calls", covered.account, covered.written, encode(covered))
-    tail = add_flows(fold.flows)
-    return [*head, *tail]
-
-
-def pending_expiries(books: Books) -> dict[str, date]:
-    """Per account, the earliest expiration among its open option lots: when the account's horizon passes
-    it (a later import of any underlying), the partition must be folded again to assume that expiry."""
-    out: dict[str, date] = {}
-    for lot in books.lots():
-        if isinstance(lot.instrument, OptionContract):
-            expiry = lot.instrument.expiry
-            if out.get(lot.account, date.max) > expiry:
-                out[lot.account] = expiry
-    return out
-
-
-Batch = tuple[list[str], list[Row]]  # a group's members and its rows
+# A group's members, its rows, what of the stored rows they replace (None: all of the members'), its state
+Batch = tuple[list[str], list[Row], Replacing | None, str | None]
+STATE = "state"  # the read-model row of a group's fold state (`journal.partition`)
 
 
 def _project_in_worker(
@@ -388,10 +146,12 @@ def _project_in_worker(
     policies: dict[str, AccountPolicy],
     today: date,
     horizons: dict[str, date],
+    last: int,
+    resume: bool,
 ) -> list[Batch]:
     store = EventStore(url)
     try:
-        return _project(store, groups, policies, today, horizons)
+        return _project(store, groups, policies, today, horizons, last, resume)
     finally:
         store.close()
 
@@ -402,13 +162,61 @@ def _project(
     policies: Mapping[str, AccountPolicy],
     today: date,
     horizons: Mapping[str, date],
+    last: int,
+    resume: bool = False,
 ) -> list[Batch]:
-    """Each group's rows, its members' events folded as one partition named after the group's first."""
+    """Each group's rows, its members' events folded as one partition named after the group's first: going
+    on from the group's state where it can (`resume`), else from its first event."""
     out: list[Batch] = []
     for members in groups:
+        name = members[0]
+        if not name:
+            events = economic_order(store.read(partitions=members))
+            out.append((list(members), no_underlying_rows(events), None, None))
+            continue
+        if resume and (batch := _resumed(store, members, policies, today, horizons, last)) is not None:
+            out.append(batch)
+            continue
         events = economic_order(store.read(partitions=members))
-        out.append((list(members), project_partition(members[0], events, policies, today, horizons)))
+        fold = PartitionFold(name, policies, horizons)
+        fold.feed(events)
+        fold.settle()
+        state = fold.dump(last, members)
+        rows, _ = fold.finish(today)
+        out.append((list(members), rows, None, state))
     return out
+
+
+def _resumed(
+    store: EventStore,
+    members: Sequence[str],
+    policies: Mapping[str, AccountPolicy],
+    today: date,
+    horizons: Mapping[str, date],
+    last: int,
+) -> Batch | None:
+    """The group's rows going on from its state, if it has one that the events since can follow."""
+    rm = schema.read_models
+    query = select(rm.c.payload).where(rm.c.projection == STATE, rm.c.partition == members[0])
+    with store.engine.connect() as conn:
+        found = conn.execute(query).first()
+    fold = PartitionFold.load(found[0], policies, horizons) if found else None
+    if fold is None or fold.members != list(members) or fold.seq > last:
+        return None
+    since = store.read(partitions=members, seqs=(fold.seq + 1, last)) if last > fold.seq else []
+    if any(isinstance(s.event, EventVoided | Resolved | AccountConfigured) for s in since):
+        return None
+    events = economic_order(since)
+    if not fold.can_take(events):
+        return None
+    fold.feed(events)
+    fold.settle()
+    state = fold.dump(last, members)
+    try:
+        rows, replacing = fold.finish(today)
+    except TooFarBack:
+        return None
+    return (list(members), rows, replacing, state)
 
 
 # -- keeping them current -----------------------------------------------------------------------------------
@@ -421,6 +229,7 @@ class ReadModels:
         self.store = store
         self._policies = policies  # a callable returning the accounts' policies (they are events too)
         self._groups: tuple[int, dict[str, str]] | None = None  # (last seq read, groups)
+        self.resumed = 0  # groups the last refresh carried on from their state (`journal.partition`)
 
     def groups(self) -> dict[str, str]:
         """Each linked partition and its group's name (`partition_groups`): the groups the read models were
@@ -500,7 +309,9 @@ class ReadModels:
         touched |= self._expiring(horizons)
         # A group is folded whole, its rows replaced whole: a new link joins two groups into one.
         touched = set(self.members(touched))
-        self._recompute(sorted(touched), touched, last, today, horizons)
+        # Each group goes on from its state (`journal.partition`) unless a void moved what came before.
+        resume = not self._voided_since(current[1], last)
+        self._recompute(sorted(touched), touched, last, today, horizons, resume=resume)
         return touched
 
     def horizons(self) -> dict[str, date]:
@@ -537,6 +348,7 @@ class ReadModels:
         today: date,
         horizons: dict[str, date],
         workers: int | None = None,
+        resume: bool = False,
     ) -> int:
         """Project `partitions` and write their rows in place of those of `replacing` (None: all rows).
 
@@ -547,7 +359,9 @@ class ReadModels:
         workers = workers or os.cpu_count() or 1
         groups = grouped(partitions, self.groups())
         if len(groups) < _PARALLEL_FROM or workers == 1 or self.store.url.endswith(":memory:"):
-            batches = (b for g in groups for b in _project(self.store, [g], policies, today, horizons))
+            batches = (
+                b for g in groups for b in _project(self.store, [g], policies, today, horizons, last, resume)
+            )
             return self._write(batches, replacing, last, today, horizons)
         # Loaded only here: multiprocessing costs ~40 ms of every command's start-up otherwise.
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -556,7 +370,9 @@ class ReadModels:
             # Largest first would balance better; alphabetical is deterministic and close enough.
             finished = as_completed(
                 [
-                    pool.submit(_project_in_worker, self.store.url, [g], policies, today, horizons)
+                    pool.submit(
+                        _project_in_worker, self.store.url, [g], policies, today, horizons, last, resume
+                    )
                     for g in groups
                 ]
             )
@@ -604,7 +420,7 @@ class ReadModels:
                 conn.execute(delete(rm))
                 conn.execute(delete(ck))
             else:
-                conn.execute(delete(rm).where(rm.c.partition.in_([*sorted(partitions), ALL])))
+                conn.execute(delete(rm).where(rm.c.partition == ALL))
                 conn.execute(
                     delete(ck).where(ck.c.partition.in_(sorted(partitions)) | (ck.c.projection == ALL))
                 )
@@ -612,7 +428,13 @@ class ReadModels:
             sqlite = conn.dialect.name == "sqlite"
             mark = "?" if sqlite else "%s"
             sql = f"INSERT INTO read_models ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
-            for members, rows in batches:
+            self.resumed = 0
+            for members, rows, replaces, state in batches:
+                self.resumed += replaces is not None
+                if partitions is not None:
+                    rows = _replace(conn, members, rows, replaces)
+                if state is not None:
+                    rows = [*rows, (STATE, members[0], "default", None, None, 0, state)]
                 for start in range(0, len(rows), 20_000):
                     chunk: list[tuple[Any, ...]] = list(rows[start : start + 20_000])
                     if sqlite:  # SQLAlchemy's SQLite storage format for Date: ISO text
@@ -727,6 +549,30 @@ class ReadModels:
                 yield from decode_many(cls, [r[0] for r in chunk])
 
 
+def _replace(conn: Any, members: Sequence[str], rows: list[Row], replaces: Replacing | None) -> list[Row]:
+    """Delete the stored rows that a group's new rows replace, and number the new rows of the monthly
+    projections after those kept: all of the members' rows for a fold from the first event; for a fold that
+    went on, what `Replacing` says (and every row of what is open now)."""
+    rm = schema.read_models
+    if replaces is None:
+        conn.execute(delete(rm).where(rm.c.partition.in_(list(members))))
+        return rows
+    # One statement per projection: each is a range of the (projection, partition) index.
+    mine = (rm.c.partition == members[0],)
+    for p in APPENDED:
+        conn.execute(delete(rm).where(rm.c.projection == p, *mine, rm.c.ord >= replaces.from_ord[p]))
+    for p, ords in replaces.ords.items():
+        if ords:
+            conn.execute(delete(rm).where(rm.c.projection == p, *mine, rm.c.ord.in_(sorted(ords))))
+    kept: dict[str, int] = {}
+    for p in BY_MONTH:
+        conn.execute(delete(rm).where(rm.c.projection == p, *mine, rm.c.day >= replaces.from_month))
+        kept[p] = conn.execute(select(func.count()).where(rm.c.projection == p, *mine)).scalar_one()
+    for p in CURRENT:
+        conn.execute(delete(rm).where(rm.c.projection == p, *mine))
+    return [(*r[:5], r[5] + kept.get(r[0], 0), r[6]) if r[0] in BY_MONTH else r for r in rows]
+
+
 def _payloads(projection: str, account: str | None, start: date | None, end: date | None) -> Select[Any]:
     """The payloads of a projection's rows, of one account and from `start` to `end` where given."""
     rm = schema.read_models
@@ -740,4 +586,17 @@ def _payloads(projection: str, account: str | None, start: date | None, end: dat
     return query
 
 
-__all__ = ["Cycle", "DayFlows", "Lot", "ReadModels", "RealizedRow", "WashSale", "project_partition"]
+__all__ = [
+    "Cycle",
+    "DayFlows",
+    "Lot",
+    "MonthIncome",
+    "ReadModels",
+    "RealizedRow",
+    "WashSale",
+    "day_flows",
+    "month_flows",
+    "month_income",
+    "pending_expiries",
+    "project_partition",
+]

@@ -13,6 +13,7 @@ make no cycle.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -362,8 +363,9 @@ def _held_before(books: Books, event: Event) -> Decimal | None:
 def _assign_ids(cycles: list[Cycle]) -> None:
     """`UNDERLYING-YYYYMMDD` of the opening day; the account is added only where two accounts collide."""
     base = [f"{c.underlying}-{c.opened:%Y%m%d}" for c in cycles]
+    counts = Counter(base)
     for cycle, name in zip(cycles, base, strict=True):
-        cycle.id = name if base.count(name) == 1 else f"{name}-{cycle.account}"
+        cycle.id = name if counts[name] == 1 else f"{name}-{cycle.account}"
 
 
 def fold_with_cycles(

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from journal.events import (
     CashKind,
@@ -117,6 +118,33 @@ class RealizedRow:
     @property
     def gain(self) -> Decimal:
         return self.proceeds - self.cost_basis + self.adjustment
+
+
+class RealizedLog(list[RealizedRow]):
+    """The realized rows of books resumed where an earlier fold stopped: the rows since, and of the rows
+    before only those a pending wash-sale loss may still adjust, each at its index in the whole fold (what
+    `PendingLoss.row` and `WashSale.loss_row` name). `changed` keeps the earlier rows' first versions."""
+
+    def __init__(self, base: int, kept: dict[int, RealizedRow]) -> None:
+        super().__init__()
+        self.base = base  # rows of the whole fold before this one
+        self.kept = kept
+        self.changed: dict[int, RealizedRow] = {}
+
+    def __len__(self) -> int:
+        return self.base + super().__len__()
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int) and index < self.base:
+            return self.kept[index]
+        return super().__getitem__(index - self.base if isinstance(index, int) else index)
+
+    def __setitem__(self, index: Any, row: Any) -> None:
+        if isinstance(index, int) and index < self.base:
+            self.changed.setdefault(index, self.kept[index])
+            self.kept[index] = row
+        else:
+            super().__setitem__(index - self.base if isinstance(index, int) else index, row)
 
 
 # An option still open this many days after its expiration, with no closing row in any file, while the
@@ -223,6 +251,20 @@ class Books:
 
     def policy(self, account: str) -> AccountPolicy:
         return self.policies.get(account, DEFAULT_POLICY)
+
+    # The read models keep a partition's books between folds (`journal.partition`): the wash-sale tracker
+    # holds callables of these books, so it is pickled as its data and built again.
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        tracker = state.pop("washes")
+        state["_wash_state"] = (tracker.pending, tracker.used, tracker.washes)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        pending, used, washes = state.pop("_wash_state")
+        self.__dict__.update(state)
+        self.__post_init__()
+        self.washes.pending, self.washes.used, self.washes.washes = pending, used, washes
 
     # -- the fold ---------------------------------------------------------------------------------
 

@@ -202,8 +202,9 @@ class _Piece:
     segments: list[_Segment] = field(default_factory=list)
 
 
-class _Positions:
-    """Option positions per account, contract and side, folded one event at a time."""
+class RollPositions:
+    """Option positions per account, contract and side, folded one event at a time: what `chains_of` reads
+    (kept between folds by the read models, which go on from where the last one stopped)."""
 
     def __init__(self) -> None:
         self.pieces: list[_Piece] = []
@@ -501,9 +502,14 @@ def roll_chains(events: Iterable[Event]) -> list[RollChain]:
 
     `events` must be in economic order (`journal.projections.economic_order`); voided events already gone.
     """
-    positions = _Positions()
+    positions = RollPositions()
     for ev in events:
         positions.apply(ev)
+    return chains_of(positions)
+
+
+def chains_of(positions: RollPositions) -> list[RollChain]:
+    """`roll_chains` of the events folded into `positions` so far."""
     pieces = positions.pieces
 
     closes: dict[_RollKey, list[tuple[_Piece, _Segment]]] = {}
