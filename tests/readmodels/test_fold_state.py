@@ -1,0 +1,45 @@
+"""A group's fold state is data: a state row that names anything but the project's classes and plain types is
+not run but ignored, and the group folded from its first event (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import pickle
+from decimal import Decimal
+
+from sqlalchemy import update
+
+from journal import schema
+from journal.api import Journal
+from journal.partition import PartitionFold
+from tests.readmodels.test_incremental import HEADER, table
+
+
+class _Payload:
+    def __reduce__(self):  # what a forged state would carry: a call of os.system
+        return (os.system, ("echo forged > /dev/null",))
+
+
+def test_a_state_naming_a_callable_is_refused() -> None:
+    forged = base64.b64encode(pickle.dumps(_Payload())).decode()
+    assert PartitionFold.load(forged, {}, {}) is None
+    assert PartitionFold.load("not base64 at all!", {}, {}) is None
+
+
+def test_a_forged_state_row_folds_the_group_from_its_first_event(journal: Journal, write_csv) -> None:
+    journal.import_files([write_csv(HEADER + "2024-01-02,A,STO,KO240216P58,1,0.90,0.65,\n", "jan.csv")])
+    journal.read_models.refresh()
+    rm = schema.read_models
+    forged = base64.b64encode(pickle.dumps(_Payload())).decode()
+    with journal.store.engine.begin() as conn:
+        conn.execute(
+            update(rm).where(rm.c.projection == "state", rm.c.partition == "KO").values(payload=forged)
+        )
+    journal.import_files([write_csv(HEADER + "2024-02-16,A,EXPIRE,KO240216P58,1,,,\n", "feb.csv")])
+    assert journal.read_models.refresh() == {"KO"}
+    assert journal.read_models.resumed == 0  # the forged state was not taken
+    assert [(r.proceeds, r.cost_basis) for r in journal.realized()] == [(Decimal("89.35"), Decimal("0"))]
+    incremental = table(journal)
+    journal.rebuild()
+    assert table(journal) == incremental
