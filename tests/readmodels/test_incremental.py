@@ -125,10 +125,10 @@ def test_parallel_projection_in_processes_equals_projection_in_process(
         journal.import_files([tmp_path / "late.csv"])
         monkeypatch.setattr(readmodels, "_PARALLEL_FROM", 2)
         assert journal.read_models.refresh() == {"", "ABC", "XYZ"}  # caught up in worker processes
-        caught_up = table(journal)
+        caught_up = snapshot(journal)
         monkeypatch.setattr(readmodels, "_PARALLEL_FROM", 1_000)
         journal.read_models.rebuild(workers=1)
-        assert table(journal) == caught_up
+        assert snapshot(journal) == caught_up
         assert len(caught_up["snapshots/XYZ"]) >= 3
     finally:
         journal.store.engine.dispose()
