@@ -466,10 +466,9 @@ class PartitionFold:
                 c.steps = []
             keys = {ev.key for ev in self.month_events}
             strategies.of_key = {k: v for k, v in strategies.of_key.items() if k in keys}
+            month_groups = Attribution(self.month_events).group_strategy
             attribution.group_strategy = {
-                k: v
-                for k, v in attribution.group_strategy.items()
-                if k in Attribution(self.month_events).group_strategy
+                k: v for k, v in attribution.group_strategy.items() if k in month_groups
             }
             self.capital._groups = {}
             return base64.b64encode(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)).decode("ascii")
