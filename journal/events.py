@@ -541,10 +541,10 @@ _DECIMAL_FIELDS = {
 }
 
 
-def event_from_row(
+def _event_from_row_general(
     type_name: str, account: str, time: datetime, key: str, data: dict[str, Any], source: SourceRef | None
 ) -> Event:
-    """Rebuild an event from its stored envelope and payload."""
+    """`event_from_row` by the general path: each field in the payload's order, by its name."""
     cls = EVENT_TYPES[type_name]
     kwargs: dict[str, Any] = {}
     for name, raw in data.items():
@@ -555,6 +555,121 @@ def event_from_row(
         else:
             kwargs[name] = raw
     return cls(account=account, time=time, key=key, source=source, **kwargs)
+
+
+# What a read of the store decodes over and over, kept: the instruments named (a contract trades, expires
+# and is marked under one name; instruments are immutable) and the decimal texts (prices, fees and
+# quantities repeat: "1", "0.65"); a Decimal made from one text is the same value with the same digits.
+_CACHE_LIMIT = 200_000
+_NAMED: dict[str, Instrument] = {}
+_DECIMALS: dict[str, Decimal] = {}
+
+
+def _instrument(raw: Any) -> Instrument:
+    if type(raw) is not str:
+        return from_json(raw)
+    found = _NAMED.get(raw)
+    if found is None:
+        found = from_json(raw)
+        if len(_NAMED) < _CACHE_LIMIT:
+            _NAMED[raw] = found
+    return found
+
+
+def _decimal(raw: Any) -> Decimal:
+    if type(raw) is not str:
+        return Decimal(raw)
+    found = _DECIMALS.get(raw)
+    if found is None:
+        found = Decimal(raw)
+        if len(_DECIMALS) < _CACHE_LIMIT:
+            _DECIMALS[raw] = found
+    return found
+
+
+_ACTIONS = {member.value: member for member in TradeAction}
+_CASH_KINDS = {member.value: member for member in CashKind}
+
+
+def _action(raw: Any) -> TradeAction:
+    return _ACTIONS.get(raw) or TradeAction(raw)
+
+
+def _cash_kind(raw: Any) -> CashKind:
+    return _CASH_KINDS.get(raw) or CashKind(raw)
+
+
+_FAST_DECODERS: dict[str, Any] = {
+    **_DECODERS,
+    **{name: _decimal for name in _DECIMAL_FIELDS},
+    "instrument": _instrument,
+    "option": _instrument,
+    "adjusted": _instrument,
+    "action": _action,
+    "kind": _cash_kind,
+}
+
+
+def _slot_setter(cls: type, name: str) -> Any:
+    """The slot's own setter (a frozen dataclass's `__init__` sets each field by `object.__setattr__`)."""
+    return next(klass.__dict__[name] for klass in cls.__mro__ if name in klass.__dict__).__set__
+
+
+def _row_constructor(cls: type[Event]) -> Callable[..., Event]:
+    """A function building a `cls` from a stored envelope and payload: each field decoded as the general
+    path decodes it and set in its slot, the defaults for what the payload leaves out; the instance is the
+    one `cls(...)` makes (no event class has a `__post_init__`). A missing field raises KeyError, which
+    sends the payload the general way."""
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_MISSING": dataclasses.MISSING}
+    lines = ["def construct(account, time, key, source, data):", "    self = _new(_cls)"]
+    for i, f in enumerate(dataclasses.fields(cls)):
+        namespace[f"_set{i}"] = _slot_setter(cls, f.name)
+        if f.name in _ENVELOPE:
+            lines.append(f"    _set{i}(self, {f.name})")
+            continue
+        decode = _FAST_DECODERS.get(f.name)
+        if decode is not None:
+            namespace[f"_decode{i}"] = decode
+        value = f"_decode{i}(v)" if decode is not None else "v"
+        if f.default is dataclasses.MISSING:
+            assert f.default_factory is dataclasses.MISSING, f"{cls.__name__}.{f.name}: a default factory"
+            lines.append(f"    v = data[{f.name!r}]")
+            lines.append(f"    _set{i}(self, {value})")
+        else:
+            namespace[f"_default{i}"] = f.default
+            lines.append(f"    v = data.get({f.name!r}, _MISSING)")
+            lines.append(f"    _set{i}(self, _default{i} if v is _MISSING else {value})")
+    lines.append("    return self")
+    exec("\n".join(lines), namespace)  # noqa: S102 - the source is made of the class's field names only
+    construct: Callable[..., Event] = namespace["construct"]
+    return construct
+
+
+# Per event type: its payload's field names and its constructor from a row.
+_ROW_PLANS: dict[str, tuple[frozenset[str], Callable[..., Event]]] = {
+    name: (
+        frozenset(f.name for f in dataclasses.fields(cls) if f.name not in _ENVELOPE),
+        _row_constructor(cls),
+    )
+    for name, cls in EVENT_TYPES.items()
+}
+
+
+def event_from_row(
+    type_name: str, account: str, time: datetime, key: str, data: dict[str, Any], source: SourceRef | None
+) -> Event:
+    """Rebuild an event from its stored envelope and payload (`data` is left as it is).
+
+    A payload naming only its type's fields is built by its type's constructor (the repeated instruments,
+    decimals and enum values from a cache); anything else, or a payload that constructor cannot build,
+    goes the general way, which raises what it always raised (a journal JSONL file's errors)."""
+    plan = _ROW_PLANS.get(type_name)
+    if plan is not None and data.keys() <= plan[0]:
+        try:
+            return plan[1](account, time, key, source, data)
+        except Exception:  # noqa: BLE001, S110 - the general path below raises the error in its own words
+            pass
+    return _event_from_row_general(type_name, account, time, key, data, source)
 
 
 @contextmanager
