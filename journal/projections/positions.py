@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from journal.instruments import AnyOption, Bond, Future, FutureOption, Instrument, OptionContract, Stock
@@ -73,16 +74,26 @@ def _legs(lots: Iterable[Lot]) -> list[Leg]:
     by_name: dict[str, list[Lot]] = defaultdict(list)
     for lot in lots:
         by_name[lot.instrument.name].append(lot)
-    legs = [
-        Leg(
-            group[0].instrument,
-            sum((x.quantity for x in group), ZERO),
-            sum((x.cost_basis for x in group), ZERO),
-            min(x.opened for x in group),
-        )
-        for group in by_name.values()
-    ]
-    return [leg for leg in legs if leg.quantity]
+    legs = []
+    for group in by_name.values():
+        leg = _lot_leg(group[0]) if len(group) == 1 else _leg(group)  # most legs are one lot
+        if leg.quantity:
+            legs.append(leg)
+    return legs
+
+
+def _leg(group: list[Lot]) -> Leg:
+    return Leg(
+        group[0].instrument,
+        sum((x.quantity for x in group), ZERO),
+        sum((x.cost_basis for x in group), ZERO),
+        min(x.opened for x in group),
+    )
+
+
+def _lot_leg(lot: Lot) -> Leg:
+    """`_leg([lot])`: the sums of one lot are `ZERO + x`, as `sum` makes them (`1E+2` is `100`, `-0` is 0)."""
+    return Leg(lot.instrument, ZERO + lot.quantity, ZERO + lot.cost_basis, lot.opened)
 
 
 def _per_share_credit(credit: Decimal, leg: Leg) -> Decimal:
@@ -304,26 +315,47 @@ GroupCache = dict[tuple[Any, ...], list[Position]]
 _Key = tuple[str, str]
 
 
+# What `known` keys a group of lots by: each lot's id and what `classify` reads of it.
+_LOT_STATE = attrgetter("lot_id", "instrument.name", "quantity", "basis", "opened")
+_HELD = (Stock, Bond, Future)
+_DAY_KEYS: dict[date, str] = {}  # a day's group key ("day:2024-01-02"): made once per day, not per lot
+
+
+def _day_key(day: date) -> str:
+    key = _DAY_KEYS.get(day)
+    if key is None:
+        key = f"day:{day.isoformat()}"
+        if len(_DAY_KEYS) < 100_000:
+            _DAY_KEYS[day] = key
+    return key
+
+
 def _option_positions(
     lots: Iterable[Lot], known: GroupCache | None
 ) -> tuple[list[Position], dict[_Key, list[Lot]]]:
     """The option lots as positions (each group classified once per content when `known` is given), and the
     stock lots by (account, symbol), not yet matched against the calls they may cover."""
-    groups: dict[tuple[str, str, str], list[Lot]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[Lot]] = {}
     stock: dict[_Key, list[Lot]] = defaultdict(list)
     for lot in lots:
-        if isinstance(lot.instrument, Stock | Bond | Future):
+        instrument = lot.instrument
+        kind = type(instrument)
+        if kind in _HELD or (kind is not OptionContract and isinstance(instrument, _HELD)):
             # held, not optioned: a position of its own (Treasuries, bonds and futures cover no call)
-            stock[(lot.account, lot.instrument.name)].append(lot)
+            stock[(lot.account, instrument.name)].append(lot)
         else:
-            together = lot.order_id or f"day:{lot.opened.isoformat()}"
-            groups[(lot.account, lot.instrument.underlying, together)].append(lot)
+            key = (lot.account, instrument.underlying, lot.order_id or _day_key(lot.opened))
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [lot]
+            else:
+                group.append(lot)
     positions: list[Position] = []
     for key, group in groups.items():
         if known is None:
             positions.extend(_group_positions(key[0], key[1], group))
             continue
-        state = (key, tuple((x.lot_id, x.instrument.name, x.quantity, x.basis, x.opened) for x in group))
+        state = (key, tuple(map(_LOT_STATE, group)))
         found = known.get(state)
         if found is None:
             found = known[state] = _group_positions(key[0], key[1], group)
@@ -349,7 +381,7 @@ def capital_total(lots: Iterable[Lot], known: GroupCache | None = None) -> tuple
     held = {key: sum((lot.quantity for lot in group), ZERO) for key, group in stock.items()}
     total, unlimited = ZERO, False
     for pos in positions:
-        cover = _call_to_cover(pos)
+        cover = _call_to_cover(pos) if pos.strategy in _COVERABLE else None
         if cover is not None:
             key, needed = (pos.account, pos.underlying), cover[0].contracts * cover[0].option.multiplier
             if held.get(key, ZERO) >= needed:
