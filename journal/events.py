@@ -610,22 +610,35 @@ _FAST_DECODERS: dict[str, Any] = {
 }
 
 
-def _slot_setter(cls: type, name: str) -> Any:
-    """The slot's own setter (a frozen dataclass's `__init__` sets each field by `object.__setattr__`)."""
-    return next(klass.__dict__[name] for klass in cls.__mro__ if name in klass.__dict__).__set__
+def _slot_setters(cls: type) -> list[Any] | None:
+    """Each field's own slot setter (a frozen dataclass's `__init__` sets each field by `object.__setattr__`,
+    at twice the cost), or None when the class is not a plain slotted class (compiled, say) whose instances
+    `object.__new__` makes."""
+    try:
+        object.__new__(cls)
+        return [
+            next(klass.__dict__[f.name] for klass in cls.__mro__ if f.name in klass.__dict__).__set__
+            for f in dataclasses.fields(cls)
+        ]
+    except (TypeError, StopIteration, AttributeError):
+        return None
 
 
-def _row_constructor(cls: type[Event]) -> Callable[..., Event]:
+def _row_constructor(cls: type[Event], slots: bool = True) -> Callable[..., Event]:
     """A function building a `cls` from a stored envelope and payload: each field decoded as the general
-    path decodes it and set in its slot, the defaults for what the payload leaves out; the instance is the
-    one `cls(...)` makes (no event class has a `__post_init__`). A missing field raises KeyError, which
-    sends the payload the general way."""
+    path decodes it and set in its slot (or, for a class without plain slots, passed to `cls`), the
+    defaults for what the payload leaves out; the instance is the one `cls(...)` makes (no event class has
+    a `__post_init__`). A missing field raises KeyError, which sends the payload the general way."""
+    setters = _slot_setters(cls) if slots else None
     namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_MISSING": dataclasses.MISSING}
-    lines = ["def construct(account, time, key, source, data):", "    self = _new(_cls)"]
+    lines = ["def construct(account, time, key, source, data):"]
+    lines.append("    self = _new(_cls)" if setters is not None else "    kwargs = {}")
     for i, f in enumerate(dataclasses.fields(cls)):
-        namespace[f"_set{i}"] = _slot_setter(cls, f.name)
+        if setters is not None:
+            namespace[f"_set{i}"] = setters[i]
+        set_to = f"_set{i}(self, {{}})" if setters is not None else f"kwargs[{f.name!r}] = {{}}"
         if f.name in _ENVELOPE:
-            lines.append(f"    _set{i}(self, {f.name})")
+            lines.append(f"    {set_to.format(f.name)}")
             continue
         decode = _FAST_DECODERS.get(f.name)
         if decode is not None:
@@ -634,12 +647,12 @@ def _row_constructor(cls: type[Event]) -> Callable[..., Event]:
         if f.default is dataclasses.MISSING:
             assert f.default_factory is dataclasses.MISSING, f"{cls.__name__}.{f.name}: a default factory"
             lines.append(f"    v = data[{f.name!r}]")
-            lines.append(f"    _set{i}(self, {value})")
+            lines.append(f"    {set_to.format(value)}")
         else:
             namespace[f"_default{i}"] = f.default
             lines.append(f"    v = data.get({f.name!r}, _MISSING)")
-            lines.append(f"    _set{i}(self, _default{i} if v is _MISSING else {value})")
-    lines.append("    return self")
+            lines.append(f"    {set_to.format(f'_default{i} if v is _MISSING else {value}')}")
+    lines.append("    return self" if setters is not None else "    return _cls(**kwargs)")
     exec("\n".join(lines), namespace)  # noqa: S102 - the source is made of the class's field names only
     construct: Callable[..., Event] = namespace["construct"]
     return construct

@@ -126,6 +126,24 @@ def test_an_event_reads_back_as_the_general_path_reads_it(event: Event) -> None:
     _same(event_from_row(*envelope, json.loads(stored), event.source), general)
 
 
+@settings(max_examples=100, deadline=None)
+@given(event=any_event())
+def test_a_class_without_plain_slots_is_built_by_its_constructor(event: Event) -> None:
+    """What a compiled event class gets (its instances are not `object.__new__`'s): the same events."""
+    construct = events._row_constructor(type(event), slots=False)
+    data = json.loads(payload_json(event))
+    built = construct(event.account, event.time, event.key, event.source, data)
+    _same(
+        built,
+        _event_from_row_general(event.type_name, event.account, event.time, event.key, data, event.source),
+    )
+
+
+def test_slots_are_used_where_object_new_makes_the_instances() -> None:
+    assert events._slot_setters(TradeExecuted) is not None
+    assert events._slot_setters(type("Native", (int,), {"__slots__": ()})) is None
+
+
 def _outcome(read: Any, *args: Any) -> tuple[str, Any]:
     try:
         return "event", read(*args)

@@ -131,3 +131,20 @@ def test_a_subclass_or_an_odd_action_goes_the_general_way() -> None:
     odd = dataclasses.replace(trade("STO", PUT, "1", "1"), action="STO")  # a text, not a TradeAction
     with pytest.raises(AttributeError, match="is_buy"):
         cash_income([odd])
+
+
+def test_the_sums_are_built_by_their_slots_or_by_the_class() -> None:
+    from journal.projections import income
+
+    built = income._cash_income_of(Decimal(1), Decimal(2), Decimal(3), Decimal(4), Decimal(5), 1, 2, 3, 4, 5)
+    assert built == CashIncome(Decimal(1), Decimal(2), Decimal(3), Decimal(4), Decimal(5), 1, 2, 3, 4, 5)
+    assert hash(built) == hash(
+        CashIncome(Decimal(1), Decimal(2), Decimal(3), Decimal(4), Decimal(5), 1, 2, 3, 4, 5)
+    )
+    assert income._cash_income_of is not CashIncome
+
+    @dataclasses.dataclass(frozen=True)
+    class Native(int):  # instances `object.__new__` refuses to make, as a compiled class's
+        figure: int
+
+    assert income._slot_constructor(Native) is Native

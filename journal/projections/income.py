@@ -206,10 +206,14 @@ def _cash_income_general(events: Iterable[Event]) -> CashIncome:
 def _slot_constructor(cls: type) -> Any:
     """A function making a `cls` of its fields' values in order, each set in its slot: what the frozen
     dataclass's `__init__` does through `object.__setattr__`, at half the cost (a day's and a month's
-    sums are one each)."""
+    sums are one each); `cls` itself when its instances are not plain slotted objects (compiled, say)."""
     names = [f.name for f in dataclasses.fields(cls)]
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    namespace.update({f"_set_{name}": cls.__dict__[name].__set__ for name in names})
+    try:
+        object.__new__(cls)
+        setters = {f"_set_{name}": cls.__dict__[name].__set__ for name in names}
+    except (TypeError, KeyError, AttributeError):
+        return cls
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters}
     lines = [f"def construct({', '.join(names)}):", "    self = _new(_cls)"]
     lines.extend(f"    _set_{name}(self, {name})" for name in names)
     lines.append("    return self")
