@@ -1,9 +1,11 @@
-"""The reports' tables as pandas frames: the read models' income rows (one per account, month, underlying
-and strategy), and the group-bys that break a period's income down by underlying, strategy and month.
+"""The reports' income tables: the read models' income rows (one per account, month, underlying and
+strategy), and the group-bys that break a period's income down by underlying, strategy and month.
 
-Amounts stay `Decimal` (object columns; pandas sums them exactly) and every row comes from
-`journal.projections.income.cash_income` and the realized rows, so a breakdown adds up to the period's total.
-pandas is imported inside the functions: the CLI must not pay for it unless a report runs.
+Amounts stay `Decimal` and every row comes from `journal.projections.income.cash_income` and the realized
+rows, so a breakdown adds up to the period's total. The group-bys are plain Python: a report reads a few
+hundred rows here, and pandas (which did them once) cost more to import than the whole report to build.
+Each group's sum is its first value plus the others in order, as pandas summed an object column, so every
+`Decimal` keeps the exponent it had (tests/reports/test_frames.py compares the two).
 """
 
 from __future__ import annotations
@@ -16,34 +18,44 @@ from journal.money import ZERO
 from journal.projections.income import NO_UNDERLYING
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from journal.readmodels import MonthIncome
 
 FLOW_AMOUNTS = ("premium_collected", "premium_paid", "dividends", "interest", "fees")
 COLUMNS = ("month", "account", "underlying", "strategy", *FLOW_AMOUNTS, "realized")
 
+Frame = list["MonthIncome"]
 
-def income_frame(rows: Iterable[MonthIncome]) -> pd.DataFrame:
+
+def income_frame(rows: Iterable[MonthIncome]) -> Frame:
     """One row per account, month, underlying and strategy (`Journal.month_income`)."""
-    import pandas as pd
-
-    records = [tuple(getattr(row, c) for c in COLUMNS) for row in rows]
-    return pd.DataFrame.from_records(records, columns=list(COLUMNS)).astype(object)
+    return list(rows)
 
 
-def _sums(frame: pd.DataFrame, key: str, columns: Sequence[str]) -> dict[str, dict[str, Decimal]]:
-    if frame.empty:
-        return {}
-    grouped = frame.groupby(key, sort=True)[list(columns)].sum()
-    return {str(k): {c: Decimal(row[c]) for c in columns} for k, row in grouped.iterrows()}
+def rows_of_month(frame: Frame, month: str) -> Frame:
+    """The frame's rows of one month (YYYY-MM)."""
+    return [row for row in frame if row.month == month]
 
 
-def income_by(frame: pd.DataFrame, key: str, order: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def _sums(frame: Iterable[Any], key: str, columns: Sequence[str]) -> dict[str, dict[str, Decimal]]:
+    """Per value of `key` (sorted), each of `columns` added up in the rows' order."""
+    groups: dict[str, list[Decimal]] = {}
+    for row in frame:
+        name = getattr(row, key)
+        values = [getattr(row, c) for c in columns]
+        sums = groups.get(name)
+        if sums is None:
+            groups[name] = values
+        else:
+            for i, value in enumerate(values):
+                sums[i] += value
+    return {str(k): dict(zip(columns, groups[k], strict=True)) for k in sorted(groups)}
+
+
+def income_by(frame: Frame, key: str, order: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Premium, realized gain and dividends per `key` (underlying or strategy); cash that belongs to no
     position (interest, account fees) is left out. Ordered by `order` if given, else by net premium."""
     sums = _sums(
-        frame[frame[key] != NO_UNDERLYING],
+        (row for row in frame if getattr(row, key) != NO_UNDERLYING),
         key,
         ("premium_collected", "premium_paid", "dividends", "realized"),
     )
@@ -69,7 +81,7 @@ def income_by(frame: pd.DataFrame, key: str, order: Sequence[str] | None = None)
     return out
 
 
-def by_month(frame: pd.DataFrame, months: Sequence[str]) -> list[dict[str, Any]]:
+def by_month(frame: Frame, months: Sequence[str]) -> list[dict[str, Any]]:
     """Each of `months` (zeros where nothing happened): premiums, dividends, interest, fees, realized."""
     sums = _sums(frame, "month", (*FLOW_AMOUNTS, "realized"))
     out = []

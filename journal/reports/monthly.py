@@ -23,7 +23,7 @@ from journal.projections.strategies import STRATEGY_ORDER, attribute
 from journal.records import position_record
 from journal.reports.capital import annualized_pct, capital_from_steps, return_pct, total_at_risk
 from journal.reports.entries import assignment_record, opens_position, realized_line, trade_record
-from journal.reports.frames import by_month, income_by, income_frame
+from journal.reports.frames import by_month, income_by, income_frame, rows_of_month
 from journal.reports.statements import CURRENCY, monthly_statement
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def monthly_report(
     history_months = months_ending(month, HISTORY_MONTHS)
     window, _ = month_bounds(history_months[0])
     frame = income_frame(journal.month_income(account, window, end))
-    this_month = frame[frame["month"] == month]
+    this_month = rows_of_month(frame, month)
 
     history = by_month(frame, history_months)
     for point in history:
