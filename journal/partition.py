@@ -72,6 +72,7 @@ APPENDED = (
 BY_MONTH = ("month_flows", "month_income", "realized_totals")  # rows in month order: kept before a month
 CURRENT = ("lots", "pending", "cycles", "rolls", "state")  # what is open now: every row made again
 KEPT_MONTHS = 3  # months of monthly sums a state keeps: a wash sale reaches back 30 days
+STATE_FORMAT = 2  # what a dumped state holds: a state of another format is not taken
 
 
 # -- the rows' contents ---------------------------------------------------------------------------------
@@ -275,6 +276,7 @@ class PartitionFold:
         horizons: Mapping[str, date],
     ) -> None:
         self.partition = partition
+        self.format = STATE_FORMAT
         self.fold = CycleFold(policies, horizons=horizons)
         self.attribution = Attribution(())
         self.capital = CapitalSteps(partition)
@@ -283,6 +285,7 @@ class PartitionFold:
         self.day_open = False  # the last day's end (capital, snapshot) not yet taken
         self.touched: set[str] = set()  # accounts whose lots the day may have changed
         self.washes_seen = 0
+        self.washes_base = 0  # washes let go of by a dumped state (the books' list holds those after)
         # Per appended projection, the rows made so far (the next row's ord), and what was emitted of the
         # lists the fold keeps whole (its own counts are these lists' lengths).
         self.counts: dict[str, int] = dict.fromkeys(APPENDED, 0)
@@ -326,7 +329,7 @@ class PartitionFold:
             if last is not None and day != last:
                 if self.day_open:
                     capital.end_of_day(books, last, self._day_accounts())
-                    self.touched, self.washes_seen = set(), len(books.washes.washes)
+                    self.touched, self.washes_seen = set(), self._washes_made()
                 if (day.year, day.month) != (last.year, last.month):
                     if self.day_open:
                         self._snapshot(last)
@@ -345,8 +348,11 @@ class PartitionFold:
             self.positions.apply(ev)
         self._fed.extend(events)
 
+    def _washes_made(self) -> int:
+        return self.washes_base + len(self.fold.books.washes.washes)
+
     def _day_accounts(self) -> set[str]:
-        washes = self.fold.books.washes.washes[self.washes_seen :]
+        washes = self.fold.books.washes.washes[self.washes_seen - self.washes_base :]
         return self.touched | {w.replacement_account for w in washes}
 
     def _snapshot(self, day: date) -> None:
@@ -370,7 +376,7 @@ class PartitionFold:
         books = self.fold.books
         if self.last_day is not None and self.day_open:
             self.capital.end_of_day(books, self.last_day, self._day_accounts())
-            self.touched, self.washes_seen = set(), len(books.washes.washes)
+            self.touched, self.washes_seen = set(), self._washes_made()
             self._snapshot(self.last_day)
             self.day_open = False
         fed, self._fed = self._fed, []
@@ -423,7 +429,7 @@ class PartitionFold:
             self._count(row, 1)
             self._append("realized", row.account, row.closed, encode(row))
         washes = books.washes.washes
-        for wash in washes[self.counts["washes"] :]:
+        for wash in washes[self.counts["washes"] - self.washes_base :]:
             self._append("washes", wash.account, wash.sold, encode(wash))
         for problem in books.problems[self.counts["problems"] :]:
             self._append("problems", None, None, json.dumps(problem))
@@ -449,17 +455,33 @@ class PartitionFold:
         books, strategies, attribution = self.fold.books, self.attribution.map, self.attribution
         self.seq, self.members = seq, list(members)
         saved = dict(self.__dict__)
-        saved_books = (books.realized, books.covered_calls)
-        saved_map = (strategies.of_key, attribution.group_strategy, self.capital._groups)
+        tracker, positions = books.washes, self.positions
+        saved_books = (books.realized, books.covered_calls, tracker.washes, tracker.used, tracker.pending)
+        saved_map = (
+            strategies.of_key,
+            strategies.opened_as,
+            attribution.group_strategy,
+            self.capital._groups,
+        )
+        saved_pieces = positions.pieces
         cycles = self.fold.cycles
         steps = [c.steps for c in cycles]
         try:
             self._keep_months()
             # Of the history, only what a later fold reads: the realized rows a pending loss may adjust, the
             # covered calls still open, the strategies of the current month's events and openings.
-            pending = {p.row for p in books.washes.pending if p.left > 0}
-            books.realized = RealizedLog(len(books.realized), {i: books.realized[i] for i in pending})
+            tracker.pending = [p for p in tracker.pending if p.left > 0]
+            pending = {p.row for p in tracker.pending}
+            kept = {i: books.realized[i] for i in pending}
+            books.realized = RealizedLog(len(books.realized), kept)
             held = {lot.lot_id for lot in books.lots()}
+            tracker.used = {k: v for k, v in tracker.used.items() if k in held}
+            self.washes_base, tracker.washes = self._washes_made(), []
+            # A realized row to come closes an open lot (or is a kept one): its opening's strategy is kept.
+            openings = {k.split("/")[0] for k in held} | {r.opened_by.split("/")[0] for r in kept.values()}
+            strategies.opened_as = {k: v for k, v in strategies.opened_as.items() if k in openings}
+            if self.last_day is not None:
+                positions.prune(self.last_day)
             books.covered_calls = {k: v for k, v in books.covered_calls.items() if k in held}
             self.covered = {k: v for k, v in self.covered.items() if k in held}
             for c in cycles:
@@ -475,8 +497,11 @@ class PartitionFold:
         finally:
             self.__dict__.clear()
             self.__dict__.update(saved)
-            books.realized, books.covered_calls = saved_books
-            strategies.of_key, attribution.group_strategy, self.capital._groups = saved_map
+            books.realized, books.covered_calls, tracker.washes, tracker.used, tracker.pending = saved_books
+            strategies.of_key, strategies.opened_as, attribution.group_strategy, self.capital._groups = (
+                saved_map
+            )
+            positions.pieces = saved_pieces
             for c, s in zip(cycles, steps, strict=True):
                 c.steps = s
 
@@ -520,7 +545,7 @@ class PartitionFold:
             state = _Unpickler(io.BytesIO(base64.b64decode(text))).load()
         except Exception:  # an older or foreign state: the partition is folded from its first event
             return None
-        if not isinstance(state, PartitionFold):
+        if not isinstance(state, PartitionFold) or getattr(state, "format", None) != STATE_FORMAT:
             return None
         books = state.fold.books
         books.policies, books.horizons = policies, horizons

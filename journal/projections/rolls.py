@@ -211,6 +211,27 @@ class RollPositions:
         self.open: dict[tuple[str, str, bool], deque[_Piece]] = {}
         # each adjusted piece's seq, with the pieces it continues and the adjustment
         self.adjusted: list[tuple[int, list[int], Adjustment]] = []
+        self.made = 0  # pieces made so far: the next one's seq
+
+    def _next_seq(self) -> int:
+        self.made += 1
+        return self.made - 1
+
+    def prune(self, before: date) -> None:
+        """Let go of the pieces no chain will ever hold: closed before `before`, rolled into nothing and not
+        adjusted (a later fill can only close an open piece, and a roll joins the pieces of one order, whose
+        fills are on one day): what a fold kept between imports holds is then what is open and the chains."""
+        links, rolls_of, _ = _linked(self)
+        adjusted = {seq for new, old, _ in self.adjusted for seq in (new, *old)}
+        self.pieces = [
+            p
+            for p in self.pieces
+            if p.remaining
+            or p.opened >= before
+            or any(s.closed >= before for s in p.segments)
+            or p.seq in adjusted
+            or links.find(p.seq) in rolls_of
+        ]
 
     def apply(self, ev: Event) -> None:
         if isinstance(ev, TradeExecuted):
@@ -269,7 +290,7 @@ class RollPositions:
         opened = min(p.opened for p, _ in matches)
         group: _Group = (ev.account, ("adjusted", ev.key or f"{ev.option.name}:{day.isoformat()}"))
         piece = _Piece(
-            len(self.pieces),
+            self._next_seq(),
             ev.account,
             ev.adjusted,
             ev.adjusted,
@@ -325,7 +346,7 @@ class RollPositions:
             last.amount += amount
             return
         piece = _Piece(
-            len(self.pieces), account, option, option, day, short, group, quantity, amount, quantity
+            self._next_seq(), account, option, option, day, short, group, quantity, amount, quantity
         )
         self.pieces.append(piece)
         queue.append(piece)
@@ -508,8 +529,11 @@ def roll_chains(events: Iterable[Event]) -> list[RollChain]:
     return chains_of(positions)
 
 
-def chains_of(positions: RollPositions) -> list[RollChain]:
-    """`roll_chains` of the events folded into `positions` so far."""
+def _linked(
+    positions: RollPositions,
+) -> tuple[_UnionFind, dict[int, list[tuple[int, Roll]]], set[int]]:
+    """The pieces linked by rolls and adjustments, each chain's rolls by its root, and the closing segments
+    that rolled (by id)."""
     pieces = positions.pieces
 
     closes: dict[_RollKey, list[tuple[_Piece, _Segment]]] = {}
@@ -538,6 +562,13 @@ def chains_of(positions: RollPositions) -> list[RollChain]:
     for key in roll_keys:
         first = min(p.seq for p, _ in closes[key])
         rolls_of.setdefault(links.find(first), []).append((first, _make_roll(key, closes[key], opens[key])))
+    return links, rolls_of, rolled
+
+
+def chains_of(positions: RollPositions) -> list[RollChain]:
+    """`roll_chains` of the events folded into `positions` so far."""
+    pieces = positions.pieces
+    links, rolls_of, rolled = _linked(positions)
     adjustments_of: dict[int, list[Adjustment]] = {}
     for seq, _, adjustment in positions.adjusted:
         adjustments_of.setdefault(links.find(seq), []).append(adjustment)
