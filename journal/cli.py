@@ -23,6 +23,110 @@ from journal.tax import DEFAULT_POLICY
 if TYPE_CHECKING:
     from journal.api import Journal
 
+
+# -- Typer's parameter coercion without pydantic ------------------------------------------------------------
+# Typer coerces every parameter through a pydantic TypeAdapter: importing pydantic and building the adapters
+# costs ~0.1 s of a command's start-up, more than most queries. The CLI's parameters are plain: str, int,
+# bool, Path, a StrEnum, or a list of those, with no constraints. `_LightCoercion` gives such a value what
+# the adapter would give it (the enum member, the Path through Typer's own path checks, the int) and hands
+# anything else to the adapter Typer would have built: a value it refuses is refused by Typer itself, with
+# Typer's message (tests/cli/test_coercion.py compares the two on every parameter of every command).
+
+_SLOW = object()  # this value is not for the light path: the adapter's
+
+
+class _LightCoercion:
+    """Stands for typer._coercion's RuntimeParam (Typer calls only `coerce` on it)."""
+
+    __slots__ = ("descriptor", "build", "real")
+
+    def __init__(self, descriptor: Any, build: Any) -> None:
+        self.descriptor, self.build = descriptor, build
+        self.real: Any = None
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        multiple = param.multiple or param.nargs == -1
+        if value is None:  # as RuntimeParam.coerce: no value is no value, whatever the type
+            return () if multiple else None
+        if not (multiple and isinstance(value, str)):
+            annotation = self.descriptor.annotation
+            if getattr(annotation, "__origin__", None) is list:
+                if isinstance(value, list | tuple):
+                    (item,) = annotation.__args__
+                    items = [self._leaf(v, item, param, ctx) for v in value]
+                    if all(v is not _SLOW for v in items):
+                        return items
+            else:
+                done = self._leaf(value, annotation, param, ctx)
+                if done is not _SLOW:
+                    return done
+        if self.real is None:
+            self.real = self.build(self.descriptor)
+        return self.real.coerce(value, param=param, ctx=ctx)
+
+    def _leaf(self, value: Any, annotation: Any, param: Any, ctx: Any) -> Any:
+        from enum import Enum
+
+        kind = type(value)
+        if annotation is str:
+            return value if kind is str else _SLOW
+        if annotation is bool:
+            return value if kind is bool else _SLOW
+        if annotation is int:
+            if kind is int:
+                return value
+            if kind is str and value.isascii() and value.isdigit() and str(int(value)) == value:
+                return int(value)
+            return _SLOW
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            from typer._param_types import coerce_cli_choice
+
+            try:
+                return coerce_cli_choice(
+                    value,
+                    choices=tuple(annotation),
+                    case_sensitive=self.descriptor.parameter_info.case_sensitive,
+                    ctx=ctx,
+                )
+            except ValueError:
+                return _SLOW
+        info = self.descriptor.parameter_info
+        if annotation is Path and info.path_type is None and kind is str and value:
+            from typer._param_types import coerce_cli_path
+
+            # What the adapter does after pydantic has made the Path: Typer's checks, Typer's messages.
+            return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+        return _SLOW
+
+
+def _light_coercion() -> None:
+    """Have Typer build a `_LightCoercion` for each plain parameter (none when Typer is not the Typer this
+    was written for: its own coercion then runs, only slower)."""
+    try:
+        from typer import core as typer_core
+        from typer._coercion import build_runtime_param
+        from typer._param_types import coerce_cli_choice, coerce_cli_path  # noqa: F401  (both are used)
+    except ImportError:
+        return
+    if getattr(typer_core, "build_runtime_param", None) is not build_runtime_param:
+        return
+
+    def build(descriptor: Any) -> Any:
+        info = descriptor.parameter_info
+        plain = (
+            descriptor.file_annotation is None
+            and info.parser is None
+            and info.min is None
+            and info.max is None
+            and not info.clamp
+        )
+        return _LightCoercion(descriptor, build_runtime_param) if plain else build_runtime_param(descriptor)
+
+    typer_core.build_runtime_param = build  # type: ignore[assignment]
+
+
+_light_coercion()
+
 app = typer.Typer(
     name="tj",
     help="theta-journal: an event-sourced trade journal and tax ledger for option sellers.",
