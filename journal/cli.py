@@ -225,6 +225,15 @@ def emit_listing(
     emit(records, columns, format)
 
 
+def _progress_to(method: Any, advance: Any) -> dict[str, Any]:
+    """`on_progress=advance` for a journal method that reports its progress (rows done since its last call),
+    nothing for one that does not yet: the store's append and the read models' rebuild take the callback
+    (issue 16), and the API passes it on as they get it."""
+    import inspect
+
+    return {"on_progress": advance} if "on_progress" in inspect.signature(method).parameters else {}
+
+
 def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
@@ -287,13 +296,21 @@ def import_(
     """Import files; re-importing the same or an overlapping export adds nothing. Rows tj does not model yet
     are kept as unresolved (see `tj unresolved`); --strict refuses them instead."""
     from journal.api import ImportFailed
+    from journal.progress import progress
 
     output = Format.json if format == "json" else Format.table
     importer = None if format in (None, "json") else format
     try:
-        done = journal().import_files(
-            files, importer, account, keep_lookalikes, strict, _date(opening, "--opening")
-        )
+        with progress(None, "importing") as advance:
+            done = journal().import_files(
+                files,
+                importer,
+                account,
+                keep_lookalikes,
+                strict,
+                _date(opening, "--opening"),
+                **_progress_to(journal().import_files, advance),
+            )
     except ImportFailed as exc:
         for p in exc.problems:
             typer.echo(str(p), err=True)
@@ -1169,8 +1186,11 @@ def rebuild() -> None:
     """Recompute every read model (lots, realized, cycles, rolls, cash) from the events, in parallel."""
     import time
 
+    from journal.progress import progress
+
     started = time.perf_counter()
-    rows = journal().rebuild()
+    with progress(journal().store.last_seq(), "rebuilding") as advance:
+        rows = journal().rebuild(**_progress_to(journal().rebuild, advance))
     typer.echo(
         f"rebuilt {rows} read-model rows from {journal().store.count()} events "
         f"in {time.perf_counter() - started:.2f} s"

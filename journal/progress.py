@@ -16,13 +16,14 @@ line then shows the rows done and the rate, no ETA. The module imports only the 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-DELAY = 1.0  # seconds of work before a bar is worth drawing
+DELAY = 1.0  # seconds of work before a bar is worth drawing ($TJ_PROGRESS_DELAY says otherwise)
 INTERVAL = 0.1  # seconds between two redraws
 WIDTH = 24  # characters of the bar itself
 
@@ -105,15 +106,21 @@ def _is_terminal(stream: TextIO) -> bool:
 
 @contextmanager
 def progress(
-    total: int | None, label: str, *, stream: TextIO | None = None, delay: float = DELAY
+    total: int | None, label: str, *, stream: TextIO | None = None, delay: float | None = None
 ) -> Iterator[Advance]:
     """Yield `advance(n)`: n more rows done. Draws on `stream` (stderr) only when it is a terminal and the
-    work has lasted past `delay` seconds; the last line drawn is completed with a newline on the way out
-    (on an error too), so what the command prints next starts on its own line."""
+    work has lasted past `delay` seconds (default: $TJ_PROGRESS_DELAY, else one); the last line drawn is
+    completed with a newline on the way out (on an error too), so what the command prints next starts on
+    its own line."""
     out = stream if stream is not None else sys.stderr
     if not _is_terminal(out):
         yield _noop
         return
+    if delay is None:
+        try:
+            delay = float(os.environ.get("TJ_PROGRESS_DELAY", DELAY))
+        except ValueError:
+            delay = DELAY
     bar = _Bar(total, label, out, delay)
     try:
         yield bar.advance
