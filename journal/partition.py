@@ -30,7 +30,7 @@ import dataclasses
 import io
 import json
 import pickle
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -68,11 +68,12 @@ APPENDED = (
     "problems",
     "assumed",
     "covered_calls",
+    "cycles",
 )
 BY_MONTH = ("month_flows", "month_income", "realized_totals")  # rows in month order: kept before a month
-CURRENT = ("lots", "pending", "cycles", "rolls", "state")  # what is open now: every row made again
+CURRENT = ("lots", "pending", "rolls", "state")  # what is open now: every row made again
 KEPT_MONTHS = 3  # months of monthly sums a state keeps: a wash sale reaches back 30 days
-STATE_FORMAT = 2  # what a dumped state holds: a state of another format is not taken
+STATE_FORMAT = 3  # what a dumped state holds: a state of another format is not taken
 
 
 # -- the rows' contents ---------------------------------------------------------------------------------
@@ -291,6 +292,12 @@ class PartitionFold:
         self.counts: dict[str, int] = dict.fromkeys(APPENDED, 0)
         self.interest_seen = 0
         self.covered: dict[str, int] = {}  # covered call (call lot id) -> its ord
+        # Each wheel cycle's ord (by id of the cycle: numbered as made; `counts["cycles"]` the next), and the
+        # `UNDERLYING-YYYYMMDD` ids of the closed cycles a dumped state let go of (a new cycle taking one of
+        # those ids would rename both: the partition is then folded from its first event)
+        self._serials: dict[int, int] = {}
+        self.dropped: Counter[str] = Counter()  # closed cycles let go of, by id
+        self.bases: dict[int, str] = {}  # the kept cycles' ids, by ord (at the state)
         # Monthly sums of the last KEPT_MONTHS months (older months' rows are final)
         self.month_sums: dict[tuple[date, str], list[Any]] = {}
         self.cash: dict[IncomeKey, Cash] = {}  # months before the current one
@@ -303,7 +310,8 @@ class PartitionFold:
         # This fold's bookkeeping (not state): rows made, and what of the stored rows they replace
         self.rows: list[Row] = []
         self._from_ord: dict[str, int] = dict(self.counts)
-        self._remade: dict[str, set[int]] = {"realized": set(), "covered_calls": set()}
+        self._remade: dict[str, set[int]] = {"realized": set(), "covered_calls": set(), "cycles": set()}
+        self._loaded: set[int] = set()
         self._from_month = date.min
         self._resumed = False
         self._fed: list[Event] = []
@@ -333,6 +341,7 @@ class PartitionFold:
                 if (day.year, day.month) != (last.year, last.month):
                     if self.day_open:
                         self._snapshot(last)
+                    self._forget_closed()
                     self._into_months(last, day)
                 elif not self.day_open:
                     # Gone on from a state whose last day was not its month's last: the snapshot taken
@@ -347,6 +356,35 @@ class PartitionFold:
             attribution.apply(ev)
             self.positions.apply(ev)
         self._fed.extend(events)
+
+    def _forget_closed(self) -> None:
+        """At a month's end, the strategies of contracts no longer held are let go of (as the month-end
+        snapshots keep them): a later close of a contract not held, a problem the books report, falls back
+        to its right, in any fold. What a fold keeps between imports stays the size of what is open."""
+        held = {(lot.account, lot.instrument.name) for lot in self.fold.books.lots()}
+        holding = self.attribution.holding
+        self.attribution.holding = {k: v for k, v in holding.items() if k in held}
+
+    def _number_cycles(self) -> None:
+        for cycle in self.fold.cycles:
+            if id(cycle) not in self._serials:
+                self._serials[id(cycle)] = self.counts["cycles"]
+                self.counts["cycles"] += 1
+
+    def _cycle_ids(self, cycles: list[Any], ords: list[int]) -> None:
+        """The cycles' ids as a fold from the first event gives them (`cycles._assign_ids`), counting the
+        closed cycles a state let go of; a cycle made or absorbed since, sharing an id with one of those,
+        would change that one's id too: the partition is then folded from its first event."""
+        made = [c for c, o in zip(cycles, ords, strict=True) if o >= self._from_ord["cycles"]]
+        gone = {self.bases.get(o) for o in self._loaded - set(ords)}
+        if any(_cycle_id(c) in self.dropped for c in made) or any(b in self.dropped for b in gone):
+            raise TooFarBack
+        live = Counter(_cycle_id(c) for c in cycles)
+        for cycle in cycles:
+            name = _cycle_id(cycle)
+            if name in self.dropped:
+                total = live[name] + self.dropped[name]
+                cycle.id = name if total == 1 else f"{name}-{cycle.account}"
 
     def _washes_made(self) -> int:
         return self.washes_base + len(self.fold.books.washes.washes)
@@ -379,6 +417,7 @@ class PartitionFold:
             self.touched, self.washes_seen = set(), self._washes_made()
             self._snapshot(self.last_day)
             self.day_open = False
+        self._number_cycles()
         fed, self._fed = self._fed, []
         for ev in fed:  # the rows still unresolved (economic_order left out the resolved)
             if isinstance(ev, Unresolved):
@@ -486,6 +525,11 @@ class PartitionFold:
             self.covered = {k: v for k, v in self.covered.items() if k in held}
             for c in cycles:
                 c.steps = []
+            # The closed cycles nothing can add to any more (a late dividend goes to the key's last cycle)
+            live = {id(c) for c in [*self.fold.open.values(), *self.fold.last.values()]}
+            self.fold.cycles = [c for c in cycles if id(c) in live]
+            self.dropped = self.dropped + Counter(_cycle_id(c) for c in cycles if id(c) not in live)
+            self.bases = {self._serials[id(c)]: _cycle_id(c) for c in self.fold.cycles}
             keys = {ev.key for ev in self.month_events}
             strategies.of_key = {k: v for k, v in strategies.of_key.items() if k in keys}
             month_groups = Attribution(self.month_events).group_strategy
@@ -502,18 +546,24 @@ class PartitionFold:
                 saved_map
             )
             positions.pieces = saved_pieces
+            self.fold.cycles = cycles
             for c, s in zip(cycles, steps, strict=True):
                 c.steps = s
 
     def __getstate__(self) -> dict[str, Any]:
-        skip = ("rows", "_from_ord", "_remade", "_from_month", "_resumed", "_fed")
-        return {k: v for k, v in self.__dict__.items() if k not in skip}
+        skip = ("rows", "_from_ord", "_remade", "_from_month", "_resumed", "_fed", "_serials", "_loaded")
+        state = {k: v for k, v in self.__dict__.items() if k not in skip}
+        state["cycle_ords"] = [self._serials[id(c)] for c in self.fold.cycles]
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        ords = state.pop("cycle_ords")
         self.__dict__.update(state)
+        self._serials = {id(c): o for c, o in zip(self.fold.cycles, ords, strict=True)}
+        self._loaded = set(ords)  # the cycles' ords at the state: one absorbed since is deleted
         self.rows, self._fed = [], []
         self._from_ord = dict(self.counts)
-        self._remade = {"realized": set(), "covered_calls": set()}
+        self._remade = {"realized": set(), "covered_calls": set(), "cycles": set()}
         self._from_month = date.max
         self._resumed = True
 
@@ -604,8 +654,15 @@ class PartitionFold:
             self._add("lots", lot.account, lot.opened, encode(lot), 0)
         for account, expiry in pending_expiries(books).items():
             self._add("pending", account, expiry, "{}", 0)
-        for cycle in cycles:
-            self._add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)), 0)
+        self._number_cycles()
+        ords = [self._serials[id(c)] for c in cycles]
+        if self.dropped:
+            self._cycle_ids(cycles, ords)
+        for cycle, ord in zip(cycles, ords, strict=True):
+            if ord < self._from_ord["cycles"]:
+                self._remade["cycles"].add(ord)  # open (or last) at the state: made again
+            self._add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)), ord)
+        self._remade["cycles"] |= self._loaded - set(ords)  # absorbed into another since: deleted
         for chain in chains_of(self.positions):
             self._add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)), 0)
         rows = _numbered(self.rows)
@@ -614,6 +671,10 @@ class PartitionFold:
         return rows, Replacing(
             dict(self._from_ord), {k: frozenset(v) for k, v in self._remade.items()}, start
         )
+
+
+def _cycle_id(cycle: Any) -> str:
+    return f"{cycle.underlying}-{cycle.opened:%Y%m%d}"
 
 
 class TooFarBack(Exception):
@@ -698,6 +759,7 @@ _PLAIN = {
     ("collections", "deque"),
     ("collections", "defaultdict"),
     ("collections", "OrderedDict"),
+    ("collections", "Counter"),
 }
 
 
