@@ -43,3 +43,30 @@ def test_a_forged_state_row_folds_the_group_from_its_first_event(journal: Journa
     incremental = table(journal)
     journal.rebuild()
     assert table(journal) == incremental
+
+
+def test_cycles_of_two_accounts_opened_the_same_day_keep_their_ids_when_one_closed_long_ago(
+    journal: Journal, write_csv
+) -> None:
+    """Accounts A and B both open a KO wheel on January 2 (ids KO-20240102-A and -B). A's closes in January
+    and leaves the state; B's goes on through March: the ids still count A's, as a rebuild gives them."""
+    january = (
+        "2024-01-02,A,STO,KO240119P58,1,0.90,0,\n2024-01-02,B,STO,KO240216P58,1,1.10,0,\n"
+        "2024-01-19,A,EXPIRE,KO240119P58,1,,,\n"
+    )
+    march = "2024-03-01,B,STO,KO240419P57,1,0.80,0,\n"
+    journal.import_files([write_csv(HEADER + january, "jan.csv")])
+    journal.read_models.refresh()
+    journal.import_files([write_csv(HEADER + "2024-02-16,B,EXPIRE,KO240216P58,1,,,\n", "feb.csv")])
+    journal.read_models.refresh()
+    journal.import_files([write_csv(HEADER + march, "mar.csv")])
+    journal.read_models.refresh()
+    assert journal.read_models.resumed == 1
+    assert [(c.id, c.status) for c in journal.cycles()] == [
+        ("KO-20240102-A", "closed"),
+        ("KO-20240102-B", "closed"),
+        ("KO-20240301", "open"),
+    ]
+    incremental = table(journal)
+    journal.rebuild()
+    assert table(journal) == incremental
