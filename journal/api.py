@@ -6,7 +6,7 @@ The CLI only parses arguments and prints what these methods return.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -334,9 +334,10 @@ class Journal:
         recorded = self.store.read(partitions={e.underlying or "" for e in new}, between=(first, last))
         return find_lookalikes(new, [s.event for s in live(recorded) if s.event.key not in keys])
 
-    def rebuild(self) -> int:
-        """Recompute every read model from the events (in parallel); returns the number of rows written."""
-        return self.read_models.rebuild()
+    def rebuild(self, on_progress: Callable[[int], None] | None = None) -> int:
+        """Recompute every read model from the events (in parallel); returns the number of rows written.
+        `on_progress`: called with the number of events folded, a group at a time (a progress bar's)."""
+        return self.read_models.rebuild(on_progress=on_progress)
 
     # -- reading ----------------------------------------------------------------------------------
 

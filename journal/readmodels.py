@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
-from collections.abc import Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -135,8 +135,9 @@ def grouped(partitions: Iterable[str], groups: Mapping[str, str]) -> list[list[s
     return [out[name] for name in sorted(out)]
 
 
-# A group's members, its rows, what of the stored rows they replace (None: all of the members'), its state
-Batch = tuple[list[str], list[Row], Replacing | None, str | None]
+# A group's members, its rows, what of the stored rows they replace (None: all of the members'), its state,
+# and how many stored events it read (a progress bar's count)
+Batch = tuple[list[str], list[Row], Replacing | None, str | None, int]
 STATE = "state"  # the read-model row of a group's fold state (`journal.partition`)
 
 
@@ -171,19 +172,19 @@ def _project(
     for members in groups:
         name = members[0]
         if not name:
-            events = economic_order(store.read(partitions=members))
-            out.append((list(members), no_underlying_rows(events), None, None))
+            stored = store.read(partitions=members)
+            out.append((list(members), no_underlying_rows(economic_order(stored)), None, None, len(stored)))
             continue
         if resume and (batch := _resumed(store, members, policies, today, horizons, last)) is not None:
             out.append(batch)
             continue
-        events = economic_order(store.read(partitions=members))
+        stored = store.read(partitions=members)
         fold = PartitionFold(name, policies, horizons)
-        fold.feed(events)
+        fold.feed(economic_order(stored))
         fold.settle()
         state = fold.dump(last, members)
         rows, _ = fold.finish(today)
-        out.append((list(members), rows, None, state))
+        out.append((list(members), rows, None, state, len(stored)))
     return out
 
 
@@ -216,7 +217,7 @@ def _resumed(
         rows, replacing = fold.finish(today)
     except TooFarBack:
         return None
-    return (list(members), rows, replacing, state)
+    return (list(members), rows, replacing, state, len(since))
 
 
 # -- keeping them current -----------------------------------------------------------------------------------
@@ -332,13 +333,19 @@ class ReadModels:
         with self.store.engine.connect() as conn:
             return list(conn.execute(query))
 
-    def rebuild(self, today: date | None = None, workers: int | None = None) -> int:
-        """Recompute every partition, in parallel processes when there are many; returns the row count."""
+    def rebuild(
+        self,
+        today: date | None = None,
+        workers: int | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Recompute every partition, in parallel processes when there are many; returns the row count.
+        `on_progress`: called with the number of events each group read, as its rows are written."""
         today = today or date.today()
         last = self.store.last_seq()
         horizons = voids.horizons(self.store, self.store.horizons())
         partitions = self.members(self.store.partitions_since(0))
-        return self._recompute(partitions, None, last, today, horizons, workers)
+        return self._recompute(partitions, None, last, today, horizons, workers, on_progress=on_progress)
 
     def _recompute(
         self,
@@ -349,6 +356,7 @@ class ReadModels:
         horizons: dict[str, date],
         workers: int | None = None,
         resume: bool = False,
+        on_progress: Callable[[int], None] | None = None,
     ) -> int:
         """Project `partitions` and write their rows in place of those of `replacing` (None: all rows).
 
@@ -362,7 +370,7 @@ class ReadModels:
             batches = (
                 b for g in groups for b in _project(self.store, [g], policies, today, horizons, last, resume)
             )
-            return self._write(batches, replacing, last, today, horizons)
+            return self._write(batches, replacing, last, today, horizons, on_progress)
         # Loaded only here: multiprocessing costs ~40 ms of every command's start-up otherwise.
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -378,7 +386,8 @@ class ReadModels:
             )
             # No list of the futures is kept: each one, with its partition's rows, is let go once written
             # (holding them all would hold every row of the journal at the end).
-            return self._write((b for f in finished for b in f.result()), replacing, last, today, horizons)
+            written = (b for f in finished for b in f.result())
+            return self._write(written, replacing, last, today, horizons, on_progress)
 
     def _voided_since(self, since: int, last: int) -> bool:
         """Whether a void (or a restore) was recorded since the checkpoint."""
@@ -403,6 +412,7 @@ class ReadModels:
         last: int,
         today: date,
         horizons: Mapping[str, date],
+        on_progress: Callable[[int], None] | None = None,
     ) -> int:
         """Replace the rows of `partitions` (None: all) by the batches' rows; checkpoint each batch's members
         (every partition of its group, whatever partition its rows are stored under) at `last`, with the
@@ -429,7 +439,7 @@ class ReadModels:
             mark = "?" if sqlite else "%s"
             sql = f"INSERT INTO read_models ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
             self.resumed = 0
-            for members, rows, replaces, state in batches:
+            for members, rows, replaces, state, read in batches:
                 self.resumed += replaces is not None
                 if partitions is not None:
                     rows = _replace(conn, members, rows, replaces)
@@ -443,6 +453,8 @@ class ReadModels:
                 if rows:
                     done.update(members)
                 written += len(rows)
+                if on_progress is not None:
+                    on_progress(read)
             # The groups these rows were folded in, for the next `groups` (a row, not a scan of the events).
             conn.execute(
                 insert(rm),
