@@ -10,11 +10,13 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from json.decoder import JSONDecoder
 from json.encoder import encode_basestring_ascii as _json_str
+from json.scanner import make_scanner
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +43,10 @@ from journal.events import Event, SourceRef, event_from_row, paused_gc, payload_
 GENESIS = "0" * 64
 DEFAULT_OWNER = "default"
 _KEY_CHUNK = 500
-_INSERT_CHUNK = 20_000
+# `append` writes (and reports its progress) this many rows at a time.
+PROGRESS_ROWS = 10_000
 _CACHE_KIB = 32 * 1024
+SQLITE_PAGE_SIZE = 16_384
 # How long a writer waits for another one (an import of 10^6 rows writes for about 35 s) before saying so;
 # `$TJ_BUSY_TIMEOUT` (seconds) changes it.
 BUSY_TIMEOUT_SECONDS = 120
@@ -68,6 +72,10 @@ _COLUMNS = (
     "prev_hash",
     "hash",
 )
+_SQLITE_INSERT = (
+    f"INSERT OR ROLLBACK INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join(['?'] * len(_COLUMNS))})"
+)
+_POSTGRES_COPY = f"COPY events ({', '.join(_COLUMNS)}) FROM STDIN"
 
 
 class StoreError(Exception):
@@ -200,6 +208,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # it reads the sequence: the driver's own implicit BEGIN is deferred and starts only at the first write.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    # A new journal's pages (a no-op on an existing one): 16 KiB pages make an import's inserts into the table
+    # and its two indexes split, copy and write back a quarter as many pages as the default 4 KiB ones do.
+    cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
     # WAL keeps a killed import atomic and lets readers read while an import writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -252,11 +263,9 @@ def _sqlite_time(value: Any) -> Any:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, datetime) else value
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 _SOURCE_FILES: dict[str, tuple[str, str]] = {}  # '{"file": ..., "sha256": ..., ' -> (file, sha256)
+_scan_json: Callable[[str, int], tuple[Any, int]] = make_scanner(JSONDecoder())  # type: ignore[arg-type]
+_READ_BATCH = 10_000
 
 
 def _as_date(value: Any) -> date:
@@ -269,15 +278,151 @@ def _decode_source(raw: str | None) -> SourceRef | None:
         return None
     # What _encode_source writes: the file's part is the same for all its events, so it is parsed once
     # and only the line number per event (a journal is few files and many lines).
-    head, mark, tail = raw.rpartition('"line": ')
-    if mark and tail[:-1].isascii() and tail[:-1].isdigit() and tail[-1] == "}":
-        known = _SOURCE_FILES.get(head)
-        if known is None:
-            d = json.loads(f"{head}{mark}0}}")
-            known = _SOURCE_FILES[head] = (sys.intern(d["file"]), sys.intern(d["sha256"]))
-        return SourceRef(known[0], known[1], int(tail[:-1]))
+    cut = raw.rfind('"line": ')
+    if cut > 0 and raw[-1] == "}":
+        digits = raw[cut + 8 : -1]
+        if digits.isdigit() and digits.isascii():
+            head = raw[:cut]
+            known = _SOURCE_FILES.get(head)
+            if known is None:
+                d = json.loads(f'{head}"line": 0}}')
+                known = _SOURCE_FILES[head] = (sys.intern(d["file"]), sys.intern(d["sha256"]))
+            return _source_ref(known[0], known[1], int(digits))
     d = json.loads(raw)
     return SourceRef(sys.intern(d["file"]), sys.intern(d["sha256"]), d["line"])
+
+
+class _Rows:
+    """The stored rows of new events, chained on from the last stored one: a chunk of events at a time,
+    each row's 12 values in `_COLUMNS` order, its hash `chain_hash` of them."""
+
+    __slots__ = ("owner", "recorded_text", "recorded_value", "sqlite", "seq", "prev_hash", "_file", "_head")
+
+    def __init__(self, owner: str, recorded: datetime, sqlite: bool, seq: int, prev_hash: str) -> None:
+        self.owner = owner
+        self.recorded_text = recorded.isoformat()
+        self.recorded_value: Any = _sqlite_time(recorded) if sqlite else recorded
+        self.sqlite = sqlite
+        self.seq = seq
+        self.prev_hash = prev_hash
+        # The source JSON up to the line number, for the file of the events before (one, mostly).
+        self._file: tuple[Any, Any] | None = None
+        self._head = ""
+
+    def build(self, events: Sequence[Event]) -> list[tuple[Any, ...]]:
+        owner, recorded_text, recorded_value = self.owner, self.recorded_text, self.recorded_value
+        sqlite = self.sqlite
+        seq, prev_hash, file, head = self.seq, self.prev_hash, self._file, self._head
+        sha256 = hashlib.sha256
+        rows: list[tuple[Any, ...]] = []
+        add = rows.append
+        for ev in events:
+            seq += 1
+            key, account, type_name, underlying = ev.key, ev.account, ev.type_name, ev.underlying
+            when = ev.time
+            payload = payload_json(ev)
+            when_text = when.isoformat()
+            stored_time: Any = when
+            if sqlite:
+                if type(when) is datetime and when.tzinfo is None and when.year >= 1000:
+                    # _sqlite_time(when), from the isoformat at hand: a naive datetime's differs only by its
+                    # "T" and by leaving out zero microseconds.
+                    stored_time = when_text.replace("T", " ")
+                    if not when.microsecond:
+                        stored_time += ".000000"
+                else:
+                    stored_time = _sqlite_time(when)
+            ref = ev.source
+            if ref is None:
+                source = None
+            elif file is not None and ref.file == file[0] and ref.sha256 == file[1] and type(ref.line) is int:
+                source = f"{head}{ref.line}}}"  # what _encode_source writes
+            else:
+                source = _encode_source(ref)
+                if type(ref.file) is str and type(ref.sha256) is str:
+                    file = (ref.file, ref.sha256)
+                    head = f'{{"file": {_json_str(ref.file)}, "sha256": {_json_str(ref.sha256)}, "line": '
+            # chain_hash of the row, its parts joined here rather than through a dict per row.
+            digest = sha256(
+                "\x1f".join(
+                    (
+                        prev_hash,
+                        str(seq),
+                        key,
+                        owner,
+                        account,
+                        type_name,
+                        underlying or "",
+                        when_text,
+                        recorded_text,
+                        payload,
+                        source or "",
+                    )
+                ).encode()
+            ).hexdigest()
+            add(
+                (
+                    seq,
+                    key,
+                    owner,
+                    account,
+                    type_name,
+                    underlying,
+                    stored_time,
+                    recorded_value,
+                    payload,
+                    source,
+                    prev_hash,
+                    digest,
+                )
+            )
+            prev_hash = digest
+        self.seq, self.prev_hash, self._file, self._head = seq, prev_hash, file, head
+        return rows
+
+
+def _json_loads(text: str) -> Any:
+    """`json.loads(text)`, by the decoder's C scanner directly for a payload as the store writes it (an
+    object, nothing around it): a third faster; anything else goes through json.loads, which raises what it
+    raises."""
+    if text[:1] == "{":
+        try:
+            value, end = _scan_json(text, 0)
+        except (StopIteration, ValueError):
+            pass
+        else:
+            if end == len(text):
+                return value
+    return json.loads(text)
+
+
+def _fast_constructor(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
+    """A constructor of a frozen slots dataclass whose fields are exactly `names` (in order) and that has no
+    __post_init__, setting its slots directly instead of through its frozen __setattr__ (twice as fast);
+    the class itself for any other."""
+    fields = getattr(cls, "__dataclass_fields__", {})
+    if tuple(fields) != names or hasattr(cls, "__post_init__") or "__slots__" not in cls.__dict__:
+        return cls
+    setters = tuple(cls.__dict__[name].__set__ for name in names)
+    new = object.__new__
+    if len(names) == 3:
+        set_a, set_b, set_c = setters
+
+        def make(a: Any, b: Any, c: Any) -> Any:
+            made: Any = new(cls)
+            set_a(made, a)
+            set_b(made, b)
+            set_c(made, c)
+            return made
+
+        return make
+    return cls
+
+
+_stored_event: Callable[[int, datetime, Event], StoredEvent] = _fast_constructor(
+    StoredEvent, ("seq", "recorded_time", "event")
+)
+_source_ref: Callable[[str, str, int], SourceRef] = _fast_constructor(SourceRef, ("file", "sha256", "line"))
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -316,7 +461,8 @@ class EventStore:
         try:
             with self.writer.begin() as conn:
                 yield conn
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error) as exc:
+            # The driver's own errors too: `append` writes through the driver's cursor.
             raise StoreError(database_problem(exc, self.url)) from None
 
     @property
@@ -362,114 +508,88 @@ class EventStore:
     # -- writing ----------------------------------------------------------------------------------
 
     def append(
-        self, new_events: Iterable[Event], owner: str = DEFAULT_OWNER, origin: ImportOrigin | None = None
+        self,
+        new_events: Iterable[Event],
+        owner: str = DEFAULT_OWNER,
+        origin: ImportOrigin | None = None,
+        on_progress: Callable[[int], None] | None = None,
     ) -> AppendResult:
         """Append the events whose natural key is new, all in one transaction, recorded as one import (from
-        `origin`) when any is added; the rest are duplicates."""
-        batch = list(new_events)
-        table = schema.events
+        `origin`) when any is added; the rest are duplicates. `on_progress`, when given, is called with the
+        number of events written so far after every `PROGRESS_ROWS` of them and once at the end (when any
+        is written); it must not touch the journal (the write transaction is open)."""
+        batch = new_events if isinstance(new_events, list) else list(new_events)
         sqlite = self.dialect == "sqlite"
         with paused_gc(), self.writing() as conn:
-            if self.dialect == "postgresql":
+            if not sqlite:
                 # One writer at a time, so the hash chain and the sequence have no gaps or forks. Not LOCK
                 # TABLE: it needs UPDATE, DELETE or TRUNCATE, which a role that may only insert events lacks.
-                conn.execute(text(_APPEND_LOCK_SQL))
-            last = conn.execute(
-                select(table.c.seq, table.c.hash).order_by(table.c.seq.desc()).limit(1)
-            ).first()
+                conn.exec_driver_sql(_APPEND_LOCK_SQL)
+            last = conn.exec_driver_sql("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").first()
             seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
             first_seq = seq + 1
             existing = self._existing_keys(conn, [e.key for e in batch], seq)
-            recorded = datetime.now(UTC).replace(tzinfo=None)
-            recorded_text = recorded.isoformat()
-            recorded_value = _sqlite_time(recorded) if sqlite else recorded
-            sha256 = hashlib.sha256
-            # The source JSON up to the line number, for the file of the events before (one, mostly).
-            source_file = source_sha256 = source_head = None
-            rows: list[tuple[Any, ...]] = []
-            duplicates = added = 0
-            insert = self._insert_sql()
+            fresh: list[Event] = []
             for ev in batch:
                 key = ev.key
                 if not key:
                     raise StoreError(f"event without a natural key: {ev!r}")
-                if key in existing:
-                    duplicates += 1
-                    continue
-                existing.add(key)
-                seq += 1
-                account, type_name, underlying, when = ev.account, ev.type_name, ev.underlying, ev.time
-                payload = payload_json(ev)
-                when_text = when.isoformat()
-                stored_time: Any = when
+                if key not in existing:
+                    existing.add(key)  # a key twice in the batch: the second is a duplicate
+                    fresh.append(ev)
+            duplicates = len(batch) - len(fresh)
+            recorded = datetime.now(UTC).replace(tzinfo=None)
+            rows = _Rows(owner, recorded, sqlite, seq, prev_hash)
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
                 if sqlite:
-                    if type(when) is datetime and when.tzinfo is None and when.year >= 1000:
-                        # _sqlite_time(when), from the isoformat at hand: a naive datetime's differs only
-                        # by its "T" and by leaving out zero microseconds.
-                        stored_time = when_text.replace("T", " ")
-                        if not when.microsecond:
-                            stored_time += ".000000"
-                    else:
-                        stored_time = _sqlite_time(when)
-                ref = ev.source
-                if ref is None:
-                    source = None
-                elif ref.file == source_file and ref.sha256 == source_sha256 and type(ref.line) is int:
-                    source = f"{source_head}{ref.line}}}"  # what _encode_source writes
+                    added = self._write_sqlite(cursor, rows, fresh, on_progress)
                 else:
-                    source = _encode_source(ref)
-                    if type(ref.file) is str and type(ref.sha256) is str:
-                        source_file, source_sha256 = ref.file, ref.sha256
-                        source_head = (
-                            f'{{"file": {_json_str(ref.file)}, "sha256": {_json_str(ref.sha256)}, "line": '
-                        )
-                # chain_hash of the row, its parts joined here rather than through a dict per row.
-                digest = sha256(
-                    "\x1f".join(
-                        (
-                            prev_hash,
-                            str(seq),
-                            key,
-                            owner,
-                            account,
-                            type_name,
-                            underlying or "",
-                            when_text,
-                            recorded_text,
-                            payload,
-                            source or "",
-                        )
-                    ).encode()
-                ).hexdigest()
-                rows.append(
-                    (
-                        seq,
-                        key,
-                        owner,
-                        account,
-                        type_name,
-                        underlying,
-                        stored_time,
-                        recorded_value,
-                        payload,
-                        source,
-                        prev_hash,
-                        digest,
-                    )
-                )
-                prev_hash = digest
-                if len(rows) == _INSERT_CHUNK:
-                    # Written a chunk at a time (the transaction is still one): a big file's rows are
-                    # never all held at once beside its events.
-                    conn.exec_driver_sql(insert, rows)
-                    added, rows = added + len(rows), []
-            if rows:
-                # The driver's executemany straight away: SQLAlchemy's per-row parameter processing would
-                # cost more than the insert itself on a large import.
-                conn.exec_driver_sql(insert, rows)
-            added += len(rows)
-            import_id = self._record_import(conn, owner, recorded, first_seq, seq, added, duplicates, origin)
+                    added = self._write_postgres(cursor, rows, fresh, on_progress)
+            finally:
+                cursor.close()
+            import_id = self._record_import(
+                conn, owner, recorded, first_seq, rows.seq, added, duplicates, origin
+            )
         return AppendResult(added=added, duplicates=duplicates, import_id=import_id)
+
+    @staticmethod
+    def _write_sqlite(
+        cursor: Any, rows: _Rows, events: Sequence[Event], on_progress: Callable[[int], None] | None
+    ) -> int:
+        """The rows a chunk at a time (never all of a big file's rows held at once beside its events), by
+        the driver's executemany: SQLAlchemy's per-row parameter processing would cost more than the insert.
+        `INSERT OR ROLLBACK`, with the append-only trigger's RAISE(ROLLBACK) (migration 0004): a statement
+        that cannot abort alone needs no statement journal, which would otherwise copy each page an insert
+        touches (the table's, both indexes') once per row, doubling the cost of the insert; a refused row
+        rolls the whole import back, which is what an import must do anyway."""
+        added = 0
+        for start in range(0, len(events), PROGRESS_ROWS):
+            chunk = rows.build(events[start : start + PROGRESS_ROWS])
+            cursor.executemany(_SQLITE_INSERT, chunk)
+            added += len(chunk)
+            if on_progress is not None:
+                on_progress(added)
+        return added
+
+    @staticmethod
+    def _write_postgres(
+        cursor: Any, rows: _Rows, events: Sequence[Event], on_progress: Callable[[int], None] | None
+    ) -> int:
+        """The rows by one COPY (a round trip per buffer, not per row), built a chunk at a time."""
+        added = 0
+        if not events:
+            return added
+        with cursor.copy(_POSTGRES_COPY) as copy:
+            for start in range(0, len(events), PROGRESS_ROWS):
+                chunk = rows.build(events[start : start + PROGRESS_ROWS])
+                write_row = copy.write_row
+                for row in chunk:
+                    write_row(row)
+                added += len(chunk)
+                if on_progress is not None:
+                    on_progress(added)
+        return added
 
     def _record_import(
         self,
@@ -523,10 +643,6 @@ class EventStore:
             query = f"SELECT natural_key FROM events WHERE natural_key IN ({', '.join([mark] * len(chunk))})"
             existing.update(conn.exec_driver_sql(query, tuple(chunk)).scalars())
         return existing
-
-    def _insert_sql(self) -> str:
-        mark = "?" if self.dialect == "sqlite" else "%s"
-        return f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -585,18 +701,35 @@ class EventStore:
         )
         sqlite = self.dialect == "sqlite"
         with self.engine.connect() as conn, paused_gc():
-            rows = conn.execute(query)
-            to_time = datetime.fromisoformat if sqlite else _same
-            return [
-                StoredEvent(
-                    seq=seq,
-                    recorded_time=to_time(recorded),
-                    event=event_from_row(
-                        type_, account_, to_time(when), key, json.loads(data), _decode_source(src)
-                    ),
-                )
-                for seq, key, account_, type_, when, recorded, data, src in rows
-            ]
+            result = conn.execute(query)
+            # The driver's rows as they are, a batch at a time (SQLAlchemy's row per fetch would cost a third
+            # of the decoding, and a large journal's rows all at once as much memory again as its events).
+            cursor = result.cursor
+            events: list[StoredEvent] = []
+            add = events.append
+            loads, decode_source, new = _json_loads, _decode_source, _stored_event
+            # SQLite gives times as text: each distinct one parsed once (an import's events share their
+            # recorded time, a day's trades many of their times); PostgreSQL gives datetimes.
+            times: dict[Any, datetime] = {}
+            seen = times.get
+            try:
+                while batch := cursor.fetchmany(_READ_BATCH):
+                    for seq, key, account_, type_, when, recorded, data, src in batch:
+                        if sqlite:
+                            when = seen(when) or times.setdefault(when, datetime.fromisoformat(when))
+                            recorded = seen(recorded) or times.setdefault(
+                                recorded, datetime.fromisoformat(recorded)
+                            )
+                        add(
+                            new(
+                                seq,
+                                recorded,
+                                event_from_row(type_, account_, when, key, loads(data), decode_source(src)),
+                            )
+                        )
+            finally:
+                result.close()
+            return events
 
     def existing_keys(self, keys: Collection[str]) -> set[str]:
         """Which of these natural keys are recorded already."""
