@@ -51,17 +51,17 @@ class TradeAction(StrEnum):
     BTO = "BTO"
     STC = "STC"
 
-    @property
-    def is_buy(self) -> bool:
-        return self in (TradeAction.BUY, TradeAction.BTC, TradeAction.BTO)
-
-    @property
-    def opens(self) -> bool | None:
-        """True/False for an option's declared effect; None for stock, whose effect depends on holdings."""
-        return _OPENS.get(self.value)
+    # Plain attributes of each member, set below (the folds read them on every trade: as properties looking
+    # up the members they cost 0.6 us a read, as attributes 0.03):
+    is_buy: bool
+    opens: bool | None  # True/False for an option's declared effect; None for stock (it depends on holdings)
 
 
 _OPENS = {"STO": True, "BTO": True, "BTC": False, "STC": False}
+for _member in TradeAction:
+    _member.is_buy = _member.value in ("BUY", "BTC", "BTO")
+    _member.opens = _OPENS.get(_member.value)
+del _member
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

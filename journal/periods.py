@@ -41,7 +41,16 @@ def month_end(day: date) -> date:
 
 
 def month_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+    """`YYYY-MM` of a day (or of a datetime's day); kept per day, as the folds ask it of every event."""
+    month = _MONTHS.get(day)
+    if month is None:
+        month = f"{day.year:04d}-{day.month:02d}"
+        if len(_MONTHS) < 100_000:
+            _MONTHS[day] = month
+    return month
+
+
+_MONTHS: dict[date, str] = {}
 
 
 def months_ending(month: str, count: int = 12) -> list[str]:

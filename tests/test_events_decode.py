@@ -253,3 +253,24 @@ def test_the_caches_give_shared_values_that_are_the_same() -> None:
     option = events._instrument("AAPL  240119P00150000")
     assert events._instrument("AAPL  240119P00150000") is option
     assert option == OptionContract("AAPL", date(2024, 1, 19), "P", Decimal(150))
+
+
+def test_each_action_says_whether_it_buys_and_opens() -> None:
+    assert {a.value: (a.is_buy, a.opens) for a in TradeAction} == {
+        "BUY": (True, None),
+        "SELL": (False, None),
+        "STO": (False, True),
+        "BTC": (True, False),
+        "BTO": (True, True),
+        "STC": (False, False),
+    }
+    assert len(TradeAction) == 6 and TradeAction("BTO").is_buy is True
+
+
+def test_a_month_is_its_year_and_month_for_a_day_or_a_time() -> None:
+    from journal.periods import month_of
+
+    assert month_of(date(2024, 3, 5)) == "2024-03"
+    assert month_of(date(2024, 3, 5)) == "2024-03"  # from the cache
+    assert month_of(datetime(2024, 3, 5, 23, 59)) == "2024-03"
+    assert month_of(date(999, 12, 31)) == "0999-12"
