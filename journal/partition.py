@@ -45,7 +45,7 @@ from journal.projections.capital import CapitalSteps
 from journal.projections.cycles import CycleFold, Flow, flow_of
 from journal.projections.income import NO_UNDERLYING, RealizedTotals, cash_income, moves_income, rounded
 from journal.projections.lots import Books, RealizedLog, RealizedRow, horizons_of
-from journal.projections.rolls import RollPositions, chains_of, roll_record
+from journal.projections.rolls import RollPositions, roll_record, rooted_chains
 from journal.projections.snapshots import snapshot
 from journal.projections.strategies import Attribution, StrategyMap
 from journal.tax import AccountPolicy
@@ -69,11 +69,12 @@ APPENDED = (
     "assumed",
     "covered_calls",
     "cycles",
+    "rolls",
 )
 BY_MONTH = ("month_flows", "month_income", "realized_totals")  # rows in month order: kept before a month
-CURRENT = ("lots", "pending", "rolls", "state")  # what is open now: every row made again
+CURRENT = ("lots", "pending", "state")  # what is open now: every row made again
 KEPT_MONTHS = 3  # months of monthly sums a state keeps: a wash sale reaches back 30 days
-STATE_FORMAT = 3  # what a dumped state holds: a state of another format is not taken
+STATE_FORMAT = 4  # what a dumped state holds: a state of another format is not taken
 
 
 # -- the rows' contents ---------------------------------------------------------------------------------
@@ -298,6 +299,7 @@ class PartitionFold:
         self._serials: dict[int, int] = {}
         self.dropped: Counter[str] = Counter()  # closed cycles let go of, by id
         self.bases: dict[int, str] = {}  # the kept cycles' ids, by ord (at the state)
+        self.chain_roots: list[int] = []  # the roll chains still going at the state (their ords)
         # Monthly sums of the last KEPT_MONTHS months (older months' rows are final)
         self.month_sums: dict[tuple[date, str], list[Any]] = {}
         self.cash: dict[IncomeKey, Cash] = {}  # months before the current one
@@ -310,7 +312,12 @@ class PartitionFold:
         # This fold's bookkeeping (not state): rows made, and what of the stored rows they replace
         self.rows: list[Row] = []
         self._from_ord: dict[str, int] = dict(self.counts)
-        self._remade: dict[str, set[int]] = {"realized": set(), "covered_calls": set(), "cycles": set()}
+        self._remade: dict[str, set[int]] = {
+            "realized": set(),
+            "covered_calls": set(),
+            "cycles": set(),
+            "rolls": set(),
+        }
         self._loaded: set[int] = set()
         self._from_month = date.min
         self._resumed = False
@@ -418,6 +425,7 @@ class PartitionFold:
             self._snapshot(self.last_day)
             self.day_open = False
         self._number_cycles()
+        self.counts["rolls"] = self.positions.made  # a chain's ord is its first piece's seq
         fed, self._fed = self._fed, []
         for ev in fed:  # the rows still unresolved (economic_order left out the resolved)
             if isinstance(ev, Unresolved):
@@ -519,8 +527,7 @@ class PartitionFold:
             # A realized row to come closes an open lot (or is a kept one): its opening's strategy is kept.
             openings = {k.split("/")[0] for k in held} | {r.opened_by.split("/")[0] for r in kept.values()}
             strategies.opened_as = {k: v for k, v in strategies.opened_as.items() if k in openings}
-            if self.last_day is not None:
-                positions.prune(self.last_day)
+            self.chain_roots = positions.prune(self.last_day) if self.last_day is not None else []
             books.covered_calls = {k: v for k, v in books.covered_calls.items() if k in held}
             self.covered = {k: v for k, v in self.covered.items() if k in held}
             for c in cycles:
@@ -563,7 +570,7 @@ class PartitionFold:
         self._loaded = set(ords)  # the cycles' ords at the state: one absorbed since is deleted
         self.rows, self._fed = [], []
         self._from_ord = dict(self.counts)
-        self._remade = {"realized": set(), "covered_calls": set(), "cycles": set()}
+        self._remade = {"realized": set(), "covered_calls": set(), "cycles": set(), "rolls": set()}
         self._from_month = date.max
         self._resumed = True
 
@@ -663,8 +670,18 @@ class PartitionFold:
                 self._remade["cycles"].add(ord)  # open (or last) at the state: made again
             self._add("cycles", cycle.account, cycle.opened, encode(cycle, skip=("steps",)), ord)
         self._remade["cycles"] |= self._loaded - set(ords)  # absorbed into another since: deleted
-        for chain in chains_of(self.positions):
-            self._add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)), 0)
+        rooted = rooted_chains(self.positions)
+        if self._resumed:
+            # Every chain still going at the state is made again (its root may have moved); a chain let go of
+            # keeps its row, unless a chain new since takes an id number before it.
+            loaded = set(self.chain_roots)
+            for root, base, _ in rooted:
+                dropped = self.positions.dropped.get(base)
+                if dropped and root not in loaded and root < max(dropped):
+                    raise TooFarBack
+            self._remade["rolls"] |= loaded
+        for root, _, chain in rooted:
+            self._add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)), root)
         rows = _numbered(self.rows)
         if not self._resumed:
             return rows, None

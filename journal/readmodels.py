@@ -59,7 +59,7 @@ from journal.projections.wash_sales import WashSale
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 
-PROJECTION_VERSION = "9"
+PROJECTION_VERSION = "10"
 ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
 _PARALLEL_FROM = 8  # partitions: fewer are folded in the importing process itself
 

@@ -28,7 +28,7 @@ and reopening a spread in one order pairs closes and opens per side and right, s
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -212,26 +212,39 @@ class RollPositions:
         # each adjusted piece's seq, with the pieces it continues and the adjustment
         self.adjusted: list[tuple[int, list[int], Adjustment]] = []
         self.made = 0  # pieces made so far: the next one's seq
+        # each id (`_chain_base`) of the chains `prune` let go of, with their roots: what numbers the ids
+        self.dropped: dict[str, list[int]] = {}
 
     def _next_seq(self) -> int:
         self.made += 1
         return self.made - 1
 
-    def prune(self, before: date) -> None:
-        """Let go of the pieces no chain will ever hold: closed before `before`, rolled into nothing and not
-        adjusted (a later fill can only close an open piece, and a roll joins the pieces of one order, whose
-        fills are on one day): what a fold kept between imports holds is then what is open and the chains."""
+    def prune(self, before: date) -> list[int]:
+        """Let go of the pieces no chain will ever change: those closed before `before` that are in no chain
+        or only in chains all of whose pieces are (a later fill can only close an open piece, and a roll joins
+        the pieces of one order, whose fills are on one day), and not adjusted. The chains let go of keep
+        their ids' places (`dropped`). Returns the roots of the chains kept. What a fold keeps between
+        imports is then what is open and the chains still going."""
         links, rolls_of, _ = _linked(self)
         adjusted = {seq for new, old, _ in self.adjusted for seq in (new, *old)}
-        self.pieces = [
-            p
-            for p in self.pieces
-            if p.remaining
-            or p.opened >= before
-            or any(s.closed >= before for s in p.segments)
-            or p.seq in adjusted
-            or links.find(p.seq) in rolls_of
-        ]
+
+        def done(p: _Piece) -> bool:
+            return not (
+                p.remaining
+                or p.opened >= before
+                or any(s.closed >= before for s in p.segments)
+                or p.seq in adjusted
+            )
+
+        finished: dict[int, bool] = {}
+        for p in self.pieces:
+            root = links.find(p.seq)
+            finished[root] = finished.get(root, True) and done(p)
+        for root, base in _bases(self.pieces, links, rolls_of):
+            if finished[root]:
+                self.dropped.setdefault(base, []).append(root)
+        self.pieces = [p for p in self.pieces if not finished[links.find(p.seq)]]
+        return sorted(root for root in rolls_of if not finished[root])
 
     def apply(self, ev: Event) -> None:
         if isinstance(ev, TradeExecuted):
@@ -565,8 +578,29 @@ def _linked(
     return links, rolls_of, rolled
 
 
+def _bases(pieces: list[_Piece], links: _UnionFind, rolls_of: Mapping[int, Any]) -> list[tuple[int, str]]:
+    """Each chain's root and its id before numbering (account, underlying, day and contract of its head)."""
+    heads: dict[int, _Piece] = {}
+    for piece in pieces:
+        root = links.find(piece.seq)
+        if root in rolls_of and root not in heads:
+            heads[root] = piece
+    return [(root, _chain_base(head)) for root, head in sorted(heads.items())]
+
+
+def _chain_base(head: _Piece) -> str:
+    option = head.first_instrument
+    return f"{head.account}:{option.underlying}:{head.opened.isoformat()}:{option.name.replace(' ', '')}"
+
+
 def chains_of(positions: RollPositions) -> list[RollChain]:
     """`roll_chains` of the events folded into `positions` so far."""
+    return [chain for _, _, chain in rooted_chains(positions)]
+
+
+def rooted_chains(positions: RollPositions) -> list[tuple[int, str, RollChain]]:
+    """`chains_of` with each chain's root (the seq of its first piece: its place among all chains) and id
+    before numbering; an id's number counts the chains `prune` let go of too."""
     pieces = positions.pieces
     links, rolls_of, rolled = _linked(positions)
     adjustments_of: dict[int, list[Adjustment]] = {}
@@ -579,30 +613,30 @@ def chains_of(positions: RollPositions) -> list[RollChain]:
         if root in rolls_of:
             members.setdefault(root, []).append(piece)
 
-    chains: list[RollChain] = []
+    chains: list[tuple[int, str, RollChain]] = []
     seen: dict[str, int] = {}
     for root in sorted(members):
         group = members[root]
         head = group[0]
         option = head.first_instrument
         underlying = group[-1].instrument.underlying  # where the chain is now (a symbol change renames it)
-        base = f"{head.account}:{option.underlying}:{head.opened.isoformat()}:{option.name.replace(' ', '')}"
+        base = _chain_base(head)
         seen[base] = seen.get(base, 0) + 1
-        chain_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
+        number = seen[base] + sum(1 for r in positions.dropped.get(base, ()) if r < root)
+        chain_id = base if number == 1 else f"{base}#{number}"
         rolls = sorted(rolls_of[root], key=lambda r: (r[1].date, r[0]))
-        chains.append(
-            RollChain(
-                id=chain_id,
-                account=head.account,
-                underlying=underlying,
-                right="put" if option.is_put else "call",
-                side="short" if head.short else "long",
-                legs=tuple(leg for piece in group for leg in _legs(piece, rolled)),
-                rolls=tuple(r for _, r in rolls),
-                net_credit=sum((_piece_net(p) for p in group), ZERO),
-                adjustments=tuple(adjustments_of.get(root, ())),
-            )
+        chain = RollChain(
+            id=chain_id,
+            account=head.account,
+            underlying=underlying,
+            right="put" if option.is_put else "call",
+            side="short" if head.short else "long",
+            legs=tuple(leg for piece in group for leg in _legs(piece, rolled)),
+            rolls=tuple(r for _, r in rolls),
+            net_credit=sum((_piece_net(p) for p in group), ZERO),
+            adjustments=tuple(adjustments_of.get(root, ())),
         )
+        chains.append((root, base, chain))
     return chains
 
 
