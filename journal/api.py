@@ -624,34 +624,6 @@ class Journal:
 
     # The reports sit above the API (journal.reports.* import journal.api, never the other way round): the
     # statements are `journal.reports.statements.monthly_statement(journal, month)` and `year_summary`.
-    # These two wrappers stay only for callers not yet moved (tests/fuzzing/oracle.py,
-    # tests/projections/test_tax.py, tests/voids/test_void_journal.py) and go with them.
-
-    def report_monthly(self, month: str, account: str | None = None) -> dict[str, Any]:
-        """Deprecated: `journal.reports.statements.monthly_statement(journal, month, account)`."""
-        import warnings
-
-        from journal.reports.statements import monthly_statement  # the last edge up, removed with this
-
-        warnings.warn(
-            "Journal.report_monthly is deprecated: call journal.reports.statements.monthly_statement",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return monthly_statement(self, month, account)
-
-    def report_year(self, year: int, account: str | None = None) -> dict[str, Any]:
-        """Deprecated: `journal.reports.statements.year_summary(journal, year, account)`."""
-        import warnings
-
-        from journal.reports.statements import year_summary  # the last edge up, removed with this
-
-        warnings.warn(
-            "Journal.report_year is deprecated: call journal.reports.statements.year_summary",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return year_summary(self, year, account)
 
     def verify(self) -> VerifyReport:
         return self.store.verify()

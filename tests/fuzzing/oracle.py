@@ -47,6 +47,7 @@ from journal.records import (
     risk_record,
     wash_record,
 )
+from journal.reports.statements import monthly_statement, year_summary
 from journal.store import StoredEvent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,8 +253,8 @@ def import_and_list(journal: Journal, files: Sequence[tuple[Path, str]], today: 
         [position_record(p, today) for p in journal.positions()]
         journal.rolls()
         for ev in events[:1] + events[-1:]:
-            journal.report_monthly(f"{ev.time:%Y-%m}")
-            journal.report_year(ev.time.year)
+            monthly_statement(journal, f"{ev.time:%Y-%m}")
+            year_summary(journal, ev.time.year)
         if not journal.verify().ok:
             raise Failure("tj verify fails after the import")
         return Verdict("ok", len(events), sum(isinstance(e, Unresolved) for e in events))

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from journal.api import Journal
 from journal.records import lot_record, realized_record
+from journal.reports.statements import year_summary
 from journal.tax import DEFAULT_POLICY
 
 FIGURES = (
@@ -127,7 +128,7 @@ def test_section_1256_gain_is_split_60_40_and_never_washed(journal: Journal, wri
         ("-500.00", "0.00", "1256"),
         ("200.00", "0.00", "1256"),
     ]
-    year = journal.report_year(2024)
+    year = year_summary(journal, 2024)
     assert (year["section_1256_net"], year["realized_long_term"], year["realized_short_term"]) == (
         "-300.00",
         "-180.00",

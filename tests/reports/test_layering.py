@@ -11,10 +11,6 @@ import journal
 
 ROOT = Path(journal.__file__).resolve().parent
 
-# The two deprecated wrappers the API keeps until their last callers (tests not under tests/reports) move
-# to journal.reports.statements; each is the one edge up that is allowed, by function name.
-DEPRECATED_UP = {("api.py", "report_monthly"), ("api.py", "report_year")}
-
 
 def _imports(path: Path) -> list[tuple[str, str | None]]:
     """Each journal module `path` imports, with the function it is imported in (None: module level)."""
@@ -56,8 +52,7 @@ def test_no_module_imports_a_layer_above_its_own() -> None:
     for path in sorted(ROOT.rglob("*.py")):
         importer = _module(path)
         for imported, function in _imports(path):
-            allowed = (str(path.relative_to(ROOT)), function) in DEPRECATED_UP
-            if _layer(imported) > _layer(importer) and not allowed:
+            if _layer(imported) > _layer(importer):
                 upward.append(f"{importer} ({function or 'module level'}) imports {imported}")
     assert upward == []
 
@@ -81,4 +76,4 @@ def test_the_statements_replay_and_read_models_import_no_api_at_run_time() -> No
 def test_the_layers_are_what_this_test_believes() -> None:
     assert _layer("journal.readmodels") == 0 < _layer("journal.api") < _layer("journal.reports.monthly")
     assert _imports(ROOT / "reports" / "monthly.py")  # the walker finds imports at all
-    assert ("journal.reports.statements", "report_monthly") in _imports(ROOT / "api.py")
+    assert all(imported != "journal.reports.statements" for imported, _ in _imports(ROOT / "api.py"))

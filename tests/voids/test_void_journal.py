@@ -11,6 +11,7 @@ import pytest
 
 from journal.api import Journal
 from journal.events import EventVoided, Unresolved
+from journal.reports.statements import monthly_statement
 from journal.voids import NothingToVoid, void_key
 
 D = Decimal
@@ -38,12 +39,12 @@ def void_file(journal: Journal, name: str, reason: str = "wrong file") -> int:
 def test_voiding_a_file_takes_its_events_out_of_every_listing_at_once(journal: Journal, write_csv) -> None:
     both(journal, write_csv)
     assert [lot.instrument.name for lot in journal.lots()] == ["KO    240315P00060000"]
-    assert journal.report_monthly("2024-02")["premium_collected"] == "80.00"
+    assert monthly_statement(journal, "2024-02")["premium_collected"] == "80.00"
     void_file(journal, "february.csv")
     assert journal.lots() == []
     assert [(r.underlying, r.proceeds) for r in journal.realized()] == [("AAPL", D("199.35"))]
     assert [c.underlying for c in journal.cycles()] == ["AAPL"]
-    february = journal.report_monthly("2024-02")
+    february = monthly_statement(journal, "2024-02")
     assert (february["premium_collected"], february["dividends"]) == ("0.00", "0.00")
     assert journal.cash() == D("10199.35")
     assert [s.event.key for s in journal.events()] == [
