@@ -186,13 +186,55 @@ _RECORD_ENCODERS: dict[tuple[type, tuple[str, ...]], Callable[[Any], str]] = {}
 _FIELD_NAMES: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
 
 
-def to_plain(record: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A dataclass record as a dict of JSON values."""
+def to_plain_general(record: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What `to_plain` makes, by the general path: the reference the per-class functions equal."""
     key = (type(record), skip)
     names = _FIELD_NAMES.get(key)
     if names is None:
         names = _FIELD_NAMES[key] = tuple(f.name for f in dataclasses.fields(record) if f.name not in skip)
     return {n: encode_value(getattr(record, n)) for n in names}
+
+
+_ISO_DAYS: dict[date, str] = {}
+
+
+def _iso_day(value: date) -> str:
+    text = value.isoformat()
+    if len(_ISO_DAYS) < _DATE_TEXT_LIMIT:
+        _ISO_DAYS[value] = text
+    return text
+
+
+def _make_plain(cls: type, skip: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    """`to_plain` of one record class: each field read once, a Decimal's text and a day's ISO text made in
+    place (the days kept), a text kept as it is, anything else through `encode_value`."""
+    names = [f.name for f in dataclasses.fields(cls) if f.name not in skip]
+    body = ["def plain(record):"]
+    for i, name in enumerate(names):
+        body.append(f"    f{i} = record.{name}")
+        body.append(f"    if type(f{i}) is _Decimal:")
+        body.append(f"        f{i} = f'{{f{i}!s}}'")
+        body.append(f"    elif type(f{i}) is _date:")
+        body.append(f"        f{i} = _iso_days.get(f{i}) or _iso_day(f{i})")
+        body.append(f"    elif type(f{i}) is not _str:")
+        body.append(f"        f{i} = _encode_value(f{i})")
+    body.append("    return {" + ", ".join(f"{name!r}: f{i}" for i, name in enumerate(names)) + "}")
+    namespace: dict[str, Any] = {}
+    exec("\n".join(body), {**_GLOBALS, "_iso_days": _ISO_DAYS, "_iso_day": _iso_day}, namespace)  # noqa: S102
+    fn: Callable[[Any], dict[str, Any]] = namespace["plain"]
+    return fn
+
+
+_PLAIN: dict[tuple[type, tuple[str, ...]], Callable[[Any], dict[str, Any]]] = {}
+
+
+def to_plain(record: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A dataclass record as a dict of JSON values."""
+    key = (type(record), skip)
+    fn = _PLAIN.get(key)
+    if fn is None:
+        fn = _PLAIN[key] = _make_plain(type(record), skip)
+    return fn(record)
 
 
 def encode(record: Any, skip: tuple[str, ...] = ()) -> str:
@@ -206,7 +248,7 @@ def encode(record: Any, skip: tuple[str, ...] = ()) -> str:
 
 def encode_general(record: Any, skip: tuple[str, ...] = ()) -> str:
     """What `encode` writes, by the general path: kept as the reference the per-class encoders equal."""
-    return json.dumps(to_plain(record, skip), separators=(",", ":"))
+    return json.dumps(to_plain_general(record, skip), separators=(",", ":"))
 
 
 def _decoder(hint: Any) -> Any:

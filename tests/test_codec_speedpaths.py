@@ -147,6 +147,16 @@ def test_a_record_encodes_as_the_general_path_writes_it(cls: type, data: st.Data
     record = _record(cls, data)
     names = [f.name for f in dataclasses.fields(cls)]
     skip = tuple(data.draw(st.lists(st.sampled_from(names), max_size=2, unique=True)))
+    try:
+        general_plain = codec.to_plain_general(record, skip)
+    except (TypeError, ValueError) as exc:
+        with pytest.raises(type(exc)):
+            to_plain(record, skip)
+    else:
+        fast_plain = to_plain(record, skip)
+        assert [(k, type(v), v) for k, v in fast_plain.items()] == [
+            (k, type(v), v) for k, v in general_plain.items()
+        ]
     expected = _general_or_error(record, skip)
     if isinstance(expected, str):
         assert encode(record, skip) == expected
@@ -220,6 +230,24 @@ def test_a_value_of_another_type_takes_the_general_path() -> None:
     assert '"shares_lots":["L1",2,null]' in encode(call) == encode_general(call)
     with pytest.raises(TypeError):
         encode(CapitalStep("A", "X", date(2024, 1, 2), [Decimal(1)], False))  # type: ignore[arg-type]
+
+
+def test_a_record_as_plain_values_in_exact_figures() -> None:
+    put = OptionContract("AAPL", date(2024, 1, 19), "P", Decimal("150"))
+    lot = Lot("L1", "A", put, date(2023, 12, 1), Decimal("-2"), Decimal("310.66"), "O1")
+    assert to_plain(lot, skip=("held_from",)) == {
+        "lot_id": "L1",
+        "account": "A",
+        "instrument": "AAPL  240119P00150000",
+        "opened": "2023-12-01",
+        "quantity": "-2",
+        "basis": "310.66",
+        "order_id": "O1",
+        "acquired": "2023-12-01",
+        "ref": None,
+        "basis_missing": False,
+    }
+    assert to_plain(lot)["held_from"] == "2023-12-01" and to_plain(lot)["opened"] == "2023-12-01"
 
 
 def test_a_date_is_written_the_same_from_the_cache() -> None:
