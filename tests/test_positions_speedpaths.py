@@ -22,7 +22,9 @@ odd_decimals = st.sampled_from(
         Decimal("-0"),
         Decimal("0.000"),
         Decimal("-2.50"),
-        Decimal("1.2345678901234567890123456789"),
+        # Many digits, yet within the context's 28: sums of them are exact in any order (a 29-digit value
+        # rounds, and two orders of addition round differently: CI found it, no figure of a file has it)
+        Decimal("1.234567890123456789"),
     ]
 )
 quantities = st.integers(-5, 5).map(Decimal) | odd_decimals
