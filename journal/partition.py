@@ -74,7 +74,7 @@ APPENDED = (
 BY_MONTH = ("month_flows", "month_income", "realized_totals")  # rows in month order: kept before a month
 CURRENT = ("lots", "pending", "state")  # what is open now: every row made again
 KEPT_MONTHS = 3  # months of monthly sums a state keeps: a wash sale reaches back 30 days
-STATE_FORMAT = 4  # what a dumped state holds: a state of another format is not taken
+STATE_FORMAT = 5  # what a dumped state holds: a state of another format is not taken
 
 
 # -- the rows' contents ---------------------------------------------------------------------------------
@@ -262,6 +262,7 @@ class Replacing:
     from_ord: Mapping[str, int]
     ords: Mapping[str, frozenset[int]]
     from_month: date
+    renamed: Mapping[int, str] = dataclasses.field(default_factory=dict)  # kept roll chains' ids, by ord
 
 
 # -- the fold -------------------------------------------------------------------------------------------
@@ -300,6 +301,7 @@ class PartitionFold:
         self.dropped: Counter[str] = Counter()  # closed cycles let go of, by id
         self.bases: dict[int, str] = {}  # the kept cycles' ids, by ord (at the state)
         self.chain_roots: list[int] = []  # the roll chains still going at the state (their ords)
+        self.chain_bases: dict[int, str] = {}  # and their ids before numbering
         # Monthly sums of the last KEPT_MONTHS months (older months' rows are final)
         self.month_sums: dict[tuple[date, str], list[Any]] = {}
         self.cash: dict[IncomeKey, Cash] = {}  # months before the current one
@@ -319,6 +321,7 @@ class PartitionFold:
             "rolls": set(),
         }
         self._loaded: set[int] = set()
+        self._renamed: dict[int, str] = {}
         self._from_month = date.min
         self._resumed = False
         self._fed: list[Event] = []
@@ -528,6 +531,8 @@ class PartitionFold:
             openings = {k.split("/")[0] for k in held} | {r.opened_by.split("/")[0] for r in kept.values()}
             strategies.opened_as = {k: v for k, v in strategies.opened_as.items() if k in openings}
             self.chain_roots = positions.prune(self.last_day) if self.last_day is not None else []
+            roots = set(self.chain_roots)
+            self.chain_bases = {r: b for r, b, _ in rooted_chains(positions) if r in roots}
             books.covered_calls = {k: v for k, v in books.covered_calls.items() if k in held}
             self.covered = {k: v for k, v in self.covered.items() if k in held}
             for c in cycles:
@@ -558,7 +563,17 @@ class PartitionFold:
                 c.steps = s
 
     def __getstate__(self) -> dict[str, Any]:
-        skip = ("rows", "_from_ord", "_remade", "_from_month", "_resumed", "_fed", "_serials", "_loaded")
+        skip = (
+            "rows",
+            "_from_ord",
+            "_remade",
+            "_from_month",
+            "_resumed",
+            "_fed",
+            "_serials",
+            "_loaded",
+            "_renamed",
+        )
         state = {k: v for k, v in self.__dict__.items() if k not in skip}
         state["cycle_ords"] = [self._serials[id(c)] for c in self.fold.cycles]
         return state
@@ -568,6 +583,7 @@ class PartitionFold:
         self.__dict__.update(state)
         self._serials = {id(c): o for c, o in zip(self.fold.cycles, ords, strict=True)}
         self._loaded = set(ords)  # the cycles' ords at the state: one absorbed since is deleted
+        self._renamed = {}
         self.rows, self._fed = [], []
         self._from_ord = dict(self.counts)
         self._remade = {"realized": set(), "covered_calls": set(), "cycles": set(), "rolls": set()}
@@ -675,18 +691,26 @@ class PartitionFold:
             # Every chain still going at the state is made again (its root may have moved); a chain let go of
             # keeps its row, unless a chain new since takes an id number before it.
             loaded = set(self.chain_roots)
-            for root, base, _ in rooted:
-                dropped = self.positions.dropped.get(base)
-                if dropped and root not in loaded and root < max(dropped):
-                    raise TooFarBack
             self._remade["rolls"] |= loaded
+            # A chain let go of keeps its row; its id is numbered again among the chains of its id that there
+            # are now (a chain formed since from an earlier piece takes a number before it).
+            live: dict[str, list[int]] = {base: [] for base in self.chain_bases.values()}
+            for root, base, _ in rooted:
+                live.setdefault(base, []).append(root)
+            for base, roots in live.items():
+                for dropped in self.positions.dropped.get(base, ()):
+                    number = 1 + sum(1 for r in [*roots, *self.positions.dropped[base]] if r < dropped)
+                    self._renamed[dropped] = base if number == 1 else f"{base}#{number}"
         for root, _, chain in rooted:
             self._add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)), root)
         rows = _numbered(self.rows)
         if not self._resumed:
             return rows, None
         return rows, Replacing(
-            dict(self._from_ord), {k: frozenset(v) for k, v in self._remade.items()}, start
+            dict(self._from_ord),
+            {k: frozenset(v) for k, v in self._remade.items()},
+            start,
+            dict(self._renamed),
         )
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select, update
 
 from journal import schema, voids
 from journal.codec import decode_many
@@ -582,6 +582,14 @@ def _replace(conn: Any, members: Sequence[str], rows: list[Row], replaces: Repla
         kept[p] = conn.execute(select(func.count()).where(rm.c.projection == p, *mine)).scalar_one()
     for p in CURRENT:
         conn.execute(delete(rm).where(rm.c.projection == p, *mine))
+    # Roll chains kept whose id numbers moved (a chain formed since from an earlier piece of the same id)
+    chains = rm.c.projection == "rolls"
+    for ord, chain_id in sorted(replaces.renamed.items()):
+        found = conn.execute(select(rm.c.payload).where(chains, *mine, rm.c.ord == ord)).scalar_one_or_none()
+        if found is not None and (record := json.loads(found))["id"] != chain_id:
+            record["id"] = chain_id
+            payload = json.dumps(record)
+            conn.execute(update(rm).where(chains, *mine, rm.c.ord == ord).values(payload=payload))
     return [(*r[:5], r[5] + kept.get(r[0], 0), r[6]) if r[0] in BY_MONTH else r for r in rows]
 
 
