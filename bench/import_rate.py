@@ -12,6 +12,7 @@ import math
 import os
 import pstats
 import random
+import re
 import secrets
 import sqlite3
 import subprocess
@@ -30,7 +31,7 @@ from sqlalchemy.engine import make_url
 from importers import journal_csv
 from journal.api import Journal
 from journal.events import Event, payload_json
-from journal.store import GENESIS, EventStore
+from journal.store import _CACHE_KIB, GENESIS, SQLITE_PAGE_SIZE, EventStore
 
 TARGET_ROWS_PER_S = 100_000
 TARGET_CSV_ROWS_PER_S = 50_000  # broker CSV importers (issue 5)
@@ -45,6 +46,8 @@ EVENT_COLUMNS = (
 )
 PLAIN_DDL = f"CREATE TABLE events ({', '.join(EVENT_COLUMNS)})"
 INSERT_SQL = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+# What the store itself runs (see EventStore._write_sqlite): no statement of an import can abort alone.
+STORE_INSERT_SQL = INSERT_SQL.replace("INSERT INTO", "INSERT OR ROLLBACK INTO")
 
 # -- the synthetic journal -------------------------------------------------------------------------------
 
@@ -250,15 +253,16 @@ def store_tuples(events: Sequence[Event]) -> list[tuple[Any, ...]]:
     return values
 
 
-def raw_executemany(db: Path, values: list[tuple[Any, ...]]) -> float:
+def raw_executemany(db: Path, values: list[tuple[Any, ...]], sql: str = INSERT_SQL) -> float:
     """Seconds for one transaction of executemany into `db`'s events table, with the store's pragmas."""
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         start = time.perf_counter()
         conn.execute("BEGIN")
-        conn.executemany(INSERT_SQL, values)
+        conn.executemany(sql, values)
         conn.execute("COMMIT")
         seconds = time.perf_counter() - start
         (count,) = conn.execute("SELECT count(*) FROM events").fetchone()
@@ -268,22 +272,58 @@ def raw_executemany(db: Path, values: list[tuple[Any, ...]]) -> float:
     return seconds
 
 
-def store_schema_db(path: Path) -> Path:
-    """A fresh SQLite file with the store's own events table: unique natural_key, append-only triggers."""
+def store_schema_db(path: Path, without: str | None = None) -> Path:
+    """A fresh SQLite file with the store's own events table (unique natural_key, append-only triggers, the
+    partition index), made by the store itself (so with its page size), less one piece when `without` names
+    it: a trigger, an index, or "unique" (the table made again from its DDL without UNIQUE (natural_key), and
+    without the trigger events_no_replace, which looks each new key up in that index)."""
     EventStore(sqlite_url(path)).close()
-    conn = sqlite3.connect(path)
-    triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0]
-    conn.close()
-    assert triggers >= 1, "the store's events table has no triggers"
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0]
+        assert triggers >= 1, "the store's events table has no triggers"
+        if without == "unique":
+            (ddl,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'events'").fetchone()
+            others = [sql for (sql,) in conn.execute(
+                "SELECT sql FROM sqlite_master "
+                "WHERE tbl_name = 'events' AND sql IS NOT NULL AND name <> 'events'")]
+            bare = re.sub(r",\s*UNIQUE \(natural_key\)", "", ddl)
+            assert bare != ddl, ddl
+            conn.execute("DROP TABLE events")
+            conn.execute(bare)
+            for sql in others:
+                if "events_no_replace" not in sql:  # it would scan the table for each row's key
+                    conn.execute(sql)
+        elif without is not None:
+            kind = "INDEX" if without.startswith("ix_") else "TRIGGER"
+            conn.execute(f"DROP {kind} {without}")
+    finally:
+        conn.close()
     return path
 
 
 def plain_db(path: Path) -> Path:
     conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")  # as the store's own
     conn.execute(PLAIN_DDL)
     conn.commit()
     conn.close()
     return path
+
+
+def schema_costs(folder: Path, values: list[tuple[Any, ...]], full: float) -> list[Measure]:
+    """What each piece of the events table costs the store's insert: the same rows into the store's table less
+    that piece (the seconds saved are that piece's cost), and into it by a plain INSERT (which needs a
+    statement journal: every page an insert touches copied once per row)."""
+    rows = len(values)
+    measures = [Measure("  store schema, plain INSERT (stmt journal)", rows,
+                        raw_executemany(store_schema_db(folder / "cost_plain_insert.sqlite"), values))]
+    for piece in ("events_no_replace", "events_no_update", "ix_events_underlying", "unique"):
+        db = store_schema_db(folder / f"cost_{piece}.sqlite", piece)
+        seconds = raw_executemany(db, values, STORE_INSERT_SQL)
+        name = "unique key + no_replace" if piece == "unique" else piece
+        measures.append(Measure(f"  without {name} (saves {full - seconds:+.3f}s)", rows, seconds))
+    return measures
 
 
 def postgres_import(csv_path: Path, rows: int) -> Measure | None:
@@ -407,14 +447,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         values = store_tuples(parsed.events)
         del parsed
         indexed = Measure("raw executemany, store schema", args.rows,
-                          raw_executemany(store_schema_db(folder / "raw_indexed.sqlite"), values))
+                          raw_executemany(store_schema_db(folder / "raw_indexed.sqlite"), values,
+                                          STORE_INSERT_SQL))
         plain = Measure("raw executemany, plain table", args.rows,
                         raw_executemany(plain_db(folder / "raw_plain.sqlite"), values))
+        costs = schema_costs(folder, values, indexed.seconds)
         del values
 
         postgres = postgres_import(csv_path, args.rows)
         ofx = ofx_rates(folder, min(args.rows, 20_000), args.seed)
-        measures = [first, parse_only, again, indexed, plain, *([postgres] if postgres else []), *ofx]
+        measures = [first, parse_only, again, indexed, *costs, plain, *([postgres] if postgres else []), *ofx]
         print()
         print_table(measures, indexed, plain)
         met = first.rate >= TARGET_ROWS_PER_S
