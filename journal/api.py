@@ -97,6 +97,20 @@ def cash_check(file: str, result: ParseResult) -> list[ImportProblem]:
     ]
 
 
+def _deltas(on_progress: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    """The store's append tells the rows written so far in its file; a progress bar takes the rows since."""
+    if on_progress is None:
+        return None
+    done = 0
+
+    def tell(total: int) -> None:
+        nonlocal done
+        on_progress(total - done)
+        done = total
+
+    return tell
+
+
 def _held_flows(events: Sequence[Event]) -> dict[int, Any]:
     """The flows of a file's events whose cash depends on what was held (a cash merger, a cash settlement:
     `cycles.flow_of`), from the file's own events folded in order; none to fold in most files."""
@@ -185,12 +199,14 @@ class Journal:
         keep_lookalikes: bool = False,
         strict: bool = False,
         opening: date | None = None,
+        on_progress: Callable[[int], None] | None = None,
     ) -> list[FileImport]:
         """Import files: every file is parsed first, and if any has an error nothing at all is written;
         then each file lands in its own transaction, adding only facts not already recorded. A fact that
         another file already recorded under another key (the same trade from a broker's OFX and CSV) is
         reported and left out, unless `keep_lookalikes`. Rows tj does not model are kept as unresolved
-        events; `strict` refuses a file that has any (for scripts that want every row understood)."""
+        events; `strict` refuses a file that has any (for scripts that want every row understood).
+        `on_progress`: called with the number of events written since its last call (a progress bar's)."""
         from importers import ImportProblem
 
         parsed = [(path, *parse_file(path, format, account, opening)) for path in paths]
@@ -224,7 +240,9 @@ class Journal:
                 left_out = {id(new) for new, _ in lookalikes}
                 events = [e for e in events if id(e) not in left_out]
             restores = self._restores(path.name, events, recorded)
-            appended = self.store.append([*events, *restores], origin=_origin(path, name, events))
+            appended = self.store.append(
+                [*events, *restores], origin=_origin(path, name, events), on_progress=_deltas(on_progress)
+            )
             done.append(
                 FileImport(
                     path.name,

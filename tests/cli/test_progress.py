@@ -10,8 +10,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
 from journal.progress import line, progress
 from tests.conftest import TJ
 
@@ -146,11 +144,6 @@ def test_piped_import_and_rebuild_print_nothing_extra_even_with_no_delay(tmp_pat
     assert done.returncode == 0 and done.stderr == "" and "\r" not in done.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wiring pending: Journal.import_files and Journal.rebuild take no on_progress yet (issue 16); "
-    "when they do, this passes: remove this mark",
-)
 def test_a_terminal_sees_the_bar_of_an_import_and_of_a_rebuild(tmp_path: Path) -> None:
     trades = tmp_path / "trades.csv"
     trades.write_text(TRADES)

@@ -17,3 +17,16 @@ def test_a_rebuild_counts_every_event_once(journal: Journal, write_csv) -> None:
     journal.rebuild(on_progress=calls.append)
     assert sum(calls) == journal.store.last_seq() == 4
     assert sorted(calls) == [1, 1, 2]  # "" (the deposit), KO (sale and expiry), SPY
+
+
+def test_an_import_tells_the_events_it_wrote_once_each(journal: Journal, write_csv) -> None:
+    """The store tells running totals per file; the API turns them into the rows since its last call."""
+    rows = "".join(
+        f"2024-01-{2 + i % 20:02d},A,STO,KO240119P{50 + i % 7},1,0.{10 + i},0,\n" for i in range(30)
+    )
+    first = write_csv(HEADER + rows, "first.csv")
+    second = write_csv(HEADER + "2024-01-25,A,DEPOSIT,,,,,500\n", "second.csv")
+    calls: list[int] = []
+    journal.import_files([first, second], on_progress=calls.append)
+    assert sum(calls) == journal.store.last_seq() == 31
+    assert all(n > 0 for n in calls)
