@@ -32,7 +32,7 @@ import json
 import pickle
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -74,7 +74,7 @@ APPENDED = (
 BY_MONTH = ("month_flows", "month_income", "realized_totals")  # rows in month order: kept before a month
 CURRENT = ("lots", "pending", "state")  # what is open now: every row made again
 KEPT_MONTHS = 3  # months of monthly sums a state keeps: a wash sale reaches back 30 days
-STATE_FORMAT = 5  # what a dumped state holds: a state of another format is not taken
+STATE_FORMAT = 6  # what a dumped state holds: a state of another format is not taken
 
 
 # -- the rows' contents ---------------------------------------------------------------------------------
@@ -300,8 +300,8 @@ class PartitionFold:
         self._serials: dict[int, int] = {}
         self.dropped: Counter[str] = Counter()  # closed cycles let go of, by id
         self.bases: dict[int, str] = {}  # the kept cycles' ids, by ord (at the state)
-        self.chain_roots: list[int] = []  # the roll chains still going at the state (their ords)
-        self.chain_bases: dict[int, str] = {}  # and their ids before numbering
+        # The roll chains still going at the state: each root (its ord) with its id before numbering
+        self.chain_bases: dict[int, str] = {}
         # Monthly sums of the last KEPT_MONTHS months (older months' rows are final)
         self.month_sums: dict[tuple[date, str], list[Any]] = {}
         self.cash: dict[IncomeKey, Cash] = {}  # months before the current one
@@ -530,9 +530,7 @@ class PartitionFold:
             # A realized row to come closes an open lot (or is a kept one): its opening's strategy is kept.
             openings = {k.split("/")[0] for k in held} | {r.opened_by.split("/")[0] for r in kept.values()}
             strategies.opened_as = {k: v for k, v in strategies.opened_as.items() if k in openings}
-            self.chain_roots = positions.prune(self.last_day) if self.last_day is not None else []
-            roots = set(self.chain_roots)
-            self.chain_bases = {r: b for r, b, _ in rooted_chains(positions) if r in roots}
+            self.chain_bases = positions.prune(self.last_day) if self.last_day is not None else {}
             books.covered_calls = {k: v for k, v in books.covered_calls.items() if k in held}
             self.covered = {k: v for k, v in self.covered.items() if k in held}
             for c in cycles:
@@ -601,7 +599,7 @@ class PartitionFold:
         self.month_events = [ev for ev in self.month_events if ev.time.date() >= current]
         first = current
         for _ in range(KEPT_MONTHS - 1):
-            first = (first - _ONE_DAY).replace(day=1)
+            first = (first - timedelta(days=1)).replace(day=1)
         self.kept_from = first
         month = month_of(first)
         self.month_sums = {k: v for k, v in self.month_sums.items() if k[0] >= first}
@@ -690,7 +688,7 @@ class PartitionFold:
         if self._resumed:
             # Every chain still going at the state is made again (its root may have moved); a chain let go of
             # keeps its row, unless a chain new since takes an id number before it.
-            loaded = set(self.chain_roots)
+            loaded = set(self.chain_bases)
             self._remade["rolls"] |= loaded
             # A chain let go of keeps its row; its id is numbered again among the chains of its id that there
             # are now (a chain formed since from an earlier piece takes a number before it).
@@ -720,9 +718,6 @@ def _cycle_id(cycle: Any) -> str:
 
 class TooFarBack(Exception):
     """A fold that went on changed a month older than the state keeps sums of: fold from the first event."""
-
-
-_ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
 
 
 def _numbered(rows: list[Row]) -> list[Row]:

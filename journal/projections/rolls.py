@@ -219,12 +219,12 @@ class RollPositions:
         self.made += 1
         return self.made - 1
 
-    def prune(self, before: date) -> list[int]:
+    def prune(self, before: date) -> dict[int, str]:
         """Let go of the pieces no chain will ever change: those closed before `before` that are in no chain
         or only in chains all of whose pieces are (a later fill can only close an open piece, and a roll joins
         the pieces of one order, whose fills are on one day), and not adjusted. The chains let go of keep
-        their ids' places (`dropped`). Returns the roots of the chains kept. What a fold keeps between
-        imports is then what is open and the chains still going."""
+        their ids' places (`dropped`). Returns the chains kept: each root with its id before numbering.
+        What a fold keeps between imports is then what is open and the chains still going."""
         links, rolls_of, _ = _linked(self)
         adjusted = {seq for new, old, _ in self.adjusted for seq in (new, *old)}
 
@@ -240,11 +240,14 @@ class RollPositions:
         for p in self.pieces:
             root = links.find(p.seq)
             finished[root] = finished.get(root, True) and done(p)
+        kept: dict[int, str] = {}
         for root, base in _bases(self.pieces, links, rolls_of):
             if finished[root]:
                 self.dropped.setdefault(base, []).append(root)
+            else:
+                kept[root] = base
         self.pieces = [p for p in self.pieces if not finished[links.find(p.seq)]]
-        return sorted(root for root in rolls_of if not finished[root])
+        return kept
 
     def apply(self, ev: Event) -> None:
         if isinstance(ev, TradeExecuted):
