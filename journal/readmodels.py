@@ -19,7 +19,7 @@ from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 
 from journal import schema, voids
 from journal.codec import decode_many
@@ -138,6 +138,8 @@ def grouped(partitions: Iterable[str], groups: Mapping[str, str]) -> list[list[s
 # A group's members, its rows, what of the stored rows they replace (None: all of the members'), its state,
 # and how many stored events it read (a progress bar's count)
 Batch = tuple[list[str], list[Row], Replacing | None, str | None, int]
+# Every projection stored per partition (the rest, "groups" and "horizon", are the whole journal's: ALL).
+PER_PARTITION = (*APPENDED, *BY_MONTH, *CURRENT)
 STATE = "state"  # the read-model row of a group's fold state (`journal.partition`)
 
 
@@ -567,21 +569,23 @@ def _replace(conn: Any, members: Sequence[str], rows: list[Row], replaces: Repla
     went on, what `Replacing` says (and every row of what is open now)."""
     rm = schema.read_models
     if replaces is None:
-        conn.execute(delete(rm).where(rm.c.partition.in_(list(members))))
+        # By the index (projection first): the partition alone would scan the whole table per group.
+        conn.execute(delete(rm).where(rm.c.projection.in_(PER_PARTITION), rm.c.partition.in_(list(members))))
         return rows
-    # One statement per projection: each is a range of the (projection, partition) index.
-    mine = (rm.c.partition == members[0],)
-    for p in APPENDED:
-        conn.execute(delete(rm).where(rm.c.projection == p, *mine, rm.c.ord >= replaces.from_ord[p]))
-    for p, ords in replaces.ords.items():
-        if ords:
-            conn.execute(delete(rm).where(rm.c.projection == p, *mine, rm.c.ord.in_(sorted(ords))))
-    kept: dict[str, int] = {}
-    for p in BY_MONTH:
-        conn.execute(delete(rm).where(rm.c.projection == p, *mine, rm.c.day >= replaces.from_month))
-        kept[p] = conn.execute(select(func.count()).where(rm.c.projection == p, *mine)).scalar_one()
-    for p in CURRENT:
-        conn.execute(delete(rm).where(rm.c.projection == p, *mine))
+    # A few statements for the whole group, each run over its projections at once (the driver's
+    # executemany): each delete is a range of the (projection, partition, ord) index.
+    group = members[0]
+    conn.execute(_DELETE_FROM_ORD, [{"p": p, "g": group, "o": replaces.from_ord[p]} for p in APPENDED])
+    remade = [{"p": p, "g": group, "o": o} for p, ords in replaces.ords.items() for o in sorted(ords)]
+    if remade:
+        conn.execute(_DELETE_ORD, remade)
+    conn.execute(_DELETE_FROM_DAY, [{"p": p, "g": group, "d": replaces.from_month} for p in BY_MONTH])
+    conn.execute(_DELETE_ALL, [{"p": p, "g": group} for p in CURRENT])
+    counted = select(rm.c.projection, func.count()).where(
+        rm.c.projection.in_(BY_MONTH), rm.c.partition == group
+    )
+    kept: dict[str, int] = {p: n for p, n in conn.execute(counted.group_by(rm.c.projection))}
+    mine = (rm.c.partition == group,)
     # Roll chains kept whose id numbers moved (a chain formed since from an earlier piece of the same id)
     chains = rm.c.projection == "rolls"
     for ord, chain_id in sorted(replaces.renamed.items()):
@@ -591,6 +595,14 @@ def _replace(conn: Any, members: Sequence[str], rows: list[Row], replaces: Repla
             payload = json.dumps(record)
             conn.execute(update(rm).where(chains, *mine, rm.c.ord == ord).values(payload=payload))
     return [(*r[:5], r[5] + kept.get(r[0], 0), r[6]) if r[0] in BY_MONTH else r for r in rows]
+
+
+_RM = schema.read_models
+_THIS = (_RM.c.projection == bindparam("p"), _RM.c.partition == bindparam("g"))
+_DELETE_FROM_ORD = delete(_RM).where(*_THIS, _RM.c.ord >= bindparam("o"))
+_DELETE_ORD = delete(_RM).where(*_THIS, _RM.c.ord == bindparam("o"))
+_DELETE_FROM_DAY = delete(_RM).where(*_THIS, _RM.c.day >= bindparam("d"))
+_DELETE_ALL = delete(_RM).where(*_THIS)
 
 
 def _payloads(projection: str, account: str | None, start: date | None, end: date | None) -> Select[Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text
 
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 metadata = MetaData()
 
@@ -43,7 +43,7 @@ read_models = Table(
     Column("day", Date),
     Column("ord", Integer, nullable=False),
     Column("payload", Text, nullable=False),
-    Index("ix_read_models_partition", "projection", "partition"),
+    Index("ix_read_models_ord", "projection", "partition", "ord"),
     Index("ix_read_models_day", "projection", "day"),
 )
 

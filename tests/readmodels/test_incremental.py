@@ -226,3 +226,24 @@ def test_a_later_month_goes_on_from_the_state(journal: Journal, write_csv) -> No
     incremental = table(journal)
     journal.rebuild()
     assert table(journal) == incremental
+
+
+def test_every_projection_a_group_stores_is_one_a_refold_deletes(db_url: str, tmp_path) -> None:
+    """A group folded again from its first event deletes its rows by projection (the index's first column):
+    a projection missing from `PER_PARTITION` would leave its old rows beside the new ones."""
+    from journal.readmodels import ALL, PER_PARTITION
+
+    path = tmp_path / "wheel.csv"
+    path.write_text(HEADER + "\n".join(history(7)) + "\n")
+    journal = Journal(db_url)
+    try:
+        journal.import_files([path])
+        journal.rebuild()
+        rm = schema.read_models
+        with journal.store.engine.connect() as conn:
+            stored = set(conn.execute(select(rm.c.projection, rm.c.partition).distinct()))
+        assert {p for p, part in stored if part != ALL} <= set(PER_PARTITION)
+        assert {p for p, part in stored if part == ALL} == {"groups", "horizon"}
+        assert {"realized", "lots", "state", "month_income"} <= {p for p, _ in stored}
+    finally:
+        journal.store.engine.dispose()
