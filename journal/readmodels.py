@@ -150,7 +150,7 @@ def _project_in_worker(
     today: date,
     horizons: dict[str, date],
     last: int,
-    resume: bool,
+    resume: Mapping[str, datetime] | None,
 ) -> list[Batch]:
     store = EventStore(url)
     try:
@@ -166,10 +166,11 @@ def _project(
     today: date,
     horizons: Mapping[str, date],
     last: int,
-    resume: bool = False,
+    resume: Mapping[str, datetime] | None = None,
 ) -> list[Batch]:
     """Each group's rows, its members' events folded as one partition named after the group's first: going
-    on from the group's state where it can (`resume`), else from its first event."""
+    on from the group's state where it can (`resume`: the first economic time of the events recorded since
+    the checkpoint, by partition), else from its first event."""
     out: list[Batch] = []
     for members in groups:
         name = members[0]
@@ -177,7 +178,8 @@ def _project(
             stored = store.read(partitions=members)
             out.append((list(members), no_underlying_rows(economic_order(stored)), None, None, len(stored)))
             continue
-        if resume and (batch := _resumed(store, members, policies, today, horizons, last)) is not None:
+        batch = None if resume is None else _resumed(store, members, policies, today, horizons, last, resume)
+        if batch is not None:
             out.append(batch)
             continue
         stored = store.read(partitions=members)
@@ -197,8 +199,11 @@ def _resumed(
     today: date,
     horizons: Mapping[str, date],
     last: int,
+    firsts: Mapping[str, datetime],
 ) -> Batch | None:
-    """The group's rows going on from its state, if it has one that the events since can follow."""
+    """The group's rows going on from its state, if it has one that the events since can follow. `firsts`:
+    the first economic time of the partitions' events recorded since the checkpoint, so that those events
+    are read by the (underlying, economic_time) index from there on, not among all of the group's."""
     rm = schema.read_models
     query = select(rm.c.payload).where(rm.c.projection == STATE, rm.c.partition == members[0])
     with store.engine.connect() as conn:
@@ -206,7 +211,12 @@ def _resumed(
     fold = PartitionFold.load(found[0], policies, horizons) if found else None
     if fold is None or fold.members != list(members) or fold.seq > last:
         return None
-    since = store.read(partitions=members, seqs=(fold.seq + 1, last)) if last > fold.seq else []
+    first = min((firsts[m] for m in members if m in firsts), default=None)
+    if first is not None and fold.last_day is not None and first.date() <= fold.last_day:
+        return None  # an event on a day already folded: from the first event
+    since = []
+    if last > fold.seq and first is not None:
+        since = store.read(partitions=members, seqs=(fold.seq + 1, last), between=(first, datetime.max))
     if any(isinstance(s.event, EventVoided | Resolved | AccountConfigured) for s in since):
         return None
     events = economic_order(since)
@@ -313,7 +323,7 @@ class ReadModels:
         # A group is folded whole, its rows replaced whole: a new link joins two groups into one.
         touched = set(self.members(touched))
         # Each group goes on from its state (`journal.partition`) unless a void moved what came before.
-        resume = not self._voided_since(current[1], last)
+        resume = None if self._voided_since(current[1], last) else self._first_times(current[1], last)
         self._recompute(sorted(touched), touched, last, today, horizons, resume=resume)
         return touched
 
@@ -357,7 +367,7 @@ class ReadModels:
         today: date,
         horizons: dict[str, date],
         workers: int | None = None,
-        resume: bool = False,
+        resume: Mapping[str, datetime] | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> int:
         """Project `partitions` and write their rows in place of those of `replacing` (None: all rows).
@@ -390,6 +400,18 @@ class ReadModels:
             # (holding them all would hold every row of the journal at the end).
             written = (b for f in finished for b in f.result())
             return self._write(written, replacing, last, today, horizons, on_progress)
+
+    def _first_times(self, since: int, last: int) -> dict[str, datetime]:
+        """Each partition's first economic time among the events recorded after `since` up to `last` (a
+        range of the sequence: the import's rows only)."""
+        t = schema.events
+        query = (
+            select(t.c.underlying, func.min(t.c.economic_time))
+            .where(t.c.seq > since, t.c.seq <= last)
+            .group_by(t.c.underlying)
+        )
+        with self.store.engine.connect() as conn:
+            return {underlying or "": first for underlying, first in conn.execute(query)}
 
     def _voided_since(self, since: int, last: int) -> bool:
         """Whether a void (or a restore) was recorded since the checkpoint."""
