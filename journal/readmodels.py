@@ -59,13 +59,11 @@ from journal.projections.wash_sales import WashSale
 from journal.store import EventStore
 from journal.tax import AccountPolicy
 
-PROJECTION_VERSION = "10"
-ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read
+# The projection version and the checkpoint's name live where `journal.quickread` reads them without
+# SQLAlchemy; a new projection version is written there.
+from journal.versions import ALL, PROJECTION_VERSION, version_tag  # noqa: F401 (re-exported)
+
 _PARALLEL_FROM = 8  # partitions: fewer are folded in the importing process itself
-
-
-def version_tag(today: date) -> str:
-    return f"{PROJECTION_VERSION}/{today.year}"
 
 
 # -- linked partitions --------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text
 
-SCHEMA_REVISION = "0005"
+# The newest migration, in `journal.versions` (read there without SQLAlchemy); a new migration is named there.
+from journal.versions import SCHEMA_REVISION  # noqa: F401 (re-exported)
 
 metadata = MetaData()
 
