@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal import voids
 from journal.events import (
     AccountConfigured,
     CashReported,
@@ -29,24 +28,31 @@ from journal.events import (
 from journal.gaps import Gap
 from journal.money import ZERO
 from journal.projections import economic_order, live
-from journal.projections.capital import CapitalStep
 from journal.projections.covered_calls import CoveredCall
-from journal.projections.cycles import Cycle, fold_with_cycles
-from journal.projections.income import RealizedTotals
-from journal.projections.lots import AssumedExpiry, Books, Lot, RealizedRow, fold
-from journal.projections.positions import Position, open_positions
-from journal.projections.reconcile import AccountBooks, Reconciliation, latest_reports, reconcile
-from journal.projections.risk import RiskReport, assess
+from journal.projections.lots import AssumedExpiry, Lot, RealizedRow
 from journal.projections.wash_sales import WashSale
-from journal.readmodels import DayFlows, MonthIncome, ReadModels
-from journal.replay import Replay, replay, replay_from
-from journal.store import AppendResult, EventStore, ImportOrigin, ImportRecord, StoredEvent, VerifyReport
+from journal.quickread import QuickRead
+from journal.stored import ImportOrigin, default_url
 from journal.tax import BASIS_REPORTING, DEFAULT_POLICY, LOT_METHODS, AccountPolicy
-from journal.voids import VoidPlan
 
-if TYPE_CHECKING:  # the importers load only for an import: every other command starts without them
+# What a query of a fresh journal does not need is loaded by the methods that need it (SQLAlchemy and the
+# store, the read models' refresh, the replay, the folds): `tj lots` loads only the lots' classes.
+if TYPE_CHECKING:
     from importers import ImportProblem, ParseResult
+    from journal import voids
     from journal.export import Exported
+    from journal.partition import DayFlows, MonthIncome
+    from journal.projections.capital import CapitalStep
+    from journal.projections.cycles import Cycle
+    from journal.projections.income import RealizedTotals
+    from journal.projections.lots import Books
+    from journal.projections.positions import Position
+    from journal.projections.reconcile import Reconciliation
+    from journal.projections.risk import RiskReport
+    from journal.readmodels import ReadModels
+    from journal.replay import Replay
+    from journal.store import AppendResult, EventStore, ImportRecord, StoredEvent, VerifyReport
+    from journal.voids import VoidPlan
 
 
 class ImportFailed(Exception):
@@ -183,11 +189,42 @@ class Journal:
     """One journal: an event store and the books projected from it."""
 
     def __init__(self, url: str | None = None) -> None:
-        self.store = EventStore(url)
-        self.read_models = ReadModels(self.store, self.policies)
+        self.url = url or default_url()
+        self._store: EventStore | None = None
+        self._read_models: ReadModels | None = None
+        # An existing SQLite journal at the current schema is read without SQLAlchemy while its read models
+        # are fresh (`journal.quickread`), and its store opened on the first query that needs it; any other
+        # journal is opened (and migrated) now.
+        self._quick = QuickRead.open(self.url)
+        if self._quick is None:
+            self._open()
+
+    def _open(self) -> EventStore:
+        if self._store is None:
+            from journal.readmodels import ReadModels
+            from journal.store import EventStore
+
+            self._store = EventStore(self.url)
+            self._read_models = ReadModels(self._store, self.policies)
+        return self._store
+
+    @property
+    def store(self) -> EventStore:
+        """The event store (opened, with SQLAlchemy, when first asked for)."""
+        return self._open()
+
+    @property
+    def read_models(self) -> ReadModels:
+        """The read models (brought up to date by each query that reads them through the store)."""
+        self._open()
+        assert self._read_models is not None
+        return self._read_models
 
     def close(self) -> None:
-        self.store.close()
+        if self._quick is not None:
+            self._quick.close()
+        if self._store is not None:
+            self._store.close()
 
     # -- writing ----------------------------------------------------------------------------------
 
@@ -264,6 +301,8 @@ class Journal:
         """Re-importing a file gives back its facts that a void took: a void of each such void (a restore),
         appended with the file's events (`recorded`: those of their keys already recorded). Nothing to look
         up when none is."""
+        from journal import voids
+
         recorded = {e.key for e in events if e.key in recorded and not isinstance(e, EventVoided)}
         if not recorded:
             return []
@@ -366,11 +405,15 @@ class Journal:
     def voided(self, account: str | None = None) -> list[voids.Voided]:
         """Each event a void takes back now, with that void (its recorded time and reason), in the order the
         events were recorded."""
+        from journal import voids
+
         return voids.voided(self.store, account)
 
     def accounts(self) -> list[str]:
         """Every account with an event that counts, in order of name (one whose events were all voided is
         gone, as they are)."""
+        from journal import voids
+
         return voids.accounts(self.store)
 
     def imports(self) -> list[ImportRecord]:
@@ -382,10 +425,14 @@ class Journal:
     ) -> VoidPlan:
         """What voiding the events of a file (its name or SHA-256), of an import, or of some keys would take
         back; nothing is written (`void` does)."""
+        from journal import voids
+
         return voids.plan_for(self.store, file=file, import_id=import_id, keys=keys)
 
     def void(self, plan: VoidPlan, reason: str = "") -> AppendResult:
         """Append a void of each event of `plan` (one import: `tj void --import` of it restores them all)."""
+        from journal import voids
+
         new = voids.voids_for(
             plan.targets, voids.voids_of(self.store, [s.event.key for s in plan.targets]), reason
         )
@@ -409,8 +456,13 @@ class Journal:
 
     def policies(self) -> dict[str, AccountPolicy]:
         """Each account's tax settings: the latest `tj account set` of it."""
+        # The settings and the voids of the events of no underlying: only the voids decide what counts.
+        kinds = (AccountConfigured, EventVoided)
+        found = None if self._quick is None else self._quick.events([""], [k.type_name for k in kinds])
+        if found is None:
+            found = self.store.read(partitions=[""], types=kinds)
         out: dict[str, AccountPolicy] = {}
-        for stored in live(self.store.read(partitions=[""])):
+        for stored in live(found):
             ev = stored.event
             if isinstance(ev, AccountConfigured):
                 out[ev.account] = AccountPolicy(
@@ -442,6 +494,8 @@ class Journal:
         """The books at the end of the day before `start` and every event from `start` to `end`, to carry
         them forward (`Replay.lots_at`): a period's view without folding what came before it. Partitions
         that corporate actions link are one group, one books (keyed by the group's name)."""
+        from journal.replay import replay, replay_from
+
         self.read_models.refresh()
         groups = self.read_models.groups()
         if groups and partitions is not None:
@@ -455,6 +509,8 @@ class Journal:
         """The tax books at the end of `until`, folded from the first event (every realized row and problem
         up to then). Folded over every account, since wash sales cross an owner's accounts; `account` then
         keeps that account's lots and rows only. For the open lots alone, `lots(as_of)` is much faster."""
+        from journal.projections.lots import fold
+
         books = fold(economic_order(self.store.read()), until, self.policies())  # horizons: of every event
         if account is not None:
             books.open_lots = {k: q for k, q in books.open_lots.items() if k[0] == account}
@@ -462,6 +518,12 @@ class Journal:
         return books
 
     def _rows(self, projection: str, cls: type | None = None, **where: Any) -> list[Any]:
+        """A projection's rows: read as they are while the read models are fresh (`journal.quickread`, a
+        SQLite journal), else after bringing them up to date."""
+        if self._quick is not None:
+            found = self._quick.rows(projection, cls, **where)
+            if found is not None:
+                return found
         self.read_models.refresh()
         return self.read_models.rows(projection, cls, **where)
 
@@ -506,6 +568,10 @@ class Journal:
     ) -> Generator[RealizedRow, None, None]:
         """The realized rows closed from `start` to `end` in `realized`'s order, read as they are consumed:
         for the first lines of a busy year without decoding all of it. Close the iterator when done."""
+        if self._quick is not None:
+            found = self._quick.rows_by_day("realized", RealizedRow, account=account, start=start, end=end)
+            if found is not None:
+                return found
         self.read_models.refresh()
         return self.read_models.rows_by_day("realized", RealizedRow, account=account, start=start, end=end)
 
@@ -514,6 +580,8 @@ class Journal:
     ) -> list[Cycle]:
         """Wheel cycles, in the order they opened; `status` is "open" or "closed"; `underlying` finds a cycle
         by any symbol it has had (a symbol change or a merger carried it to its current one)."""
+        from journal.projections.cycles import Cycle
+
         cycles: list[Cycle] = self._rows("cycles", Cycle, account=account)
         return sorted(
             (
@@ -528,6 +596,8 @@ class Journal:
     def cycle(self, cycle_id: str) -> Cycle | None:
         """One cycle with its timeline: its underlying's books resumed from the snapshot before the cycle
         opened (the account held nothing of it then), folded with its events until the next cycle opens."""
+        from journal.projections.cycles import fold_with_cycles
+
         everything = self.cycles()
         found = next((c for c in everything if c.id.upper() == cycle_id.upper()), None)
         if found is None:  # an id under a symbol the cycle had before a symbol change or merger
@@ -561,12 +631,16 @@ class Journal:
 
     def positions(self, as_of: date | None = None, account: str | None = None) -> list[Position]:
         """Open positions at the end of `as_of` (default: everything recorded), grouped into strategies."""
+        from journal.projections.positions import open_positions
+
         return open_positions(self.lots(as_of, account))
 
     def flows(
         self, account: str | None = None, start: date | None = None, end: date | None = None
     ) -> list[DayFlows]:
         """Each account's cash by day and underlying: premiums, fees, dividends, interest, net cash."""
+        from journal.partition import DayFlows
+
         return self._rows("flows", DayFlows, account=account, start=start, end=end)
 
     def month_flows(
@@ -574,6 +648,8 @@ class Journal:
     ) -> list[DayFlows]:
         """`flows` added up by account, underlying and month (`day` is the month's first), of the months
         whose first day is from `start` to `end`: what a month's or a year's statement adds up."""
+        from journal.partition import DayFlows
+
         return self._rows("month_flows", DayFlows, account=account, start=start, end=end)
 
     def realized_totals(
@@ -581,6 +657,8 @@ class Journal:
     ) -> list[RealizedTotals]:
         """The realized rows added up by account, underlying, month of closing and term (as Form 8949
         rounds them), of the months whose first day is from `start` to `end`."""
+        from journal.projections.income import RealizedTotals
+
         return self._rows("realized_totals", RealizedTotals, account=account, start=start, end=end)
 
     def capital_steps(
@@ -592,6 +670,8 @@ class Journal:
     ) -> list[CapitalStep]:
         """Where each account's capital at risk in an underlying changed, from `start` to `end`, in the order
         taken; with `carries`, each one's figure as the months whose first day is in `start`..`end` began."""
+        from journal.projections.capital import CapitalStep
+
         return self._rows(
             "capital_carry" if carries else "capital", CapitalStep, account=account, start=start, end=end
         )
@@ -601,6 +681,8 @@ class Journal:
     ) -> list[MonthIncome]:
         """Income by month, underlying and strategy (premiums, dividends, interest, fees, realized gains) of
         the months from `start`'s to `end`'s: what the reports break down and chart."""
+        from journal.partition import MonthIncome
+
         return self._rows("month_income", MonthIncome, account=account, start=start, end=end)
 
     def cash(self, as_of: date | None = None, account: str | None = None) -> Decimal:
@@ -625,6 +707,8 @@ class Journal:
         as_of: date | None = None,
         account: str | None = None,
     ) -> RiskReport:
+        from journal.projections.risk import assess
+
         if equity is None:
             equity = self.book_equity(as_of, account)
         return assess(self.positions(as_of, account), equity, max_position_pct, sectors or {})
@@ -632,6 +716,8 @@ class Journal:
     def reconcile(self, as_of: date | None = None, account: str | None = None) -> Reconciliation:
         """Each account's positions (and cash, where the broker reported a balance) beside the broker's
         last report up to `as_of`, at the end of that report's day."""
+        from journal.projections.reconcile import AccountBooks, latest_reports, reconcile
+
         stored = self.store.read(account, types=(PositionReported, CashReported, EventVoided))
         reports = [s.event for s in live(stored)]
         last, reported = latest_reports(reports, as_of)

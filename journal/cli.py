@@ -174,7 +174,7 @@ def journal() -> Journal:
     """The journal named by --db / $TJ_DB, opened (and migrated) once per command."""
     if _state.journal is None:
         from journal.api import Journal
-        from journal.store import StoreError
+        from journal.stored import StoreError
 
         try:
             _state.journal = Journal(_state.db)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journal.events import (
     CashMoved,
@@ -28,16 +28,20 @@ from journal.events import (
     TradeExecuted,
     Unresolved,
 )
-from journal.gaps import Gap
 from journal.instruments import OptionContract
 from journal.money import ZERO, cents, per_unit, plain
-from journal.projections.cycles import Cycle, CycleStep
-from journal.projections.lots import ASSUMED, AssumedExpiry, Lot, RealizedRow
-from journal.projections.positions import Leg, Position
-from journal.projections.risk import Exposure, RiskReport, label
-from journal.projections.wash_sales import WashSale
-from journal.store import StoredEvent
+from journal.projections.lots import ASSUMED
 from journal.tax import DEFAULT_POLICY, AccountPolicy, form_8949_box
+
+# Only what a record needs to be built: the classes of the records each command shows load with its query.
+if TYPE_CHECKING:
+    from journal.gaps import Gap
+    from journal.projections.cycles import Cycle, CycleStep
+    from journal.projections.lots import AssumedExpiry, Lot, RealizedRow
+    from journal.projections.positions import Leg, Position
+    from journal.projections.risk import Exposure, RiskReport
+    from journal.projections.wash_sales import WashSale
+    from journal.stored import StoredEvent
 
 REALIZED_COLUMNS = (
     "account",
@@ -250,6 +254,8 @@ def exposure_record(exposure: Exposure) -> dict[str, Any]:
 
 
 def risk_record(report: RiskReport) -> dict[str, Any]:
+    from journal.projections.risk import label
+
     return {
         "equity": cents(report.equity),
         "max_position_pct": plain(report.max_position_pct),

@@ -9,14 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from json.decoder import JSONDecoder
 from json.encoder import encode_basestring_ascii as _json_str
-from json.scanner import make_scanner
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +34,23 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from journal import schema
-from journal.events import Event, SourceRef, event_from_row, paused_gc, payload_json
+from journal.events import Event, SourceRef, paused_gc, payload_json
+from journal.stored import (
+    AppendResult,
+    ImportOrigin,
+    ImportRecord,
+    StoredEvent,
+    StoreError,
+    VerifyReport,
+    default_url,
+    stored_events,
+)
+from journal.stored import (
+    _decode_source as _decode_source,  # tests/store reads them here
+)
+from journal.stored import (
+    _json_loads as _json_loads,
+)
 
 GENESIS = "0" * 64
 DEFAULT_OWNER = "default"
@@ -76,68 +88,6 @@ _SQLITE_INSERT = (
     f"INSERT OR ROLLBACK INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join(['?'] * len(_COLUMNS))})"
 )
 _POSTGRES_COPY = f"COPY events ({', '.join(_COLUMNS)}) FROM STDIN"
-
-
-class StoreError(Exception):
-    """The database could not be opened or written as asked."""
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOrigin:
-    """Where an append's events come from, recorded with the import (`tj imports`, `tj void --import`)."""
-
-    file: str | None = None
-    sha256: str | None = None
-    format: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AppendResult:
-    added: int
-    duplicates: int
-    import_id: int | None = None  # None when nothing was added: an import that added nothing is not recorded
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRecord:
-    id: int
-    owner: str
-    recorded_time: datetime
-    first_seq: int
-    last_seq: int
-    added: int
-    duplicates: int
-    file: str | None
-    sha256: str | None
-    format: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    seq: int
-    recorded_time: datetime
-    event: Event
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyReport:
-    events: int
-    first_broken_seq: int | None
-    problem: str | None
-
-    @property
-    def ok(self) -> bool:
-        return self.first_broken_seq is None
-
-
-def default_url() -> str:
-    """`$TJ_DB`, else a SQLite file in the user's data directory."""
-    if url := os.environ.get("TJ_DB"):
-        return url
-    from platformdirs import user_data_dir
-
-    folder = Path(user_data_dir("theta-journal", appauthor=False))
-    return f"sqlite:///{folder / 'journal.sqlite'}"
 
 
 def _migrations_dir() -> Path:
@@ -263,33 +213,12 @@ def _sqlite_time(value: Any) -> Any:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, datetime) else value
 
 
-_SOURCE_FILES: dict[str, tuple[str, str]] = {}  # '{"file": ..., "sha256": ..., ' -> (file, sha256)
-_scan_json: Callable[[str, int], tuple[Any, int]] = make_scanner(JSONDecoder())  # type: ignore[arg-type]
 _READ_BATCH = 10_000
 
 
 def _as_date(value: Any) -> date:
     """A max() of a DateTime column: SQLite's aggregate gives the stored text, PostgreSQL a datetime."""
     return (datetime.fromisoformat(value) if isinstance(value, str) else value).date()
-
-
-def _decode_source(raw: str | None) -> SourceRef | None:
-    if not raw:
-        return None
-    # What _encode_source writes: the file's part is the same for all its events, so it is parsed once
-    # and only the line number per event (a journal is few files and many lines).
-    cut = raw.rfind('"line": ')
-    if cut > 0 and raw[-1] == "}":
-        digits = raw[cut + 8 : -1]
-        if digits.isdigit() and digits.isascii():
-            head = raw[:cut]
-            known = _SOURCE_FILES.get(head)
-            if known is None:
-                d = json.loads(f'{head}"line": 0}}')
-                known = _SOURCE_FILES[head] = (sys.intern(d["file"]), sys.intern(d["sha256"]))
-            return _source_ref(known[0], known[1], int(digits))
-    d = json.loads(raw)
-    return SourceRef(sys.intern(d["file"]), sys.intern(d["sha256"]), d["line"])
 
 
 class _Rows:
@@ -379,50 +308,6 @@ class _Rows:
             prev_hash = digest
         self.seq, self.prev_hash, self._file, self._head = seq, prev_hash, file, head
         return rows
-
-
-def _json_loads(text: str) -> Any:
-    """`json.loads(text)`, by the decoder's C scanner directly for a payload as the store writes it (an
-    object, nothing around it): a third faster; anything else goes through json.loads, which raises what it
-    raises."""
-    if text[:1] == "{":
-        try:
-            value, end = _scan_json(text, 0)
-        except (StopIteration, ValueError):
-            pass
-        else:
-            if end == len(text):
-                return value
-    return json.loads(text)
-
-
-def _fast_constructor(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
-    """A constructor of a frozen slots dataclass whose fields are exactly `names` (in order) and that has no
-    __post_init__, setting its slots directly instead of through its frozen __setattr__ (twice as fast);
-    the class itself for any other."""
-    fields = getattr(cls, "__dataclass_fields__", {})
-    if tuple(fields) != names or hasattr(cls, "__post_init__") or "__slots__" not in cls.__dict__:
-        return cls
-    setters = tuple(cls.__dict__[name].__set__ for name in names)
-    new = object.__new__
-    if len(names) == 3:
-        set_a, set_b, set_c = setters
-
-        def make(a: Any, b: Any, c: Any) -> Any:
-            made: Any = new(cls)
-            set_a(made, a)
-            set_b(made, b)
-            set_c(made, c)
-            return made
-
-        return make
-    return cls
-
-
-_stored_event: Callable[[int, datetime, Event], StoredEvent] = _fast_constructor(
-    StoredEvent, ("seq", "recorded_time", "event")
-)
-_source_ref: Callable[[str, str, int], SourceRef] = _fast_constructor(SourceRef, ("file", "sha256", "line"))
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -699,37 +584,16 @@ class EventStore:
             t.c.payload,
             t.c.source,
         )
-        sqlite = self.dialect == "sqlite"
         with self.engine.connect() as conn, paused_gc():
             result = conn.execute(query)
             # The driver's rows as they are, a batch at a time (SQLAlchemy's row per fetch would cost a third
             # of the decoding, and a large journal's rows all at once as much memory again as its events).
             cursor = result.cursor
-            events: list[StoredEvent] = []
-            add = events.append
-            loads, decode_source, new = _json_loads, _decode_source, _stored_event
-            # SQLite gives times as text: each distinct one parsed once (an import's events share their
-            # recorded time, a day's trades many of their times); PostgreSQL gives datetimes.
-            times: dict[Any, datetime] = {}
-            seen = times.get
             try:
-                while batch := cursor.fetchmany(_READ_BATCH):
-                    for seq, key, account_, type_, when, recorded, data, src in batch:
-                        if sqlite:
-                            when = seen(when) or times.setdefault(when, datetime.fromisoformat(when))
-                            recorded = seen(recorded) or times.setdefault(
-                                recorded, datetime.fromisoformat(recorded)
-                            )
-                        add(
-                            new(
-                                seq,
-                                recorded,
-                                event_from_row(type_, account_, when, key, loads(data), decode_source(src)),
-                            )
-                        )
+                batches = iter(lambda: cursor.fetchmany(_READ_BATCH), [])
+                return stored_events(batches, text_times=self.dialect == "sqlite")
             finally:
                 result.close()
-            return events
 
     def existing_keys(self, keys: Collection[str]) -> set[str]:
         """Which of these natural keys are recorded already."""
