@@ -68,14 +68,29 @@ def prorate(total: Decimal, part: Decimal, whole: Decimal) -> Decimal:
         return total * part / whole
 
 
+_ONE = Decimal(1)
+# The context of every figure of up to 28 digits, made once: a listing rounds tens of thousands of figures,
+# and making a context (and reading the quantum's exponent) cost most of each.
+_PREC_28 = Context(prec=28)
+
+
 def _rounded(value: Decimal, quantum: Decimal) -> Decimal:
     """`value` rounded half up to `quantum`, with as many digits as that takes: splits compound (a lot
     split 1:1,000,000 twice holds 1e-12 of a share), so a per-share basis of 1e25 is a figure to show,
     which Decimal's default 28 digits would refuse to round to four places."""
-    exponent = quantum.as_tuple().exponent
-    assert isinstance(exponent, int)
+    if quantum is CENT:
+        exponent = -2
+    elif quantum is PER_UNIT:
+        exponent = -4
+    elif quantum is _ONE:
+        exponent = 0
+    else:
+        found = quantum.as_tuple().exponent
+        assert isinstance(found, int)
+        exponent = found
     digits = max(value.adjusted(), 0) + 1 - exponent
-    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=Context(prec=max(digits, 28)))
+    context = _PREC_28 if digits <= 28 else Context(prec=digits)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=context)
 
 
 def cents(value: Decimal) -> str:
@@ -91,5 +106,5 @@ def per_unit(value: Decimal) -> str:
 def plain(value: Decimal) -> str:
     """A quantity for output: exact, without exponent or trailing zeros (`100`, `-2`, `0.5`)."""
     if value == value.to_integral_value():
-        return str(_rounded(value, Decimal(1)))
+        return str(_rounded(value, _ONE))
     return format(value.normalize(), "f")
