@@ -32,21 +32,30 @@ def _numeric(value: str) -> bool:
     return bool(value) and value.lstrip("-").replace(".", "", 1).isdigit()
 
 
+def _texts(records: Sequence[dict[str, Any]], column: str) -> list[str]:
+    """A column's cells as text (`_cell`), without a call per cell when they are texts already."""
+    values: list[Any] = [r.get(column) for r in records]
+    if all(type(v) is str for v in values):
+        return values
+    return [_cell(v) for v in values]
+
+
+def _numeric_or_empty(value: str) -> bool:
+    return not value or _numeric(value)
+
+
 def table(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    """Records as an aligned text table, numbers right-aligned."""
-    cells = [[_cell(r.get(c)) for c in columns] for r in records]
-    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
-    numeric = [
-        all(_numeric(row[i]) or not row[i] for row in cells) and cells != [] for i in range(len(columns))
-    ]
+    """Records as an aligned text table, numbers right-aligned.
 
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(
-            v.rjust(w) if n else v.ljust(w) for v, w, n in zip(row, widths, numeric, strict=True)
-        ).rstrip()
-
-    out = [line(columns), line(["-" * w for w in widths])]
-    out += [line(row) for row in cells]
+    Built a column at a time and each line by one format (a listing of tens of thousands of rows)."""
+    texts = [_texts(records, c) for c in columns]
+    widths = [max(len(c), max(map(len, t), default=0)) for c, t in zip(columns, texts, strict=True)]
+    numeric = [bool(records) and all(map(_numeric_or_empty, t)) for t in texts]
+    # Each cell padded as str.rjust / str.ljust would (a format's width pads with spaces the same way).
+    line = "  ".join(f"{{:{'>' if n else '<'}{w}}}" for w, n in zip(widths, numeric, strict=True)).format
+    out = [line(*columns).rstrip(), line(*("-" * w for w in widths)).rstrip()]
+    rows = zip(*texts, strict=True) if texts else (() for _ in records)
+    out += [line(*row).rstrip() for row in rows]
     return "\n".join(out)
 
 
