@@ -586,7 +586,7 @@ def realized(
     rows = journal().realized(year, account)
     records = [realized_record(r, policies.get(r.account, DEFAULT_POLICY)) for r in rows]
     if format is Format.table and rows:
-        records.append(realized_total(rows))
+        records.append(realized_total(records))
     emit_listing(records, REALIZED_COLUMNS, format, account, day_field="closed")
 
 

@@ -116,8 +116,8 @@ def wash_record(wash: WashSale) -> dict[str, Any]:
     }
 
 
-def realized_total(rows: list[RealizedRow]) -> dict[str, Any]:
-    recs = [realized_record(r) for r in rows]
+def realized_total(recs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The total line of realized records (`realized_record`'s): their rounded figures added up."""
     total = {
         k: str(sum((Decimal(r[k]) for r in recs), ZERO))
         for k in ("proceeds", "cost_basis", "adjustment", "gain")
