@@ -1256,6 +1256,24 @@ def export(
     typer.echo(f"wrote {done.path}: {done.events} events{left_out}", err=True)
 
 
+@app.command()
+def serve(
+    db: Annotated[
+        str | None, typer.Option("--db", help="SQLAlchemy URL of the journal (default: as for any command).")
+    ] = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (another than 127.0.0.1 is said loudly).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8421,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the home page in your browser.")] = False,
+) -> None:
+    """The journal as a local web app: home page, cycles, positions, lots, realized, reports, events."""
+    from journal.stored import default_url
+    from journal.web.server import serve as run
+
+    run(db or _state.db or default_url(), host, port, open_browser)
+
+
 def main() -> None:
     with guard():  # what escapes the commands' own guard (closing the journal)
         try:

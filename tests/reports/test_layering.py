@@ -1,6 +1,6 @@
 """The layers of journal/: the events, store, projections, read models and replay at the bottom; the API
-over them; the reports over the API; the CLI on top. A module imports only from its own layer or below,
-at module level or inside a function alike (issue 16, item 5)."""
+over them; the reports over the API; the CLI and the web app (`tj serve`) on top. A module imports only
+from its own layer or below, at module level or inside a function alike (issue 16, item 5)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _imports(path: Path) -> list[tuple[str, str | None]]:
 
 
 def _layer(module: str) -> int:
-    if module.startswith("journal.cli") or module == "journal.__main__":
+    if module.startswith(("journal.cli", "journal.web")) or module == "journal.__main__":  # the front ends
         return 3
     if module.startswith("journal.reports"):
         return 2
