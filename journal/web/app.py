@@ -8,13 +8,14 @@ the journal at once. The event loop only parses requests and sends pages.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -31,8 +32,11 @@ if TYPE_CHECKING:
     from journal.api import Journal
 
 log = logging.getLogger("journal.web")
+T = TypeVar("T")
 
-Handler = Callable[["Site", Request], Response]
+# A page handler: plain (it runs on the journal's worker thread, and may use `site.journal`), or async (it
+# runs on the event loop, may await `request.form()`, and reaches the journal through `await site.call`).
+Handler = Callable[["Site", Request], Response] | Callable[["Site", Request], Awaitable[Response]]
 
 
 @dataclass
@@ -77,12 +81,19 @@ class Site:
         )
         return HTMLResponse(body, status_code=status_code)
 
+    async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`function(*args, **kwargs)` on the journal's worker thread (from an async handler)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.worker, partial(function, *args, **kwargs))
+
     def endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        """The ASGI endpoint of a page handler: the handler runs on the journal's worker thread."""
+        """The ASGI endpoint of a page handler: a plain one runs on the journal's worker thread, an async
+        one on the event loop."""
 
         async def run(request: Request) -> Response:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self.worker, partial(handler, self, request))
+            if inspect.iscoroutinefunction(handler):
+                return await handler(self, request)
+            return await self.call(handler, self, request)  # type: ignore[arg-type]
 
         run.__name__ = getattr(handler, "__name__", "page")
         return run
@@ -94,7 +105,7 @@ def templates() -> jinja2.Environment:
 
     env = environment()
     if "nav" not in env.globals:
-        env.globals["nav"] = pages.NAVIGATION
+        env.globals["nav"] = [*pages.NAVIGATION, *imports.NAVIGATION]
         env.globals["query_with"] = pages.query_with
     return env
 

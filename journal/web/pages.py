@@ -5,7 +5,7 @@ templates/web/ (which extend the reports' layout, so a page looks like the repor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -16,10 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 if TYPE_CHECKING:
-    from journal.web.app import Site
+    from journal.web.app import Handler, Site
 
 # (path, handler, route name, methods): the app's routing table (`journal.web.app.create_app`).
-RouteSpec = tuple[str, Callable[["Site", Request], Response], str, Sequence[str]]
+RouteSpec = tuple[str, "Handler", str, Sequence[str]]
 
 # The navigation bar: (route name, label), in the order a trader's week goes.
 NAVIGATION: list[tuple[str, str]] = [
