@@ -4,8 +4,10 @@ An import of a month into a decade of history should cost the month. The fold of
 or a group of linked ones) is kept between folds as its *state*: the books, the wheel cycles, the roll
 positions, the strategy attribution and the capital figures, as they were after the last event folded, before
 anything that depends on today (the expiries assumed by today, the year-end marks, the open cycles' ends).
-New events that all fall on later days go on from that state; anything else (a void, a resolution, an event
-on a day already folded, a month inserted before the history) folds the partition from its first event.
+New events that all fall on later days go on from that state. A state is also kept at each of the last
+KEPT_STATES month ends: events inserted before the last state (a month imported late) go on from the latest
+state before them, folding again what came after it. Anything else (a void, a resolution, an event before
+every state kept) folds the partition from its first event.
 
 Every row of a projection has a stable place (`ord`, its index within the projection and partition, the same
 whatever fold made it), so a fold that goes on replaces only what it can have changed:
@@ -72,7 +74,9 @@ APPENDED = (
     "rolls",
 )
 BY_MONTH = ("month_flows", "month_income", "realized_totals")  # rows in month order: kept before a month
-CURRENT = ("lots", "pending", "state")  # what is open now: every row made again
+CURRENT = ("lots", "pending")  # what is open now: every row made again
+STATE = "state"  # the projection of a partition's states: `ord` is the state's last day (its ordinal)
+KEPT_STATES = 6  # month-end states a partition keeps besides its latest (an import of an earlier month)
 KEPT_MONTHS = 3  # months of monthly sums a state keeps: a wash sale reaches back 30 days
 STATE_FORMAT = 6  # what a dumped state holds: a state of another format is not taken
 
@@ -263,6 +267,7 @@ class Replacing:
     ords: Mapping[str, frozenset[int]]
     from_month: date
     renamed: Mapping[int, str] = dataclasses.field(default_factory=dict)  # kept roll chains' ids, by ord
+    states_from: int = 0  # the states from this ord on (after the one gone on from) are taken again
 
 
 # -- the fold -------------------------------------------------------------------------------------------
@@ -324,6 +329,7 @@ class PartitionFold:
         self._renamed: dict[int, str] = {}
         self._from_month = date.min
         self._resumed = False
+        self._states_from = 0
         self._fed: list[Event] = []
 
     # -- rows ------------------------------------------------------------------------------------------
@@ -449,6 +455,15 @@ class PartitionFold:
             self._month_touched(fed[0].time.date())
         self._emit_appended()
 
+    def track_emitted(self) -> None:
+        """The fold goes on after its rows so far were made (a state taken at a month's end): a realized row
+        among them that a wash sale adjusts later is made again by its ord, as in a fold gone on from a
+        state (`RealizedLog.changed`)."""
+        realized = self.fold.books.realized
+        kept, start = (dict(realized.kept), realized.base) if isinstance(realized, RealizedLog) else ({}, 0)
+        kept.update((i, realized[i]) for i in range(start, len(realized)))
+        self.fold.books.realized = RealizedLog(len(realized), kept)
+
     def _month_touched(self, day: date) -> None:
         first = day.replace(day=1)
         if first < self._from_month or self._from_month == date.min:
@@ -513,7 +528,7 @@ class PartitionFold:
             attribution.group_strategy,
             self.capital._groups,
         )
-        saved_pieces = positions.pieces
+        saved_pieces, saved_dropped = positions.pieces, {k: list(v) for k, v in positions.dropped.items()}
         cycles = self.fold.cycles
         steps = [c.steps for c in cycles]
         try:
@@ -555,7 +570,7 @@ class PartitionFold:
             strategies.of_key, strategies.opened_as, attribution.group_strategy, self.capital._groups = (
                 saved_map
             )
-            positions.pieces = saved_pieces
+            positions.pieces, positions.dropped = saved_pieces, saved_dropped
             self.fold.cycles = cycles
             for c, s in zip(cycles, steps, strict=True):
                 c.steps = s
@@ -587,6 +602,7 @@ class PartitionFold:
         self._remade = {"realized": set(), "covered_calls": set(), "cycles": set(), "rolls": set()}
         self._from_month = date.max
         self._resumed = True
+        self._states_from = state_ord(self.last_day) + 1
 
     def _keep_months(self) -> None:
         """Keep the monthly sums of the last KEPT_MONTHS months only, and the current month's income events
@@ -701,7 +717,7 @@ class PartitionFold:
                     self._renamed[dropped] = base if number == 1 else f"{base}#{number}"
         for root, _, chain in rooted:
             self._add("rolls", chain.account, chain.opened, json.dumps(roll_record(chain)), root)
-        rows = _numbered(self.rows)
+        rows = _numbered(_latest(self.rows))
         if not self._resumed:
             return rows, None
         return rows, Replacing(
@@ -709,7 +725,38 @@ class PartitionFold:
             {k: frozenset(v) for k, v in self._remade.items()},
             start,
             dict(self._renamed),
+            self._states_from,
         )
+
+
+def state_ord(day: date | None) -> int:
+    """A state's place among its partition's: its last day."""
+    return day.toordinal() if day is not None else 0
+
+
+def fold_states(
+    fold: PartitionFold, events: Sequence[Event], seq: int, members: Sequence[str]
+) -> list[tuple[int, str]]:
+    """Feed `events` (in economic order) to `fold` and settle it, dumping a state (its ord and text) at each
+    of the last KEPT_STATES month ends they cross and after the last: what a later import of an earlier
+    month goes on from. A settle at a month's end is what going on from a state there does: the rows are
+    the same."""
+    cuts = [i for i in range(1, len(events)) if _month(events[i - 1]) != _month(events[i])]
+    states, start = [], 0
+    for cut in cuts[max(0, len(cuts) - KEPT_STATES) :]:
+        fold.feed(events[start:cut])
+        fold.settle()
+        fold.track_emitted()
+        states.append((state_ord(fold.last_day), fold.dump(seq, members)))
+        start = cut
+    fold.feed(events[start:])
+    fold.settle()
+    states.append((state_ord(fold.last_day), fold.dump(seq, members)))
+    return states
+
+
+def _month(ev: Event) -> tuple[int, int]:
+    return ev.time.year, ev.time.month
 
 
 def _cycle_id(cycle: Any) -> str:
@@ -718,6 +765,15 @@ def _cycle_id(cycle: Any) -> str:
 
 class TooFarBack(Exception):
     """A fold that went on changed a month older than the state keeps sums of: fold from the first event."""
+
+
+def _latest(rows: list[Row]) -> list[Row]:
+    """Each realized row once, as last made: one made again in the same fold (adjusted by a wash sale after a
+    state was taken) replaces the first."""
+    last = {r[5]: i for i, r in enumerate(rows) if r[0] == "realized"}
+    if len(last) == sum(1 for r in rows if r[0] == "realized"):
+        return rows
+    return [r for i, r in enumerate(rows) if r[0] != "realized" or last[r[5]] == i]
 
 
 def _numbered(rows: list[Row]) -> list[Row]:

@@ -16,7 +16,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, insert, select, update
@@ -39,6 +39,9 @@ from journal.partition import (
     APPENDED,
     BY_MONTH,
     CURRENT,
+    KEPT_STATES,
+    OWNER,
+    STATE,
     DayFlows,
     MonthIncome,
     PartitionFold,
@@ -46,11 +49,13 @@ from journal.partition import (
     Row,
     TooFarBack,
     day_flows,
+    fold_states,
     month_flows,
     month_income,
     no_underlying_rows,
     pending_expiries,
     project_partition,
+    state_ord,
 )
 from journal.projections import economic_order
 from journal.projections.cycles import Cycle
@@ -133,12 +138,11 @@ def grouped(partitions: Iterable[str], groups: Mapping[str, str]) -> list[list[s
     return [out[name] for name in sorted(out)]
 
 
-# A group's members, its rows, what of the stored rows they replace (None: all of the members'), its state,
-# and how many stored events it read (a progress bar's count)
-Batch = tuple[list[str], list[Row], Replacing | None, str | None, int]
+# A group's members, its rows, what of the stored rows they replace (None: all of the members'), its states
+# (ord, text), and how many stored events it read (a progress bar's count)
+Batch = tuple[list[str], list[Row], Replacing | None, list[tuple[int, str]], int]
 # Every projection stored per partition (the rest, "groups" and "horizon", are the whole journal's: ALL).
-PER_PARTITION = (*APPENDED, *BY_MONTH, *CURRENT)
-STATE = "state"  # the read-model row of a group's fold state (`journal.partition`)
+PER_PARTITION = (*APPENDED, *BY_MONTH, *CURRENT, STATE)
 
 
 def _project_in_worker(
@@ -174,7 +178,7 @@ def _project(
         name = members[0]
         if not name:
             stored = store.read(partitions=members)
-            out.append((list(members), no_underlying_rows(economic_order(stored)), None, None, len(stored)))
+            out.append((list(members), no_underlying_rows(economic_order(stored)), None, [], len(stored)))
             continue
         batch = None if resume is None else _resumed(store, members, policies, today, horizons, last, resume)
         if batch is not None:
@@ -182,11 +186,9 @@ def _project(
             continue
         stored = store.read(partitions=members)
         fold = PartitionFold(name, policies, horizons)
-        fold.feed(economic_order(stored))
-        fold.settle()
-        state = fold.dump(last, members)
+        states = fold_states(fold, economic_order(stored), last, members)
         rows, _ = fold.finish(today)
-        out.append((list(members), rows, None, state, len(stored)))
+        out.append((list(members), rows, None, states, len(stored)))
     return out
 
 
@@ -199,35 +201,35 @@ def _resumed(
     last: int,
     firsts: Mapping[str, datetime],
 ) -> Batch | None:
-    """The group's rows going on from its state, if it has one that the events since can follow. `firsts`:
-    the first economic time of the partitions' events recorded since the checkpoint, so that those events
-    are read by the (underlying, economic_time) index from there on, not among all of the group's."""
+    """The group's rows going on from the latest of its states before the events recorded since the
+    checkpoint (`firsts`: the first economic time of each partition's), if it has one they can follow: the
+    group's events after that state's last day, old and new, are folded again. They are read by the
+    (underlying, economic_time) index from there on, not among all of the group's."""
     rm = schema.read_models
-    query = select(rm.c.payload).where(rm.c.projection == STATE, rm.c.partition == members[0])
-    with store.engine.connect() as conn:
-        found = conn.execute(query).first()
-    fold = PartitionFold.load(found[0], policies, horizons) if found else None
-    if fold is None or fold.members != list(members) or fold.seq > last:
-        return None
     first = min((firsts[m] for m in members if m in firsts), default=None)
-    if first is not None and fold.last_day is not None and first.date() <= fold.last_day:
-        return None  # an event on a day already folded: from the first event
-    since = []
-    if last > fold.seq and first is not None:
-        since = store.read(partitions=members, seqs=(fold.seq + 1, last), between=(first, datetime.max))
+    query = select(rm.c.payload).where(rm.c.projection == STATE, rm.c.partition == members[0])
+    if first is not None:
+        query = query.where(rm.c.ord < state_ord(first.date()))
+    with store.engine.connect() as conn:
+        found = conn.execute(query.order_by(rm.c.ord.desc()).limit(1)).first()
+    fold = PartitionFold.load(found[0], policies, horizons) if found else None
+    if fold is None or fold.last_day is None or fold.members != list(members) or fold.seq > last:
+        return None
+    if first is not None and first.date() <= fold.last_day:  # a state not at its place: from the first event
+        return None
+    after = datetime.combine(fold.last_day + timedelta(days=1), time.min)
+    since = store.read(partitions=members, seqs=(1, last), between=(after, datetime.max))
     if any(isinstance(s.event, EventVoided | Resolved | AccountConfigured) for s in since):
         return None
     events = economic_order(since)
     if not fold.can_take(events):
         return None
-    fold.feed(events)
-    fold.settle()
-    state = fold.dump(last, members)
+    states = fold_states(fold, events, last, members)
     try:
         rows, replacing = fold.finish(today)
     except TooFarBack:
         return None
-    return (list(members), rows, replacing, state, len(since))
+    return (list(members), rows, replacing, states, len(since))
 
 
 # -- keeping them current -----------------------------------------------------------------------------------
@@ -461,17 +463,18 @@ class ReadModels:
             mark = "?" if sqlite else "%s"
             sql = f"INSERT INTO read_models ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
             self.resumed = 0
-            for members, rows, replaces, state, read in batches:
+            for members, rows, replaces, states, read in batches:
                 self.resumed += replaces is not None
                 if partitions is not None:
                     rows = _replace(conn, members, rows, replaces)
-                if state is not None:
-                    rows = [*rows, (STATE, members[0], "default", None, None, 0, state)]
+                rows = [*rows, *((STATE, members[0], OWNER, None, None, o, text) for o, text in states)]
                 for start in range(0, len(rows), 20_000):
                     chunk: list[tuple[Any, ...]] = list(rows[start : start + 20_000])
                     if sqlite:  # SQLAlchemy's SQLite storage format for Date: ISO text
                         chunk = [(*r[:4], r[4].isoformat() if r[4] else None, *r[5:]) for r in chunk]
                     conn.exec_driver_sql(sql, chunk)
+                if replaces is not None:  # the latest KEPT_STATES + 1 states are kept
+                    conn.execute(_PRUNE_STATES, {"g": members[0], "n": KEPT_STATES})
                 if rows:
                     done.update(members)
                 written += len(rows)
@@ -601,6 +604,7 @@ def _replace(conn: Any, members: Sequence[str], rows: list[Row], replaces: Repla
         conn.execute(_DELETE_ORD, remade)
     conn.execute(_DELETE_FROM_DAY, [{"p": p, "g": group, "d": replaces.from_month} for p in BY_MONTH])
     conn.execute(_DELETE_ALL, [{"p": p, "g": group} for p in CURRENT])
+    conn.execute(_DELETE_FROM_ORD, {"p": STATE, "g": group, "o": replaces.states_from})
     counted = select(rm.c.projection, func.count()).where(
         rm.c.projection.in_(BY_MONTH), rm.c.partition == group
     )
@@ -623,6 +627,9 @@ _DELETE_FROM_ORD = delete(_RM).where(*_THIS, _RM.c.ord >= bindparam("o"))
 _DELETE_ORD = delete(_RM).where(*_THIS, _RM.c.ord == bindparam("o"))
 _DELETE_FROM_DAY = delete(_RM).where(*_THIS, _RM.c.day >= bindparam("d"))
 _DELETE_ALL = delete(_RM).where(*_THIS)
+_STATES = (_RM.c.projection == STATE, _RM.c.partition == bindparam("g"))
+_KEPT_STATE = select(_RM.c.ord).where(*_STATES).order_by(_RM.c.ord.desc()).limit(1).offset(bindparam("n"))
+_PRUNE_STATES = delete(_RM).where(*_STATES, _RM.c.ord < _KEPT_STATE.scalar_subquery())
 
 
 def _payloads(projection: str, account: str | None, start: date | None, end: date | None) -> Select[Any]:

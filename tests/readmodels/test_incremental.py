@@ -84,7 +84,7 @@ def test_an_import_recomputes_only_the_partitions_it_touched(journal: Journal, w
 
 def test_a_new_projection_version_rebuilds_by_itself(journal: Journal, write_csv, monkeypatch) -> None:
     journal.import_files([write_csv(HEADER + "2024-01-02,A,STO,KO240119P60,1,1,0,\n")])
-    monkeypatch.setattr("journal.readmodels.PROJECTION_VERSION", "test-next")
+    monkeypatch.setattr("journal.versions.PROJECTION_VERSION", "test-next")
     assert journal.read_models.refresh() is None  # None: everything was rebuilt
     assert journal.read_models.checkpoint()[0].startswith("test-next/")
 
@@ -247,3 +247,79 @@ def test_every_projection_a_group_stores_is_one_a_refold_deletes(db_url: str, tm
         assert {"realized", "lots", "state", "month_income"} <= {p for p, _ in stored}
     finally:
         journal.store.engine.dispose()
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), back=st.integers(1, 5))
+def test_a_month_imported_late_goes_on_from_the_state_before_it_and_equals_a_full_rebuild(
+    db_url: str, tmp_path_factory, seed, back
+) -> None:
+    """A month left out of a history and imported after it (`back` months before its last): the wheels go
+    on from the month-end state before it, folding again what came after, and every row, in its place, is
+    what a rebuild writes."""
+    suffix = _suffix(next(_EXAMPLES))
+    rows = sorted(r.replace("XYZ", f"XYZ{suffix}").replace("ABC", f"ABC{suffix}") for r in history(seed))
+    months = sorted({r[:7] for r in rows})
+    late = months[max(1, len(months) - 1 - back)]
+    folder = tmp_path_factory.mktemp("late")
+    journal = Journal(db_url)
+    try:
+        journal.rebuild()
+        (folder / "rest.csv").write_text(HEADER + "\n".join(r for r in rows if r[:7] != late) + "\n")
+        journal.import_files([folder / "rest.csv"])
+        journal.read_models.refresh()
+        (folder / "late.csv").write_text(HEADER + "\n".join(r for r in rows if r[:7] == late) + "\n")
+        journal.import_files([folder / "late.csv"])
+        journal.read_models.refresh()
+        assert journal.read_models.resumed > 0  # from a state before the month, not from the first event
+        incremental = table(journal)
+        journal.rebuild()
+        assert table(journal) == incremental
+    finally:
+        journal.store.engine.dispose()
+
+
+def test_states_taken_at_every_month_end_leave_the_rows_as_one_fold_makes_them(
+    journal: Journal, write_csv, monkeypatch
+) -> None:
+    """A fold settled at each month end to take a state, and going on, makes the rows a fold of the whole
+    history in one go makes: a realized loss made at one month end and washed in the next is made again."""
+    import journal.partition as partition
+    from journal.projections import economic_order
+
+    journal.import_files([write_csv(HEADER + "\n".join(history(3)) + "\n")])
+    xyz = economic_order(journal.store.read(partitions=["XYZ"]))
+    months = len({(ev.time.year, ev.time.month) for ev in xyz})
+    assert months > 3
+
+    def rows(kept: int) -> list[tuple]:
+        monkeypatch.setattr(partition, "KEPT_STATES", kept)
+        fold = partition.PartitionFold("XYZ", {}, {})
+        states = partition.fold_states(fold, xyz, 1, ["XYZ"])
+        assert len(states) == min(kept, months - 1) + 1
+        return sorted(fold.finish(date(2025, 1, 1))[0])
+
+    whole = rows(0)
+    assert rows(100) == whole
+    assert rows(2) == whole
+    assert any(r[0] == "realized" for r in whole)
+
+
+def test_a_group_keeps_its_latest_states_only(journal: Journal, write_csv, monkeypatch) -> None:
+    """Each import adds the states it crossed; a group keeps the latest KEPT_STATES month ends and its
+    last (two here: the history has six months)."""
+    monkeypatch.setattr("journal.partition.KEPT_STATES", 2)
+    monkeypatch.setattr("journal.readmodels.KEPT_STATES", 2)
+    rows = [r for r in history(5) if r.split(",")[1] == "A"]
+    months = sorted({r[:7] for r in rows})
+    for i, month in enumerate(months):
+        part = "\n".join(r for r in rows if r[:7] == month)
+        journal.import_files([write_csv(HEADER + part + "\n", f"{i}.csv")])
+        journal.read_models.refresh()
+        assert journal.read_models.resumed == (i > 0)
+    rm = schema.read_models
+    with journal.store.engine.connect() as conn:
+        query = select(rm.c.ord).where(rm.c.projection == "state", rm.c.partition == "XYZ").order_by(rm.c.ord)
+        kept = [date.fromordinal(o) for (o,) in conn.execute(query)]
+    assert len(months) == 6
+    assert [f"{d:%Y-%m}" for d in kept] == months[-3:]  # the last two month ends and the last day
