@@ -483,35 +483,105 @@ def _json_layout(cls: type) -> tuple[Callable[[Event], tuple[Any, ...]], tuple[s
     return layout
 
 
+def _json_part(prefix: str, value: Any) -> str | None:
+    """`"name":value` of one payload field as `json.dumps` of `payload` writes it, or None when the payload
+    leaves the field out (None, "")."""
+    kind = type(value)
+    if kind is Decimal:
+        return f'{prefix}"{value!s}"'  # digits, sign, point, exponent: nothing to escape
+    if isinstance(value, str):  # enum members too, by their value, as `json.dumps` writes them
+        return prefix + _json_str(value) if value != "" else None
+    if (
+        kind is OptionContract
+        and type(value.name) is str
+        and value.multiplier == STANDARD_MULTIPLIER
+        and not value.deliverable
+        and not value.cash
+    ):
+        return prefix + _json_str(value.name)
+    if kind is Stock and type(value.symbol) is str and value.kind == "stock":
+        return prefix + _json_str(value.symbol)
+    if value is not None and value != "":
+        return prefix + json.dumps(_encode(value), sort_keys=True, separators=(",", ":"))
+    return None
+
+
+def payload_json_general(event: Event) -> str:
+    """`payload_json` field by field: each value's `"name":value` by `_json_part` (the class's own encoder,
+    `_json_encoder`, is compiled from the same rules and tested to write the same text)."""
+    getter, prefixes = _JSON_LAYOUT.get(type(event)) or _json_layout(type(event))
+    parts = []
+    for prefix, value in zip(prefixes, getter(event), strict=True):
+        part = _json_part(prefix, value)
+        if part is not None:
+            parts.append(part)
+    return "{" + ",".join(parts) + "}"
+
+
+def _json_encoder(cls: type) -> Callable[[Event], str]:
+    """A function writing `payload_json` of a `cls` event, compiled for the class: a field read by its slot,
+    None left out at once, a Decimal or a plain text written inline, an enum member by its value's text
+    (made once), anything else by `_json_part`."""
+    names = sorted(f.name for f in dataclasses.fields(cls) if f.name not in _ENVELOPE)
+    hints = {f.name: str(f.type) for f in dataclasses.fields(cls)}
+    namespace: dict[str, Any] = {
+        "_Decimal": Decimal,
+        "_str": str,
+        "_json_str": _json_str,
+        "_part": _json_part,
+        "_Option": OptionContract,
+        "_STANDARD": STANDARD_MULTIPLIER,
+    }
+    lines = ["def encode(ev):", "    parts = []", "    add = parts.append"]
+    for i, name in enumerate(names):
+        prefix = f"{_json_str(name)}:"
+        namespace[f"_p{i}"] = prefix
+        lines.append(f"    v = ev.{name}")
+        lines.append("    if v is None:")
+        lines.append("        pass")
+        lines.append("    elif type(v) is _Decimal:")
+        lines.append(f"        add(_p{i} + '\"' + v.__str__() + '\"')")
+        lines.append("    elif type(v) is _str:")
+        lines.append("        if v:")
+        lines.append(f"            add(_p{i} + _json_str(v))")
+        for enum in (TradeAction, CashKind):
+            if hints[name] == enum.__name__:
+                # Each member's `"name":"VALUE"`, as `_json_part` writes it.
+                namespace[f"_e{i}"] = {m: _json_part(prefix, m) for m in enum}
+                namespace[f"_E{i}"] = enum
+                lines.append(f"    elif type(v) is _E{i}:")
+                lines.append(f"        add(_e{i}[v])")
+        if hints[name] in ("Instrument", "OptionContract", "AnyOption"):
+            lines.append("    elif (")
+            lines.append("        type(v) is _Option and type(v.name) is _str and v.multiplier == _STANDARD")
+            lines.append("        and not v.deliverable and not v.cash")
+            lines.append("    ):")
+            lines.append(f"        add(_p{i} + _json_str(v.name))")
+        lines.append("    else:")
+        lines.append(f"        x = _part(_p{i}, v)")
+        lines.append("        if x is not None:")
+        lines.append("            add(x)")
+    lines.append("    return '{' + ','.join(parts) + '}'")
+    exec("\n".join(lines), namespace)  # noqa: S102 - the source is made of the class's field names only
+    encode: Callable[[Event], str] = namespace["encode"]
+    _ENCODERS[cls] = encode
+    return encode
+
+
+_ENCODERS: dict[type, Callable[[Event], str]] = {}
+
+
 def payload_json(event: Event) -> str:
     """The stored form of `payload`: canonical JSON (sorted keys, no spaces).
 
     Byte for byte `json.dumps(payload(event), sort_keys=True, separators=(",", ":"))`, written out
-    directly for the field types events have (the stored payloads are hash-chained) and falling back to
-    `json.dumps` for any other value.
+    directly for the field types events have (the stored payloads are hash-chained) by an encoder compiled
+    per event class (`_json_encoder`; `payload_json_general` is the same rules field by field), falling
+    back to `json.dumps` for any other value.
     """
-    getter, prefixes = _JSON_LAYOUT.get(type(event)) or _json_layout(type(event))
-    parts = []
-    for prefix, value in zip(prefixes, getter(event), strict=True):
-        kind = type(value)
-        if kind is Decimal:
-            parts.append(f'{prefix}"{value!s}"')  # digits, sign, point, exponent: nothing to escape
-        elif isinstance(value, str):  # enum members too, by their value, as `json.dumps` writes them
-            if value != "":
-                parts.append(prefix + _json_str(value))
-        elif (
-            kind is OptionContract
-            and type(value.name) is str
-            and value.multiplier == STANDARD_MULTIPLIER
-            and not value.deliverable
-            and not value.cash
-        ):
-            parts.append(prefix + _json_str(value.name))
-        elif kind is Stock and type(value.symbol) is str and value.kind == "stock":
-            parts.append(prefix + _json_str(value.symbol))
-        elif value is not None and value != "":
-            parts.append(prefix + json.dumps(_encode(value), sort_keys=True, separators=(",", ":")))
-    return "{" + ",".join(parts) + "}"
+    cls = type(event)
+    encode = _ENCODERS.get(cls) or _json_encoder(cls)
+    return encode(event)
 
 
 _DECODERS: dict[str, Any] = {
