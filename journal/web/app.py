@@ -14,8 +14,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -25,6 +26,7 @@ from starlette.routing import BaseRoute, Route
 
 from journal.reports.views import View
 from journal.web import imports, pages, security
+from journal.web.common import query_with
 
 if TYPE_CHECKING:
     import jinja2
@@ -51,6 +53,8 @@ class Site:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="tj-journal")
     )
     _journal: Journal | None = None
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    _memo_state: tuple[int, date] | None = None
 
     @property
     def journal(self) -> Journal:
@@ -60,6 +64,18 @@ class Site:
 
             self._journal = Journal(self.url)
         return self._journal
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """`compute()`, kept until the journal records another event (an import, a void, a setting) or the
+        day changes (what "today" means to a page): a warm server answers a page from what it read last.
+        Call only on the worker thread."""
+        state = (self.journal.store.last_seq(), date.today())
+        if state != self._memo_state:
+            self._memo.clear()
+            self._memo_state = state
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     def close(self) -> None:
         def shut() -> None:
@@ -73,12 +89,10 @@ class Site:
     def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """A page of templates/web/: `context` plus the request (for the navigation and the CSRF token)."""
         page = templates().get_template(template)
-        body = page.render(
-            request=request,
-            csrf_token=security.csrf_token(request),
-            data=context.pop("data", {}),
-            **context,
-        )
+        for name in ("filters", "cards", "tables", "downloads"):
+            context.setdefault(name, [])
+        context.setdefault("data", {})
+        body = page.render(request=request, csrf_token=security.csrf_token(request), **context)
         return HTMLResponse(body, status_code=status_code)
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -106,7 +120,7 @@ def templates() -> jinja2.Environment:
     env = environment()
     if "nav" not in env.globals:
         env.globals["nav"] = [*pages.NAVIGATION, *imports.NAVIGATION]
-        env.globals["query_with"] = pages.query_with
+        env.globals["query_with"] = query_with
     return env
 
 
@@ -144,7 +158,7 @@ def create_app(url: str, host: str = "127.0.0.1", port: int = 8421) -> Starlette
     site = Site(url, host, port)
     routes: list[BaseRoute] = [
         Route(path, site.endpoint(handler), methods=list(methods), name=name)
-        for path, handler, name, methods in [*pages.ROUTES, *imports.ROUTES]
+        for path, handler, name, methods in [*pages.routes(), *imports.ROUTES]
     ]
     handlers: Mapping[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         HTTPException: _error_page(site),

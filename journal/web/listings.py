@@ -1,0 +1,553 @@
+"""The listings of `tj serve`: cycles and a cycle's story, rolls, positions, lots, realized rows and wash
+sales, each the records `tj <command> --format json` prints (`journal.records`), filtered by query
+parameters and paginated on the server."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from journal.reports.views import DATE, INT, MONEY, PRICE, Card, Column, View
+from journal.web.common import (
+    Table,
+    choice_param,
+    cycle_href,
+    day_param,
+    event_href,
+    int_param,
+    notice_of,
+    paginate,
+    text_param,
+)
+
+if TYPE_CHECKING:
+    from journal.api import Journal
+    from journal.projections.cycles import Cycle
+    from journal.web.app import Site
+    from journal.web.pages import RouteSpec
+
+TERMS = ("short", "long", "1256")
+BOXES = ("A", "B", "C", "D", "E", "F")
+
+
+# -- filters shared by the listings ----------------------------------------------------------------------
+
+
+def accounts(site: Site) -> list[str]:
+    return site.memo(("accounts",), site.journal.accounts)
+
+
+def last_day(site: Site) -> date:
+    """The last day any account's files reach (today for an empty journal): a listing's default period."""
+    horizons = site.memo(("horizons",), site.journal.store.horizons)
+    return max(horizons.values(), default=date.today())
+
+
+def account_param(site: Site, request: Request) -> str | None:
+    return choice_param(request, "account", accounts(site))
+
+
+def account_filter(site: Site, request: Request) -> dict[str, Any]:
+    options = [("", "All accounts"), *((a, a) for a in accounts(site))]
+    return {
+        "name": "account",
+        "label": "Account",
+        "type": "select",
+        "value": text_param(request, "account"),
+        "options": options,
+    }
+
+
+def select_filter(
+    request: Request, name: str, label: str, choices: Any, every: str = "Any"
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "label": label,
+        "type": "select",
+        "value": text_param(request, name),
+        "options": [("", every), *((c, c) for c in choices)],
+    }
+
+
+def text_filter(request: Request, name: str, label: str, kind: str = "text", **extra: Any) -> dict[str, Any]:
+    return {"name": name, "label": label, "type": kind, "value": text_param(request, name), **extra}
+
+
+def symbol_param(request: Request, name: str = "underlying") -> str | None:
+    value = text_param(request, name)
+    return value.upper() if value else None
+
+
+def lot_key(lot_id: str) -> str:
+    """The natural key of the event that opened a lot: its id is that key, `/N` added to a part split off."""
+    head, _, tail = lot_id.rpartition("/")
+    return head if head and tail.isdigit() else lot_id
+
+
+# -- cycles ---------------------------------------------------------------------------------------------
+
+CYCLE_LIST = [
+    Column("id", "Cycle", nowrap=True),
+    Column("account", "Account", optional=True),
+    Column("underlying", "Underlying"),
+    Column("opened", "Opened", DATE),
+    Column("closed", "Closed", DATE),
+    Column("status", "Status"),
+    Column("net_premium", "Net premium", MONEY),
+    Column("fees", "Fees", MONEY, optional=True),
+    Column("dividends", "Dividends", MONEY, optional=True),
+    Column("shares", "Shares", INT, optional=True),
+    Column("net_cash", "Net cash", MONEY),
+    Column("break_even", "Break-even", PRICE),
+]
+
+
+def cycles(site: Site, request: Request) -> Response:
+    """`tj cycles`: filter by status, underlying and account; each cycle links to its story."""
+    from journal.records import cycle_record
+
+    status = choice_param(request, "status", ("open", "closed"))
+    underlying, account = symbol_param(request), account_param(site, request)
+    found = site.memo(
+        ("cycles", account, underlying, status), lambda: site.journal.cycles(account, underlying, status)
+    )
+    shown, pager = paginate(request, found)
+    rows = [{**cycle_record(c), "_href": cycle_href(c.id)} for c in shown]
+    view = View("cycles", "Wheel cycles", _scope(account) + (f" \u00b7 {underlying}" if underlying else ""))
+    return site.render(
+        request,
+        "web/page.html.j2",
+        view=view,
+        data={"incomplete_notice": notice_of(site.journal, _symbols(underlying), None)},
+        filters=[
+            select_filter(request, "status", "Status", ("open", "closed")),
+            text_filter(request, "underlying", "Underlying", size=8),
+            account_filter(site, request),
+        ],
+        tables=[("", Table(CYCLE_LIST, rows, pager, links={"id": "_href"}, empty="No cycle."))],
+    )
+
+
+TIMELINE = [
+    Column("date", "Date", DATE),
+    Column("what", "What", wide=True),
+    Column("cash", "Cash", MONEY),
+    Column("shares", "Shares", INT, optional=True),
+    Column("net_cash", "Net cash", MONEY),
+    Column("break_even", "Break-even", PRICE),
+    Column("note", "Note", optional=True),
+    Column("source", "Source", nowrap=True),
+]
+
+
+class _Fetched:
+    """Hands `cycle_report` the cycle already folded (with its events' keys, which the page links by)."""
+
+    def __init__(self, cycle: Cycle) -> None:
+        self._cycle = cycle
+
+    def cycle(self, cycle_id: str) -> Cycle:
+        return self._cycle
+
+
+def cycle_story(journal: Journal, cycle_id: str) -> tuple[dict[str, Any], list[str]] | None:
+    """`tj report cycle ID --format json`'s data (with its gaps, as the CLI marks them) and the natural key
+    of each line of its timeline; None when no cycle has that id."""
+    from journal import gaps
+    from journal.reports.cycle import cycle_report
+
+    cycle = journal.cycle(cycle_id)
+    if cycle is None:
+        return None
+    data = cycle_report(cast("Journal", _Fetched(cycle)), cycle_id)
+    gaps.mark(data, gaps.touching(journal.incomplete(), [data["underlying"]], None))
+    return data, [step.event.key for step in cycle.steps]
+
+
+def _story(site: Site, request: Request) -> tuple[dict[str, Any], list[str]]:
+    cycle_id = request.path_params["cycle_id"]
+    found = site.memo(("cycle", cycle_id.upper()), lambda: cycle_story(site.journal, cycle_id))
+    if found is None:
+        raise HTTPException(404, f"no cycle {cycle_id!r} (see the cycles page)")
+    return found
+
+
+def cycle_page(site: Site, request: Request) -> Response:
+    """A wheel's story (`tj report cycle ID`): its figures, break-even against the strikes sold, and its
+    timeline, each line linked to its event and the file:line it came from."""
+    from journal.reports.views import cycle_view
+
+    data, keys = _story(site, request)
+    view = cycle_view(data)
+    timeline = [
+        {**row, "_href": event_href(key), "_id": f"step-{i + 1}"}
+        for i, (row, key) in enumerate(zip(data["timeline"], keys, strict=True))
+    ]
+    strikes = next(s for s in view.sections if s.id == "strikes")
+    view.sections = []
+    base = cycle_href(data["id"])
+    return site.render(
+        request,
+        "web/page.html.j2",
+        view=view,
+        data=data,
+        cards=view.cards,
+        tables=[
+            ("Timeline", Table(TIMELINE, timeline, links={"what": "_href", "source": "_href"})),
+            ("Options sold", Table(strikes.columns, strikes.rows, total=strikes.total, empty=strikes.empty)),
+        ],
+        downloads=[(f"{base}/report.{fmt}", label) for fmt, label in REPORT_FORMATS],
+    )
+
+
+REPORT_FORMATS = [("html", "HTML"), ("md", "Markdown"), ("json", "JSON")]
+
+
+def cycle_download(site: Site, request: Request) -> Response:
+    """The cycle report as `tj report cycle ID --format html|md|json` writes it."""
+    from journal.reports.render import render
+
+    fmt = request.path_params["fmt"]
+    if fmt not in dict(REPORT_FORMATS):
+        raise HTTPException(404, f"no {fmt!r} download (html, md, json)")
+    data, _ = _story(site, request)
+    return download(render("cycle", dict(data), fmt), f"cycle-{data['id']}.{fmt}")
+
+
+def download(text: str, filename: str) -> Response:
+    media = {
+        "json": "application/json",
+        "csv": "text/csv",
+        "html": "text/html",
+        "md": "text/markdown",
+        "txf": "text/plain",
+    }[filename.rpartition(".")[2]]
+    return Response(
+        text.encode("utf-8"),
+        media_type=f"{media}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# -- rolls ----------------------------------------------------------------------------------------------
+
+ROLL_LIST = [
+    Column("opened", "Opened", DATE),
+    Column("account", "Account", optional=True),
+    Column("underlying", "Underlying"),
+    Column("right", "Right"),
+    Column("status", "Status"),
+    Column("rolls", "Rolls", INT),
+    Column("net_credit", "Net credit", MONEY),
+    Column("closed", "Closed", DATE, optional=True),
+    Column("legs", "Legs", wide=True),
+]
+
+
+def rolls(site: Site, request: Request) -> Response:
+    """`tj rolls`: roll chains with every leg, filtered by account, underlying and status."""
+    account, underlying = account_param(site, request), symbol_param(request)
+    status = choice_param(request, "status", ("open", "closed"))
+    found = [
+        r
+        for r in site.memo(("rolls", account), lambda: site.journal.rolls(account))
+        if (underlying is None or r["underlying"] == underlying) and (status is None or r["status"] == status)
+    ]
+    shown, pager = paginate(request, found)
+    rows = [
+        {
+            **record,
+            "legs": " \u2192 ".join(
+                f"{' '.join(leg['instrument'].split())} {leg['outcome']}" for leg in record["legs"]
+            ),
+            "_href": f"/cycles?underlying={record['underlying']}&account={record['account']}",
+        }
+        for record in shown
+    ]
+    return site.render(
+        request,
+        "web/page.html.j2",
+        view=View("rolls", "Roll chains", _scope(account) + (f" \u00b7 {underlying}" if underlying else "")),
+        data={"incomplete_notice": notice_of(site.journal, _symbols(underlying), None)},
+        filters=[
+            select_filter(request, "status", "Status", ("open", "closed")),
+            text_filter(request, "underlying", "Underlying", size=8),
+            account_filter(site, request),
+        ],
+        tables=[("", Table(ROLL_LIST, rows, pager, links={"underlying": "_href"}, empty="No roll chain."))],
+    )
+
+
+# -- positions and lots ----------------------------------------------------------------------------------
+
+POSITION_LIST = [
+    Column("account", "Account", optional=True),
+    Column("underlying", "Underlying"),
+    Column("strategy", "Strategy"),
+    Column("legs", "Legs", wide=True),
+    Column("opened", "Opened", DATE, optional=True),
+    Column("expiry", "Expiry", DATE),
+    Column("days_to_expiry", "DTE", INT),
+    Column("credit", "Credit", MONEY, optional=True),
+    Column("collateral", "Collateral", MONEY, optional=True),
+    Column("max_loss", "Max loss", MONEY, optional=True),
+    Column("break_even", "Break-even", nowrap=True, optional=True),
+    Column("capital_at_risk", "Capital at risk", MONEY),
+]
+
+
+def positions(site: Site, request: Request) -> Response:
+    """`tj positions [--as-of]`: open positions by strategy, as of a day (default: everything recorded)."""
+    from journal.records import position_record
+    from journal.reports.capital import total_at_risk
+
+    as_of, account, underlying = (
+        day_param(request, "as_of"),
+        account_param(site, request),
+        symbol_param(request),
+    )
+    found = [
+        p
+        for p in site.memo(("positions", as_of, account), lambda: site.journal.positions(as_of, account))
+        if underlying is None or p.underlying == underlying
+    ]
+    shown, pager = paginate(request, found)
+    today = as_of or date.today()
+    rows = [
+        {**position_record(p, today), "_href": f"/lots?underlying={p.underlying}&account={p.account}"}
+        for p in shown
+    ]
+    return site.render(
+        request,
+        "web/page.html.j2",
+        view=View("positions", "Open positions", f"{_scope(account)} \u00b7 {_when(as_of)}"),
+        data={"incomplete_notice": notice_of(site.journal, _symbols(underlying), as_of)},
+        filters=[
+            text_filter(request, "as_of", "As of", "date"),
+            text_filter(request, "underlying", "Underlying", size=8),
+            account_filter(site, request),
+        ],
+        cards=[
+            Card("Positions", str(len(found)), INT, tone=""),
+            Card("Capital at risk", _cents(total_at_risk(found)), tone="", note="of the positions listed"),
+        ],
+        tables=[
+            ("", Table(POSITION_LIST, rows, pager, links={"underlying": "_href"}, empty="No open position."))
+        ],
+    )
+
+
+LOT_LIST = [
+    Column("account", "Account", optional=True),
+    Column("instrument", "Instrument", nowrap=True),
+    Column("underlying", "Underlying", optional=True),
+    Column("quantity", "Quantity", INT),
+    Column("opened", "Opened", DATE),
+    Column("cost_basis", "Cost basis", MONEY),
+    Column("basis_per_unit", "Per unit", PRICE),
+]
+
+
+def lots(site: Site, request: Request) -> Response:
+    """`tj lots [--as-of]`: open tax lots, each linked to the event that opened it."""
+    from journal.records import lot_record
+
+    as_of, account, underlying = (
+        day_param(request, "as_of"),
+        account_param(site, request),
+        symbol_param(request),
+    )
+    found = [
+        lot
+        for lot in site.memo(("lots", as_of, account), lambda: site.journal.lots(as_of, account))
+        if underlying is None or lot.instrument.underlying == underlying
+    ]
+    shown, pager = paginate(request, found)
+    rows = [{**lot_record(lot), "_href": event_href(lot_key(lot.lot_id))} for lot in shown]
+    return site.render(
+        request,
+        "web/page.html.j2",
+        view=View("lots", "Open tax lots", f"{_scope(account)} \u00b7 {_when(as_of)}"),
+        data={"incomplete_notice": notice_of(site.journal, _symbols(underlying), as_of)},
+        filters=[
+            text_filter(request, "as_of", "As of", "date"),
+            text_filter(request, "underlying", "Underlying", size=8),
+            account_filter(site, request),
+        ],
+        tables=[("", Table(LOT_LIST, rows, pager, links={"opened": "_href"}, empty="No open lot."))],
+    )
+
+
+# -- realized and wash sales -----------------------------------------------------------------------------
+
+REALIZED_LIST = [
+    Column("account", "Account", optional=True),
+    Column("instrument", "Instrument", nowrap=True),
+    Column("quantity", "Qty", INT, optional=True),
+    Column("opened", "Opened", DATE),
+    Column("closed", "Closed", DATE),
+    Column("proceeds", "Proceeds", MONEY),
+    Column("cost_basis", "Cost", MONEY),
+    Column("adjustment", "Adjustment", MONEY, optional=True),
+    Column("gain", "Gain", MONEY),
+    Column("term", "Term"),
+    Column("box", "Box", optional=True),
+    Column("codes", "Code", optional=True),
+]
+NUMERIC = {c.key for c in REALIZED_LIST if c.numeric}
+
+
+def realized(site: Site, request: Request) -> Response:
+    """`tj realized --year`: one row per closed lot (a Form 8949 line), by year (default: the last year the
+    files reach; `all` for every year), account, term and box; sortable by any column; with the total of
+    the rows chosen, as `tj realized` adds it up."""
+    from journal.records import realized_record, realized_total
+    from journal.tax import DEFAULT_POLICY
+
+    every_year = text_param(request, "year") == "all"
+    year = None if every_year else int_param(request, "year", 1900, 9999) or last_day(site).year
+    account = account_param(site, request)
+    term, box = choice_param(request, "term", TERMS), choice_param(request, "box", BOXES)
+    sort = choice_param(request, "sort", [c.key for c in REALIZED_LIST])
+    descending = choice_param(request, "dir", ("asc", "desc")) == "desc"
+
+    def records() -> list[dict[str, Any]]:
+        policies = site.journal.policies()
+        return [
+            {
+                **realized_record(r, policies.get(r.account, DEFAULT_POLICY)),
+                "_open": event_href(lot_key(r.opened_by)) if r.opened_by else None,
+                "_close": event_href(r.closed_by) if r.closed_by else None,
+            }
+            for r in site.journal.realized(year, account)
+        ]
+
+    found = [
+        r
+        for r in site.memo(("realized", year, account), records)
+        if (term is None or r["term"] == term) and (box is None or r["box"] == box)
+    ]
+    if sort is not None:
+        found = sorted(
+            found,
+            key=lambda r: Decimal(r[sort] or 0) if sort in NUMERIC else (r[sort] or ""),
+            reverse=descending,
+        )
+    shown, pager = paginate(request, found)
+    total = {**realized_total(found), "account": "Total"} if found else None
+    return site.render(
+        request,
+        "web/page.html.j2",
+        view=View(
+            "realized",
+            "Realized gains and losses",
+            f"{_scope(account)} \u00b7 {'every year' if year is None else f'closed in {year}'}",
+        ),
+        data={
+            "incomplete_notice": notice_of(site.journal, None, None if year is None else date(year, 12, 31))
+        },
+        filters=[
+            text_filter(request, "year", "Year", placeholder=str(year or "all"), size=5),
+            account_filter(site, request),
+            select_filter(request, "term", "Term", TERMS),
+            select_filter(request, "box", "Form 8949 box", BOXES),
+        ],
+        cards=[Card("Rows", str(len(found)), INT, tone=""), Card("Gain", total["gain"] if total else "0.00")],
+        tables=[
+            (
+                "",
+                Table(
+                    REALIZED_LIST,
+                    shown,
+                    pager,
+                    links={"opened": "_open", "closed": "_close"},
+                    empty="No realized row.",
+                    sortable=[c.key for c in REALIZED_LIST],
+                    sort=sort,
+                    descending=descending,
+                    total=total,
+                ),
+            )
+        ],
+    )
+
+
+WASH_LIST = [
+    Column("sold", "Loss sold", DATE),
+    Column("account", "Account", optional=True),
+    Column("instrument", "Instrument", nowrap=True),
+    Column("quantity", "Qty", INT),
+    Column("loss_disallowed", "Loss disallowed", MONEY),
+    Column("replacement_account", "Replacement account", optional=True),
+    Column("replacement_acquired", "Replacement bought", DATE),
+    Column("basis_added", "Basis added", MONEY),
+    Column("adjusted_opened", "Adjusted opened", DATE, optional=True),
+]
+
+
+def washes(site: Site, request: Request) -> Response:
+    """`tj washes`: each disallowed loss, the replacement lot (linked to the event that opened it) and the
+    basis moved into it."""
+    from journal.records import wash_record
+
+    year, account = int_param(request, "year", 1900, 9999), account_param(site, request)
+    found = site.memo(("washes", year, account), lambda: site.journal.washes(year, account))
+    shown, pager = paginate(request, found)
+    rows = [{**wash_record(w), "_href": event_href(lot_key(w.replacement_lot))} for w in shown]
+    disallowed = sum((w.disallowed for w in found), Decimal(0))
+    return site.render(
+        request,
+        "web/page.html.j2",
+        view=View("washes", "Wash sales", f"{_scope(account)} \u00b7 {year or 'every year'}"),
+        data={"incomplete_notice": notice_of(site.journal, None, None)},
+        filters=[text_filter(request, "year", "Year", "number", size=5), account_filter(site, request)],
+        cards=[
+            Card("Wash sales", str(len(found)), INT, tone=""),
+            Card("Loss disallowed", _cents(disallowed), tone=""),
+        ],
+        tables=[
+            (
+                "",
+                Table(WASH_LIST, rows, pager, links={"replacement_acquired": "_href"}, empty="No wash sale."),
+            )
+        ],
+    )
+
+
+# -- helpers ---------------------------------------------------------------------------------------------
+
+
+def _scope(account: str | None) -> str:
+    return f"Account {account}" if account else "All accounts"
+
+
+def _when(as_of: date | None) -> str:
+    return f"at the end of {as_of.isoformat()}" if as_of else "now (everything recorded)"
+
+
+def _symbols(underlying: str | None) -> list[str] | None:
+    return None if underlying is None else [underlying]
+
+
+def _cents(value: Decimal) -> str:
+    from journal.money import cents
+
+    return cents(value)
+
+
+ROUTES: list[RouteSpec] = [
+    ("/cycles", cycles, "cycles", ["GET"]),
+    ("/cycles/{cycle_id}", cycle_page, "cycle", ["GET"]),
+    ("/cycles/{cycle_id}/report.{fmt}", cycle_download, "cycle_download", ["GET"]),
+    ("/rolls", rolls, "rolls", ["GET"]),
+    ("/positions", positions, "positions", ["GET"]),
+    ("/lots", lots, "lots", ["GET"]),
+    ("/realized", realized, "realized", ["GET"]),
+    ("/washes", washes, "washes", ["GET"]),
+]
