@@ -1,6 +1,10 @@
 """The Python API: everything `tj` does, as methods of a `Journal` opened on a database URL.
 
 The CLI only parses arguments and prints what these methods return.
+
+A query of an existing SQLite journal whose read models are fresh reads them without SQLAlchemy
+(`journal.quickread`); the store (and the read models' refresh) open on the first query that needs them, and
+any other journal is opened, and migrated, by `Journal(url)` itself.
 """
 
 from __future__ import annotations
@@ -418,7 +422,8 @@ class Journal:
 
     def imports(self) -> list[ImportRecord]:
         """Every import that added events (a `tj void` too), oldest first."""
-        return self.store.imports()
+        found = None if self._quick is None else self._quick.imports()
+        return self.store.imports() if found is None else found
 
     def void_plan(
         self, file: str | None = None, import_id: int | None = None, keys: Sequence[str] = ()
@@ -447,18 +452,23 @@ class Journal:
     ) -> list[Event]:
         """Every account's events from `start` to `end` (whole days) in economic order, searched by the
         (underlying, time) index; of some event types, or of some partitions, only when given."""
-        self.read_models.refresh()
         between = (datetime.combine(start, time.min), datetime.combine(end, time.max))
-        wanted = self.read_models.partitions() if partitions is None else partitions
         if types is not None:  # and the voids among them: economic_order leaves out what they took back
             types = [*types, EventVoided]
+        if self._quick is not None:
+            names = None if types is None else [t.type_name for t in types]
+            found = self._quick.events(partitions, names, between)
+            if found is not None:
+                return economic_order(found)
+        self.read_models.refresh()
+        wanted = self.read_models.partitions() if partitions is None else partitions
         return economic_order(self.store.read(partitions=wanted, between=between, types=types))
 
     def policies(self) -> dict[str, AccountPolicy]:
         """Each account's tax settings: the latest `tj account set` of it."""
         # The settings and the voids of the events of no underlying: only the voids decide what counts.
         kinds = (AccountConfigured, EventVoided)
-        found = None if self._quick is None else self._quick.events([""], [k.type_name for k in kinds])
+        found = None if self._quick is None else self._quick.events([""], {k.type_name for k in kinds})
         if found is None:
             found = self.store.read(partitions=[""], types=kinds)
         out: dict[str, AccountPolicy] = {}
@@ -496,13 +506,21 @@ class Journal:
         that corporate actions link are one group, one books (keyed by the group's name)."""
         from journal.replay import replay, replay_from
 
-        self.read_models.refresh()
-        groups = self.read_models.groups()
-        if groups and partitions is not None:
-            partitions = self.read_models.members(partitions)
+        day = start - timedelta(days=1)
+        parts = None if self._quick is None else self._quick.replay_parts(day, partitions)
+        if (
+            parts is not None
+        ):  # a fresh SQLite journal: as the read models below give them, without SQLAlchemy
+            groups, partitions, snapshots, horizons = parts
+        else:
+            self.read_models.refresh()
+            groups = self.read_models.groups()
+            if groups and partitions is not None:
+                partitions = self.read_models.members(partitions)
+            horizons = self.read_models.horizons()
+            snapshots = self.read_models.snapshots(day, partitions)
         events = self.events_between(replay_from(start), end, partitions=partitions)
-        policies, horizons = self.policies(), self.read_models.horizons()
-        snapshots = self.read_models.snapshots(start - timedelta(days=1), partitions)
+        policies = self.policies()
         return replay(start, events, snapshots, policies, horizons, groups)
 
     def books(self, account: str | None = None, until: date | None = None) -> Books:
@@ -611,8 +629,8 @@ class Journal:
         ]
         end = later[0] if later else date.max
         resumed = self.replay(found.opened, end, partitions=found.symbols)
-        group = self.read_models.groups()
-        books = resumed.books.get(group.get(found.underlying, found.underlying))
+        # The groups the replay was read with (`Replay.partition_of`): the read models' own.
+        books = resumed.books.get(resumed.groups.get(found.underlying, found.underlying))
         _, cycles = fold_with_cycles(resumed.events, self.policies(), books=books)
         for cycle in cycles:
             if (cycle.account, cycle.opened, cycle.underlying) == (

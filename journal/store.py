@@ -2,6 +2,9 @@
 
 SQLite is the embedded default; PostgreSQL the server. Both refuse UPDATE and DELETE on `events` by
 trigger (see migrations/versions/0001_events.py), so the only way to change the books is to append.
+
+The store's records, its error and the decoding of its rows live in `journal.stored` (re-exported here),
+which a read without SQLAlchemy (`journal.quickread`) shares; Alembic loads only for a migration.
 """
 
 from __future__ import annotations

@@ -7,13 +7,14 @@ On a real SQLite file built from the example journal (examples/*.csv) by the rea
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,10 @@ QUERIES = [
     ["rolls", "--format", "json"],
     ["covered-calls"],
     ["positions"],
+    ["lots", "--as-of", "2024-06-30"],
+    ["positions", "--as-of", "2024-09-30", "--format", "json"],
+    ["imports"],
+    ["imports", "--format", "json"],
 ]
 REPORTS = [
     ["report", "monthly", "2024-06"],
@@ -48,6 +53,8 @@ REPORTS = [
     ["report", "year", "2024"],
     ["report", "year", "2024", "--format", "md"],
     ["report", "year", "2024", "--format", "json"],
+    ["report", "weekly", "--as-of", "2024-06-14"],
+    ["report", "weekly", "--as-of", "2024-06-14", "--format", "json"],
 ]
 # Runs the CLI in this interpreter, then says on stderr whether SQLAlchemy was loaded; with NORMAL set, the
 # quick path is never offered (the journal opens its store as a PostgreSQL one does).
@@ -182,6 +189,14 @@ def test_the_quick_rows_are_the_read_models_rows(example: str) -> None:
         found = reader.events(["", "KO"], kinds)
         assert found is not None and len(found) > 1
         assert found == [s for s in store.read(partitions=["", "KO"]) if s.event.type_name in kinds]
+        june = (datetime(2024, 6, 1), datetime(2024, 6, 30, 23, 59, 59, 999999))
+        types = ("TradeExecuted", "OptionAssigned", "EventVoided")
+        everything = reader.events(None, types, june)
+        assert everything is not None and len(everything) == 5
+        assert everything == [
+            s for s in store.read(partitions=models.partitions(), between=june) if s.event.type_name in types
+        ]
+        assert reader.events(["KO"], None, june) == store.read(partitions=["KO"], between=june)
         policies = journal.policies()
         assert sorted(policies) == ["brokerage", "ira"]
         assert (
@@ -229,3 +244,47 @@ def test_the_versions_checked_are_the_ones_the_store_and_read_models_write() -> 
         defined |= {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
         assert defined & names == set(), module.__name__
         assert all(getattr(module, name) is getattr(versions, name) for name in names)
+
+
+def test_a_replay_reads_the_groups_of_linked_partitions_as_the_read_models_do(
+    tmp_path: Path, write_csv
+) -> None:
+    """XYZ renamed XYZN: one group. The quick replay's groups, members, snapshots and horizons are the
+    read models' own, and the books at a day after the rename the normal path's."""
+    from tests.readmodels.test_linked_partitions import HEADER, KO, RENAMED, XYZ
+
+    url = f"sqlite:///{tmp_path / 'linked.sqlite'}"
+    journal = Journal(url)
+    journal.import_files([write_csv(HEADER + "\n".join([*XYZ, *KO, *RENAMED]) + "\n")])
+    normal = journal.lots(date(2024, 2, 10))  # the store open: refreshed by the normal path
+    journal.close()
+    quick = Journal(url)
+    reader = QuickRead.open(url)
+    try:
+        models = quick.read_models
+        assert models.groups() == {"XYZ": "XYZ", "XYZN": "XYZ"}
+        day = date(2024, 2, 9)
+        for partitions in (None, ["XYZN"], ["KO"]):
+            assert reader is not None
+            parts = reader.replay_parts(day, partitions)
+            assert parts is not None
+            members = None if partitions is None else models.members(partitions)
+            assert parts.groups == models.groups()
+            assert parts.partitions == members
+            assert parts.snapshots == models.snapshots(day, members)
+            assert parts.horizons == models.horizons() == {"A": date(2024, 2, 16)}
+        assert Journal(url).lots(date(2024, 2, 10)) == normal and normal
+    finally:
+        quick.close()
+        if reader is not None:
+            reader.close()
+
+
+def test_a_wheels_story_is_read_without_sqlalchemy_as_the_normal_path_tells_it(example: str) -> None:
+    """`tj cycle show` and `tj report cycle` replay the cycle's books from the read models."""
+    listed, _ = _tj(example, ["cycles", "--format", "json"])
+    cycle_id = json.loads(listed)[0]["id"]
+    for args in (["cycle", "show", cycle_id], ["report", "cycle", cycle_id, "--format", "json"]):
+        quick, loaded = _tj(example, args)
+        normal, _ = _tj(example, args, normal=True)
+        assert not loaded and quick == normal and cycle_id in quick
