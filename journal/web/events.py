@@ -34,6 +34,7 @@ from journal.web.listings import (
     WASH_LIST,
     account_filter,
     account_param,
+    last_day,
     lot_key,
     select_filter,
     symbol_param,
@@ -43,6 +44,7 @@ from journal.web.listings import (
 if TYPE_CHECKING:
     from sqlalchemy import Select
 
+    from journal.projections.lots import RealizedRow
     from journal.store import EventStore
     from journal.stored import StoredEvent
     from journal.web.app import Site
@@ -226,6 +228,21 @@ def _journal_csv(stored: StoredEvent) -> str | None:
     return out.getvalue()
 
 
+def realized_by_key(site: Site, year: int, account: str) -> dict[str, list[RealizedRow]]:
+    """The realized rows closed in `year` in `account`, by the natural key of the event that opened their
+    lot and of the event that closed it."""
+
+    def index() -> dict[str, list[RealizedRow]]:
+        out: dict[str, list[RealizedRow]] = {}
+        for row in site.journal.realized(year, account):
+            keys = {row.closed_by, lot_key(row.opened_by) if row.opened_by else ""} - {""}
+            for key in keys:
+                out.setdefault(key, []).append(row)
+        return out
+
+    return site.memo(("realized-by-key", year, account), index)
+
+
 def fed_by(site: Site, stored: StoredEvent) -> list[tuple[str, Table]]:
     """The figures this event feeds: lots it opened (open now), realized rows it opened or closed, its
     wheel cycle, its roll chain, a wash sale whose replacement lot it opened."""
@@ -244,19 +261,18 @@ def fed_by(site: Site, stored: StoredEvent) -> list[tuple[str, Table]]:
         tables.append(("Open lots it opened", Table(LOT_LIST, [lot_record(lot) for lot in opened])))
 
     # The realized rows it closed (on its day, or an expiry's date a few days before a late row), and those
-    # of the lots it opened (by an option's expiry at the latest; a stock lot any day since).
+    # of the lots it opened (by an option's expiry at the latest; a stock lot any day since): looked up by
+    # key among each year's rows, which the server reads once per state of the journal.
     option = getattr(ev, "instrument", None) or getattr(ev, "option", None)
-    until = None
+    until = last_day(site)
     if isinstance(option, OptionContract) and isinstance(ev, TradeExecuted):
-        until = option.expiry + timedelta(days=31)
+        until = min(until, option.expiry + timedelta(days=31))
     policies = journal.policies()
-    closing = journal.realized(None, account, day - timedelta(days=7), day + timedelta(days=7))
-    opening = journal.realized(None, account, day, until) if not isinstance(ev, OptionExpired) else []
-    rows = {
-        id(r): r
-        for r in [*closing, *opening]
-        if r.closed_by == key or (r.opened_by and lot_key(r.opened_by) == key)
-    }
+    rows = [
+        row
+        for year in range((day - timedelta(days=7)).year, max(until, day + timedelta(days=7)).year + 1)
+        for row in realized_by_key(site, year, account).get(key, [])
+    ]
     if rows:
         records = [
             {
@@ -264,7 +280,7 @@ def fed_by(site: Site, stored: StoredEvent) -> list[tuple[str, Table]]:
                 "_open": event_href(lot_key(r.opened_by)),
                 "_close": event_href(r.closed_by),
             }
-            for r in sorted(rows.values(), key=lambda r: (r.closed, r.opened))
+            for r in sorted(rows, key=lambda r: (r.closed, r.opened))
         ]
         tables.append(
             (

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from journal.reports.views import DATE, INT, MONEY, PCT, Card, Column
+from journal.reports.views import DATE, INT, MONEY, PCT, Card, Column, money_text
 from journal.web.common import Table, event_href, income_target, notice_of, text_param
 
 if TYPE_CHECKING:
@@ -110,7 +110,12 @@ def home(site: Site, request: Request) -> Response:
     cards = [
         month_view.cards[0],  # the month's income, against the target
         month_view.cards[1],  # net premium
-        Card("Capital at risk", week["capital_at_risk"], tone="", note=f"equity {risk['equity']} (book)"),
+        Card(
+            "Capital at risk",
+            week["capital_at_risk"],
+            tone="",
+            note=f"equity {money_text(risk['equity'])} (book)",
+        ),
         Card(
             "Over the limit",
             str(len(breaches)),
