@@ -28,6 +28,8 @@ demo: $(BIN)/.installed
 		--txf .demo/2024.txf
 	@echo; echo "reports written: $(CURDIR)/.demo/monthly-2024-12.html, $(CURDIR)/.demo/year-2024.html"
 	@echo "Form 8949 CSV: $(CURDIR)/.demo/form8949-2024.csv, TXF: $(CURDIR)/.demo/2024.txf"
+	@echo; echo "== browse the journal: start the web app, then open http://127.0.0.1:8421/?as_of=2024-11-15 =="
+	@echo "$(TJ) serve --open"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check journal importers tests bench migrations
