@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from importers import bounds, recorded
-from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError, utf8_text
+from importers.base import FileInfo, ImportProblem, KeyMaker, ParseResult, RowError, maker, utf8_text
 from importers.bounds import (
     ALLOCATION,
     AMOUNT,
@@ -132,6 +132,11 @@ DEFAULT_ACCOUNT = "default"
 # An expiry happens at the close: after any trade of its day, whatever file brought the trade.
 END_OF_DAY = time(23, 59, 59)
 _MOST_PRICE = PRICE.most
+# The events a row makes most, and its source, built by their slots (importers.base.maker): the same objects.
+_TRADE = maker(TradeExecuted)
+_ENDS = {action: maker(cls) for action, cls in OPTION_ENDS.items()}
+_CASH_MOVED = maker(CashMoved)
+_SOURCE = maker(SourceRef)
 
 
 def _header(text: str) -> list[str] | None:
@@ -816,7 +821,7 @@ def _event(
         if lot_method is not None and lot_method not in LOT_METHODS:
             raise RowError(f.col("lot_method"), cells[f.lot_method], f"one of {', '.join(LOT_METHODS)}")
         currency, fx_rate = ("", None) if plain else _currency(f, cells, action)
-        return TradeExecuted(
+        return _TRADE(
             action=_TRADE_ACTIONS[action],
             instrument=instrument,
             quantity=quantity,
@@ -853,7 +858,7 @@ def _event(
         fees = _NUMBERS.get(cells[f.fees])
         if fees is None or fees < 0:
             fees = _non_negative(f, cells, f.fees, "fees", action, required=False)
-        return OPTION_ENDS[action](
+        return _ENDS[action](
             option=option,
             quantity=quantity,
             fees=fees,
@@ -910,7 +915,7 @@ def _event(
             if symbol
             else None
         )
-        return CashMoved(kind=_CASH_KINDS[action], amount=amount, symbol=underlying, **common)
+        return _CASH_MOVED(kind=_CASH_KINDS[action], amount=amount, symbol=underlying, **common)
     if action in TRANSFERS:
         raw_symbol = cells[f.symbol]
         moved: Instrument
@@ -1011,6 +1016,48 @@ def _lines(text: str) -> Iterator[str]:
         yield text[start:]
 
 
+class _Reader:
+    """`csv.reader` over the text's lines (`_lines`), its rows and `line_num` the same, faster: a line
+    without a quote is cut at its commas (what csv.reader makes of it: with no quote nothing is escaped, and
+    every "\r" of these lines ends one), the others go through a csv.reader, which takes the further lines
+    of a quoted cell running over several; so does a line long enough to hold a cell past csv's field size
+    limit, for csv's error."""
+
+    __slots__ = ("line_num", "_lines", "_pending", "_csv", "_limit")
+
+    def __init__(self, text: str) -> None:
+        self.line_num = 0
+        self._limit = csv.field_size_limit()
+        self._lines = _lines(text)
+        self._pending: list[str] = []
+        self._csv = csv.reader(self._feed())
+
+    def _feed(self) -> Iterator[str]:
+        while True:
+            if self._pending:
+                line = self._pending.pop()
+            else:
+                found = next(self._lines, None)
+                if found is None:
+                    return
+                line = found
+            self.line_num += 1
+            yield line
+
+    def __iter__(self) -> _Reader:
+        return self
+
+    def __next__(self) -> list[str]:
+        line = next(self._lines)
+        if '"' in line or len(line) > self._limit:
+            self._pending.append(line)
+            return next(self._csv)
+        self.line_num += 1
+        if line[-1:] == "\n":
+            line = line[:-2] if line[-2:-1] == "\r" else line[:-1]
+        return line.split(",") if line else []
+
+
 def parse(path: Path, account: str | None = None) -> ParseResult:
     info = FileInfo.read(path)
     result = ParseResult()
@@ -1025,7 +1072,7 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
         return result
     # Lines end in "\n" (or "\r\n"); a file with lone "\r" line ends goes through StringIO, which cuts there.
     lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
-    reader = csv.reader(io.StringIO(text, newline="") if lone_cr else _lines(text))
+    reader: Any = csv.reader(io.StringIO(text, newline="")) if lone_cr else _Reader(text)
     try:
         header = next(reader)
     except StopIteration:
@@ -1059,6 +1106,7 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
     resolved: set[str] = set()
     recorded_rows: dict[str, int] = {}  # key -> line, of the rows with a key
     places: dict[int, SourceRef] = {}  # id(event) -> its row here, for the recorded rows
+    make_source = _SOURCE
     with paused_gc():  # many new objects, no cycles
         try:
             last_end = 1  # the header's line
@@ -1117,7 +1165,7 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                         content = "\x1f".join([name + cells[i] for i, name in content_cells if cells[i]])
                         key = keymaker.key(row_account, None, content)
                     event = _event(
-                        f, cells, row_account, when, action, SourceRef(file_name, file_sha256, line), key
+                        f, cells, row_account, when, action, make_source(file_name, file_sha256, line), key
                     )
                 except RowError as err:
                     problem(line, err.column, err.value, err.message)
