@@ -268,6 +268,25 @@ def is_cusip(text: str) -> bool:
     )
 
 
+# What parse_option read before, by its text: an expiry's yymmdd and a strike's digits repeat across the
+# contracts of a journal (a week's expiry, a round strike) far more than whole symbols do. Only readings that
+# made a contract are kept; a text that makes none is read (and refused, in its words) every time.
+_EXPIRIES: dict[str, date] = {}
+_STRIKES: dict[str, Decimal] = {}
+_PARTS_LIMIT = 100_000
+
+
+def _expiry(ymd: str) -> date:
+    """The date of an option symbol's yymmdd (ValueError when it is no date)."""
+    expiry = _EXPIRIES.get(ymd)
+    if expiry is None:
+        expiry = date(2000 + int(ymd[:2]), int(ymd[2:4]), int(ymd[4:]))
+        if len(_EXPIRIES) >= _PARTS_LIMIT:
+            _EXPIRIES.clear()
+        _EXPIRIES[ymd] = expiry
+    return expiry
+
+
 @lru_cache(maxsize=65536)
 def parse_option(text: str, multiplier: Decimal = STANDARD_MULTIPLIER) -> OptionContract | None:
     """An option contract from an OCC or compact symbol, or None when the text is not one. Raises
@@ -279,11 +298,14 @@ def parse_option(text: str, multiplier: Decimal = STANDARD_MULTIPLIER) -> Option
         return None
     ymd, strike_text = m["ymd"], m["strike"]
     try:
-        expiry = date(2000 + int(ymd[:2]), int(ymd[2:4]), int(ymd[4:]))
+        expiry = _expiry(ymd)
     except ValueError:
         if is_cusip(symbol):
             return None
         raise InvalidOption("not an option symbol") from None  # its yymmdd is no date
+    known = _STRIKES.get(strike_text)
+    if known is not None:
+        return OptionContract(m["root"].rstrip("."), expiry, m["right"], known, multiplier)
     strike = Decimal(strike_text)  # digits and a point: the pattern admits nothing else
     if len(strike_text) == 8 and "." not in strike_text:
         strike = strike / 1000  # OCC: strike in thousandths of a dollar
@@ -295,7 +317,11 @@ def parse_option(text: str, multiplier: Decimal = STANDARD_MULTIPLIER) -> Option
         if strike > MAX_STRIKE:
             raise InvalidOption(f"not an option symbol: a strike is at most {MAX_STRIKE:,}")
         raise InvalidOption("not an option symbol: a strike has at most three decimal places")
-    return OptionContract(m["root"].rstrip("."), expiry, m["right"], strike.normalize() + 0, multiplier)
+    strike = strike.normalize() + 0
+    if len(_STRIKES) >= _PARTS_LIMIT:
+        _STRIKES.clear()
+    _STRIKES[strike_text] = strike
+    return OptionContract(m["root"].rstrip("."), expiry, m["right"], strike, multiplier)
 
 
 @lru_cache(maxsize=65536)

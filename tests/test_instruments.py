@@ -2,7 +2,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from journal import instruments
 from journal.instruments import InvalidOption, OptionContract, Stock, parse_instrument, parse_option
 
 
@@ -56,3 +59,37 @@ def test_an_option_symbol_whose_expiry_or_strike_makes_no_sense_is_an_error(text
 def test_stock_symbols() -> None:
     assert parse_instrument("brk.b") == Stock("BRK.B")
     assert parse_instrument("$$$") is None
+
+
+def _outcome(text: str) -> object:
+    try:
+        return parse_option.__wrapped__(text)  # type: ignore[attr-defined]
+    except InvalidOption as exc:
+        return ("InvalidOption", str(exc))
+
+
+option_texts = st.builds(
+    lambda root, space, ymd, right, strike: f"{root}{space}{ymd}{right}{strike}",
+    st.sampled_from(["AAPL", "SPXW", "GREE1", "A", "G1234", "BRK.B"]),
+    st.sampled_from(["", " ", "  "]),
+    st.sampled_from(["240119", "241301", "240230", "991231", "000101"]),
+    st.sampled_from(["P", "C"]),
+    st.sampled_from(
+        ["150", "00150000", "0.5", "1.2345", "0", "00000000", "100000", "99999.999", "54", "7", "12.50"]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(option_texts | st.sampled_from(["G123456C7", "037833100"]), max_size=12))
+def test_an_option_reads_the_same_with_its_parts_read_before(texts: list[str]) -> None:
+    """parse_option keeps the expiries and strikes it read (`_EXPIRIES`, `_STRIKES`): a symbol reads as it
+    does with nothing kept, contract or error, in any order of symbols before it."""
+    fresh = []
+    for text in texts:
+        instruments._EXPIRIES.clear()
+        instruments._STRIKES.clear()
+        fresh.append(_outcome(text))
+    kept = [_outcome(text) for text in texts]
+    assert kept == fresh
+    assert [repr(k) for k in kept] == [repr(f) for f in fresh]
