@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from journal.output import json_text
 from journal.output import table as text_table
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ def render(kind: str, data: dict[str, Any], fmt: str | ReportFormat) -> str:
     """The report `kind` (monthly, year, cycle, weekly) of `data` in format `fmt`, as one string."""
     fmt = ReportFormat(fmt)
     if fmt is ReportFormat.json:
-        return json.dumps(data, indent=2) + "\n"
+        return json_text(data) + "\n"  # json.dumps(data, indent=2), by the C encoder
     if fmt is ReportFormat.csv:
         return render_csv(data)
     view = view_of(kind, data)
