@@ -77,6 +77,32 @@ class Site:
             self._memo[key] = compute()
         return cast(T, self._memo[key])
 
+    def failed(self, request: Request, exc: Exception) -> Response:
+        """The page of a request that failed: a database tj cannot open or write says why (503); anything
+        else is a crash file to attach to a bug report, named in one line (500), as the CLI does."""
+        from journal.crash import mask_secrets, report_crash
+        from journal.stored import StoreError
+
+        if isinstance(exc, StoreError):
+            status, message = 503, f"tj: {mask_secrets(str(exc))}"
+        else:
+            status, message = 500, report_crash(exc, ["tj serve", request.method, request.url.path])
+        log.warning("%s", message)
+        return self.render(
+            request, "web/error.html.j2", status, view=View("error", f"Error {status}", message)
+        )
+
+    def warm(self) -> None:
+        """Read what the home page shows (the journal opened, its read models brought up to date): run on the
+        worker thread when the server starts, and again after a write (an import from the browser) would
+        do well to call it. A journal tj cannot open is said by the page that needs it, not here."""
+        from journal.web.pages import warm_home
+
+        try:
+            warm_home(self)
+        except Exception as exc:  # the pages say it, each time they are asked for
+            log.warning("tj serve: could not read the journal yet: %s: %s", type(exc).__name__, exc)
+
     def close(self) -> None:
         def shut() -> None:
             if self._journal is not None:
@@ -105,9 +131,14 @@ class Site:
         one on the event loop."""
 
         async def run(request: Request) -> Response:
-            if inspect.iscoroutinefunction(handler):
-                return await handler(self, request)
-            return await self.call(handler, self, request)  # type: ignore[arg-type]
+            try:
+                if inspect.iscoroutinefunction(handler):
+                    return await handler(self, request)
+                return await self.call(handler, self, request)  # type: ignore[arg-type]
+            except HTTPException:
+                raise  # the app's error page, by its status
+            except Exception as exc:  # never a traceback, in the browser or the terminal
+                return await self.call(self.failed, request, exc)
 
         run.__name__ = getattr(handler, "__name__", "page")
         return run
@@ -125,29 +156,19 @@ def templates() -> jinja2.Environment:
 
 
 def _error_page(site: Site) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """The page of an HTTP error (a 404, a 400 naming the parameter): its status and one line."""
+
     async def handle(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, HTTPException):
-            status, message = exc.status_code, str(exc.detail)
-        else:  # never a traceback to the browser: the log has it
-            log.exception("tj serve: %s %s failed", request.method, request.url.path)
-            status, message = 500, f"tj could not make this page: {type(exc).__name__}: {exc}"
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            site.worker,
-            partial(
-                site.render,
-                request,
-                "web/error.html.j2",
-                status,
-                view=View("error", f"Error {status}", message),
-            ),
-        )
+        assert isinstance(exc, HTTPException)
+        view = View("error", f"Error {exc.status_code}", str(exc.detail))
+        return await site.call(site.render, request, "web/error.html.j2", exc.status_code, view=view)
 
     return handle
 
 
 @asynccontextmanager
 async def _lifespan(site: Site, app: Starlette) -> AsyncIterator[None]:
+    site.worker.submit(site.warm)  # the first page waits for it, or is answered from it
     yield
     site.close()
 
@@ -162,7 +183,6 @@ def create_app(url: str, host: str = "127.0.0.1", port: int = 8421) -> Starlette
     ]
     handlers: Mapping[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         HTTPException: _error_page(site),
-        Exception: _error_page(site),
     }
     app = Starlette(
         routes=routes,

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from journal.reports.views import DATE, INT, MONEY, PRICE, Card, Column, View
 from journal.web.common import (
+    PER_PAGE,
     Table,
     choice_param,
     cycle_href,
@@ -189,7 +190,13 @@ def cycle_page(site: Site, request: Request) -> Response:
         {**row, "_href": event_href(key), "_id": f"step-{i + 1}"}
         for i, (row, key) in enumerate(zip(data["timeline"], keys, strict=True))
     ]
+    shown, pager = paginate(request, timeline)
     strikes = next(s for s in view.sections if s.id == "strikes")
+    if len(strikes.rows) > PER_PAGE:  # the total counts them all; the JSON download lists them all
+        view.notes.append(
+            f"{len(strikes.rows) - PER_PAGE:,} more options sold than listed here: see the JSON."
+        )
+        strikes.rows = strikes.rows[:PER_PAGE]
     view.sections = []
     base = cycle_href(data["id"])
     return site.render(
@@ -199,7 +206,7 @@ def cycle_page(site: Site, request: Request) -> Response:
         data=data,
         cards=view.cards,
         tables=[
-            ("Timeline", Table(TIMELINE, timeline, links={"what": "_href", "source": "_href"})),
+            ("Timeline", Table(TIMELINE, shown, pager, links={"what": "_href", "source": "_href"})),
             ("Options sold", Table(strikes.columns, strikes.rows, total=strikes.total, empty=strikes.empty)),
         ],
         downloads=[(f"{base}/report.{fmt}", label) for fmt, label in REPORT_FORMATS],

@@ -162,6 +162,12 @@ def home(site: Site, request: Request) -> Response:
     )
 
 
+def warm_home(site: Site) -> None:
+    """The home page's figures of today, read before anyone asks (`Site.warm`)."""
+    today = date.today()
+    site.memo(("home", today, True, income_target()), lambda: home_data(site, today, True))
+
+
 def _as_of(request: Request) -> date | None:
     from journal.web.common import day_param
 

@@ -25,6 +25,20 @@ def page_url(host: str, port: int) -> str:
     return f"http://{name}:{port}/"
 
 
+def _check_opens(url: str) -> None:
+    """Open (and migrate) the journal once before listening: a database tj cannot open is said in one line
+    (exit 1, as every command says it) instead of on each page."""
+    from journal.api import Journal
+    from journal.crash import mask_secrets
+    from journal.stored import StoreError
+
+    try:
+        Journal(url).close()
+    except StoreError as exc:
+        print(f"tj: {mask_secrets(str(exc))}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
 def serve(url: str, host: str = "127.0.0.1", port: int = 8421, open_browser: bool = False) -> None:
     """Serve the journal at `url` until interrupted. Another address than loopback is said loudly: the
     journal has no login, anyone who reaches the port reads it."""
@@ -38,6 +52,7 @@ def serve(url: str, host: str = "127.0.0.1", port: int = 8421, open_browser: boo
             "(there is no login); the default, 127.0.0.1, is this machine only",
             file=sys.stderr,
         )
+    _check_opens(url)
     where = page_url(host, port)
     print(f"tj serve: {where} (Ctrl-C to stop)", file=sys.stderr)
     if open_browser:

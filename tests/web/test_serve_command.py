@@ -58,3 +58,17 @@ def test_tj_serve_on_another_address_warns(tmp_path: Path) -> None:
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+
+
+def test_tj_serve_says_in_one_line_when_the_database_cannot_be_opened(tmp_path: Path) -> None:
+    env = {**os.environ, "TJ_STATE_DIR": str(tmp_path / "state")}
+    done = subprocess.run(
+        [TJ, "serve", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "--port", str(_free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("tj: cannot reach the database") and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
