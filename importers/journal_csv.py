@@ -126,7 +126,8 @@ USES: dict[str, frozenset[str]] = {
 }
 _BONDS = ("bill", "note", "bond")
 _SHARES = ("stock", "fund", "warrant")
-_TRADE_ACTIONS = {a.value: a for a in TradeAction}
+_TRADE_ACTIONS = {a.value: a for a in TradeAction}  # STOCK_TRADES and OPTION_TRADES
+_KNOWN_ACTIONS = frozenset(ACTIONS)
 _CASH_KINDS = {k.value: k for k in CashKind}
 DEFAULT_ACCOUNT = "default"
 # An expiry happens at the close: after any trade of its day, whatever file brought the trade.
@@ -792,7 +793,7 @@ def _event(
     plain = not f.new_present and not cells[f.symbol].startswith("/")
     if not plain:
         _unused(f, cells, action)
-    if action in STOCK_TRADES or action in OPTION_TRADES:
+    if action in _TRADE_ACTIONS:  # STOCK_TRADES or OPTION_TRADES
         if plain:
             instrument: Instrument = (
                 _stock(f, cells, action) if action in STOCK_TRADES else _option(f, cells, action, when)
@@ -1143,7 +1144,7 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                     when = times.get(raw_time)
                     if when is None:
                         when = times[raw_time] = _parse_time(f, raw_time)
-                    if action not in ACTIONS:
+                    if action not in _KNOWN_ACTIONS:
                         raise RowError(
                             f.col("action"), cells[f.action], f"unknown action (known: {', '.join(ACTIONS)})"
                         )
@@ -1152,9 +1153,10 @@ def parse(path: Path, account: str | None = None) -> ParseResult:
                     if row_account is None:  # each distinct account and note checked (and kept) once
                         row_account = accounts[raw_account] = _text(f, "account", raw_account, bounds.ACCOUNT)
                     note = cells[f.note]
-                    if note not in notes:
-                        notes[note] = _text(f, "note", note, bounds.NOTE)
-                    cells[f.note] = notes[note]
+                    kept_note = notes.get(note)
+                    if kept_note is None:
+                        kept_note = notes[note] = _text(f, "note", note, bounds.NOTE)
+                    cells[f.note] = kept_note
                     broker_id = cells[f.id]
                     written = len(broker_id) + len(cells[f.order_id]) + len(cells[f.resolves])
                     if written > bounds.RESOLVES.most:  # one of them may be too long: checked only then
