@@ -55,6 +55,7 @@ class Site:
     _journal: Journal | None = None
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     _memo_state: tuple[int, date] | None = None
+    _closing: bool = False
 
     @property
     def journal(self) -> Journal:
@@ -93,17 +94,28 @@ class Site:
         )
 
     def warm(self) -> None:
-        """Read what the home page shows (the journal opened, its read models brought up to date): run on the
-        worker thread when the server starts, and again after a write (an import from the browser) would
-        do well to call it. A journal tj cannot open is said by the page that needs it, not here."""
-        from journal.web.pages import warm_home
+        """Read what the pages show first (the home page, then the unfiltered listings): started when the
+        server starts, and worth starting again after a write (an import from the browser). Each step is a
+        job of its own on the worker thread, queued after whatever request came in meanwhile: a visitor
+        waits for one step at most. A step that fails is left to the page that needs it to say."""
+        from journal.web.pages import warm_home, warming
 
-        try:
-            warm_home(self)
-        except Exception as exc:  # the pages say it, each time they are asked for
-            log.warning("tj serve: could not read the journal yet: %s: %s", type(exc).__name__, exc)
+        steps = [lambda: warm_home(self), *warming(self)]
+
+        def step(index: int) -> None:
+            try:
+                steps[index]()
+            except Exception as exc:  # the pages say it, each time they are asked for
+                log.warning("tj serve: could not read the journal yet: %s: %s", type(exc).__name__, exc)
+                return
+            if index + 1 < len(steps) and not self._closing:
+                self.worker.submit(step, index + 1)
+
+        self.worker.submit(step, 0)
 
     def close(self) -> None:
+        self._closing = True
+
         def shut() -> None:
             if self._journal is not None:
                 self._journal.close()
@@ -168,7 +180,7 @@ def _error_page(site: Site) -> Callable[[Request, Exception], Awaitable[Response
 
 @asynccontextmanager
 async def _lifespan(site: Site, app: Starlette) -> AsyncIterator[None]:
-    site.worker.submit(site.warm)  # the first page waits for it, or is answered from it
+    site.warm()
     yield
     site.close()
 

@@ -34,11 +34,15 @@ from journal.web.listings import (
     WASH_LIST,
     account_filter,
     account_param,
+    cycles_of,
     last_day,
     lot_key,
+    lots_of,
+    rolls_of,
     select_filter,
     symbol_param,
     text_filter,
+    washes_of,
 )
 
 if TYPE_CHECKING:
@@ -255,8 +259,7 @@ def fed_by(site: Site, stored: StoredEvent) -> list[tuple[str, Table]]:
     key, day, account = ev.key, ev.time.date(), ev.account
     tables: list[tuple[str, Table]] = []
 
-    lots = [lot for lot in site.memo(("lots", None, account), lambda: journal.lots(None, account))]
-    opened = [lot for lot in lots if lot_key(lot.lot_id) == key]
+    opened = [lot for lot in lots_of(site, None, account) if lot_key(lot.lot_id) == key]
     if opened:
         tables.append(("Open lots it opened", Table(LOT_LIST, [lot_record(lot) for lot in opened])))
 
@@ -290,9 +293,7 @@ def fed_by(site: Site, stored: StoredEvent) -> list[tuple[str, Table]]:
         )
 
     if ev.underlying:
-        cycles = site.memo(
-            ("cycles", account, ev.underlying, None), lambda: journal.cycles(account, ev.underlying, None)
-        )
+        cycles = cycles_of(site, account, ev.underlying)
         around = [c for c in cycles if c.opened <= day and (c.closed is None or day <= c.closed)]
         if around:
             records = [{**cycle_record(c), "_href": cycle_href(c.id)} for c in around]
@@ -304,7 +305,7 @@ def fed_by(site: Site, stored: StoredEvent) -> list[tuple[str, Table]]:
         name = option.name
         chains = [
             r
-            for r in site.memo(("rolls", account), lambda: journal.rolls(account))
+            for r in rolls_of(site, account)
             if any(
                 leg["instrument"] == name and day.isoformat() in (leg["opened"], leg["closed"])
                 for leg in r["legs"]
@@ -322,11 +323,7 @@ def fed_by(site: Site, stored: StoredEvent) -> list[tuple[str, Table]]:
             ]
             tables.append(("Roll chain", Table(ROLL_LIST, records)))
 
-    washes = [
-        w
-        for w in site.memo(("washes", None, None), lambda: journal.washes())
-        if lot_key(w.replacement_lot) == key
-    ]
+    washes = [w for w in washes_of(site) if lot_key(w.replacement_lot) == key]
     if washes:
         tables.append(
             (

@@ -29,6 +29,9 @@ from journal.web.common import (
 if TYPE_CHECKING:
     from journal.api import Journal
     from journal.projections.cycles import Cycle
+    from journal.projections.lots import Lot
+    from journal.projections.positions import Position
+    from journal.projections.wash_sales import WashSale
     from journal.web.app import Site
     from journal.web.pages import RouteSpec
 
@@ -91,6 +94,53 @@ def lot_key(lot_id: str) -> str:
     return head if head and tail.isdigit() else lot_id
 
 
+# -- what the listings read, kept per state of the journal (`Site.memo`) ----------------------------------
+
+
+def cycles_of(
+    site: Site, account: str | None = None, underlying: str | None = None, status: str | None = None
+) -> list[Cycle]:
+    return site.memo(
+        ("cycles", account, underlying, status), lambda: site.journal.cycles(account, underlying, status)
+    )
+
+
+def rolls_of(site: Site, account: str | None = None) -> list[dict[str, Any]]:
+    return site.memo(("rolls", account), lambda: site.journal.rolls(account))
+
+
+def positions_of(site: Site, as_of: date | None = None, account: str | None = None) -> list[Position]:
+    return site.memo(("positions", as_of, account), lambda: site.journal.positions(as_of, account))
+
+
+def lots_of(site: Site, as_of: date | None = None, account: str | None = None) -> list[Lot]:
+    return site.memo(("lots", as_of, account), lambda: site.journal.lots(as_of, account))
+
+
+def washes_of(site: Site, year: int | None = None, account: str | None = None) -> list[WashSale]:
+    return site.memo(("washes", year, account), lambda: site.journal.washes(year, account))
+
+
+def realized_records(site: Site, year: int | None, account: str | None) -> list[dict[str, Any]]:
+    """`tj realized --year --format json`'s records, each with the links to the events that opened and
+    closed its lot."""
+    from journal.records import realized_record
+    from journal.tax import DEFAULT_POLICY
+
+    def records() -> list[dict[str, Any]]:
+        policies = site.journal.policies()
+        return [
+            {
+                **realized_record(r, policies.get(r.account, DEFAULT_POLICY)),
+                "_open": event_href(lot_key(r.opened_by)) if r.opened_by else None,
+                "_close": event_href(r.closed_by) if r.closed_by else None,
+            }
+            for r in site.journal.realized(year, account)
+        ]
+
+    return site.memo(("realized", year, account), records)
+
+
 # -- cycles ---------------------------------------------------------------------------------------------
 
 CYCLE_LIST = [
@@ -115,9 +165,7 @@ def cycles(site: Site, request: Request) -> Response:
 
     status = choice_param(request, "status", ("open", "closed"))
     underlying, account = symbol_param(request), account_param(site, request)
-    found = site.memo(
-        ("cycles", account, underlying, status), lambda: site.journal.cycles(account, underlying, status)
-    )
+    found = cycles_of(site, account, underlying, status)
     shown, pager = paginate(request, found)
     rows = [{**cycle_record(c), "_href": cycle_href(c.id)} for c in shown]
     view = View("cycles", "Wheel cycles", _scope(account) + (f" \u00b7 {underlying}" if underlying else ""))
@@ -263,7 +311,7 @@ def rolls(site: Site, request: Request) -> Response:
     status = choice_param(request, "status", ("open", "closed"))
     found = [
         r
-        for r in site.memo(("rolls", account), lambda: site.journal.rolls(account))
+        for r in rolls_of(site, account)
         if (underlying is None or r["underlying"] == underlying) and (status is None or r["status"] == status)
     ]
     shown, pager = paginate(request, found)
@@ -320,9 +368,7 @@ def positions(site: Site, request: Request) -> Response:
         symbol_param(request),
     )
     found = [
-        p
-        for p in site.memo(("positions", as_of, account), lambda: site.journal.positions(as_of, account))
-        if underlying is None or p.underlying == underlying
+        p for p in positions_of(site, as_of, account) if underlying is None or p.underlying == underlying
     ]
     shown, pager = paginate(request, found)
     today = as_of or date.today()
@@ -372,7 +418,7 @@ def lots(site: Site, request: Request) -> Response:
     )
     found = [
         lot
-        for lot in site.memo(("lots", as_of, account), lambda: site.journal.lots(as_of, account))
+        for lot in lots_of(site, as_of, account)
         if underlying is None or lot.instrument.underlying == underlying
     ]
     shown, pager = paginate(request, found)
@@ -414,8 +460,7 @@ def realized(site: Site, request: Request) -> Response:
     """`tj realized --year`: one row per closed lot (a Form 8949 line), by year (default: the last year the
     files reach; `all` for every year), account, term and box; sortable by any column; with the total of
     the rows chosen, as `tj realized` adds it up."""
-    from journal.records import realized_record, realized_total
-    from journal.tax import DEFAULT_POLICY
+    from journal.records import realized_total
 
     every_year = text_param(request, "year") == "all"
     year = None if every_year else int_param(request, "year", 1900, 9999) or last_day(site).year
@@ -424,20 +469,9 @@ def realized(site: Site, request: Request) -> Response:
     sort = choice_param(request, "sort", [c.key for c in REALIZED_LIST])
     descending = choice_param(request, "dir", ("asc", "desc")) == "desc"
 
-    def records() -> list[dict[str, Any]]:
-        policies = site.journal.policies()
-        return [
-            {
-                **realized_record(r, policies.get(r.account, DEFAULT_POLICY)),
-                "_open": event_href(lot_key(r.opened_by)) if r.opened_by else None,
-                "_close": event_href(r.closed_by) if r.closed_by else None,
-            }
-            for r in site.journal.realized(year, account)
-        ]
-
     found = [
         r
-        for r in site.memo(("realized", year, account), records)
+        for r in realized_records(site, year, account)
         if (term is None or r["term"] == term) and (box is None or r["box"] == box)
     ]
     if sort is not None:
@@ -504,7 +538,7 @@ def washes(site: Site, request: Request) -> Response:
     from journal.records import wash_record
 
     year, account = int_param(request, "year", 1900, 9999), account_param(site, request)
-    found = site.memo(("washes", year, account), lambda: site.journal.washes(year, account))
+    found = washes_of(site, year, account)
     shown, pager = paginate(request, found)
     rows = [{**wash_record(w), "_href": event_href(lot_key(w.replacement_lot))} for w in shown]
     disallowed = sum((w.disallowed for w in found), Decimal(0))

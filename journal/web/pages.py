@@ -8,7 +8,7 @@ their own modules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -166,6 +166,25 @@ def warm_home(site: Site) -> None:
     """The home page's figures of today, read before anyone asks (`Site.warm`)."""
     today = date.today()
     site.memo(("home", today, True, income_target()), lambda: home_data(site, today, True))
+
+
+def warming(site: Site) -> list[Callable[[], object]]:
+    """What the server reads after the home page, one step at a time while nobody asks for a page: the
+    unfiltered listings and the last year's realized rows, so that their first visit is answered warm."""
+    from journal.web import events, listings
+
+    return [
+        lambda: listings.accounts(site),
+        lambda: listings.last_day(site),
+        lambda: listings.cycles_of(site),
+        lambda: listings.rolls_of(site),
+        lambda: listings.positions_of(site),
+        lambda: listings.lots_of(site),
+        lambda: listings.washes_of(site),
+        lambda: listings.realized_records(site, listings.last_day(site).year, None),
+        lambda: events.event_types(site),
+        lambda: events.source_files(site),
+    ]
 
 
 def _as_of(request: Request) -> date | None:
