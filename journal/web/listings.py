@@ -469,19 +469,21 @@ def realized(site: Site, request: Request) -> Response:
     sort = choice_param(request, "sort", [c.key for c in REALIZED_LIST])
     descending = choice_param(request, "dir", ("asc", "desc")) == "desc"
 
-    found = [
-        r
-        for r in realized_records(site, year, account)
-        if (term is None or r["term"] == term) and (box is None or r["box"] == box)
-    ]
-    if sort is not None:
-        found = sorted(
-            found,
-            key=lambda r: Decimal(r[sort] or 0) if sort in NUMERIC else (r[sort] or ""),
-            reverse=descending,
-        )
+    def chosen() -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        found = [
+            r
+            for r in realized_records(site, year, account)
+            if (term is None or r["term"] == term) and (box is None or r["box"] == box)
+        ]
+        if sort is not None:
+            found.sort(
+                key=lambda r: Decimal(r[sort] or 0) if sort in NUMERIC else (r[sort] or ""),
+                reverse=descending,
+            )
+        return found, ({**realized_total(found), "account": "Total"} if found else None)
+
+    found, total = site.memo(("realized-chosen", year, account, term, box, sort, descending), chosen)
     shown, pager = paginate(request, found)
-    total = {**realized_total(found), "account": "Total"} if found else None
     return site.render(
         request,
         "web/page.html.j2",
