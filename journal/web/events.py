@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from journal.reports.views import INT, Column, View
 from journal.web.common import (
+    PER_PAGE,
     Table,
     choice_param,
     cycle_href,
@@ -103,18 +104,35 @@ def _filtered(query: Select[Any], q: EventQuery) -> Select[Any]:
     return query
 
 
-def count_events(store: EventStore, q: EventQuery) -> int:
-    from sqlalchemy import func, select
+@dataclass(frozen=True, slots=True)
+class Found:
+    """How many events a search finds, and the sequence number each page of it starts at."""
+
+    total: int
+    starts: list[int]
+
+
+def search(store: EventStore, q: EventQuery, per_page: int = PER_PAGE) -> Found:
+    """The search's sequence numbers read once (the index alone, no payload), kept as each page's first: a
+    page is then a range of the primary key, however deep (an OFFSET would read every row before it)."""
+    from sqlalchemy import select
 
     from journal import schema
 
+    t = schema.events
+    query = _filtered(select(t.c.seq), q).order_by(t.c.seq.desc() if q.newest_first else t.c.seq)
+    total, starts = 0, []
     with store.engine.connect() as conn:
-        return int(conn.execute(_filtered(select(func.count()).select_from(schema.events), q)).scalar() or 0)
+        for (seq,) in conn.execute(query):
+            if total % per_page == 0:
+                starts.append(int(seq))
+            total += 1
+    return Found(total, starts)
 
 
-def find_events(store: EventStore, q: EventQuery, start: int, stop: int) -> list[StoredEvent]:
-    """Rows `start`..`stop` of the search in the order recorded (newest first when asked), decoded as the
-    store decodes them."""
+def find_events(store: EventStore, q: EventQuery, first: int, limit: int) -> list[StoredEvent]:
+    """`limit` events of the search from sequence number `first` on, in the search's order (newest first
+    when asked), decoded as the store decodes them."""
     from sqlalchemy import literal_column, select
 
     from journal import schema
@@ -131,10 +149,13 @@ def find_events(store: EventStore, q: EventQuery, start: int, stop: int) -> list
         t.c.payload,
         t.c.source,
     )
-    query = _filtered(query, q).order_by(t.c.seq.desc() if q.newest_first else t.c.seq)
-    query = query.offset(start).limit(stop - start)
+    query = _filtered(query, q)
+    if q.newest_first:
+        query = query.where(t.c.seq <= first).order_by(t.c.seq.desc())
+    else:
+        query = query.where(t.c.seq >= first).order_by(t.c.seq)
     with store.engine.connect() as conn:
-        rows = conn.execute(query).all()
+        rows = conn.execute(query.limit(limit)).all()
     return stored_events([[tuple(r) for r in rows]], text_times=store.dialect == "sqlite")
 
 
@@ -182,8 +203,14 @@ def events(site: Site, request: Request) -> Response:
         choice_param(request, "order", ("newest", "oldest")) == "newest",
     )
     store = site.journal.store
-    total = site.memo(("event-count", q), lambda: count_events(store, q))
-    found, pager = page_of(request, total, lambda start, stop: find_events(store, q, start, stop))
+    pages = site.memo(("event-search", q), lambda: search(store, q))
+    found, pager = page_of(
+        request,
+        pages.total,
+        lambda start, stop: (
+            find_events(store, q, pages.starts[start // PER_PAGE], stop - start) if stop else []
+        ),
+    )
     gone = voided_keys(store, found)
     rows = []
     for stored in found:

@@ -270,6 +270,13 @@ def test_events_are_paginated_on_the_server(site: Served, example_journal: Journ
     assert site.get("/events?page=3").status == 404
 
 
+def test_events_newest_first_page_by_page(site: Served, example_journal: Journal) -> None:
+    seqs = [str(s.seq) for s in reversed(example_journal.events())]
+    first = column(tables(page(site, "/events?order=newest"))[0], "Seq")
+    second = column(tables(page(site, "/events?order=newest&page=2"))[0], "Seq")
+    assert first + second == seqs
+
+
 def test_events_search_by_type_underlying_account_date_and_file(
     site: Served, example_journal: Journal
 ) -> None:
