@@ -130,6 +130,10 @@ def search(store: EventStore, q: EventQuery, per_page: int = PER_PAGE) -> Found:
     return Found(total, starts)
 
 
+def search_of(site: Site, q: EventQuery) -> Found:
+    return site.memo(("event-search", q), lambda: search(site.journal.store, q))
+
+
 def find_events(store: EventStore, q: EventQuery, first: int, limit: int) -> list[StoredEvent]:
     """`limit` events of the search from sequence number `first` on, in the search's order (newest first
     when asked), decoded as the store decodes them."""
@@ -203,7 +207,7 @@ def events(site: Site, request: Request) -> Response:
         choice_param(request, "order", ("newest", "oldest")) == "newest",
     )
     store = site.journal.store
-    pages = site.memo(("event-search", q), lambda: search(store, q))
+    pages = search_of(site, q)
     found, pager = page_of(
         request,
         pages.total,

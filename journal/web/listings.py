@@ -230,22 +230,9 @@ def _story(site: Site, request: Request) -> tuple[dict[str, Any], list[str]]:
 def cycle_page(site: Site, request: Request) -> Response:
     """A wheel's story (`tj report cycle ID`): its figures, break-even against the strikes sold, and its
     timeline, each line linked to its event and the file:line it came from."""
-    from journal.reports.views import cycle_view
-
     data, keys = _story(site, request)
-    view = cycle_view(data)
-    timeline = [
-        {**row, "_href": event_href(key), "_id": f"step-{i + 1}"}
-        for i, (row, key) in enumerate(zip(data["timeline"], keys, strict=True))
-    ]
+    view, timeline, strikes = site.memo(("cycle-view", data["id"]), lambda: _story_view(data, keys))
     shown, pager = paginate(request, timeline)
-    strikes = next(s for s in view.sections if s.id == "strikes")
-    if len(strikes.rows) > PER_PAGE:  # the total counts them all; the JSON download lists them all
-        view.notes.append(
-            f"{len(strikes.rows) - PER_PAGE:,} more options sold than listed here: see the JSON."
-        )
-        strikes.rows = strikes.rows[:PER_PAGE]
-    view.sections = []
     base = cycle_href(data["id"])
     return site.render(
         request,
@@ -255,10 +242,27 @@ def cycle_page(site: Site, request: Request) -> Response:
         cards=view.cards,
         tables=[
             ("Timeline", Table(TIMELINE, shown, pager, links={"what": "_href", "source": "_href"})),
-            ("Options sold", Table(strikes.columns, strikes.rows, total=strikes.total, empty=strikes.empty)),
+            ("Options sold", strikes),
         ],
         downloads=[(f"{base}/report.{fmt}", label) for fmt, label in REPORT_FORMATS],
     )
+
+
+def _story_view(data: dict[str, Any], keys: list[str]) -> tuple[View, list[dict[str, Any]], Table]:
+    """The cycle report's view (its chart laid out once: a long wheel has thousands of points), its timeline
+    with each line's link, and the options sold (the first PER_PAGE, the total of all)."""
+    from journal.reports.views import cycle_view
+
+    view = cycle_view(data)
+    timeline = [
+        {**row, "_href": event_href(key), "_id": f"step-{i + 1}"}
+        for i, (row, key) in enumerate(zip(data["timeline"], keys, strict=True))
+    ]
+    sold = next(s for s in view.sections if s.id == "strikes")
+    if len(sold.rows) > PER_PAGE:  # the total counts them all; the JSON download lists them all
+        view.notes.append(f"{len(sold.rows) - PER_PAGE:,} more options sold than listed here: see the JSON.")
+    view.sections = []
+    return view, timeline, Table(sold.columns, sold.rows[:PER_PAGE], total=sold.total, empty=sold.empty)
 
 
 REPORT_FORMATS = [("html", "HTML"), ("md", "Markdown"), ("json", "JSON")]

@@ -184,6 +184,7 @@ def warming(site: Site) -> list[Callable[[], object]]:
         lambda: listings.realized_records(site, listings.last_day(site).year, None),
         lambda: events.event_types(site),
         lambda: events.source_files(site),
+        lambda: events.search_of(site, events.EventQuery()),
     ]
 
 
