@@ -10,6 +10,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
@@ -49,6 +50,7 @@ from journal.web.listings import (
 if TYPE_CHECKING:
     from sqlalchemy import Select
 
+    from journal.events import Event
     from journal.projections.lots import RealizedRow
     from journal.store import EventStore
     from journal.stored import StoredEvent
@@ -263,19 +265,59 @@ def _journal_csv(stored: StoredEvent) -> str | None:
     return out.getvalue()
 
 
-def realized_by_key(site: Site, year: int, account: str) -> dict[str, list[RealizedRow]]:
-    """The realized rows closed in `year` in `account`, by the natural key of the event that opened their
-    lot and of the event that closed it."""
+def opened_quantity(event: Event) -> Decimal | None:
+    """What an event opens, in the units of its lots and realized rows (contracts, shares), when it opens
+    something: a buy, an opening option trade, shares bought by an assigned put or an exercised call. None
+    for anything else (it is then looked for among the rows it closed only, and the lots open now)."""
+    from journal.events import OptionAssigned, OptionExercised, TradeExecuted
+    from journal.instruments import OptionContract
 
-    def index() -> dict[str, list[RealizedRow]]:
-        out: dict[str, list[RealizedRow]] = {}
-        for row in site.journal.realized(year, account):
-            keys = {row.closed_by, lot_key(row.opened_by) if row.opened_by else ""} - {""}
-            for key in keys:
-                out.setdefault(key, []).append(row)
-        return out
+    if isinstance(event, TradeExecuted):
+        opens = event.action.opens if event.instrument.is_option else event.action.is_buy
+        return event.quantity if opens else None
+    if (
+        isinstance(event, OptionAssigned | OptionExercised)
+        and isinstance(event.option, OptionContract)
+        and event.option.is_put == isinstance(event, OptionAssigned)  # shares bought (`reports.cycle`)
+    ):
+        return sum((n for _, n in event.option.delivers(event.quantity)[0]), Decimal(0))
+    return None
 
-    return site.memo(("realized-by-key", year, account), index)
+
+def realized_fed(site: Site, event: Event, open_units: Decimal) -> list[RealizedRow]:
+    """The realized rows an event closed (closing on its day, or an expiry's date a few days before a late
+    row), and those of the lots it opened: read a window at a time from its day (a month, then longer ones)
+    until the rows and the lots still open (`open_units`) account for all it opened, by an option's expiry
+    (and a month) at the latest, else by the last day the files reach."""
+    from journal.events import TradeExecuted
+    from journal.instruments import OptionContract
+
+    key, day, account = event.key, event.time.date(), event.account
+    found: list[RealizedRow] = []
+
+    def read(start: date, end: date) -> None:
+        for row in site.journal.realized(None, account, start, end):
+            if row.closed_by == key or (row.opened_by and lot_key(row.opened_by) == key):
+                found.append(row)
+
+    read(day - timedelta(days=7), day + timedelta(days=7))
+    wanted = opened_quantity(event)
+    if wanted is None:
+        return found
+    until = last_day(site)
+    if isinstance(event, TradeExecuted) and isinstance(event.instrument, OptionContract):
+        until = min(until, event.instrument.expiry + timedelta(days=31))
+    start, span = day + timedelta(days=8), 31
+    while start <= until:
+        accounted = open_units + sum(
+            (r.quantity for r in found if r.opened_by and lot_key(r.opened_by) == key), Decimal(0)
+        )
+        if accounted >= wanted:
+            break
+        end = min(start + timedelta(days=span), until)
+        read(start, end)
+        start, span = end + timedelta(days=1), min(span * 4, 366)
+    return found
 
 
 def fed_by(site: Site, stored: StoredEvent) -> list[tuple[str, Table]]:
@@ -294,19 +336,9 @@ def fed_by(site: Site, stored: StoredEvent) -> list[tuple[str, Table]]:
     if opened:
         tables.append(("Open lots it opened", Table(LOT_LIST, [lot_record(lot) for lot in opened])))
 
-    # The realized rows it closed (on its day, or an expiry's date a few days before a late row), and those
-    # of the lots it opened (by an option's expiry at the latest; a stock lot any day since): looked up by
-    # key among each year's rows, which the server reads once per state of the journal.
     option = getattr(ev, "instrument", None) or getattr(ev, "option", None)
-    until = last_day(site)
-    if isinstance(option, OptionContract) and isinstance(ev, TradeExecuted):
-        until = min(until, option.expiry + timedelta(days=31))
     policies = journal.policies()
-    rows = [
-        row
-        for year in range((day - timedelta(days=7)).year, max(until, day + timedelta(days=7)).year + 1)
-        for row in realized_by_key(site, year, account).get(key, [])
-    ]
+    rows = realized_fed(site, ev, sum((abs(lot.quantity) for lot in opened), Decimal(0)))
     if rows:
         records = [
             {
@@ -412,7 +444,7 @@ def event_page(site: Site, request: Request) -> Response:
         raw=ev.raw if isinstance(ev, Unresolved) else None,
         journal_csv=_journal_csv(stored),
         payload=payload,
-        tables=[] if ev.key in gone else fed_by(site, stored),
+        tables=[] if ev.key in gone else site.memo(("fed-by", ev.key), lambda: fed_by(site, stored)),
     )
 
 

@@ -321,6 +321,47 @@ def test_an_events_page_shows_its_source_and_the_figures_it_feeds(
     assert "/cycles/KO-20240318" in links(html)
 
 
+def test_every_events_page_shows_exactly_the_realized_rows_and_lots_it_feeds(
+    site: Served, example_journal: Journal
+) -> None:
+    from journal.web.listings import lot_key
+
+    every = example_journal.realized()
+    lots = example_journal.lots()
+    fed = 0
+    for stored in example_journal.events():
+        key = stored.event.key
+        html = page(site, f"/events/{key}")
+        expected = sorted(
+            (
+                " ".join(r.instrument.name.split()),
+                r.closed.isoformat(),
+                money_text(realized_record(r)["gain"]),
+            )
+            for r in every
+            if r.closed_by == key or (r.opened_by and lot_key(r.opened_by) == key)
+        )
+        found = [t for t in tables(html) if t[0][:2] == ["Account", "Instrument"] and "Gain" in t[0]]
+        shown = (
+            sorted(
+                zip(
+                    column(found[0], "Instrument"),
+                    column(found[0], "Closed"),
+                    column(found[0], "Gain"),
+                    strict=True,
+                )
+            )
+            if found
+            else []
+        )
+        assert shown == expected, key
+        fed += bool(expected)
+        opened = [lot for lot in lots if lot_key(lot.lot_id) == key]
+        lot_tables = [t for t in tables(html) if "Per unit" in t[0]]
+        assert len(lot_tables) == (1 if opened else 0)
+    assert fed > 50
+
+
 def test_an_unknown_event_is_a_404(site: Served) -> None:
     assert site.get("/events/no-such-key").status == 404
 
