@@ -4,6 +4,7 @@ parameters and paginated on the server."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -22,6 +23,7 @@ from journal.web.common import (
     event_href,
     int_param,
     notice_of,
+    page_of,
     paginate,
     text_param,
 )
@@ -473,21 +475,28 @@ def realized(site: Site, request: Request) -> Response:
     sort = choice_param(request, "sort", [c.key for c in REALIZED_LIST])
     descending = choice_param(request, "dir", ("asc", "desc")) == "desc"
 
-    def chosen() -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        found = [
-            r
-            for r in realized_records(site, year, account)
-            if (term is None or r["term"] == term) and (box is None or r["box"] == box)
-        ]
-        if sort is not None:
+    if sort is None:  # in closing order: the page's rows only, the total from the read models' totals
+        count, total = _realized_total(site, year, account, term, box)
+        shown, pager = page_of(
+            request, count, lambda start, stop: _realized_page(site, year, account, term, box, start, stop)
+        )
+    else:  # sorted: every row of the choice, read once per state of the journal
+
+        def chosen() -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+            found = [
+                r
+                for r in realized_records(site, year, account)
+                if (term is None or r["term"] == term) and (box is None or r["box"] == box)
+            ]
             found.sort(
                 key=lambda r: Decimal(r[sort] or 0) if sort in NUMERIC else (r[sort] or ""),
                 reverse=descending,
             )
-        return found, ({**realized_total(found), "account": "Total"} if found else None)
+            return found, ({**realized_total(found), "account": "Total"} if found else None)
 
-    found, total = site.memo(("realized-chosen", year, account, term, box, sort, descending), chosen)
-    shown, pager = paginate(request, found)
+        found, total = site.memo(("realized-sorted", year, account, term, box, sort, descending), chosen)
+        count = len(found)
+        shown, pager = paginate(request, found)
     return site.render(
         request,
         "web/page.html.j2",
@@ -505,7 +514,7 @@ def realized(site: Site, request: Request) -> Response:
             select_filter(request, "term", "Term", TERMS),
             select_filter(request, "box", "Form 8949 box", BOXES),
         ],
-        cards=[Card("Rows", str(len(found)), INT, tone=""), Card("Gain", total["gain"] if total else "0.00")],
+        cards=[Card("Rows", str(count), INT, tone=""), Card("Gain", total["gain"] if total else "0.00")],
         tables=[
             (
                 "",
@@ -523,6 +532,83 @@ def realized(site: Site, request: Request) -> Response:
             )
         ],
     )
+
+
+def _period(year: int | None) -> tuple[date, date]:
+    return (date(year, 1, 1), date(year, 12, 31)) if year is not None else (date(1, 1, 1), date(9999, 12, 31))
+
+
+def _chosen(site: Site, term: str | None, box: str | None) -> Callable[[str, str, bool], bool]:
+    """Whether a row (or a total) of this account, term and basis is on the page: its term, and its Form
+    8949 box as `journal.records.realized_record` gives it."""
+    from journal.tax import DEFAULT_POLICY, form_8949_box
+
+    policies = site.journal.policies()
+
+    def wanted(account: str, row_term: str, basis_missing: bool) -> bool:
+        policy = policies.get(account, DEFAULT_POLICY)
+        return (term is None or row_term == term) and (
+            box is None or form_8949_box(row_term, policy, basis_missing) == box
+        )
+
+    return wanted
+
+
+def _realized_total(
+    site: Site, year: int | None, account: str | None, term: str | None, box: str | None
+) -> tuple[int, dict[str, Any] | None]:
+    """How many rows are chosen and their total line, from the read models' totals (each row's figures
+    rounded as on Form 8949, then added up: `tj realized`'s total line), not from the rows."""
+    from journal.money import cents
+    from journal.projections.income import added_up
+
+    def total() -> tuple[int, dict[str, Any] | None]:
+        wanted = _chosen(site, term, box)
+        totals = site.journal.realized_totals(account, *_period(year))
+        sums = added_up(t for t in totals if wanted(t.account, t.term, t.basis_missing))
+        if not sums.rows:
+            return 0, None
+        figures = {"proceeds": sums.proceeds, "cost_basis": sums.cost_basis, "adjustment": sums.adjustment}
+        return sums.rows, {
+            "account": "Total",
+            **{k: cents(v) for k, v in figures.items()},
+            "gain": cents(sums.gain),
+        }
+
+    return site.memo(("realized-total", year, account, term, box), total)
+
+
+def _realized_page(
+    site: Site,
+    year: int | None,
+    account: str | None,
+    term: str | None,
+    box: str | None,
+    start: int,
+    stop: int,
+) -> list[dict[str, Any]]:
+    """Rows `start`..`stop` of the choice in closing order, read only as far as the page (a busy year has
+    tens of thousands)."""
+    from contextlib import closing
+    from itertools import islice
+
+    from journal.records import realized_record
+    from journal.tax import DEFAULT_POLICY
+
+    def rows() -> list[dict[str, Any]]:
+        wanted, policies = _chosen(site, term, box), site.journal.policies()
+        with closing(site.journal.realized_in_order(*_period(year), account)) as stream:
+            chosen = (r for r in stream if wanted(r.account, r.term, r.basis_missing))
+            return [
+                {
+                    **realized_record(r, policies.get(r.account, DEFAULT_POLICY)),
+                    "_open": event_href(lot_key(r.opened_by)) if r.opened_by else None,
+                    "_close": event_href(r.closed_by) if r.closed_by else None,
+                }
+                for r in islice(chosen, start, stop)
+            ]
+
+    return site.memo(("realized-page", year, account, term, box, start), rows)
 
 
 WASH_LIST = [

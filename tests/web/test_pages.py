@@ -19,6 +19,7 @@ from journal.reports.cycle import cycle_report
 from journal.reports.monthly import monthly_report
 from journal.reports.views import money_text, price_text
 from journal.reports.weekly import weekly_report
+from journal.tax import DEFAULT_POLICY
 from tests.web.html import column, links, tables, text_of
 from tests.web.server import Served
 
@@ -190,6 +191,29 @@ def test_realized_sorts_by_a_column_and_filters_by_term(site: Served, example_jo
         assert column(table[0], "Instrument")[:-1] == [" ".join(r["instrument"].split()) for r in long_term]
     else:
         assert table == []
+
+
+@pytest.mark.parametrize("choice", ["term=short", "box=A", "account=brokerage", "year=all", "account=ira"])
+def test_realized_totals_of_a_choice_are_tj_realizeds_total_of_its_rows(
+    site: Served, example_journal: Journal, choice: str
+) -> None:
+    name, value = choice.split("=")
+    policies = example_journal.policies()
+    year = None if name == "year" else 2024
+    records = [
+        realized_record(r, policies.get(r.account, DEFAULT_POLICY))
+        for r in example_journal.realized(year)
+        if name in ("year",) or (name == "account" and r.account == value) or name in ("term", "box")
+    ]
+    records = [r for r in records if name not in ("term", "box") or r[name] == value]
+    html = page(site, f"/realized?{choice}" + ("" if name == "year" else "&year=2024"))
+    if not records:
+        assert "No realized row." in text_of(html)
+        return
+    table = tables(html)[0]
+    assert column(table, "Gain")[-1] == money_text(realized_total(records)["gain"])
+    assert column(table, "Proceeds")[-1] == money_text(realized_total(records)["proceeds"])
+    assert column(table, "Gain")[:-1] == [money_text(r["gain"]) for r in records][:100]
 
 
 def test_wash_sales(site: Served, example_journal: Journal) -> None:
