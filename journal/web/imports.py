@@ -9,8 +9,9 @@ anything is written, confirm.
   Nothing is written. The upload stays in memory (for `KEEP_SECONDS`) under a random id that the page's
   confirm form carries, with the session's CSRF token.
 - `POST /import/confirm`: the same atomic `Journal.import_files` as `tj import` on the kept files (written
-  again to a private folder, removed after). An upload with any error has no confirm button, and a confirm
-  of it is refused (422), as `tj import` refuses it.
+  again to a private folder, removed after). An upload with any error has no confirm button and is not
+  kept, so a confirm of it is refused (410); should the journal have changed since the preview so that
+  `import_files` refuses the files, the page says why (422) and nothing is written.
 """
 
 from __future__ import annotations
@@ -367,11 +368,10 @@ def _preview_page(site: Site, request: Request, previews: list[FilePreview], upl
             tone="neg" if not upload.confirmable else "",
         ),
     ]
-    status = 200 if upload.confirmable else 422
+    # A preview that found errors is still the page asked for (200): what refuses is the confirm, absent.
     return site.render(
         request,
         "web/import_preview.html.j2",
-        status,
         view=View("import", "Import: preview", "Nothing is written until you confirm"),
         cards=cards,
         files=files,

@@ -11,7 +11,7 @@ that writes, the security headers, the upload limit.
   starts: a token is good for one run of `tj serve`.
 - **Headers**: the reports' Content-Security-Policy (no script, no fetch) as a header too, with
   `frame-ancestors 'none'` (no other page can frame one of ours) and `form-action 'self'`; no MIME sniffing,
-  no referrer.
+  no referrer to another site.
 - **Size**: a request body over `MAX_BODY_BYTES` is refused with a 413 page (from its Content-Length, or
   counted as it arrives), before anything is parsed.
 """
@@ -50,7 +50,7 @@ CONTENT_SECURITY_POLICY = (
 HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # not no-referrer: a form's POST would say Origin: null
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",

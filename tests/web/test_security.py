@@ -72,7 +72,7 @@ def test_every_page_carries_the_policy_and_a_strict_session_cookie(site: Served)
     )
     assert reply.headers["x-content-type-options"] == "nosniff"
     assert reply.headers["x-frame-options"] == "DENY"
-    assert reply.headers["referrer-policy"] == "no-referrer"
+    assert reply.headers["referrer-policy"] == "same-origin"
     name, *attributes = [part.strip() for part in reply.headers["set-cookie"].split(";")]
     assert name.startswith("tj_session=") and len(name) > len("tj_session=") + 40
     assert sorted(attributes) == ["HttpOnly", "Path=/", "SameSite=Strict"]
