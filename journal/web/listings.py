@@ -611,6 +611,13 @@ def _realized_page(
     return site.memo(("realized-page", year, account, term, box, start), rows)
 
 
+def warm_realized(site: Site) -> None:
+    """The realized page as it first opens: the last year's count, total and first page."""
+    year = last_day(site).year
+    count, _ = _realized_total(site, year, None, None, None)
+    _realized_page(site, year, None, None, None, 0, min(count, PER_PAGE))
+
+
 WASH_LIST = [
     Column("sold", "Loss sold", DATE),
     Column("account", "Account", optional=True),

@@ -181,7 +181,7 @@ def warming(site: Site) -> list[Callable[[], object]]:
         lambda: listings.positions_of(site),
         lambda: listings.lots_of(site),
         lambda: listings.washes_of(site),
-        lambda: listings.realized_records(site, listings.last_day(site).year, None),
+        lambda: listings.warm_realized(site),
         lambda: events.event_types(site),
         lambda: events.source_files(site),
         lambda: events.search_of(site, events.EventQuery()),
