@@ -76,7 +76,7 @@ APPENDED = (
 BY_MONTH = ("month_flows", "month_income", "realized_totals")  # rows in month order: kept before a month
 CURRENT = ("lots", "pending")  # what is open now: every row made again
 STATE = "state"  # the projection of a partition's states: `ord` is the state's last day (its ordinal)
-KEPT_STATES = 6  # month-end states a partition keeps besides its latest (an import of an earlier month)
+KEPT_STATES = 3  # month-end states a partition keeps besides its latest: a month imported up to 3 late
 KEPT_MONTHS = 3  # months of monthly sums a state keeps: a wash sale reaches back 30 days
 STATE_FORMAT = 6  # what a dumped state holds: a state of another format is not taken
 
@@ -519,6 +519,7 @@ class PartitionFold:
         it was (its `finish` comes next)."""
         books, strategies, attribution = self.fold.books, self.attribution.map, self.attribution
         self.seq, self.members = seq, list(members)
+        self._close_months()  # for good: what a fold gone on from here does (not once a state per dump)
         saved = dict(self.__dict__)
         tracker, positions = books.washes, self.positions
         saved_books = (books.realized, books.covered_calls, tracker.washes, tracker.used, tracker.pending)
@@ -604,16 +605,22 @@ class PartitionFold:
         self._resumed = True
         self._states_from = state_ord(self.last_day) + 1
 
-    def _keep_months(self) -> None:
-        """Keep the monthly sums of the last KEPT_MONTHS months only, and the current month's income events
-        only (the months before it as sums)."""
+    def _close_months(self) -> None:
+        """The income events of the months before the last day's, as their months' sums: a fold keeps the
+        current month's events only."""
         if self.last_day is None:
             return
         current = self.last_day.replace(day=1)
         done = [ev for ev in self.month_events if ev.time.date() < current]
-        self.cash = {**self.cash, **_month_cash(done, self.attribution.map)}
-        self.month_events = [ev for ev in self.month_events if ev.time.date() >= current]
-        first = current
+        if done:
+            self.cash = {**self.cash, **_month_cash(done, self.attribution.map)}
+            self.month_events = [ev for ev in self.month_events if ev.time.date() >= current]
+
+    def _keep_months(self) -> None:
+        """Keep the monthly sums of the last KEPT_MONTHS months only (the months before them are final)."""
+        if self.last_day is None:
+            return
+        first = self.last_day.replace(day=1)
         for _ in range(KEPT_MONTHS - 1):
             first = (first - timedelta(days=1)).replace(day=1)
         self.kept_from = first
