@@ -1,0 +1,207 @@
+"""How fast `tj serve` answers each page of a large journal (issue 17, item 5: with the server warm, every
+page <= 150 ms at 10^5 events and <= 500 ms at 10^6). Run on demand:
+
+    .venv/bin/python bench/serve.py --copy /work/bench-data/e5.sqlite      # a copy is served, never the file
+    .venv/bin/python bench/serve.py --url postgresql+psycopg://...          # a journal as it is
+
+The real `tj serve` runs in its own process on a free loopback port; this process is the browser (HTTP/1.1
+over loopback, a new connection a request, the body read to its end). The server is warmed by one page
+first (opening the journal, bringing its read models up to date: said apart as "start"); then each page is
+asked once ("first": the server warm, that page not asked before: nothing of it kept) and `--repeat` times
+more ("again": the best and the median; a page's answer is kept until the journal records another event,
+so this is what a reload or a back button costs). The table says which pages miss the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+TARGETS_MS = {10**5: 150.0, 10**6: 500.0}
+LINK = re.compile(r'href="(/(?:cycles|events)/[^"?#]+)"')
+
+
+@dataclass
+class Timed:
+    name: str
+    path: str
+    status: int
+    size: int
+    first: float
+    again: list[float]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes, float]:
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, body, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+def journal_facts(url: str) -> tuple[int, date, date, str]:
+    """The number of events, the first and last economic days and the busiest underlying (read-only SQL)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            count = conn.execute(text("SELECT count(*) FROM events")).scalar() or 0
+            first, last = conn.execute(
+                text("SELECT min(economic_time), max(economic_time) FROM events")
+            ).one()
+            busiest = conn.execute(
+                text(
+                    "SELECT underlying FROM events WHERE underlying <> '' "
+                    "GROUP BY underlying ORDER BY count(*) DESC LIMIT 1"
+                )
+            ).scalar()
+    finally:
+        engine.dispose()
+    return int(count), date.fromisoformat(str(first)[:10]), date.fromisoformat(str(last)[:10]), str(busiest)
+
+
+def pages(first: date, last: date, busiest: str, events: int) -> list[tuple[str, str]]:
+    """Every page of tj serve, with filters a user would set on a journal of these dates."""
+    mid = first + (last - first) / 2
+    year, month = last.year, last.strftime("%Y-%m")
+    late = max(1, events // 100 // 2)  # an events page in the middle
+    return [
+        ("home", "/"),
+        ("home as of the last day", f"/?as_of={last}"),
+        ("cycles", "/cycles"),
+        ("cycles, page 40", "/cycles?page=40"),
+        ("cycles open", "/cycles?status=open"),
+        (f"cycles of {busiest}", f"/cycles?underlying={busiest}"),
+        ("rolls", "/rolls"),
+        ("positions", "/positions"),
+        ("positions as of mid-way", f"/positions?as_of={mid}"),
+        ("lots", "/lots"),
+        ("lots as of mid-way", f"/lots?as_of={mid}"),
+        (f"realized {year}", f"/realized?year={year}"),
+        (f"realized {year} by gain", f"/realized?year={year}&sort=gain&dir=desc"),
+        ("wash sales", "/washes"),
+        ("reports", "/reports"),
+        (f"monthly {month}", f"/reports/monthly/{month}"),
+        (f"weekly {last}", f"/reports/weekly/{last}"),
+        (f"year {year}", f"/reports/year/{year}"),
+        (f"year {year} Form 8949 CSV", f"/reports/year/{year}/form8949.csv"),
+        ("events", "/events"),
+        (f"events, page {late}", f"/events?page={late}"),
+        (f"events of {busiest}", f"/events?underlying={busiest}"),
+        ("events in a month", f"/events?from={last - timedelta(days=30)}&to={last}"),
+        ("import", "/import"),
+    ]
+
+
+def run(url: str, repeat: int) -> int:
+    count, first, last, busiest = journal_facts(url)
+    target = TARGETS_MS[10**6] if count > 3 * 10**5 else TARGETS_MS[10**5]
+    port = free_port()
+    config = Path(tempfile.mkdtemp(prefix="tj-bench-serve-")) / "config.toml"
+    env = {**os.environ, "TJ_CONFIG": str(config)}
+    tj = Path(sys.executable).with_name("tj")
+    server = subprocess.Popen(
+        [str(tj), "--db", url, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fetch(port, "/import")
+                break
+            except OSError as failed:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(
+                        f"tj serve did not start: {server.stderr.read() if server.stderr else ''}"
+                    ) from failed
+                time.sleep(0.1)
+        status, _, start = fetch(port, "/")
+        print(f"{count:,} events, {first} to {last}; the first page of a fresh server: {start * 1000:.0f} ms")
+        listed = pages(first, last, busiest, count)
+        # A cycle's story (and its JSON download) and an event's page: the first links their listings give.
+        for listing, kind, name in (("/cycles", "/cycles/", "a cycle"), ("/events", "/events/", "an event")):
+            _, body, _ = fetch(port, listing)
+            found = [h for h in LINK.findall(body.decode()) if h.startswith(kind) and "/report." not in h]
+            if found:
+                listed.append((name, found[0]))
+                if kind == "/cycles/":
+                    listed.append(("a cycle's JSON", found[0] + "/report.json"))
+        out = []
+        for name, path in listed:
+            status, body, took = fetch(port, path)
+            again = [fetch(port, path)[2] for _ in range(repeat)]
+            out.append(Timed(name, path, status, len(body), took, again))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    show(out, target)
+    return 0 if all(t.status == 200 for t in out) else 1
+
+
+def show(timed: list[Timed], target: float) -> None:
+    print(f"{'page':34} {'status':>6} {'KB':>7} {'first ms':>9} {'again best':>10} {'median':>7}  path")
+    for t in timed:
+        best = min(t.again) * 1000 if t.again else float("nan")
+        median = statistics.median(t.again) * 1000 if t.again else float("nan")
+        slow = "  SLOW" if t.first * 1000 > target else ""
+        print(
+            f"{t.name[:34]:34} {t.status:>6} {t.size / 1024:>7.1f} {t.first * 1000:>9.1f} {best:>10.1f} "
+            f"{median:>7.1f}  {t.path[:70]}{slow}"
+        )
+    firsts = [t.first * 1000 for t in timed]
+    print(
+        f"target {target:.0f} ms: {sum(f <= target for f in firsts)} of {len(firsts)} pages within it at "
+        f"first ask; slowest {max(firsts):.0f} ms"
+    )
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--copy", type=Path, help="a SQLite journal to copy into a temporary folder and serve")
+    where.add_argument("--url", help="a journal's URL, served as it is (it may be written: read models)")
+    parser.add_argument("--repeat", type=int, default=5, help="asks of each page after the first")
+    args = parser.parse_args(argv)
+    if args.url:
+        return run(args.url, args.repeat)
+    folder = Path(tempfile.mkdtemp(prefix="tj-bench-serve-"))
+    try:
+        copy = folder / args.copy.name
+        shutil.copyfile(args.copy, copy)
+        return run(f"sqlite:///{copy}", args.repeat)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
