@@ -127,7 +127,7 @@ class Site:
     def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """A page of templates/web/: `context` plus the request (for the navigation and the CSRF token)."""
         page = templates().get_template(template)
-        for name in ("filters", "cards", "tables", "downloads"):
+        for name in ("filters", "cards", "tables", "downloads", "drawn"):
             context.setdefault(name, [])
         context.setdefault("data", {})
         body = page.render(request=request, csrf_token=security.csrf_token(request), **context)

@@ -29,6 +29,8 @@ from journal.web.common import (
 )
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from journal.api import Journal
     from journal.projections.cycles import Cycle
     from journal.projections.lots import Lot
@@ -233,7 +235,7 @@ def cycle_page(site: Site, request: Request) -> Response:
     """A wheel's story (`tj report cycle ID`): its figures, break-even against the strikes sold, and its
     timeline, each line linked to its event and the file:line it came from."""
     data, keys = _story(site, request)
-    view, timeline, strikes = site.memo(("cycle-view", data["id"]), lambda: _story_view(data, keys))
+    view, timeline, strikes, drawn = site.memo(("cycle-view", data["id"]), lambda: _story_view(data, keys))
     shown, pager = paginate(request, timeline)
     base = cycle_href(data["id"])
     return site.render(
@@ -242,6 +244,7 @@ def cycle_page(site: Site, request: Request) -> Response:
         view=view,
         data=data,
         cards=view.cards,
+        drawn=drawn,
         tables=[
             ("Timeline", Table(TIMELINE, shown, pager, links={"what": "_href", "source": "_href"})),
             ("Options sold", strikes),
@@ -250,9 +253,12 @@ def cycle_page(site: Site, request: Request) -> Response:
     )
 
 
-def _story_view(data: dict[str, Any], keys: list[str]) -> tuple[View, list[dict[str, Any]], Table]:
-    """The cycle report's view (its chart laid out once: a long wheel has thousands of points), its timeline
-    with each line's link, and the options sold (the first PER_PAGE, the total of all)."""
+def _story_view(
+    data: dict[str, Any], keys: list[str]
+) -> tuple[View, list[dict[str, Any]], Table, list[Markup]]:
+    """The cycle report's view, its timeline with each line's link, the options sold (the first PER_PAGE,
+    the total of all), and its chart drawn once (a long wheel's has thousands of marks)."""
+    from journal.reports.render import environment
     from journal.reports.views import cycle_view
 
     view = cycle_view(data)
@@ -264,7 +270,14 @@ def _story_view(data: dict[str, Any], keys: list[str]) -> tuple[View, list[dict[
     if len(sold.rows) > PER_PAGE:  # the total counts them all; the JSON download lists them all
         view.notes.append(f"{len(sold.rows) - PER_PAGE:,} more options sold than listed here: see the JSON.")
     view.sections = []
-    return view, timeline, Table(sold.columns, sold.rows[:PER_PAGE], total=sold.total, empty=sold.empty)
+    chart = environment().get_template("_macros.html.j2").module.chart  # type: ignore[attr-defined]
+    drawn = [chart(c) for c in view.charts]
+    return (
+        view,
+        timeline,
+        Table(sold.columns, sold.rows[:PER_PAGE], total=sold.total, empty=sold.empty),
+        drawn,
+    )
 
 
 REPORT_FORMATS = [("html", "HTML"), ("md", "Markdown"), ("json", "JSON")]
