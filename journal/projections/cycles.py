@@ -188,11 +188,14 @@ class CycleFold:
     the account holds nothing of the underlying, so a roll or an expiry and a new sale on one day stay in
     one cycle."""
 
+    keep_flows = True  # (the default of a fold pickled before it had the attribute)
+
     def __init__(
         self,
         policies: Mapping[str, AccountPolicy] | None = None,
         books: Books | None = None,
         horizons: Mapping[str, date] | None = None,
+        keep_flows: bool = True,
     ) -> None:
         # The tax books folded alongside (the read models take them too); given when resumed from a snapshot.
         self.books = books if books is not None else Books(policies or {}, horizons=horizons)
@@ -203,9 +206,13 @@ class CycleFold:
         self.shares_seen: dict[tuple[str, str], int] = {}  # the books' stock_version last summed, per key
         # (account, old symbol) -> (account, new symbol): where a corporate action carried a cycle
         self.moved: dict[tuple[str, str], tuple[str, str]] = {}
-        # The flows of the events whose cash depends on what was held (`flow_of`'s `held`), by id(event):
-        # the read models' daily cash takes them from here
+        # The flow of each event applied (`flow_of`, with what was held where its cash depends on it), by
+        # id(event): worked out once, for the cycle and for the read models' daily cash, which take them
+        # from here (and clear them). Without `keep_flows`, only the flows that depend on what was held
+        # (a fold of many events whose flows nobody reads keeps a few).
         self.flows: dict[int, Flow] = {}
+        if not keep_flows:  # (else the class's default: a pickled fold's state is as it was)
+            self.keep_flows = False
 
     def close_emptied(self, before: date | None) -> None:
         for key, day in list(self.empty_since.items()):
@@ -219,18 +226,19 @@ class CycleFold:
         self._take_assumed()
         self.close_emptied(day)
         held = _held_before(self.books, event)
-        if held is not None:
-            self.flows[id(event)] = flow_of(event, held)
+        flow = flow_of(event, held)
+        if held is not None or self.keep_flows:
+            self.flows[id(event)] = flow
         self.books.apply(event)
-        self._follow(event)
+        self._follow(event, flow)
 
     def _take_assumed(self) -> None:
         """The expiries the books assumed (`Books.assumed_events`): steps of their cycles like real ones."""
         for expired in self.books.assumed_events:
-            self._follow(expired)
+            self._follow(expired, flow_of(expired))
         self.books.assumed_events.clear()
 
-    def _follow(self, event: Event) -> None:
+    def _follow(self, event: Event, flow: Flow) -> None:
         """The event (already in the books) in its cycle: a new cycle, a step, or the day it empties."""
         underlying = event.underlying
         if underlying is None or not _in_the_wheel(event):
@@ -257,7 +265,6 @@ class CycleFold:
         if new is not None and cycle.closed is None and new != cycle.underlying:
             cycle = self._carry(cycle, new)
         key = (cycle.account, cycle.underlying)
-        flow = self.flows.get(id(event)) or flow_of(event)
         cycle.add(event, flow)
         if cycle.closed is None:
             self._refresh_holdings(cycle)
@@ -378,7 +385,7 @@ def fold_with_cycles(
     the books the events go on from (resumed from a snapshot at a day the cycles' accounts held nothing);
     else new books whose horizons (see `lots.ASSUMED_EXPIRY_DAYS`) are the events' own."""
     events = list(events)
-    tracker = CycleFold(policies, books, horizons_of(events) if books is None else None)
+    tracker = CycleFold(policies, books, horizons_of(events) if books is None else None, keep_flows=False)
     for event in events:
         tracker.apply(event)
     cycles = tracker.finish(today)
