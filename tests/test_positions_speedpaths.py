@@ -134,3 +134,14 @@ def test_a_collar_counts_its_shares_only() -> None:
     assert capital_total([shares, call, put]) == (Decimal("5900.00"), False)
     # without the shares: a short call and a long put, whose loss is unlimited
     assert capital_total([call, put]) == (Decimal(0), True)
+
+
+def test_the_cache_tells_contracts_of_one_name_apart() -> None:
+    """Two contracts may share a name: a multiplier, and a strike's digits past the thousandths, are not in it
+    (hypothesis found the first: a KO put of multiplier 10 taken for one of 100 a day before)."""
+    known: GroupCache = {}
+    for multiplier, strike in [("100", "40"), ("10", "40"), ("100", "40.0001"), ("100", "40.0002")]:
+        put = OptionContract("KO", EXPIRY, "P", Decimal(strike), Decimal(multiplier))
+        found = [Lot("L1", "A", put, DAY, Decimal(-1), Decimal(100), "O1")]
+        assert capital_total(found, known) == capital_total(found)
+    assert capital_total(found, known) == (Decimal("4000.02"), False)

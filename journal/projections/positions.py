@@ -315,8 +315,11 @@ GroupCache = dict[tuple[Any, ...], list[Position]]
 _Key = tuple[str, str]
 
 
-# What `known` keys a group of lots by: each lot's id and what `classify` reads of it.
-_LOT_STATE = attrgetter("lot_id", "instrument.name", "quantity", "basis", "opened")
+# What `known` keys a group of lots by: each lot's id and what `classify` reads of it (an option's name
+# leaves out its multiplier and a strike's digits past the thousandths: two contracts may share one).
+_LOT_STATE = attrgetter(
+    "lot_id", "instrument.name", "instrument.strike", "instrument.multiplier", "quantity", "basis", "opened"
+)
 _HELD = (Stock, Bond, Future)
 _DAY_KEYS: dict[date, str] = {}  # a day's group key ("day:2024-01-02"): made once per day, not per lot
 
