@@ -80,6 +80,22 @@ class FileImport:
     restored: int = 0  # facts of the file a void had taken back, given back by this import (`journal.voids`)
 
 
+@dataclass(slots=True)
+class ImportPreview:
+    """What importing one file would do (`Journal.import_preview`): nothing written."""
+
+    file: str
+    format: str | None  # the importer that reads it; None: none does
+    read: int = 0  # events the file gives
+    new: list[Event] = field(default_factory=list)  # those the import would add, in the file's order
+    duplicates: int = 0  # recorded already (or by an earlier file of the same import)
+    lookalikes: int = 0  # recorded from another file under other keys: left out
+    restores: int = 0  # facts a void had taken back, given back
+    unresolved: list[Unresolved] = field(default_factory=list)  # rows kept as unresolved events
+    errors: list[ImportProblem | str] = field(default_factory=list)  # any: the import is refused whole
+    warnings: list[str] = field(default_factory=list)
+
+
 def cash_check(file: str, result: ParseResult) -> list[ImportProblem]:
     """The file checks itself: per account, the broker's amounts added up over the file beside the cash
     its events move in the journal. They are equal when every row was read for what the broker booked; a
@@ -300,6 +316,45 @@ class Journal:
         # The read models catch up on the next query, recomputing only the partitions these files touched:
         # a bulk import of many files pays for the projections once, not once per file.
         return done
+
+    def import_preview(
+        self, paths: Sequence[Path], format: str | None = None, account: str | None = None
+    ) -> list[ImportPreview]:
+        """What `import_files(paths, format, account)` would do, file by file, writing nothing (the import
+        page of `tj serve`): the same parsing, resolutions and cash check, the same keys looked up
+        (duplicates, lookalikes left out, restores). A file that cannot be read has its errors and adds
+        nothing; `import_files` would refuse every file then."""
+        out: list[ImportPreview] = []
+        taken: set[str] = set()  # keys that earlier files of the import would add
+        anything = self.store.last_seq() > 0
+        for path in paths:
+            try:
+                name, result = parse_file(path, format, account)
+            except ImportFailed as failed:
+                out.append(ImportPreview(path.name, None, errors=list(failed.problems)))
+                continue
+            preview = ImportPreview(path.name, name, read=len(result.events))
+            preview.errors = [*result.errors] or [*self._place_resolutions(result)]
+            preview.warnings = [str(w) for w in [*result.warnings, *cash_check(path.name, result)]]
+            preview.unresolved = [e for e in result.events if isinstance(e, Unresolved)]
+            out.append(preview)
+            if preview.errors:
+                continue
+            recorded = self.store.existing_keys({e.key for e in result.events}) if anything else set()
+            events, lookalikes = result.events, self._lookalikes(result.events, recorded)
+            if lookalikes:
+                left_out = {id(new) for new, _ in lookalikes}
+                events = [e for e in events if id(e) not in left_out]
+            preview.lookalikes = len(lookalikes)
+            preview.restores = len(self._restores(path.name, events, recorded))
+            seen = recorded | taken
+            for ev in events:
+                if ev.key not in seen:
+                    seen.add(ev.key)
+                    preview.new.append(ev)
+            preview.duplicates = len(events) - len(preview.new)
+            taken.update(e.key for e in preview.new)
+        return out
 
     def _restores(self, file: str, events: Sequence[Event], recorded: set[str]) -> list[EventVoided]:
         """Re-importing a file gives back its facts that a void took: a void of each such void (a restore),

@@ -3,7 +3,7 @@ anything is written, confirm.
 
 - `GET /import`: a form with a file input (several files; dropping files onto it works without a script).
 - `POST /import/preview`: the files are read into memory (at most `security.MAX_BODY_BYTES` together) and
-  parsed by the importers exactly as `tj import` parses them (`journal.api.parse_file`), in a private
+  looked at by `Journal.import_preview` (the parsing and the checks of `tj import`), in a private
   temporary folder (mode 0700) removed at once; the page says, per file, the events it would add by kind,
   those already in the journal (duplicates), the rows tj would keep unresolved, the errors with file:line.
   Nothing is written. The upload stays in memory (for `KEEP_SECONDS`) under a random id that the page's
@@ -39,7 +39,7 @@ from journal.web.common import Table
 from journal.web.pages import RouteSpec
 
 if TYPE_CHECKING:
-    from journal.api import FileImport, Journal
+    from journal.api import FileImport, ImportPreview
     from journal.events import Event
     from journal.web.app import Site
 
@@ -74,26 +74,12 @@ DONE_COLUMNS = [
 ]
 
 
-# -- what an import would add ----------------------------------------------------------------------------
+# -- what an import would add (`Journal.import_preview`) -------------------------------------------------
 
 
-@dataclass
-class FilePreview:
-    """What importing one file would do, as `Journal.import_files` would do it (nothing written)."""
-
-    file: str
-    format: str | None  # the importer that reads it; None: none does
-    read: int = 0  # events the file gives
-    new: list[Event] = field(default_factory=list)  # those the import would add
-    duplicates: int = 0  # already in the journal (or earlier in this upload)
-    lookalikes: int = 0  # recorded already under another key (another broker file): left out
-    restores: int = 0  # facts a void had taken back, given back
-    unresolved: list[Event] = field(default_factory=list)  # rows tj keeps as Unresolved events
-    errors: list[dict[str, str]] = field(default_factory=list)  # {"where": "file:line", "message": ...}
-    warnings: list[str] = field(default_factory=list)
-
-    def by_kind(self) -> list[tuple[str, int]]:
-        return sorted(Counter(e.type_name for e in self.new).items(), key=lambda kv: (-kv[1], kv[0]))
+def by_kind(preview: ImportPreview) -> list[tuple[str, int]]:
+    """The events a file would add, counted by kind (most first)."""
+    return sorted(Counter(e.type_name for e in preview.new).items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _problem(problem: object) -> dict[str, str]:
@@ -105,56 +91,6 @@ def _problem(problem: object) -> dict[str, str]:
         shown = f" (got {problem.value!r})" if problem.value not in (None, "") else ""
         return {"where": where, "message": problem.message + shown}
     return {"where": "", "message": str(problem)}
-
-
-def preview_import(
-    journal: Journal, paths: Sequence[Path], format: str | None = None, account: str | None = None
-) -> list[FilePreview]:
-    """What `journal.import_files(paths, format, account)` would add, file by file, writing nothing: the
-    same parsing (`parse_file`: the importers and their bounds), the same checks (resolutions naming a
-    recorded event, each file's cash), the same keys looked up (duplicates, lookalikes left out, restores
-    of voided facts). A file that cannot be read has its errors and adds nothing; `import_files` would
-    refuse the whole upload."""
-    from journal.api import ImportFailed, cash_check, parse_file
-
-    out: list[FilePreview] = []
-    taken: set[str] = set()  # the keys earlier files of the upload would add
-    anything = journal.store.last_seq() > 0
-    for path in paths:
-        try:
-            name, result = parse_file(path, format, account)
-        except ImportFailed as failed:
-            out.append(FilePreview(path.name, None, errors=[_problem(p) for p in failed.problems]))
-            continue
-        preview = FilePreview(path.name, name, read=len(result.events))
-        preview.errors = [_problem(p) for p in result.errors]
-        if not preview.errors:
-            preview.errors = [_problem(p) for p in journal._place_resolutions(result)]
-        preview.warnings = [str(w) for w in [*result.warnings, *cash_check(path.name, result)]]
-        from journal.events import Unresolved
-
-        preview.unresolved = [e for e in result.events if isinstance(e, Unresolved)]
-        if preview.errors:
-            out.append(preview)
-            continue
-        keys = {e.key for e in result.events}
-        recorded = journal.store.existing_keys(keys) if anything else set()
-        events: list[Event] = result.events
-        lookalikes = journal._lookalikes(events, recorded)
-        if lookalikes:
-            left_out = {id(new) for new, _ in lookalikes}
-            events = [e for e in events if id(e) not in left_out]
-        preview.lookalikes = len(lookalikes)
-        preview.restores = len(journal._restores(path.name, events, recorded))
-        seen = recorded | taken
-        for ev in events:
-            if ev.key not in seen:
-                seen.add(ev.key)
-                preview.new.append(ev)
-        preview.duplicates = len(events) - len(preview.new)
-        taken.update(e.key for e in preview.new)
-        out.append(preview)
-    return out
 
 
 # -- the uploads waiting for their confirm ---------------------------------------------------------------
@@ -303,8 +239,8 @@ async def import_preview(site: Site, request: Request) -> Response:
         await form.close()
     if not files:
         raise HTTPException(400, "choose one or more files to import")
-    previews: list[FilePreview] = await site.call(
-        _with_files, files, lambda paths: preview_import(site.journal, paths, format, account)
+    previews: list[ImportPreview] = await site.call(
+        _with_files, files, lambda paths: site.journal.import_preview(paths, format, account)
     )
     confirmable = not any(p.errors for p in previews)
     upload = Upload(
@@ -336,18 +272,18 @@ def _unresolved_row(ev: Event) -> dict[str, Any]:
     }
 
 
-def _preview_page(site: Site, request: Request, previews: list[FilePreview], upload: Upload) -> Response:
+def _preview_page(site: Site, request: Request, previews: list[ImportPreview], upload: Upload) -> Response:
     files = []
     for p in previews:
         files.append(
             {
                 "preview": p,
                 "kinds": Table(
-                    KIND_COLUMNS, [{"kind": k, "count": n} for k, n in p.by_kind()], empty="Nothing new."
+                    KIND_COLUMNS, [{"kind": k, "count": n} for k, n in by_kind(p)], empty="Nothing new."
                 ),
                 "new": Table(EVENT_COLUMNS, [_event_row(e) for e in p.new[:LISTED]]),
                 "unresolved": Table(UNRESOLVED_COLUMNS, [_unresolved_row(e) for e in p.unresolved[:LISTED]]),
-                "errors": Table(PROBLEM_COLUMNS, p.errors[:LISTED]),
+                "errors": Table(PROBLEM_COLUMNS, [_problem(e) for e in p.errors[:LISTED]]),
             }
         )
     new = sum(len(p.new) for p in previews)
@@ -393,6 +329,8 @@ async def import_confirm(site: Site, request: Request) -> Response:
         done: list[FileImport] = await site.call(_with_files, upload.files, _import, site, upload)
     except _Refused as refused:
         return await site.call(_refused_page, site, request, refused.problems)
+    if any(d.events_added or d.restored for d in done):
+        site.warm()  # the pages' kept answers are gone with the write: read the first ones again
     return await site.call(_done_page, site, request, done)
 
 

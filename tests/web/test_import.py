@@ -291,3 +291,27 @@ def test_the_import_page_has_a_file_input_for_several_files_and_the_formats(site
     assert len(client.token) == 64
     assert "Recognise each file" in text_of(page.text)
     assert '<option value="schwab-csv">schwab-csv</option>' in page.text
+
+
+def test_the_preview_is_what_import_files_then_does(db_url: str, tmp_path: Path) -> None:
+    """Journal.import_preview against Journal.import_files, file by file, over imports that add, repeat,
+    leave out lookalikes and restore voided facts."""
+    journal = Journal(db_url)
+    schwab = tmp_path / "schwab.csv"
+    schwab.write_bytes(SCHWAB)
+    try:
+        for paths in ([H1, IRA], [H1, schwab], [IRA]):
+            if paths == [IRA]:
+                plan = journal.void_plan(file="ira-2024.csv")
+                journal.void(plan, "test")
+            before = journal.store.last_seq()
+            previews = journal.import_preview(paths)
+            assert journal.store.last_seq() == before
+            done = journal.import_files(paths)
+            assert [
+                (p.file, p.format, len(p.new), p.duplicates, p.restores, len(p.unresolved)) for p in previews
+            ] == [(d.file, d.format, d.events_added, d.duplicates, d.restored, d.unresolved) for d in done]
+            assert all(not p.errors for p in previews)
+        assert [(len(p.new), p.duplicates, p.restores) for p in previews] == [(0, 8, 8)]
+    finally:
+        journal.close()
