@@ -13,7 +13,7 @@ that writes, the security headers, the upload limit.
   `frame-ancestors 'none'` (no other page can frame one of ours) and `form-action 'self'`; no MIME sniffing,
   no referrer to another site.
 - **Size**: a request body over `MAX_BODY_BYTES` is refused with a 413 page (from its Content-Length, or
-  counted as it arrives), before anything is parsed.
+  counted as it arrives), before anything of it is parsed.
 """
 
 from __future__ import annotations
@@ -141,11 +141,9 @@ class Guard:
                 )(scope, receive, send)
                 return
             length = headers.get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-                await _drain(receive, DRAIN_BYTES)
-                await _page(413, "Upload too large", too_large())(scope, receive, send)
-                return
-            receive = _limited(receive, MAX_BODY_BYTES)
+            declared = int(length) if length is not None and length.isdigit() else None
+            refuse = length is not None and (declared is None or declared > MAX_BODY_BYTES)
+            receive = _limited(receive, MAX_BODY_BYTES, refuse)
 
         async def send_headed(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -163,7 +161,7 @@ class Guard:
 def too_large() -> str:
     return (
         f"An import takes at most {MAX_BODY_BYTES // (1024 * 1024)} MB of files at once: "
-        "import the larger files with `tj import FILE`, or upload fewer files at a time."
+        "import the larger files with the command tj import, or upload fewer files at a time."
     )
 
 
@@ -178,13 +176,18 @@ async def _drain(receive: Receive, limit: int) -> None:
             return
 
 
-def _limited(receive: Receive, limit: int) -> Receive:
-    """`receive` that counts the body (a request without Content-Length: chunked) and stops it at `limit`:
-    the handler reading it gets a 413 (an HTTPException: the app's error page)."""
+def _limited(receive: Receive, limit: int, refuse: bool = False) -> Receive:
+    """`receive` that counts the body as it arrives (a chunked request says no length) and stops it past
+    `limit`, or at once when `refuse` (its Content-Length said too much): the handler reading the body gets
+    a 413 (an HTTPException: the app's error page) before anything of it is parsed. The rest of the body is
+    read and dropped first, so that a browser still sending reads the page instead of a reset connection."""
     got = 0
 
     async def counted() -> Message:
         nonlocal got
+        if refuse:
+            await _drain(receive, DRAIN_BYTES)
+            raise HTTPException(413, too_large())
         message = await receive()
         if message["type"] == "http.request":
             got += len(message.get("body", b""))

@@ -18,6 +18,7 @@ import pytest
 
 from journal.api import Journal
 from journal.reports.views import money_text, price_text
+from journal.web import security
 from tests.reports.conftest import artifact
 from tests.web.browser import REBIND_NAME, Tab, launched, tab
 from tests.web.conftest import REPO
@@ -331,3 +332,17 @@ def test_a_page_opened_under_another_host_name_is_refused(browser: Browser, site
         assert "Income" not in text
         window.shot(artifact("web-rebinding-refused.png"))
         assert window.visit("/").status == 200
+
+
+def test_an_upload_over_the_limit_is_a_413_page(browser: Browser, site: Served, tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * (security.MAX_BODY_BYTES + 1))
+    with tab(browser, site.base) as window:
+        window.visit("/import")
+        window.page.set_input_files("#files", [str(big)])
+        with window.page.expect_navigation() as navigation:
+            window.page.click("button[type=submit]")
+        response = navigation.value
+        assert response is not None and response.status == 413
+        assert "Error 413 An import takes at most 50 MB of files at once" in window.text()
+        window.shot(artifact("web-import-too-large.png"))

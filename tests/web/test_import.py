@@ -260,7 +260,7 @@ def test_an_upload_over_the_limit_is_a_413_page(served: tuple[str, Served]) -> N
     # Said by its Content-Length: refused before anything is parsed.
     reply = client.preview([("big.csv", b"x" * big)])
     assert reply.status == 413
-    assert "An import takes at most 50 MB of files at once" in text_of(reply.text)
+    assert "Error 413 An import takes at most 50 MB of files at once" in text_of(reply.text)
     # Sent in chunks (no length said): counted as it arrives.
     conn = http.client.HTTPConnection(server.host, server.port, timeout=120)
     try:
