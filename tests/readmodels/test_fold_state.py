@@ -70,3 +70,38 @@ def test_cycles_of_two_accounts_opened_the_same_day_keep_their_ids_when_one_clos
     incremental = table(journal)
     journal.rebuild()
     assert table(journal) == incremental
+
+
+def test_two_chains_of_one_id_are_numbered_in_a_rebuild_as_the_roll_fold_numbers_them(
+    journal: Journal, write_csv
+) -> None:
+    """Two puts written on one day in two orders, each rolled and closed: both chains have the id
+    `A:XYZ:2024-01-02:XYZ240119P00050000`, the second with `#2`. A fold that takes a state lets the closed
+    chains go (`RollPositions.prune`); the fold going on must not count them a second time (a rebuild
+    numbered them #2 and #3 when the dump left the dropped chains behind)."""
+    from journal.projections import economic_order
+    from journal.projections.rolls import roll_chains
+
+    journal.import_files(
+        [
+            write_csv(
+                """
+                date,account,action,symbol,quantity,price,fees,order_id
+                2024-01-02,A,STO,XYZ240119P50,1,1.00,0,O1
+                2024-01-02,A,STO,XYZ240119P50,1,1.10,0,O2
+                2024-01-10,A,BTC,XYZ240119P50,1,0.50,0,R1
+                2024-01-10,A,STO,XYZ240216P48,1,0.90,0,R1
+                2024-01-12,A,BTC,XYZ240119P50,1,0.40,0,R2
+                2024-01-12,A,STO,XYZ240216P47,1,0.80,0,R2
+                2024-02-16,A,EXPIRE,XYZ240216P48,1,,,
+                2024-02-16,A,EXPIRE,XYZ240216P47,1,,,
+                2024-05-01,A,STO,XYZ240621P45,1,0.70,0,O3
+                """
+            )
+        ]
+    )
+    base = "A:XYZ:2024-01-02:XYZ240119P00050000"
+    expected = sorted(c.id for c in roll_chains(economic_order(journal.events())))
+    assert expected == [base, f"{base}#2"]
+    journal.rebuild()
+    assert sorted(r["id"] for r in journal.rolls()) == expected
