@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("journal.web")
 T = TypeVar("T")
+# Answers a server keeps at most (each a page's figures: a long wheel's page is a megabyte).
+MEMO_ENTRIES = 512
 
 # A page handler: plain (it runs on the journal's worker thread, and may use `site.journal`), or async (it
 # runs on the event loop, may await `request.form()`, and reaches the journal through `await site.call`).
@@ -53,7 +56,7 @@ class Site:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="tj-journal")
     )
     _journal: Journal | None = None
-    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    _memo: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
     _memo_state: tuple[int, date] | None = None
     _closing: bool = False
 
@@ -74,8 +77,12 @@ class Site:
         if state != self._memo_state:
             self._memo.clear()
             self._memo_state = state
-        if key not in self._memo:
+        if key in self._memo:
+            self._memo.move_to_end(key)
+        else:
             self._memo[key] = compute()
+            while len(self._memo) > MEMO_ENTRIES:  # the answers asked for longest ago go first
+                self._memo.popitem(last=False)
         return cast(T, self._memo[key])
 
     def failed(self, request: Request, exc: Exception) -> Response:

@@ -1,0 +1,49 @@
+"""The server's kept answers (`Site.memo`): kept while the journal records nothing new, read again after an
+import, and bounded in number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from journal.api import Journal
+from journal.web import app
+from journal.web.app import Site
+
+
+def test_an_answer_is_kept_until_the_journal_records_another_event(tmp_path: Path, write_csv) -> None:
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    Journal(url).close()
+    site = Site(url, "127.0.0.1", 8421)
+    try:
+        asked: list[int] = []
+
+        def count() -> int:
+            asked.append(1)
+            return len(site.journal.lots())
+
+        assert site.worker.submit(site.memo, ("lots",), count).result() == 0
+        assert site.worker.submit(site.memo, ("lots",), count).result() == 0
+        assert len(asked) == 1
+        trades = write_csv("date,action,symbol,quantity,price\n2024-03-04,BUY,KO,100,60\n")
+        site.worker.submit(site.journal.import_files, [trades]).result()
+        assert site.worker.submit(site.memo, ("lots",), count).result() == 1
+        assert len(asked) == 2
+    finally:
+        site.close()
+
+
+def test_the_answers_kept_are_bounded_the_oldest_asked_going_first(tmp_path: Path, monkeypatch) -> None:
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    Journal(url).close()
+    monkeypatch.setattr(app, "MEMO_ENTRIES", 3)
+    site = Site(url, "127.0.0.1", 8421)
+    try:
+
+        def ask(key: str) -> str:
+            return site.worker.submit(site.memo, (key,), lambda: key).result()
+
+        for key in ("a", "b", "c", "a", "d"):  # "a" asked again: "b" is now the oldest
+            ask(key)
+        assert list(site._memo) == [("c",), ("a",), ("d",)]
+    finally:
+        site.close()
