@@ -444,3 +444,28 @@ def test_the_json_download_is_json(site: Served) -> None:
     reply = site.get("/reports/monthly/2024-04.json")
     assert reply.headers["content-type"].startswith("application/json")
     assert json.loads(reply.text)["month"] == "2024-04"
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "says"),
+    [
+        ("/realized?year=abc", 400, "year: a whole number"),
+        ("/realized?year=2024&sort=nope", 400, "sort: one of"),
+        ("/cycles?status=bogus", 400, "status: one of open, closed"),
+        ("/events?type=Bogus", 400, "type: one of"),
+        ("/events?page=0", 400, "page: a whole number"),
+        ("/lots?account=nobody", 400, "account: one of"),
+        ("/positions?as_of=yesterday", 400, "as_of: not a date"),
+        ("/reports/monthly/2024-04?target=-5", 400, "target: a number of dollars"),
+        ("/reports/monthly/2024-13", 404, "not a month"),
+        ("/reports/weekly/2024-02-30", 404, "not a day"),
+        ("/reports/year/24", 404, "not a year"),
+        ("/reports/monthly/2024-04.exe", 404, "no 'exe' download"),
+        ("/cycles/KO-20240318/report.exe", 404, "no 'exe' download"),
+    ],
+)
+def test_a_bad_parameter_is_an_error_page_naming_it(site: Served, path: str, status: int, says: str) -> None:
+    reply = site.get(path)
+    assert reply.status == status
+    assert says in text_of(reply.text)
+    assert "Traceback" not in reply.text
