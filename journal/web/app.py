@@ -137,6 +137,7 @@ class Site:
         for name in ("filters", "cards", "tables", "downloads", "drawn"):
             context.setdefault(name, [])
         context.setdefault("data", {})
+        context.setdefault("lead", None)
         body = page.render(request=request, csrf_token=security.csrf_token(request), **context)
         return HTMLResponse(body, status_code=status_code)
 

@@ -151,10 +151,21 @@ def home(site: Site, request: Request) -> Response:
         "Income is the month's net premium plus dividends and interest, less fees; capital at risk counts "
         "the collateral of cash-secured puts, the cost of shares and the max loss of spreads."
     ]
+    from journal.web.listings import last_day
+
+    reach = last_day(site)
+    lead = None
+    if as_of is None and (today - reach).days > 7:  # a journal whose files end weeks ago: its last day
+        lead = {
+            "text": f"The journal's files reach {reach.isoformat()}.",
+            "href": f"/?as_of={reach.isoformat()}",
+            "link": "See the home page as of that day.",
+        }
     return site.render(
         request,
         "web/page.html.j2",
         view=view,
+        lead=lead,
         data={"incomplete_notice": found["notice"]},
         cards=cards,
         tables=tables,

@@ -469,3 +469,9 @@ def test_a_bad_parameter_is_an_error_page_naming_it(site: Served, path: str, sta
     assert reply.status == status
     assert says in text_of(reply.text)
     assert "Traceback" not in reply.text
+
+
+def test_home_of_today_points_to_the_last_day_the_files_reach(site: Served) -> None:
+    html = page(site, "/")
+    assert "The journal's files reach 2024-12-31." in text_of(html)  # the example journal ends with 2024
+    assert "/?as_of=2024-12-31" in links(html)
