@@ -110,6 +110,8 @@ class Site:
         steps = [lambda: warm_home(self), *warming(self)]
 
         def step(index: int) -> None:
+            if self._closing:  # the server is stopping: no more reading ahead
+                return
             try:
                 steps[index]()
             except Exception as exc:  # the pages say it, each time they are asked for
