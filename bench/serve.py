@@ -3,6 +3,8 @@ page <= 150 ms at 10^5 events and <= 500 ms at 10^6). Run on demand:
 
     .venv/bin/python bench/serve.py --copy /work/bench-data/e5.sqlite      # a copy is served, never the file
     .venv/bin/python bench/serve.py --url postgresql+psycopg://...          # a journal as it is
+    .venv/bin/python bench/serve.py --url postgresql+psycopg://...?options=-csearch_path%3Dbench \
+        --csv /work/bench-data/e5.csv                                       # an empty one, filled first
 
 The real `tj serve` runs in its own process on a free loopback port; this process is the browser (HTTP/1.1
 over loopback, a new connection a request, the body read to its end). The server is warmed by one page
@@ -209,8 +211,23 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--copy", type=Path, help="a SQLite journal to copy into a temporary folder and serve")
     where.add_argument("--url", help="a journal's URL, served as it is (it may be written: read models)")
     parser.add_argument("--repeat", type=int, default=5, help="asks of each page after the first")
+    parser.add_argument(
+        "--csv", type=Path, help="with --url: import this file into it first (an empty journal)"
+    )
     args = parser.parse_args(argv)
     if args.url:
+        if args.csv:
+            from journal.api import Journal
+
+            journal = Journal(args.url)
+            try:
+                started = time.perf_counter()
+                journal.import_files([args.csv])
+                journal.cycles()  # the read models built
+                took = time.perf_counter() - started
+                print(f"imported {args.csv.name} and built the read models: {took:.1f} s")
+            finally:
+                journal.close()
         return run(args.url, args.repeat)
     folder = Path(tempfile.mkdtemp(prefix="tj-bench-serve-"))
     try:
