@@ -52,16 +52,54 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def fetch(port: int, path: str) -> tuple[int, bytes, float]:
+def fetch(
+    port: int,
+    path: str,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes, float]:
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     try:
-        conn.request("GET", path)
+        conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
-        body = response.read()
-        return response.status, body, time.perf_counter() - started
+        data = response.read()
+        return response.status, data, time.perf_counter() - started
     finally:
         conn.close()
+
+
+def upload(port: int, file: Path) -> list[tuple[str, int, float]]:
+    """An import from the browser, timed: the form, the preview of `file`, the confirm."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    conn.request("GET", "/import")
+    response = conn.getresponse()
+    form = response.read().decode()
+    cookie = (response.getheader("set-cookie") or "").split(";", 1)[0]
+    conn.close()
+    token = re.search(r'name="csrf_token" value="([^"]*)"', form)
+    assert token, "no CSRF token on /import"
+    boundary = "----tjbench"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token.group(1)}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{file.name}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + file.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    kind = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie}
+    status, page, took = fetch(port, "/import/preview", "POST", body, kind)
+    out = [(f"preview {file.name}", status, took)]
+    found = re.search(r'name="upload" value="([^"]*)"', page.decode())
+    if found:
+        fields = f"csrf_token={token.group(1)}&upload={found.group(1)}".encode()
+        kind = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        status, _, took = fetch(port, "/import/confirm", "POST", fields, kind)
+        out.append((f"confirm {file.name}", status, took))
+    return out
 
 
 def journal_facts(url: str) -> tuple[int, date, date, str]:
@@ -130,7 +168,7 @@ def pages(first: date, last: date, busiest: str, events: int, cycle_pages: int) 
     ]
 
 
-def run(url: str, repeat: int) -> int:
+def run(url: str, repeat: int, upload_file: Path | None = None) -> int:
     count, first, last, busiest = journal_facts(url)
     target = TARGETS_MS[10**6] if count > 3 * 10**5 else TARGETS_MS[10**5]
     port = free_port()
@@ -178,10 +216,19 @@ def run(url: str, repeat: int) -> int:
             status, body, took = fetch(port, path)
             again = [fetch(port, path)[2] for _ in range(repeat)]
             out.append(Timed(name, path, status, len(body), took, again))
+        imported = []
+        if upload_file is not None:
+            imported = upload(port, upload_file)
+            # After a write every page's kept answer is gone: the first ones again, as a user goes on.
+            for name, path in listed[:3]:
+                status, body, took = fetch(port, path)
+                imported.append((f"after it: {name}", status, took))
     finally:
         server.terminate()
         server.wait(timeout=30)
     show(out, target)
+    for name, status, took in imported:
+        print(f"{name[:34]:34} {status:>6} {'':>7} {took * 1000:>9.1f}")
     return 0 if all(t.status == 200 for t in out) else 1
 
 
@@ -211,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--copy", type=Path, help="a SQLite journal to copy into a temporary folder and serve")
     where.add_argument("--url", help="a journal's URL, served as it is (it may be written: read models)")
     parser.add_argument("--repeat", type=int, default=5, help="asks of each page after the first")
+    parser.add_argument("--upload", type=Path, help="then import this file through the import page, timed")
     parser.add_argument(
         "--csv", type=Path, help="with --url: import this file into it first (an empty journal)"
     )
@@ -228,12 +276,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"imported {args.csv.name} and built the read models: {took:.1f} s")
             finally:
                 journal.close()
-        return run(args.url, args.repeat)
+        return run(args.url, args.repeat, args.upload)
     folder = Path(tempfile.mkdtemp(prefix="tj-bench-serve-"))
     try:
         copy = folder / args.copy.name
         shutil.copyfile(args.copy, copy)
-        return run(f"sqlite:///{copy}", args.repeat)
+        return run(f"sqlite:///{copy}", args.repeat, args.upload)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
