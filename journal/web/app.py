@@ -64,9 +64,9 @@ class Site:
     def journal(self) -> Journal:
         """The journal, opened once on the worker thread (call only from a handler)."""
         if self._journal is None:
-            from journal.api import Journal
+            from journal.web.kept import KeptJournal
 
-            self._journal = Journal(self.url)
+            self._journal = KeptJournal(self.url, self.memo)
         return self._journal
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:

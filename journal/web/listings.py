@@ -104,9 +104,7 @@ def lot_key(lot_id: str) -> str:
 def cycles_of(
     site: Site, account: str | None = None, underlying: str | None = None, status: str | None = None
 ) -> list[Cycle]:
-    return site.memo(
-        ("cycles", account, underlying, status), lambda: site.journal.cycles(account, underlying, status)
-    )
+    return site.journal.cycles(account, underlying, status)  # kept: `journal.web.kept`
 
 
 def rolls_of(site: Site, account: str | None = None) -> list[dict[str, Any]]:
@@ -118,7 +116,7 @@ def positions_of(site: Site, as_of: date | None = None, account: str | None = No
 
 
 def lots_of(site: Site, as_of: date | None = None, account: str | None = None) -> list[Lot]:
-    return site.memo(("lots", as_of, account), lambda: site.journal.lots(as_of, account))
+    return site.journal.lots(as_of, account)  # kept: `journal.web.kept`
 
 
 def washes_of(site: Site, year: int | None = None, account: str | None = None) -> list[WashSale]:

@@ -1,0 +1,48 @@
+"""The journal as the web app asks it: `journal.api.Journal` itself, with the answers that several pages
+and the API's own methods ask again (the lots of a day, the cycles, the incomplete underlyings) kept per
+state of the journal (`Site.memo`). `risk(as_of)` reads the lots of that day for its positions and for the
+book equity, `cycle(id)` every cycle to find one: each is read once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from journal.api import Journal
+
+if TYPE_CHECKING:
+    from journal.projections.cycles import Cycle
+    from journal.projections.lots import Lot
+
+T = TypeVar("T")
+Memo = Callable[[tuple[Any, ...], Callable[[], Any]], Any]
+
+
+class KeptJournal(Journal):
+    """A `Journal` whose repeated questions are answered from `memo` (same answers: the API's own)."""
+
+    def __init__(self, url: str, memo: Memo) -> None:
+        super().__init__(url)
+        self._kept = memo
+
+    def lots(self, as_of: date | None = None, account: str | None = None) -> list[Lot]:
+        found: list[Lot] = self._kept(
+            ("lots", as_of, account), lambda: super(KeptJournal, self).lots(as_of, account)
+        )
+        return found
+
+    def cycles(
+        self, account: str | None = None, underlying: str | None = None, status: str | None = None
+    ) -> list[Cycle]:
+        found: list[Cycle] = self._kept(
+            ("cycles", account, underlying, status),
+            lambda: super(KeptJournal, self).cycles(account, underlying, status),
+        )
+        return found
+
+    def incomplete(self, account: str | None = None) -> dict[str, date]:
+        found: dict[str, date] = self._kept(
+            ("incomplete", account), lambda: super(KeptJournal, self).incomplete(account)
+        )
+        return found
