@@ -102,8 +102,8 @@ def test_a_cycles_timeline_links_reach_the_event_and_its_source_line(
 ) -> None:
     report = tj_json(tj, example_db, "report", "cycle", "KO-20241021")
     show(window, "/cycles", "cycles", example_db)
-    window.page.click("a[href='/cycles/KO-20241021']")
-    window.page.wait_for_load_state("load")
+    with window.page.expect_navigation():
+        window.page.click("a[href='/cycles/KO-20241021']")
     assert window.page.url == window.base + "/cycles/KO-20241021"
     assert window.console == []
     window.shot(artifact(f"web-cycle-{engine(example_db)}.png"))
@@ -117,8 +117,8 @@ def test_a_cycles_timeline_links_reach_the_event_and_its_source_line(
     first = report["timeline"][0]
     events = [unquote(h) for h in links(window.html()) if h.startswith("/events/")]
     assert len(events) >= 2 * len(report["timeline"])
-    window.page.get_by_role("link", name=first["source"], exact=True).first.click()
-    window.page.wait_for_load_state("load")
+    with window.page.expect_navigation():
+        window.page.get_by_role("link", name=first["source"], exact=True).first.click()
     assert unquote(window.page.url) == window.base + events[0]
     assert window.console == []
     window.shot(artifact(f"web-event-{engine(example_db)}.png"))
@@ -208,8 +208,8 @@ def test_events_and_an_events_page(window: Tab, example_db: str, tj: Tj) -> None
     table = tables(window.html())[0]
     assert column(table, "Seq") == [str(e["seq"]) for e in expected][:100]
     # The next page, by its link.
-    window.page.click("a[rel=next]")
-    window.page.wait_for_load_state("load")
+    with window.page.expect_navigation():
+        window.page.click("a[rel=next]")
     assert window.console == []
     assert column(tables(window.html())[0], "Seq") == [str(e["seq"]) for e in expected][100:200]
     # Searched by type and underlying.
