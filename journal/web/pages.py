@@ -186,6 +186,11 @@ def warming(site: Site) -> list[Callable[[], object]]:
     unfiltered listings and the last year's realized rows, so that their first visit is answered warm."""
     from journal.web import events, listings
 
+    def home_of_last_day() -> None:  # the page the home page of today links when the files end before it
+        reach = listings.last_day(site)
+        if (date.today() - reach).days > 7:
+            site.memo(("home", reach, False, income_target()), lambda: home_data(site, reach, False))
+
     return [
         lambda: listings.accounts(site),
         lambda: listings.last_day(site),
@@ -198,6 +203,7 @@ def warming(site: Site) -> list[Callable[[], object]]:
         lambda: events.event_types(site),
         lambda: events.source_files(site),
         lambda: events.search_of(site, events.EventQuery()),
+        home_of_last_day,
     ]
 
 
