@@ -3,7 +3,8 @@ that writes, the security headers, the upload limit.
 
 - **Host**: a page of another site that a DNS rebinding points at 127.0.0.1 reaches the server with its own
   name in the Host header; only the name the server is bound to (and 127.0.0.1 / localhost for a loopback
-  server) with its port is answered, anything else is a 421 saying so.
+  server) with its port is answered, anything else is a 421 saying so. A server on every address
+  (`--host 0.0.0.0`) answers any IP address too (another device reaches it by one; a rebinding never does).
 - **CSRF**: each browser gets a random session cookie (HttpOnly, SameSite=Strict: another site's form or
   link never carries it); a form that writes carries the token HMAC(server secret, session) in its
   hidden `csrf_token` field, and a POST is refused (403) unless its field equals its cookie's token
@@ -83,6 +84,26 @@ def allowed_hosts(host: str, port: int) -> frozenset[str]:
     return frozenset(out)
 
 
+def _address_at(host: str, port: int) -> bool:
+    """Whether a Host header is an IP address (not a name) with this port: `192.168.1.5:8421`,
+    `[fe80::1]:8421` (no port said: 80)."""
+    import ipaddress
+
+    if host.startswith("["):
+        name, _, rest = host[1:].partition("]")
+        given = rest[1:] if rest.startswith(":") else None if rest else ""
+    else:
+        name, colon, given = host.partition(":")
+        given = given if colon else ""
+    if given != str(port) and not (given == "" and port == 80):
+        return False
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def session_token(secret: bytes, session: str) -> str:
     """A session's CSRF token: what its forms carry."""
     return hmac.new(secret, session.encode("ascii", "replace"), hashlib.sha256).hexdigest()
@@ -107,6 +128,9 @@ class Guard:
         self.app, self.host, self.port = app, host, port
         self.secret = secret or secrets.token_bytes(32)
         self.hosts = allowed_hosts(host, port)
+        # Listening on every address, the server is reached by whichever address a device uses: any address
+        # written as such is answered (a rebinding page always comes by a name, never by an address).
+        self.any_address = host in WILDCARDS
         self.origins = frozenset(f"http://{h}" for h in self.hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,7 +139,7 @@ class Guard:
             return
         headers = Headers(scope=scope)
         host = headers.get("host", "").lower()
-        if host not in self.hosts:
+        if host not in self.hosts and not (self.any_address and _address_at(host, self.port)):
             shown = sorted(h for h in self.hosts if not h.startswith("["))
             refused = _page(
                 421,

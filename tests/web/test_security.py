@@ -136,3 +136,43 @@ def test_a_form_posted_from_another_origin_is_refused(fresh: tuple[str, Served])
 def test_a_get_of_a_writing_url_is_not_allowed(site: Served) -> None:
     assert site.get("/import/confirm").status == 405
     assert site.get("/import/preview").status == 405
+
+
+def _status(guard: security.Guard, host: str) -> int:
+    """What the guard answers a GET with this Host header (its app answers 200)."""
+    import asyncio
+
+    sent: list[dict[str, object]] = []
+
+    async def go() -> None:
+        scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"host", host.encode())]}
+
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        await guard(scope, receive, send)
+
+    asyncio.run(go())
+    return int(sent[0]["status"])  # type: ignore[call-overload]
+
+
+async def _ok(scope: object, receive: object, send: object) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+    await send({"type": "http.response.body", "body": b"ok"})  # type: ignore[operator]
+
+
+def test_listening_on_every_address_any_address_is_answered_but_no_other_name() -> None:
+    everywhere = security.Guard(_ok, "0.0.0.0", 8421)
+    for host in ("192.168.1.5:8421", "[fe80::1]:8421", "127.0.0.1:8421", "localhost:8421"):
+        assert _status(everywhere, host) == 200, host
+    for host in ("evil.example:8421", "192.168.1.5:8422", "192.168.1.5", "fe80::1:8421"):
+        assert _status(everywhere, host) == 421, host
+    loopback = security.Guard(_ok, "127.0.0.1", 8421)
+    assert _status(loopback, "192.168.1.5:8421") == 421
+    assert _status(loopback, "127.0.0.1:8421") == 200
+    named = security.Guard(_ok, "mybox.lan", 8421)
+    assert _status(named, "mybox.lan:8421") == 200
+    assert _status(named, "localhost:8421") == 421
