@@ -35,9 +35,23 @@ class KeptJournal(Journal):
     def cycles(
         self, account: str | None = None, underlying: str | None = None, status: str | None = None
     ) -> list[Cycle]:
+        """Every cycle read once; a filter picks among them as `Journal.cycles` does (same order: tested
+        against it for every filter), instead of reading them all again."""
+        every: list[Cycle] = self._kept(
+            ("cycles", None, None, None), lambda: super(KeptJournal, self).cycles()
+        )
+        if account is None and underlying is None and status is None:
+            return every
+        symbol = None if underlying is None else underlying.upper()
         found: list[Cycle] = self._kept(
             ("cycles", account, underlying, status),
-            lambda: super(KeptJournal, self).cycles(account, underlying, status),
+            lambda: [
+                c
+                for c in every
+                if (account is None or c.account == account)
+                and (symbol is None or symbol in c.symbols)
+                and (status is None or c.status == status)
+            ],
         )
         return found
 

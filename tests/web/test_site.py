@@ -47,3 +47,23 @@ def test_the_answers_kept_are_bounded_the_oldest_asked_going_first(tmp_path: Pat
         assert list(site._memo) == [("c",), ("a",), ("d",)]
     finally:
         site.close()
+
+
+def test_the_kept_journal_filters_cycles_as_the_api_does(tmp_path: Path) -> None:
+    from tests.web.conftest import _imported
+
+    url = _imported(f"sqlite:///{tmp_path / 'j.sqlite'}")
+    api = Journal(url)
+    site = Site(url, "127.0.0.1", 8421)
+    try:
+        accounts = [None, *api.accounts(), "nobody"]
+        symbols = [None, "KO", "ko", "SPY", "AAPL", "NONE"]
+        for account in accounts:
+            for symbol in symbols:
+                for status in (None, "open", "closed"):
+                    expected = [c.id for c in api.cycles(account, symbol, status)]
+                    kept = site.worker.submit(site.journal.cycles, account, symbol, status).result()
+                    assert [c.id for c in kept] == expected, (account, symbol, status)
+    finally:
+        site.close()
+        api.close()
