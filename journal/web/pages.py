@@ -60,11 +60,11 @@ def home_data(site: Site, today: date, now: bool) -> dict[str, Any]:
     from journal.records import exposure_record, gap_records, risk_record
     from journal.reports.monthly import monthly_report
     from journal.reports.views import monthly_view, weekly_view
-    from journal.reports.weekly import weekly_report
+    from journal.web.reportpages import weekly_data
 
     journal, target = site.journal, income_target()
     month = monthly_report(journal, today.strftime("%Y-%m"), target=target, today=today, listed=0)
-    week = weekly_report(journal, today, target=target)
+    week = weekly_data(site, today, None, target)  # the weekly report of that day, as its page has it
     risk = journal.risk(as_of=None if now else today)
     # The rows still unresolved are those the read models mark incomplete: none marked, none to read (the
     # events' scan by type costs 50 ms at 10^5 events).

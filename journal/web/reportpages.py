@@ -134,10 +134,18 @@ def monthly(site: Site, request: Request) -> Response:
     return _page(site, request, "monthly", data, _downloads(f"/reports/monthly/{month}", request))
 
 
-def weekly(site: Site, request: Request) -> Response:
-    """`tj report weekly --as-of DAY`: the seven days ending on DAY."""
+def weekly_data(site: Site, day: date, account: str | None, target: Decimal | None) -> dict[str, Any]:
+    """`tj report weekly --as-of DAY`'s data with its gaps, kept: the home page of that day shows it too."""
     from journal.reports.weekly import weekly_report
 
+    return site.memo(
+        ("weekly", day, account, target),
+        lambda: _marked(site, weekly_report(site.journal, day, account, target), day, account),
+    )
+
+
+def weekly(site: Site, request: Request) -> Response:
+    """`tj report weekly --as-of DAY`: the seven days ending on DAY."""
     day_text, fmt = _name(request)
     try:
         day = date.fromisoformat(day_text)
@@ -145,11 +153,7 @@ def weekly(site: Site, request: Request) -> Response:
         raise HTTPException(404, f"not a day, write YYYY-MM-DD (got {day_text!r})") from None
     if fmt == "txf":
         raise HTTPException(404, "a TXF is a year's (/reports/year/YYYY.txf)")
-    account, target = account_param(site, request), _target(request)
-    data = site.memo(
-        ("weekly", day, account, target),
-        lambda: _marked(site, weekly_report(site.journal, day, account, target), day, account),
-    )
+    data = weekly_data(site, day, account_param(site, request), _target(request))
     if fmt is not None:
         return _rendered("weekly", dict(data), fmt, f"weekly-{day.isoformat()}.{fmt}")
     return _page(site, request, "weekly", data, _downloads(f"/reports/weekly/{day.isoformat()}", request))
