@@ -204,7 +204,18 @@ def warming(site: Site) -> list[Callable[[], object]]:
         lambda: events.source_files(site),
         lambda: events.search_of(site, events.EventQuery()),
         home_of_last_day,
+        lambda: reports_of_last_month(site),
     ]
+
+
+def reports_of_last_month(site: Site) -> None:
+    """The monthly report the reports page lists first: the month of the last day the files reach."""
+    from journal.periods import month_bounds
+    from journal.web.listings import last_day
+    from journal.web.reportpages import monthly_data
+
+    month = last_day(site).strftime("%Y-%m")
+    monthly_data(site, month, month_bounds(month)[1], None, income_target(), None)
 
 
 def _as_of(request: Request) -> date | None:

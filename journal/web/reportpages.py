@@ -110,10 +110,23 @@ def _rendered(kind: str, data: dict[str, Any], fmt: str, filename: str) -> Respo
     return download(render(kind, data, fmt), filename)
 
 
+def monthly_data(
+    site: Site, month: str, end: date, account: str | None, target: Decimal | None, fmt: str | None
+) -> dict[str, Any]:
+    """`tj report monthly YYYY-MM`'s data for the page (`fmt` None) or a download, with its gaps, kept."""
+    from journal.reports.monthly import monthly_report
+
+    return site.memo(
+        ("monthly", month, account, target, fmt),
+        lambda: _marked(
+            site, monthly_report(site.journal, month, account, target, listed=_listed(fmt)), end, account
+        ),
+    )
+
+
 def monthly(site: Site, request: Request) -> Response:
     """`tj report monthly YYYY-MM`: the page, or `YYYY-MM.json|csv|html|md` as the command writes it."""
     from journal.periods import month_bounds
-    from journal.reports.monthly import monthly_report
 
     month, fmt = _name(request)
     try:
@@ -122,13 +135,7 @@ def monthly(site: Site, request: Request) -> Response:
         raise HTTPException(404, str(exc)) from None
     if fmt == "txf":
         raise HTTPException(404, "a TXF is a year's (/reports/year/YYYY.txf)")
-    account, target = account_param(site, request), _target(request)
-    data = site.memo(
-        ("monthly", month, account, target, fmt),
-        lambda: _marked(
-            site, monthly_report(site.journal, month, account, target, listed=_listed(fmt)), end, account
-        ),
-    )
+    data = monthly_data(site, month, end, account_param(site, request), _target(request), fmt)
     if fmt is not None:
         return _rendered("monthly", dict(data), fmt, f"monthly-{month}.{fmt}")
     return _page(site, request, "monthly", data, _downloads(f"/reports/monthly/{month}", request))
