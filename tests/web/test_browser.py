@@ -34,8 +34,9 @@ IRA = REPO / "examples" / "ira-2024.csv"
 Tj = Callable[..., Any]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium for this module's tests (Playwright's event loop goes with it: no other test sees it)."""
     with launched() as opened:
         yield opened
 

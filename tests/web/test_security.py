@@ -141,6 +141,7 @@ def test_a_get_of_a_writing_url_is_not_allowed(site: Served) -> None:
 def _status(guard: security.Guard, host: str) -> int:
     """What the guard answers a GET with this Host header (its app answers 200)."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     sent: list[dict[str, object]] = []
 
@@ -155,7 +156,9 @@ def _status(guard: security.Guard, host: str) -> int:
 
         await guard(scope, receive, send)
 
-    asyncio.run(go())
+    # On a thread of its own: the browser tests' Playwright keeps an event loop on this one.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, go()).result()
     return int(sent[0]["status"])  # type: ignore[call-overload]
 
 
