@@ -172,11 +172,15 @@ def find_events(
     return stored_events([[tuple(r) for r in rows]], text_times=store.dialect == "sqlite")
 
 
-def voided_keys(store: EventStore, stored: list[StoredEvent]) -> set[str]:
-    """Which of these events a void takes back now (looked up by the voids' derived keys)."""
+def voided_keys(site: Site, stored: list[StoredEvent]) -> set[str]:
+    """Which of these events a void takes back now (looked up by the voids' derived keys), once the journal
+    is known to hold a void at all (kept: PostgreSQL answers that by a scan of the keys)."""
     from journal import voids
     from journal.projections import live
 
+    store = site.journal.store
+    if not stored or not site.memo(("any-voids",), lambda: voids.any_voids(store)):
+        return set()
     kept = {s.event.key for s in live([*stored, *voids.voids_of(store, [s.event.key for s in stored])])}
     return {s.event.key for s in stored} - kept
 
@@ -227,7 +231,7 @@ def events(site: Site, request: Request) -> Response:
         return find_events(store, q, pages.starts[page], last, stop - start)
 
     found, pager = page_of(request, pages.total, page_rows)
-    gone = voided_keys(store, found)
+    gone = voided_keys(site, found)
     rows = []
     for stored in found:
         record = event_record(stored)
@@ -419,7 +423,7 @@ def event_page(site: Site, request: Request) -> Response:
         raise HTTPException(404, f"no event has the key {key!r} (see the events page)")
     stored = found[0]
     ev = stored.event
-    gone = voided_keys(store, [stored])
+    gone = voided_keys(site, [stored])
     source = ev.source
     fields = [
         {"field": "What", "value": describe(ev)},

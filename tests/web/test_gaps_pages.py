@@ -87,3 +87,20 @@ def test_markup_in_a_note_stays_text(served: Served) -> None:
     html = served.get(event).text
     assert "&lt;script&gt;document.title=" in html and "<script" not in html
     assert date(2024, 3, 4).isoformat() in text_of(html)
+
+
+def test_a_voided_event_is_marked_on_the_events_page_and_feeds_nothing(db_url: str, write_csv) -> None:
+    journal = Journal(db_url)
+    try:
+        journal.import_files([write_csv(TRADES)])
+        sale = next(s.event for s in journal.events() if s.event.type_name == "TradeExecuted")
+        journal.void(journal.void_plan(keys=[sale.key]), reason="wrong account")
+    finally:
+        journal.close()
+    with serving(db_url) as site:
+        listing = text_of(site.get("/events").text)
+        assert "(voided) sold 2 SPRT 5 put 19 Apr 24" in listing
+        page = text_of(site.get(f"/events/{sale.key}").text)
+        assert "Voided yes: a void took it back; it counts in no figure" in page
+        assert "No lot, realized row, cycle, roll chain or wash sale shows this event." in page
+        assert "/cycles/SPRT-20240304" not in links(site.get(f"/events/{sale.key}").text)
