@@ -18,19 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tests.reports.browser import chromium
+from tests.reports.browser import FLAGS, chromium
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 
 REBIND_NAME = "rebind.example"
+# The report tests' flags but those of a page loaded from the command line (Playwright runs it headless and
+# waits for loads itself), and a name that resolves to this machine, as a DNS rebinding page would come by.
 ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *(f for f in FLAGS if f.startswith(("--no-", "--disable-"))),
     f"--host-resolver-rules=MAP {REBIND_NAME} 127.0.0.1",
 ]
 WIDTH, HEIGHT = 1280, 900

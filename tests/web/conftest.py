@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from journal.api import Journal
 from tests.conftest import _schema_url
+from tests.reports.conftest import private_config  # noqa: F401  (autouse: every test its own config file)
 from tests.web.server import Served, serving
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,11 +59,3 @@ def example_journal(example_db: str) -> Iterator[Journal]:
     journal = Journal(example_db)
     yield journal
     journal.close()
-
-
-@pytest.fixture(autouse=True)
-def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own config file: no page reads the user's settings (the income target)."""
-    path = tmp_path / "config.toml"
-    monkeypatch.setenv("TJ_CONFIG", str(path))
-    return path
