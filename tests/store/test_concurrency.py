@@ -136,7 +136,9 @@ def test_the_same_file_imported_three_times_at_once_lands_once(db_url: str, tmp_
 def test_an_import_killed_while_it_writes_leaves_nothing_and_the_waiting_one_lands(
     db_url: str, tmp_path: Path
 ) -> None:
-    big = _journal_csv(tmp_path / "big.csv", 150_000, "big")
+    # Big enough that its write transaction outlasts the wait below on a loaded machine: at 150,000 rows a
+    # faster import had committed (the process still exiting) by the time the kill came.
+    big = _journal_csv(tmp_path / "big.csv", 400_000, "big")
     small = _journal_csv(tmp_path / "small.csv", 500, "small")
     EventStore(db_url).close()
     watch = LockWatch(db_url)
@@ -164,7 +166,7 @@ def test_an_import_killed_while_it_writes_leaves_nothing_and_the_waiting_one_lan
     code, out, err = _finish(_import(db_url, big))
     assert code == 0, err
     store = EventStore(db_url)
-    assert store.count() == 150_500
+    assert store.count() == 400_500
     assert store.verify().ok
     store.close()
 
