@@ -157,9 +157,20 @@ def test_ctrl_c_during_a_command_says_interrupted_and_exits_130(postgres_admin, 
         locking = conn.begin()
         conn.execute(text("LOCK TABLE events IN ACCESS EXCLUSIVE MODE"))
         env = {**os.environ, "TJ_STATE_DIR": str(state)}
-        proc = subprocess.Popen(
-            [TJ, "--db", db_url, "lots"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-        )
+        # A suite started in the background by a non-interactive shell runs with SIGINT ignored, and tj would
+        # inherit that: give it the default action, as Ctrl-C at a terminal finds it (a handler of this
+        # process's own becomes the default across exec).
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            proc = subprocess.Popen(
+                [TJ, "--db", db_url, "lots"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+        finally:
+            signal.signal(signal.SIGINT, previous)
         try:
             for _ in range(600):  # until `tj lots` waits for the lock (a few seconds at most)
                 with postgres_admin.connect() as watch:
