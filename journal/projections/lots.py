@@ -119,6 +119,28 @@ class RealizedRow:
     def gain(self) -> Decimal:
         return self.proceeds - self.cost_basis + self.adjustment
 
+    def with_strategy(self, strategy: str | None) -> RealizedRow:
+        """`dataclasses.replace(self, strategy=strategy)` without its walk over the fields by name: the read
+        models set the strategy of every realized row they write."""
+        return RealizedRow(
+            self.account,
+            self.instrument,
+            self.quantity,
+            self.opened,
+            self.closed,
+            self.proceeds,
+            self.cost_basis,
+            self.term,
+            self.adjustment,
+            self.opened_by,
+            self.closed_by,
+            self.wash_sale,
+            self.lot_method,
+            strategy,
+            self.basis_missing,
+            self.assumed,
+        )
+
 
 class RealizedLog(list[RealizedRow]):
     """The realized rows of books resumed where an earlier fold stopped: the rows since, and of the rows
