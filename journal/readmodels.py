@@ -305,9 +305,13 @@ class ReadModels:
         if current is None or current[0] != version_tag(today) or self._settings_changed(current[1]):
             self.rebuild(today)
             return None
-        touched = self.store.partitions_since(current[1])  # a void's too: it lands in its event's partition
+        # The partitions touched since (a void's too: it lands in its event's partition), each with its first
+        # economic time: where its group goes on from.
+        firsts = self._first_times(current[1], last)
+        touched = set(firsts)
         horizons = self.horizons()
-        if self._voided_since(current[1], last):
+        voided = self._voided_since(current[1], last)
+        if voided:
             # A void may take back an account's last events, a restore give them back: the horizons anew,
             # and the partitions whose assumed (or pending) expiries depend on a horizon that moved.
             found = voids.horizons(self.store, self.store.horizons())
@@ -323,8 +327,7 @@ class ReadModels:
         # A group is folded whole, its rows replaced whole: a new link joins two groups into one.
         touched = set(self.members(touched))
         # Each group goes on from its state (`journal.partition`) unless a void moved what came before.
-        resume = None if self._voided_since(current[1], last) else self._first_times(current[1], last)
-        self._recompute(sorted(touched), touched, last, today, horizons, resume=resume)
+        self._recompute(sorted(touched), touched, last, today, horizons, resume=None if voided else firsts)
         return touched
 
     def horizons(self) -> dict[str, date]:
@@ -598,13 +601,13 @@ def _replace(conn: Any, members: Sequence[str], rows: list[Row], replaces: Repla
     # A few statements for the whole group, each run over its projections at once (the driver's
     # executemany): each delete is a range of the (projection, partition, ord) index.
     group = members[0]
-    conn.execute(_DELETE_FROM_ORD, [{"p": p, "g": group, "o": replaces.from_ord[p]} for p in APPENDED])
+    from_ords = [*((p, replaces.from_ord[p]) for p in APPENDED), (STATE, replaces.states_from)]
+    conn.execute(_DELETE_FROM_ORD, [{"p": p, "g": group, "o": o} for p, o in from_ords])
     remade = [{"p": p, "g": group, "o": o} for p, ords in replaces.ords.items() for o in sorted(ords)]
     if remade:
         conn.execute(_DELETE_ORD, remade)
     conn.execute(_DELETE_FROM_DAY, [{"p": p, "g": group, "d": replaces.from_month} for p in BY_MONTH])
     conn.execute(_DELETE_ALL, [{"p": p, "g": group} for p in CURRENT])
-    conn.execute(_DELETE_FROM_ORD, {"p": STATE, "g": group, "o": replaces.states_from})
     counted = select(rm.c.projection, func.count()).where(
         rm.c.projection.in_(BY_MONTH), rm.c.partition == group
     )
