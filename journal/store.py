@@ -156,6 +156,21 @@ def _busy_timeout_ms() -> int:
     return max(0, int(seconds * 1000))
 
 
+# The columns a stored event is decoded from (`journal.stored.stored_events`), in its order; the times as the
+# driver gives them: SQLAlchemy's DateTime processing (a regex per value on SQLite) would cost more than the
+# decoding itself on a large journal, and fromisoformat reads their text directly.
+STORED_COLUMNS: tuple[Any, ...] = (
+    schema.events.c.seq,
+    schema.events.c.natural_key,
+    schema.events.c.account,
+    schema.events.c.type,
+    literal_column("events.economic_time"),
+    literal_column("events.recorded_time"),
+    schema.events.c.payload,
+    schema.events.c.source,
+)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # tj says when a transaction begins (`_sqlite_begin`), so that a writer can take the write lock before
     # it reads the sequence: the driver's own implicit BEGIN is deferred and starts only at the first write.
@@ -547,16 +562,7 @@ class EventStore:
         partitions (underlyings; "" for the events that name none), of some event types, of some natural
         keys, or of a range of sequence numbers (an import's) only."""
         t = schema.events
-        query = select(
-            t.c.seq,
-            t.c.natural_key,
-            t.c.account,
-            t.c.type,
-            t.c.economic_time,
-            t.c.recorded_time,
-            t.c.payload,
-            t.c.source,
-        ).order_by(t.c.seq)
+        query = select(*STORED_COLUMNS).order_by(t.c.seq)
         if account is not None:
             query = query.where(t.c.account == account)
         if types is not None:
@@ -575,18 +581,6 @@ class EventStore:
             )
         elif between is not None:
             query = query.where(during)
-        # The times as the driver gives them: SQLAlchemy's DateTime processing (a regex per value on SQLite)
-        # would cost more than the decoding itself on a large journal; fromisoformat reads its text directly.
-        query = query.with_only_columns(
-            t.c.seq,
-            t.c.natural_key,
-            t.c.account,
-            t.c.type,
-            literal_column("events.economic_time"),
-            literal_column("events.recorded_time"),
-            t.c.payload,
-            t.c.source,
-        )
         with self.engine.connect() as conn, paused_gc():
             result = conn.execute(query)
             # The driver's rows as they are, a batch at a time (SQLAlchemy's row per fetch would cost a third

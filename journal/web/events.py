@@ -142,23 +142,14 @@ def find_events(
     """`limit` events of the search from sequence number `first` to `last` (None: to the end), in the
     search's order (newest first when asked), decoded as the store decodes them. Both ends bound the query:
     a filter's index then reads only the page's range, not every event it matches."""
-    from sqlalchemy import literal_column, select
+    from sqlalchemy import select
 
     from journal import schema
+    from journal.store import STORED_COLUMNS
     from journal.stored import stored_events
 
     t = schema.events
-    query = select(
-        t.c.seq,
-        t.c.natural_key,
-        t.c.account,
-        t.c.type,
-        literal_column("events.economic_time"),
-        literal_column("events.recorded_time"),
-        t.c.payload,
-        t.c.source,
-    )
-    query = _filtered(query, q)
+    query: Any = _filtered(select(*STORED_COLUMNS), q)
     if q.newest_first:
         query = query.where(t.c.seq <= first).order_by(t.c.seq.desc())
         if last is not None:
