@@ -44,6 +44,19 @@ class Column:
         return self.kind in (MONEY, PCT, INT, PRICE)
 
 
+# A wheel's timeline, as the cycle report lays it out (`tj serve`'s story page keeps its source on a phone)
+CYCLE_TIMELINE = [
+    Column("date", "Date", DATE),
+    Column("what", "What", wide=True),
+    Column("cash", "Cash", MONEY),
+    Column("shares", "Shares", INT, optional=True),
+    Column("net_cash", "Net cash", MONEY),
+    Column("break_even", "Break-even", PRICE),
+    Column("note", "Note", optional=True),
+    Column("source", "Source", optional=True, nowrap=True),
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
     label: str
@@ -612,16 +625,7 @@ def cycle_view(data: dict[str, Any]) -> View:
         Section(
             "timeline",
             "Timeline",
-            [
-                Column("date", "Date", DATE),
-                Column("what", "What", wide=True),
-                Column("cash", "Cash", MONEY),
-                Column("shares", "Shares", INT, optional=True),
-                Column("net_cash", "Net cash", MONEY),
-                Column("break_even", "Break-even", PRICE),
-                Column("note", "Note", optional=True),
-                Column("source", "Source", optional=True, nowrap=True),
-            ],
+            CYCLE_TIMELINE,
             data["timeline"],
         ),
         Section(

@@ -5,6 +5,7 @@ parameters and paginated on the server."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -13,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from journal.reports.views import DATE, INT, MONEY, PRICE, Card, Column, View
+from journal.reports.views import CYCLE_TIMELINE, DATE, INT, MONEY, PRICE, Card, Column, View
 from journal.web.common import (
     PER_PAGE,
     Table,
@@ -185,16 +186,8 @@ def cycles(site: Site, request: Request) -> Response:
     )
 
 
-TIMELINE = [
-    Column("date", "Date", DATE),
-    Column("what", "What", wide=True),
-    Column("cash", "Cash", MONEY),
-    Column("shares", "Shares", INT, optional=True),
-    Column("net_cash", "Net cash", MONEY),
-    Column("break_even", "Break-even", PRICE),
-    Column("note", "Note", optional=True),
-    Column("source", "Source", nowrap=True),
-]
+# The cycle report's timeline, its source column (each line's link to its event) kept on a phone too.
+TIMELINE = [replace(c, optional=False) if c.key == "source" else c for c in CYCLE_TIMELINE]
 
 
 class _Fetched:
