@@ -45,7 +45,15 @@ from journal.money import ZERO
 from journal.periods import month_bounds, month_end, month_of, months_between
 from journal.projections.capital import CapitalSteps
 from journal.projections.cycles import CycleFold, Flow, flow_of
-from journal.projections.income import NO_UNDERLYING, RealizedTotals, cash_income, moves_income, rounded
+from journal.projections.income import (
+    NO_UNDERLYING,
+    TotalsKey,
+    add_totals,
+    cash_income,
+    moves_income,
+    rounded,
+    totals_rows,
+)
 from journal.projections.lots import Books, RealizedLog, RealizedRow, horizons_of
 from journal.projections.rolls import RollPositions, roll_record, rooted_chains
 from journal.projections.snapshots import snapshot
@@ -214,32 +222,6 @@ def month_income(
 
 def _income_key(row: RealizedRow, strategies: StrategyMap) -> IncomeKey:
     return (month_of(row.closed), row.account, row.underlying, strategies.of_row(row))
-
-
-TotalsKey = tuple[str, str, str, bool]  # month, account, term, basis missing
-
-
-def _add_totals(sums: dict[TotalsKey, list[Any]], row: RealizedRow, sign: int = 1) -> None:
-    key = (month_of(row.closed), row.account, row.term, row.basis_missing)
-    t = sums.get(key)
-    if t is None:
-        t = sums[key] = [0, ZERO, ZERO, ZERO, 0, ZERO]
-    adjustment = rounded(row.adjustment)
-    t[0] += sign
-    t[1] += sign * rounded(row.proceeds)
-    t[2] += sign * rounded(row.cost_basis)
-    t[3] += sign * adjustment
-    if row.wash_sale:
-        t[4] += sign
-        t[5] += sign * adjustment
-
-
-def _totals_rows(sums: Mapping[TotalsKey, list[Any]]) -> list[RealizedTotals]:
-    return [
-        RealizedTotals(account, month, term, t[0], t[1], t[2], t[3], t[4], t[5], missing)
-        for (month, account, term, missing), t in sorted(sums.items())
-        if t[0]
-    ]
 
 
 def pending_expiries(books: Books) -> dict[str, date]:
@@ -510,7 +492,7 @@ class PartitionFold:
         self._month_touched(row.closed)
         key = _income_key(row, self.attribution.map)
         self.gains[key] = self.gains.get(key, ZERO) + sign * _gain(row)
-        _add_totals(self.totals, row, sign)
+        add_totals(self.totals, row, sign)
 
     # -- the state -----------------------------------------------------------------------------------
 
@@ -685,7 +667,7 @@ class PartitionFold:
         cash.update(_month_cash(self.month_events, self.attribution.map))
         for income in _income_rows(cash, {k: v for k, v in self.gains.items() if k[0] >= month}):
             self._add("month_income", income.account, month_bounds(income.month)[0], encode(income), 0)
-        for totals in _totals_rows({k: v for k, v in self.totals.items() if k[0] >= month}):
+        for totals in totals_rows({k: v for k, v in self.totals.items() if k[0] >= month}):
             self._add("realized_totals", totals.account, month_bounds(totals.month)[0], encode(totals), 0)
         # The covered calls written in this fold, and those open at the state (closing one changes it: the
         # state keeps only those)

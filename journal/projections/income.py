@@ -8,7 +8,7 @@ agree to the cent; the period's Section 1256 net goes 60% long, 40% short term, 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -98,23 +98,38 @@ def added_up(totals: Iterable[RealizedTotals]) -> RealizedTotals:
 
 def realized_totals(rows: Iterable[RealizedRow]) -> list[RealizedTotals]:
     """The rows' totals by account, month and term, in that order."""
-    sums: dict[tuple[str, str, str, bool], list[Any]] = {}
+    sums: dict[TotalsKey, list[Any]] = {}
     for row in rows:
-        key = (row.account, month_of(row.closed), row.term, row.basis_missing)
-        t = sums.get(key)
-        if t is None:
-            t = sums[key] = [0, ZERO, ZERO, ZERO, 0, ZERO]
-        adjustment = rounded(row.adjustment)
-        t[0] += 1
-        t[1] += rounded(row.proceeds)
-        t[2] += rounded(row.cost_basis)
-        t[3] += adjustment
-        if row.wash_sale:
-            t[4] += 1
-            t[5] += adjustment
+        add_totals(sums, row)
+    return sorted(totals_rows(sums), key=lambda t: (t.account, t.month, t.term, t.basis_missing))
+
+
+TotalsKey = tuple[str, str, str, bool]  # month, account, term, basis missing
+
+
+def add_totals(sums: dict[TotalsKey, list[Any]], row: RealizedRow, sign: int = 1) -> None:
+    """A realized row into (sign 1) or out of (sign -1) running totals by month, account, term and basis
+    missing: the read models keep them as a fold goes and take back a row made again."""
+    key = (month_of(row.closed), row.account, row.term, row.basis_missing)
+    t = sums.get(key)
+    if t is None:
+        t = sums[key] = [0, ZERO, ZERO, ZERO, 0, ZERO]
+    adjustment = rounded(row.adjustment)
+    t[0] += sign
+    t[1] += sign * rounded(row.proceeds)
+    t[2] += sign * rounded(row.cost_basis)
+    t[3] += sign * adjustment
+    if row.wash_sale:
+        t[4] += sign
+        t[5] += sign * adjustment
+
+
+def totals_rows(sums: Mapping[TotalsKey, list[Any]]) -> list[RealizedTotals]:
+    """The running totals with rows in them, by month, account, term and basis missing."""
     return [
         RealizedTotals(account, month, term, t[0], t[1], t[2], t[3], t[4], t[5], missing)
-        for (account, month, term, missing), t in sorted(sums.items())
+        for (month, account, term, missing), t in sorted(sums.items())
+        if t[0]
     ]
 
 
