@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from journal.events import (
     PositionReported,
     Resolved,
     SecurityTransferred,
+    SourceRef,
     Unresolved,
     content_digest,
     payload_json,
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     from journal.projections.risk import RiskReport
     from journal.readmodels import ReadModels
     from journal.replay import Replay
+    from journal.sources import SourceRow
     from journal.store import AppendResult, EventStore, ImportRecord, StoredEvent, VerifyReport
     from journal.voids import VoidPlan
 
@@ -153,11 +156,15 @@ def _held_flows(events: Sequence[Event]) -> dict[int, Any]:
 
 
 def _origin(path: Path, format: str, events: Sequence[Event]) -> ImportOrigin:
-    """The file an import came from: its SHA-256 as its events' sources give it (the importer hashed it)."""
+    """The file an import came from: its SHA-256 as its events' sources give it (the importer hashed it),
+    and its bytes to keep, read again here: when they no longer hash to what was parsed (the file changed on
+    the disk meanwhile), the text is not kept rather than kept wrong."""
+    content = path.read_bytes()
     sha256 = next((e.source.sha256 for e in events if e.source and e.source.file == path.name), None)
+    actual = hashlib.sha256(content).hexdigest()
     if sha256 is None:
-        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    return ImportOrigin(path.name, sha256, format)
+        sha256 = actual
+    return ImportOrigin(path.name, sha256, format, content if actual == sha256 else None)
 
 
 def parse_file(
@@ -460,6 +467,14 @@ class Journal:
     def events(self, account: str | None = None) -> list[StoredEvent]:
         """The events that count, in the order they were recorded: none a void took back, and no voids."""
         return live(self.store.read(account))
+
+    def source_row(self, source: SourceRef) -> SourceRow | None:
+        """The text of the file's row an event was read from, as the journal keeps the file (migration
+        0006); None for a file imported before tj kept files (importing it again keeps it)."""
+        from journal.sources import source_row
+
+        lines = partial(self.store.source_lines, source.sha256)
+        return source_row(source.file, source.sha256, source.line, lines)
 
     def voided(self, account: str | None = None) -> list[voids.Voided]:
         """Each event a void takes back now, with that void (its recorded time and reason), in the order the

@@ -6,7 +6,19 @@ open can tell, without loading Alembic, whether the database is already current.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 # The newest migration, in `journal.versions` (read there without SQLAlchemy); a new migration is named there.
 from journal.versions import SCHEMA_REVISION  # noqa: F401 (re-exported)
@@ -73,4 +85,15 @@ imports = Table(
     Column("file", Text),
     Column("sha256", String(64)),
     Column("format", String(32)),
+)
+
+# The files imports read, by their SHA-256, in blocks of lines compressed apart (`journal.sources`):
+# an event's source row is read from the one block that holds its line. Append-only (migration 0006).
+source_texts = Table(
+    "source_texts",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("first_line", Integer, primary_key=True),
+    Column("lines", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
 )

@@ -454,6 +454,8 @@ class EventStore:
             import_id = self._record_import(
                 conn, owner, recorded, first_seq, rows.seq, added, duplicates, origin
             )
+            if origin is not None and batch:
+                self._keep_text(conn, origin)
         return AppendResult(added=added, duplicates=duplicates, import_id=import_id)
 
     @staticmethod
@@ -525,6 +527,43 @@ class EventStore:
             )
         )
         return import_id
+
+    @staticmethod
+    def _keep_text(conn: Connection, origin: ImportOrigin) -> None:
+        """The file's text, kept once by its SHA-256: also when all its events were recorded already (by a
+        tj that did not keep files), so importing a file again keeps it."""
+        if origin.content is None or origin.sha256 is None:
+            return
+        t = schema.source_texts
+        if conn.execute(select(t.c.first_line).where(t.c.sha256 == origin.sha256).limit(1)).first():
+            return
+        from journal.sources import blocks
+
+        rows = [
+            {"sha256": origin.sha256, "first_line": first, "lines": count, "body": body}
+            for first, count, body in blocks(origin.content)
+        ]
+        if rows:
+            conn.execute(t.insert(), rows)
+
+    def source_lines(self, sha256: str, first: int, count: int) -> list[bytes]:
+        """Up to `count` lines of a kept file from line `first` (with their line breaks); [] when the
+        journal does not keep the file or it has no such line."""
+        from journal.sources import block_lines
+
+        t = schema.source_texts
+        with self.engine.connect() as conn:
+            blocks = conn.execute(
+                select(t.c.first_line, t.c.body)
+                .where(t.c.sha256 == sha256, t.c.first_line <= first + count - 1)
+                .where(t.c.first_line + t.c.lines > first)
+                .order_by(t.c.first_line)
+            ).all()
+        out: list[bytes] = []
+        for start, body in blocks:
+            lines = block_lines(body)
+            out += lines[max(first - start, 0) :]
+        return out[:count]
 
     def imports(self) -> list[ImportRecord]:
         """Every import that added events, oldest first."""

@@ -30,6 +30,8 @@ class ImportOrigin:
     file: str | None = None
     sha256: str | None = None
     format: str | None = None
+    # The file's bytes (their SHA-256 is `sha256`), kept in the journal with the import (`journal.sources`).
+    content: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)

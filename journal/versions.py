@@ -9,7 +9,7 @@ from datetime import date
 
 # The newest migration in migrations/versions: an open can tell, without loading Alembic, whether the
 # database is already current (`journal.schema` re-exports it).
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 # The read models' format: a new version rebuilds them (`journal.readmodels` re-exports it).
 PROJECTION_VERSION = "11"
 ALL = "__all__"  # the checkpoint of the whole journal: how far every partition has read

@@ -446,6 +446,8 @@ def event_page(site: Site, request: Request) -> Response:
         view=view,
         fields=Table(FIELD, fields),
         source=str(source) if source else None,
+        source_file=source.file if source else None,
+        source_row=site.journal.source_row(source) if source else None,
         raw=ev.raw if isinstance(ev, Unresolved) else None,
         journal_csv=_journal_csv(stored),
         payload=payload,

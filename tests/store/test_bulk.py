@@ -216,7 +216,7 @@ def test_a_journal_of_schema_0003_is_upgraded_and_keeps_its_events(db_url: str, 
     upgraded = EventStore(db_url)
     try:
         with upgraded.engine.connect() as conn:
-            assert upgraded.schema_revision(conn) == "0005" == schema.SCHEMA_REVISION
+            assert upgraded.schema_revision(conn) == "0006" == schema.SCHEMA_REVISION
         if db_url.startswith("sqlite"):
             assert "RAISE(ROLLBACK" in (trigger(db_url) or "")
         done = upgraded.append(events)

@@ -43,7 +43,7 @@ def test_a_0004_journal_gets_the_ord_index_and_keeps_its_read_models(db_url: str
     upgraded = Journal(db_url)
     try:
         with upgraded.store.engine.connect() as conn:
-            assert upgraded.store.schema_revision(conn) == "0005" == schema.SCHEMA_REVISION
+            assert upgraded.store.schema_revision(conn) == "0006" == schema.SCHEMA_REVISION
         indexes = _indexes(upgraded)
         assert indexes["ix_read_models_ord"] == ["projection", "partition", "ord"]
         assert "ix_read_models_partition" not in indexes

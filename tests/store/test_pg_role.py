@@ -143,7 +143,7 @@ def test_every_table_tj_creates_has_its_documented_grant_and_events_none_that_re
         assert {name for name, _ in tables} == granted  # a new table needs its line in docs/postgresql.md
         assert {owner for _, owner in tables} == {roles.names["tj_owner"]}
         app = roles.names["tj_app"]
-        for table in ("events", "imports"):
+        for table in ("events", "imports", "source_texts"):
             allowed = {
                 privilege
                 for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
@@ -230,9 +230,9 @@ def test_the_role_is_refused_rewriting_events_by_privilege_and_the_owner_by_the_
     app = create_engine(roles.url("tj_app"))
     owner = create_engine(roles.url("tj_owner"))
     try:
-        for table in ("events", "imports"):
+        for table, column in (("events", "owner"), ("imports", "owner"), ("source_texts", "lines")):
             for statement in (
-                f"UPDATE {table} SET owner = 'other'",
+                f"UPDATE {table} SET {column} = {column}",
                 f"DELETE FROM {table}",
                 f"TRUNCATE {table}",
             ):
@@ -243,10 +243,13 @@ def test_the_role_is_refused_rewriting_events_by_privilege_and_the_owner_by_the_
         assert refused(app, "CREATE TABLE events_copy (seq bigint)").startswith(
             "permission denied for schema"
         )
-        # The owner has the privileges; the triggers of migrations 0001 and 0003 refuse it all the same.
+        # The owner has the privileges; the triggers of migrations 0001, 0003 and 0006 refuse it all the same.
         for statement in ("UPDATE events SET owner = 'other'", "DELETE FROM events", "TRUNCATE events"):
             assert refused(owner, statement) == "events are append-only: a correction is a new event"
         assert refused(owner, "DELETE FROM imports") == "imports are append-only: a correction is a new event"
+        assert refused(owner, "DELETE FROM source_texts") == (
+            "source texts are append-only: the text of a file is what the file was"
+        )
     finally:
         app.dispose()
         owner.dispose()

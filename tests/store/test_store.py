@@ -169,7 +169,7 @@ def test_a_database_without_the_schema_is_migrated_on_open(db_url: str) -> None:
     store = EventStore(db_url)
     assert store.count() == 0
     with store.engine.connect() as conn:
-        assert store.schema_revision(conn) == "0005"
+        assert store.schema_revision(conn) == "0006"
     store.close()
 
 

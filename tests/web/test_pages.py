@@ -5,14 +5,17 @@ give; tables are paginated on the server; the downloads are what `tj report` wri
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
 from journal.api import Journal
+from journal.events import SourceRef
 from journal.records import cycle_record, lot_record, position_record, realized_record, realized_total
 from journal.reports.capital import total_at_risk
 from journal.reports.cycle import cycle_report
@@ -22,6 +25,21 @@ from journal.reports.weekly import weekly_report
 from journal.tax import DEFAULT_POLICY
 from tests.web.html import column, links, tables, text_of
 from tests.web.server import Served
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def source_line(source: SourceRef | None) -> str:
+    """The line of the example file an event was read from, read off the file itself."""
+    assert source is not None
+    return (EXAMPLES / source.file).read_text().splitlines()[source.line - 1]
+
+
+def row_text(html: str) -> str:
+    """The text of the event page's source row (its `<pre id="source-row">`), unescaped, tags dropped."""
+    start = html.index('id="source-row">') + len('id="source-row">')
+    return unescape(re.sub(r"<[^>]+>", "", html[start : html.index("</pre>", start)]))
 
 
 def page(site: Served, path: str) -> str:
@@ -120,6 +138,8 @@ def test_a_cycles_story_shows_its_report_and_links_each_line_to_its_event_and_so
     event = text_of(page(site, steps[0]))
     assert f"Source {report['timeline'][0]['source']}" in event
     assert cycle.steps[0].event.key in event
+    # ... and shows that line as the broker's file has it.
+    assert f"{source_line(cycle.steps[0].event.source)}" in event
 
 
 def test_an_unknown_cycle_is_a_404(site: Served) -> None:
@@ -332,6 +352,11 @@ def test_an_events_page_shows_its_source_and_the_figures_it_feeds(
     text = text_of(html)
     assert f"Source {assignment.source}" in text
     assert "As a journal-CSV row" in text and "ASSIGN" in text
+    # The row as the file has it, numbered, read from the journal's copy of the file.
+    source = assignment.source
+    assert source is not None
+    assert f"Line {source.line} of {source.file}" in text
+    assert f"{source.line:5d}  {source_line(source)}\n" in row_text(html)
     # It opened the shares (sold since: a realized row; the put's premium went into their basis, Pub 550)...
     rows = [
         r
