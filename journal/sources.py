@@ -4,8 +4,8 @@ that an event was read from.
 Why keep them: "traceable to the line of the broker file" is only true while the file exists, and the file
 is gone from Downloads within the week. The journal keeps each file once, by the SHA-256 its events' sources
 already name, in blocks of `BLOCK_LINES` lines compressed apart, so showing one row decompresses one block
-(two when the row straddles them), never the file. A 10^6-row export is ~15 MB kept, written in the
-import's own transaction; a file already kept (imported again, voided and restored) is not kept twice.
+(two when the row straddles them), never the file. A 10^6-row export (87 MB) is 18.5 MB kept, written in
+the import's own transaction; a file already kept (imported again, voided and restored) is not kept twice.
 
 What "the row" is depends on the format, and is read off the text rather than asked of the importer (so an
 event imported from a file kept by an older tj shows its row as well): a CSV record is read with `csv` from
@@ -23,19 +23,31 @@ from dataclasses import dataclass
 
 BLOCK_LINES = 1_000
 MAX_ROW_LINES = 60  # an OFX element or a CSV record longer than this is shown cut, and said so
-MAX_LINE_CHARS = 4_000  # a one-line OFX file has one line: it is shown around nothing, cut, and said so
+MAX_LINE_CHARS = 4_000  # an OFX file without line breaks is one line: its start is shown, cut, said so
 _OPENING_TAG = re.compile(r"\s*<([A-Za-z0-9.]+)>")
 
 # (first line, how many) -> those lines, as stored (bytes, each with its line break).
 LineReader = Callable[[int, int], list[bytes]]
 
 
+# Up to a block of lines, each with its break (CR, LF or CR LF) but a file's last, which may have none.
+_LINE = rb"[^\r\n]*(?:\r\n|\r|\n)"
+_BLOCK = re.compile(rb"(?:%s){0,%d}(?:%s|[^\r\n]+)" % (_LINE, BLOCK_LINES - 1, _LINE))
+
+
 def blocks(data: bytes) -> Iterator[tuple[int, int, bytes]]:
-    """The file's text as rows of `source_texts`: (first line, how many lines, compressed body)."""
-    lines = data.splitlines(keepends=True)
-    for start in range(0, len(lines), BLOCK_LINES):
-        chunk = lines[start : start + BLOCK_LINES]
-        yield start + 1, len(chunk), zlib.compress(b"".join(chunk), 6)
+    """The file's text as rows of `source_texts`: (first line, how many lines, compressed body). A block
+    is cut by one regex match, never the file's list of lines (10^6 small objects); zlib level 1: a 87 MB,
+    10^6-row file is 18.5 MB kept in 0.5 s (level 6: 14.8 MB in 1.6 s)."""
+    first, at, end = 1, 0, len(data)
+    while at < end:
+        match = _BLOCK.match(data, at)
+        if match is None:  # a lone line break cannot fail the pattern; kept for the type checker
+            break
+        chunk = match[0]
+        count = len(chunk.splitlines())
+        yield first, count, zlib.compress(chunk, 1)
+        first, at = first + count, match.end()
 
 
 def block_lines(body: bytes) -> list[bytes]:

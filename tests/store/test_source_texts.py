@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from journal import schema
 from journal.api import Journal, _origin, parse_file
-from journal.sources import BLOCK_LINES
+from journal.sources import BLOCK_LINES, block_lines, blocks
 from journal.stored import ImportOrigin
 from tests.store.test_bulk import _alembic
 
@@ -192,3 +194,16 @@ def test_a_0005_journal_gets_the_table_and_keeps_its_read_models(db_url: str) ->
         assert first is not None and upgraded.source_row(first) is None  # the table came back empty
     finally:
         upgraded.close()
+
+
+@given(st.lists(st.sampled_from([b"a", b"bc", b",", b"\r", b"\n", b"\r\n", b"\xc9"]), max_size=3_000))
+@settings(max_examples=60, deadline=None)
+def test_blocks_cut_the_lines_as_the_importers_number_them(parts: list[bytes]) -> None:
+    """Line n of the blocks is line n of `bytes.splitlines` (CR, LF and CR LF end a line, as the CSV
+    importers' readers count), and together the blocks are the file, byte for byte."""
+    data = b"".join(parts)
+    lines = data.splitlines(keepends=True)
+    kept = list(blocks(data))
+    assert [first for first, _, _ in kept] == list(range(1, len(lines) + 1, BLOCK_LINES))
+    assert [line for _, _, body in kept for line in block_lines(body)] == lines
+    assert all(count == len(block_lines(body)) for _, count, body in kept)
