@@ -413,6 +413,56 @@ def events(
     emit(records, columns, format)
 
 
+@app.command()
+def source(
+    event: Annotated[
+        str, typer.Argument(metavar="EVENT", help="The event's sequence number or natural key.")
+    ],
+    format: FormatOption = Format.table,
+) -> None:
+    """The row of the broker's file an event was read from, as the file has it (the journal keeps every
+    file it imports): a CSV record, or an OFX or XML element from its tag to its closing tag."""
+    store = journal().store
+    found = store.read(seqs=(int(event), int(event))) if event.isdigit() else store.read(keys=[event])
+    if not found:
+        fail(f"tj: no event {event!r}: give a sequence number or natural key from `tj events`")
+    stored = found[0]
+    ref = stored.event.source
+    if ref is None:
+        fail(f"tj: event {stored.seq} was said in tj (a setting or a void), not read from a file")
+    row = journal().source_row(ref)
+    if row is None:
+        fail(
+            f"tj: the journal does not keep the text of {ref.file} (imported before tj kept the files it "
+            f"reads); import the file again to keep it: its events are recorded already, nothing else changes"
+        )
+    if format is Format.json:
+        emit_object(
+            {
+                "seq": stored.seq,
+                "key": stored.event.key,
+                "file": row.file,
+                "sha256": row.sha256,
+                "line": row.line,
+                "kind": row.kind,
+                "lines": [{"line": n, "text": t} for n, t in row.lines],
+                "cut": row.cut,
+            },
+            format,
+        )
+        return
+    if format is Format.csv:
+        emit(
+            [{"file": row.file, "line": n, "text": t} for n, t in row.lines], ("file", "line", "text"), format
+        )
+        return
+    typer.echo(f"{row.file}:{row.line}  (sha256 {row.sha256})")
+    for number, text in row.lines:
+        typer.echo(f"{number:>6}  {text}")
+    if row.cut:
+        typer.echo("(cut: the row is longer than what is shown)")
+
+
 VOIDED_COLUMNS = ("seq", "time", "account", "type", "what", "key", "source", "voided_at", "reason")
 
 

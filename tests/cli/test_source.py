@@ -1,0 +1,73 @@
+"""`tj source EVENT`: the row of the broker's file an event was read from, as the file has it, from the
+journal's own copy of the file (the file itself may be gone): by sequence number or natural key."""
+
+from __future__ import annotations
+
+import json
+
+from journal.api import Journal, parse_file
+from journal.stored import ImportOrigin
+
+TRADES = """
+date,account,action,symbol,quantity,price,fees,id,note
+2024-01-02,IRA,STO,AAPL240119P150,1,2.00,0.65,T1,"rolled from
+the December put"
+2024-01-19,IRA,EXPIRE,AAPL240119P150,1,,,T2,
+"""
+
+
+def test_source_shows_the_row_by_sequence_number_or_key_after_the_file_is_gone(tj, db_url, write_csv) -> None:
+    path = write_csv(TRADES)
+    tj("import", str(path), db=db_url, check=True)
+    path.unlink()
+    shown = tj("source", "1", db=db_url, check=True).stdout.splitlines()
+    assert shown[0].startswith("trades.csv:2  (sha256 ")
+    # The record's quoted note spans two lines: both are the row.
+    assert shown[1:] == [
+        '     2  2024-01-02,IRA,STO,AAPL240119P150,1,2.00,0.65,T1,"rolled from',
+        '     3  the December put"',
+    ]
+    events = json.loads(tj("events", "--format", "json", db=db_url, check=True).stdout)
+    expired = json.loads(tj("source", events[1]["key"], "--format", "json", db=db_url, check=True).stdout)
+    assert {k: expired[k] for k in ("seq", "file", "line", "kind", "lines", "cut")} == {
+        "seq": 2,
+        "file": "trades.csv",
+        "line": 4,
+        "kind": "csv",
+        "lines": [{"line": 4, "text": "2024-01-19,IRA,EXPIRE,AAPL240119P150,1,,,T2,"}],
+        "cut": False,
+    }
+    as_csv = tj("source", "2", "--format", "csv", db=db_url, check=True).stdout
+    assert as_csv == 'file,line,text\ntrades.csv,4,"2024-01-19,IRA,EXPIRE,AAPL240119P150,1,,,T2,"\n'
+
+
+def test_source_says_what_to_do_when_there_is_no_row_to_show(tj, db_url, write_csv) -> None:
+    path = write_csv(TRADES)
+    tj("import", str(path), db=db_url, check=True)
+    unknown = tj("source", "99", db=db_url)
+    assert (unknown.returncode, unknown.stderr) == (
+        1,
+        "tj: no event '99': give a sequence number or natural key from `tj events`\n",
+    )
+    tj("account", "set", "IRA", "--lot-method", "fifo", db=db_url, check=True)
+    setting = tj("source", "3", db=db_url)
+    assert (setting.returncode, setting.stderr) == (
+        1,
+        "tj: event 3 was said in tj (a setting or a void), not read from a file\n",
+    )
+
+
+def test_source_of_a_file_an_older_tj_imported_says_how_to_keep_it(tj, db_url, write_csv) -> None:
+    path = write_csv(TRADES)
+    # What a tj before migration 0006 did: the events and the import recorded, the file's text not kept.
+    format, parsed = parse_file(path)
+    journal = Journal(db_url)
+    journal.store.append(
+        parsed.events, origin=ImportOrigin(path.name, parsed.events[0].source.sha256, format)
+    )
+    journal.close()
+    missing = tj("source", "1", db=db_url)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("tj: the journal does not keep the text of trades.csv (imported before")
+    assert tj("import", str(path), db=db_url, check=True).returncode == 0
+    assert "the December put" in tj("source", "1", db=db_url, check=True).stdout
