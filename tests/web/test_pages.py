@@ -26,7 +26,6 @@ from journal.tax import DEFAULT_POLICY
 from tests.web.html import column, links, tables, text_of
 from tests.web.server import Served
 
-
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
