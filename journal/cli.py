@@ -1249,19 +1249,30 @@ def rebuild() -> None:
 
 @app.command()
 def verify(format: FormatOption = Format.table) -> None:
-    """Recompute the hash chain of the events; name the first broken sequence number."""
+    """Recompute the hash chain of the events; name the first broken sequence number. Then hash each file
+    the journal keeps: its text must be what its SHA-256 names."""
     report = journal().verify()
     record = {
         "ok": report.ok,
         "events": report.events,
         "first_broken_seq": report.first_broken_seq,
         "problem": report.problem,
+        "files": report.files,
+        "broken_files": list(report.broken_files),
     }
     if format is Format.table:
-        if report.ok:
-            typer.echo(f"ok: {report.events} events, hash chain intact")
-        else:
+        if report.first_broken_seq is not None:
             typer.echo(f"broken at seq {report.first_broken_seq}: {report.problem}")
+        for name in report.broken_files:
+            typer.echo(
+                f"kept file {name}: its text does not match its SHA-256"
+                " (changed outside tj: restore a backup)"
+            )
+        if report.ok:
+            typer.echo(
+                f"ok: {report.events} events, hash chain intact;"
+                f" {report.files} kept files match their SHA-256"
+            )
     else:
         emit_object(record, format)
     if not report.ok:

@@ -690,4 +690,35 @@ class EventStore:
                 if chain_hash(row["prev_hash"], row) != row["hash"]:
                     return VerifyReport(n, row["seq"], "the event's content does not match its hash")
                 expected_prev, expected_seq = row["hash"], expected_seq + 1
-        return VerifyReport(n, None, None)
+            files, broken = self._verify_texts(conn)
+        return VerifyReport(n, None, None, files, broken)
+
+    @staticmethod
+    def _verify_texts(conn: Connection) -> tuple[int, tuple[str, ...]]:
+        """How many files the journal keeps, and those whose blocks, in order and without a gap, do not
+        hash to the SHA-256 that names them (named by the file an import recorded under that hash)."""
+        import zlib
+
+        t = schema.source_texts
+        hashes: dict[str, Any] = {}
+        next_line: dict[str, int] = {}
+        broken: set[str] = set()
+        for sha, first, lines, body in conn.execute(
+            select(t.c.sha256, t.c.first_line, t.c.lines, t.c.body).order_by(t.c.sha256, t.c.first_line)
+        ):
+            digest = hashes.setdefault(sha, hashlib.sha256())
+            if first != next_line.get(sha, 1):
+                broken.add(sha)
+            next_line[sha] = first + lines
+            try:
+                digest.update(zlib.decompress(body))
+            except zlib.error:
+                broken.add(sha)
+        broken |= {sha for sha, digest in hashes.items() if digest.hexdigest() != sha}
+        if not broken:
+            return len(hashes), ()
+        imports = schema.imports
+        names = dict(
+            conn.execute(select(imports.c.sha256, imports.c.file).where(imports.c.sha256.in_(broken))).all()
+        )
+        return len(hashes), tuple(f"{names.get(sha) or 'a file'} ({sha})" for sha in sorted(broken))

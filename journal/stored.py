@@ -67,10 +67,12 @@ class VerifyReport:
     events: int
     first_broken_seq: int | None
     problem: str | None
+    files: int = 0  # the files the journal keeps (`journal.sources`)
+    broken_files: tuple[str, ...] = ()  # those whose kept text does not hash to their SHA-256: "name (sha)"
 
     @property
     def ok(self) -> bool:
-        return self.first_broken_seq is None
+        return self.first_broken_seq is None and not self.broken_files
 
 
 def default_url() -> str:

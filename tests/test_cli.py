@@ -115,7 +115,7 @@ def test_lots_as_csv_and_table(tj, db_url, write_csv) -> None:
 def test_verify_reports_an_intact_chain(tj, db_url, write_csv) -> None:
     tj("import", str(write_csv(TRADES)), db=db_url, check=True)
     done = tj("verify", db=db_url, check=True)
-    assert done.stdout.strip() == "ok: 2 events, hash chain intact"
+    assert done.stdout.strip() == "ok: 2 events, hash chain intact; 1 kept files match their SHA-256"
 
 
 def test_the_db_comes_from_TJ_DB_when_no_option_names_it(tmp_path, write_csv) -> None:

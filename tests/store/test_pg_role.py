@@ -71,7 +71,10 @@ class Roles:
     def migrate_and_grant(self, tmp_path: Path) -> None:
         """Steps 2 and 3 of the doc: the owner migrates with `tj`, then runs the grants."""
         done = tj(self, self.url("tj_owner"), "verify", tmp_path=tmp_path)
-        assert (done.returncode, done.stdout) == (0, "ok: 0 events, hash chain intact\n"), done.stderr
+        assert (done.returncode, done.stdout) == (
+            0,
+            "ok: 0 events, hash chain intact; 0 kept files match their SHA-256\n",
+        ), done.stderr
         owner = create_engine(self.url("tj_owner"))
         try:
             with owner.begin() as conn:
@@ -198,7 +201,14 @@ def test_tj_imports_reports_and_verifies_under_the_role_with_the_owners_figures(
     assert tj_json(roles, app, "lots", tmp_path=tmp_path) == lots
     assert imported(app) == [(name, 0, added) for name, added, _ in first]
     verified = tj_json(roles, app, "verify", tmp_path=tmp_path)
-    assert verified == {"ok": True, "events": events, "first_broken_seq": None, "problem": None}
+    assert verified == {
+        "ok": True,
+        "events": events,
+        "first_broken_seq": None,
+        "problem": None,
+        "files": len(first),  # each example file, kept by the role's import
+        "broken_files": [],
+    }
     assert verified == tj_json(roles, owner, "verify", tmp_path=tmp_path)
 
     # A wrong import is taken back by appending: `tj void` is an INSERT as well.

@@ -5,8 +5,11 @@ imported again; the kept text is append-only like the events."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -207,3 +210,30 @@ def test_blocks_cut_the_lines_as_the_importers_number_them(parts: list[bytes]) -
     assert [first for first, _, _ in kept] == list(range(1, len(lines) + 1, BLOCK_LINES))
     assert [line for _, _, body in kept for line in block_lines(body)] == lines
     assert all(count == len(block_lines(body)) for _, count, body in kept)
+
+
+def test_verify_hashes_each_kept_file_and_names_one_changed_outside_tj(db_url: str, tj: Any) -> None:
+    journal = Journal(db_url)
+    journal.import_files(EXAMPLES)
+    report = journal.verify()
+    assert (report.ok, report.events, report.files, report.broken_files) == (True, 113, 3, ())
+    sha = journal.events()[0].event.source.sha256
+    journal.close()
+    # A block written behind tj's back (the triggers refuse UPDATE; an INSERT of a block is what they allow).
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(
+            schema.source_texts.insert().values(
+                sha256=sha, first_line=52, lines=1, body=zlib.compress(b"2024-12-31,brokerage,DEPOSIT\\n")
+            )
+        )
+    engine.dispose()
+    done = tj("verify", db=db_url)
+    assert done.returncode == 1
+    assert done.stdout == (
+        f"kept file {EXAMPLES[0].name} ({sha}): its text does not match its SHA-256 (changed outside tj: "
+        "restore a backup)\n"
+    )
+    assert json.loads(tj("verify", "--format", "json", db=db_url).stdout)["broken_files"] == [
+        f"{EXAMPLES[0].name} ({sha})"
+    ]
