@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -475,6 +475,14 @@ class Journal:
 
         lines = partial(self.store.source_lines, source.sha256)
         return source_row(source.file, source.sha256, source.line, lines)
+
+    def keep_source(self, path: Path) -> int | None:
+        """Keep the text of a file the journal's events came from, importing nothing (for a journal whose
+        files a tj before migration 0006 imported: importing such a file again would also give back what a
+        void took from it). Returns the lines kept (0: kept already), None when no event came from it."""
+        content = path.read_bytes()
+        sha256 = hashlib.sha256(content).hexdigest()
+        return self.store.keep_text(ImportOrigin(path.name, sha256, None, content))
 
     def voided(self, account: str | None = None) -> list[voids.Voided]:
         """Each event a void takes back now, with that void (its recorded time and reason), in the order the

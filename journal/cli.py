@@ -416,12 +416,27 @@ def events(
 @app.command()
 def source(
     event: Annotated[
-        str, typer.Argument(metavar="EVENT", help="The event's sequence number or natural key.")
-    ],
+        str | None,
+        typer.Argument(metavar="[EVENT]", help="The event's sequence number or natural key."),
+    ] = None,
+    keep: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--keep",
+            metavar="FILE",
+            help="Keep the text of a file the journal's events came from, importing nothing (repeatable).",
+        ),
+    ] = None,
     format: FormatOption = Format.table,
 ) -> None:
     """The row of the broker's file an event was read from, as the file has it (the journal keeps every
-    file it imports): a CSV record, or an OFX or XML element from its tag to its closing tag."""
+    file it imports): a CSV record, or an OFX or XML element from its tag to its closing tag. --keep FILE:
+    keep the text of a file an older tj imported (before it kept files), without importing it again."""
+    if keep:
+        _keep_sources(keep)
+        return
+    if event is None:
+        fail("tj: name an event (its sequence number or natural key, from `tj events`) or --keep FILE", 2)
     store = journal().store
     found = store.read(seqs=(int(event), int(event))) if event.isdigit() else store.read(keys=[event])
     if not found:
@@ -434,7 +449,7 @@ def source(
     if row is None:
         fail(
             f"tj: the journal does not keep the text of {ref.file} (imported before tj kept the files it "
-            f"reads); import the file again to keep it: its events are recorded already, nothing else changes"
+            f"reads); keep it with `tj source --keep {ref.file}` (it imports nothing)"
         )
     if format is Format.json:
         emit_object(
@@ -461,6 +476,23 @@ def source(
         typer.echo(f"{number:>6}  {text}")
     if row.cut:
         typer.echo("(cut: the row is longer than what is shown)")
+
+
+def _keep_sources(paths: list[Path]) -> None:
+    refused = []
+    for path in paths:
+        if not path.is_file():
+            fail(f"tj: {path}: no such file")
+        kept = journal().keep_source(path)
+        if kept is None:
+            refused.append(path.name)
+            typer.echo(
+                f"{path.name}: no event came from this file (by its SHA-256): import it instead", err=True
+            )
+        else:
+            typer.echo(f"{path.name}: {kept} lines kept" if kept else f"{path.name}: kept already")
+    if refused:
+        raise typer.Exit(1)
 
 
 VOIDED_COLUMNS = ("seq", "time", "account", "type", "what", "key", "source", "voided_at", "reason")

@@ -529,14 +529,14 @@ class EventStore:
         return import_id
 
     @staticmethod
-    def _keep_text(conn: Connection, origin: ImportOrigin) -> None:
+    def _keep_text(conn: Connection, origin: ImportOrigin) -> int:
         """The file's text, kept once by its SHA-256: also when all its events were recorded already (by a
-        tj that did not keep files), so importing a file again keeps it."""
+        tj that did not keep files). Returns the number of lines kept (0: kept already, or no text)."""
         if origin.content is None or origin.sha256 is None:
-            return
+            return 0
         t = schema.source_texts
         if conn.execute(select(t.c.first_line).where(t.c.sha256 == origin.sha256).limit(1)).first():
-            return
+            return 0
         from journal.sources import blocks
 
         rows = [
@@ -545,6 +545,27 @@ class EventStore:
         ]
         if rows:
             conn.execute(t.insert(), rows)
+        return sum(r["lines"] for r in rows)
+
+    def keep_text(self, origin: ImportOrigin) -> int | None:
+        """Keep a file's text without importing it (`tj source --keep`): only a file an event names by its
+        SHA-256, so that nothing but what the journal's events came from is kept. Returns the lines kept (0:
+        kept already), or None when no event came from the file."""
+        t, imports = schema.events, schema.imports
+        sha = origin.sha256 or ""
+        with self.writing() as conn:
+            # The imports name the files that added events; events imported before imports were recorded
+            # (migration 0003) name theirs only in their source.
+            named = conn.execute(select(imports.c.id).where(imports.c.sha256 == sha).limit(1)).first()
+            named = (
+                named
+                or conn.execute(
+                    select(t.c.seq).where(t.c.source.like(f'%"sha256": {_json_str(sha)}%')).limit(1)
+                ).first()
+            )
+            if named is None:
+                return None
+            return self._keep_text(conn, origin)
 
     def source_lines(self, sha256: str, first: int, count: int) -> list[bytes]:
         """Up to `count` lines of a kept file from line `first` (with their line breaks); [] when the

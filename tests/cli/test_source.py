@@ -67,7 +67,21 @@ def test_source_of_a_file_an_older_tj_imported_says_how_to_keep_it(tj, db_url, w
     )
     journal.close()
     missing = tj("source", "1", db=db_url)
-    assert missing.returncode == 1
-    assert missing.stderr.startswith("tj: the journal does not keep the text of trades.csv (imported before")
-    assert tj("import", str(path), db=db_url, check=True).returncode == 0
+    assert (missing.returncode, missing.stderr) == (
+        1,
+        "tj: the journal does not keep the text of trades.csv (imported before tj kept the files it reads); "
+        "keep it with `tj source --keep trades.csv` (it imports nothing)\n",
+    )
+    other = write_csv(TRADES.replace("T2", "T3"), name="other.csv")
+    refused = tj("source", "--keep", str(other), db=db_url)
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "other.csv: no event came from this file (by its SHA-256): import it instead\n",
+    )
+    kept = tj("source", "--keep", str(path), db=db_url, check=True)
+    assert kept.stdout == "trades.csv: 4 lines kept\n"
     assert "the December put" in tj("source", "1", db=db_url, check=True).stdout
+    assert tj("source", "--keep", str(path), db=db_url, check=True).stdout == "trades.csv: kept already\n"
+    assert json.loads(tj("verify", "--format", "json", db=db_url, check=True).stdout)["files"] == 1
+    # Nothing was imported: the events are the file's two.
+    assert len(json.loads(tj("events", "--format", "json", db=db_url, check=True).stdout)) == 2
