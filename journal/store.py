@@ -539,13 +539,13 @@ class EventStore:
             return 0
         from journal.sources import blocks
 
-        rows = [
-            {"sha256": origin.sha256, "first_line": first, "lines": count, "body": body}
-            for first, count, body in blocks(origin.content)
-        ]
-        if rows:
-            conn.execute(t.insert(), rows)
-        return sum(r["lines"] for r in rows)
+        kept = list(blocks(origin.content))
+        if kept:
+            conn.execute(
+                t.insert(),
+                [{"sha256": origin.sha256, "first_line": f, "lines": n, "body": b} for f, n, b in kept],
+            )
+        return sum(n for _, n, _ in kept)
 
     def keep_text(self, origin: ImportOrigin) -> int | None:
         """Keep a file's text without importing it (`tj source --keep`): only a file an event names by its
