@@ -85,3 +85,31 @@ def test_source_of_a_file_an_older_tj_imported_says_how_to_keep_it(tj, db_url, w
     assert json.loads(tj("verify", "--format", "json", db=db_url, check=True).stdout)["files"] == 1
     # Nothing was imported: the events are the file's two.
     assert len(json.loads(tj("events", "--format", "json", db=db_url, check=True).stdout)) == 2
+
+
+def test_a_journal_restored_from_an_export_gets_its_files_back_with_keep(
+    tj, db_url, write_csv, tmp_path
+) -> None:
+    path = write_csv(TRADES)
+    original = f"sqlite:///{tmp_path / 'original.sqlite'}"
+    tj("import", str(path), db=original, check=True)
+    for format in ("jsonl", "journal-csv"):
+        backup = tmp_path / format
+        tj("export", format, str(backup), db=original, check=True)
+        restored = (
+            f"sqlite:///{tmp_path / f'restored-{format}.sqlite'}" if format == "journal-csv" else db_url
+        )
+        tj("import", *map(str, backup.iterdir()), db=restored, check=True)
+        # The export holds the events with their original sources, not the broker's file.
+        assert tj("source", "1", db=restored).stderr.startswith(
+            "tj: the journal does not keep the text of trades.csv"
+        )
+        assert (
+            tj("source", "--keep", str(path), db=restored, check=True).stdout == "trades.csv: 4 lines kept\n"
+        )
+        shown = json.loads(tj("source", "1", "--format", "json", db=restored, check=True).stdout)
+        assert (shown["file"], shown["line"], shown["lines"][1]["text"]) == (
+            "trades.csv",
+            2,
+            'the December put"',
+        )
