@@ -25,6 +25,7 @@ BLOCK_LINES = 1_000
 MAX_ROW_LINES = 60  # an OFX element or a CSV record longer than this is shown cut, and said so
 MAX_LINE_CHARS = 4_000  # an OFX file without line breaks is one line: its start is shown, cut, said so
 _OPENING_TAG = re.compile(r"\s*<([A-Za-z0-9.]+)>")
+_LEAF = re.compile(r"\s*<[A-Za-z0-9.]+>[^<\s]")  # `<TAG>value`: an SGML leaf, which has no closing tag
 
 # (first line, how many) -> those lines, as stored (bytes, each with its line break).
 LineReader = Callable[[int, int], list[bytes]]
@@ -114,13 +115,8 @@ def _markup_extent(texts: list[str], tag: str) -> int:
         return 1
     if not any(closing in t.upper() for t in texts):
         # A leaf (no closing tag in SGML OFX), or an element longer than the lines read.
-        return 1 if _is_leaf(texts[0]) else len(texts)
+        return 1 if _LEAF.match(texts[0]) else len(texts)
     return next(i for i, t in enumerate(texts) if closing in t.upper()) + 1
-
-
-def _is_leaf(text: str) -> bool:
-    """`<TAG>value`: an SGML leaf, which has no closing tag."""
-    return bool(re.match(r"\s*<[A-Za-z0-9.]+>[^<\s]", text))
 
 
 def _csv_extent(texts: list[str]) -> tuple[str, int]:
