@@ -174,12 +174,17 @@ class QuickRead:
         partitions: Collection[str] | None,
         types: Collection[str] | None = None,
         between: tuple[datetime, datetime] | None = None,
+        account: str | None = None,
     ) -> list[StoredEvent] | None:
         """`EventStore.read(partitions=..., types=..., between=...)` (in sequence order) when the read models
         are fresh, None when they are not. `partitions` None: every partition the read models hold (what
-        `ReadModels.partitions` gives); `types`: type names."""
+        `ReadModels.partitions` gives); `types`: type names; `account`: that account's events and every void
+        (a void's account need not be the voided event's: what it takes back is decided by its key)."""
         where: list[str] = []
         params: list[Any] = []
+        if account is not None:
+            where.append("(account = ? OR type = 'EventVoided')")
+            params.append(account)
         if types is not None:
             where.append(f"type IN ({', '.join('?' * len(types))})")
             params += sorted(types)
