@@ -206,7 +206,7 @@ def price_chart(
     if last_price is not None and last_y is not None:
         text = cents(last_price)  # half up like every figure, and at any magnitude (money.cents)
         ex = _r(x(end))
-        lx, ly, anchor = placer.place(text, [(ex, last_y - 7, "end"), (ex, last_y + 15, "end")])
+        lx, ly, anchor = placer.place(text, [(ex, last_y - 7, "end"), (ex, last_y + 15, "end")], True)
         end_label = {"x": lx, "y": ly, "anchor": anchor, "text": text}
     for m in (m for m in marks if m.end is None):
         px, my = _r(x(m.start)), _r(y(float(m.price)))
@@ -290,8 +290,17 @@ class _LabelPlacer:
             for t in cells.get(cell, ())
         )
 
-    def place(self, text: str, candidates: Sequence[tuple[float, float, str]]) -> tuple[float, float, str]:
-        chosen = next((c for c in candidates if self._free(self._box(text, *c))), candidates[0])
+    def place(
+        self, text: str, candidates: Sequence[tuple[float, float, str]], required: bool = False
+    ) -> tuple[float | None, float | None, str]:
+        """The first free candidate; none free: the first when the label is `required`, else no place (a
+        crowded chart draws the mark without its label, which its hover title still gives: an 8-year
+        wheel's 4,947 of 4,970 labels had no free place, drawn over each other they said nothing)."""
+        chosen = next((c for c in candidates if self._free(self._box(text, *c))), None)
+        if chosen is None:
+            if not required:
+                return None, None, candidates[0][2]
+            chosen = candidates[0]
         self.block(*self._box(text, *chosen))
         return _r(chosen[0]), _r(chosen[1]), chosen[2]
 

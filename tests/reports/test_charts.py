@@ -47,6 +47,7 @@ def test_price_chart_labels_do_not_overlap() -> None:
         (item["label_x"], item["label_y"], item["label"], item["anchor"])
         for item in (*chart["levels"], *chart["points"])
     ]
+    assert all(x is not None for x, _, _, _ in boxes)  # room for each
     spans = [
         (
             x - len(text) * 6.6 if anchor == "end" else x,
@@ -60,3 +61,23 @@ def test_price_chart_labels_do_not_overlap() -> None:
         for b in spans[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
     assert len(chart["break_even"]) == 1 and chart["break_even_label"]["text"] == "65.23"
+
+
+def test_a_crowded_price_chart_draws_the_labels_it_has_room_for_and_always_the_break_even() -> None:
+    """Forty put strikes held over the same month and forty share trades at that price on its first day:
+    the first two strikes' labels take the places above and below the line; every other label's places
+    overlap those or leave the plot (the trades sit at its left edge), so they go without a label, their
+    marks and titles kept; the break-even's label is drawn whatever the crowd."""
+    day = date(2024, 3, 1)
+    chart = price_chart(
+        day,
+        date(2024, 3, 29),
+        [(day, D("50.00")), (date(2024, 3, 15), D("49.00"))],
+        [PriceMark(day, date(2024, 3, 29), D(50), f"P 50 #{i}", "put", f"put {i}") for i in range(40)]
+        + [PriceMark(day, None, D(50), f"bought 100 @ 50 #{i}", "bought", f"buy {i}") for i in range(40)],
+    )
+    labelled = [m["label"] for m in (*chart["levels"], *chart["points"]) if m["label_x"] is not None]
+    assert labelled == ["P 50 #0", "P 50 #1"]
+    assert len(chart["levels"]) == len(chart["points"]) == 40
+    assert [m["title"] for m in chart["points"]] == [f"buy {i}" for i in range(40)]
+    assert chart["break_even_label"]["text"] == "49.00" and chart["break_even_label"]["x"] is not None
