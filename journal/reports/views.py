@@ -8,7 +8,7 @@ Values stay the data's exact strings; the renderers only format them (thousands 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -552,7 +552,10 @@ def year_view(data: dict[str, Any]) -> View:
     return view
 
 
-def cycle_view(data: dict[str, Any]) -> View:
+def cycle_view(data: dict[str, Any], chart_since: date | None = None) -> View:
+    """The cycle report's view. `chart_since`: the chart starts there (where the cycle began earlier),
+    from the break-even held on that day, with the strikes still open then and the trades since: what
+    `tj serve` draws of a wheel too long to chart whole (its downloads draw it all)."""
     status = data["status"]
     span = f"{data['opened']} to {data['closed']}" if data["closed"] else f"open since {data['opened']}"
     # The symbols the wheel had before a symbol change or a merger carried it to its underlying.
@@ -612,13 +615,27 @@ def cycle_view(data: dict[str, Any]) -> View:
         )
         for t in data["share_trades"]
     ]
+    start = date.fromisoformat(data["opened"])
+    caption = (
+        "Solid line: premium-adjusted break-even per share while shares are held; "
+        "segments: strikes sold, from sale to expiry; dots: shares bought or sold."
+    )
+    if chart_since is not None and chart_since > start:
+        start = chart_since
+        held = [(day, price) for day, price in steps if day <= start]
+        steps = [(start, held[-1][1])] * bool(held) + [(day, price) for day, price in steps if day > start]
+        marks = [
+            replace(m, start=max(m.start, start))
+            for m in marks
+            if (m.end if m.end is not None else m.start) >= start
+        ]
+        caption += f" From {start.isoformat()}: the downloads draw the whole cycle."
     view.charts.append(
         {
             "kind": "price",
             "title": "Break-even against the strikes sold",
-            "caption": "Solid line: premium-adjusted break-even per share while shares are held; "
-            "segments: strikes sold, from sale to expiry; dots: shares bought or sold.",
-            "geometry": price_chart(date.fromisoformat(data["opened"]), end, steps, marks),
+            "caption": caption,
+            "geometry": price_chart(start, end, steps, marks),
         }
     )
     view.sections = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
@@ -252,7 +252,10 @@ def _story_view(
     from journal.reports.render import environment
     from journal.reports.views import cycle_view
 
-    view = cycle_view(data)
+    marks = len(data["strikes"]) + len(data["share_trades"])
+    last = date.fromisoformat(data["timeline"][-1]["date"]) if data["timeline"] else None
+    # A wheel of years has thousands of strikes: its chart draws the last year (the downloads, all of it).
+    view = cycle_view(data, last - timedelta(days=365) if last and marks > CHART_MARKS else None)
     timeline = [
         {**row, "_href": event_href(key), "_id": f"step-{i + 1}"}
         for i, (row, key) in enumerate(zip(data["timeline"], keys, strict=True))
@@ -272,6 +275,7 @@ def _story_view(
 
 
 REPORT_FORMATS = [("html", "HTML"), ("md", "Markdown"), ("json", "JSON")]
+CHART_MARKS = 600  # strikes and share trades a cycle's chart draws whole; beyond, its last year
 
 
 def cycle_download(site: Site, request: Request) -> Response:

@@ -51,3 +51,30 @@ def test_open_wheel_break_even_is_below_its_tax_basis(example: Journal) -> None:
 def test_unknown_cycle(example: Journal) -> None:
     with pytest.raises(CycleNotFound, match="no cycle 'NOPE-1'"):
         cycle_report(example, "NOPE-1")
+
+
+def test_a_chart_drawn_from_a_day_starts_from_the_break_even_held_then(example: Journal) -> None:
+    """KO-20241021 charted from 2024-12-01: the break-even held that day (66.0130, since 18 Nov), then its
+    moves; the put (expired 15 Nov) and the share purchase (15 Nov) are before it; the call sold 18 Nov
+    and still open then starts at the chart's left edge; the call sold 23 Dec as it was."""
+    from datetime import date
+
+    from journal.reports.views import cycle_view
+
+    report = cycle_report(example, "KO-20241021")
+    whole = cycle_view(report).charts[0]
+    assert "downloads" not in whole["caption"]
+    drawn = cycle_view(report, date(2024, 12, 1)).charts[0]
+    assert drawn["caption"].endswith("From 2024-12-01: the downloads draw the whole cycle.")
+    geometry, full = drawn["geometry"], whole["geometry"]
+    assert [level["label"] for level in full["levels"]] == ["P 67", "C 67", "C 64"]
+    assert [level["label"] for level in geometry["levels"]] == ["C 67", "C 64"]
+    assert geometry["levels"][0]["x1"] == geometry["left"]  # open on the chart's first day
+    assert [p["label"] for p in full["points"]] == ["bought 100 @ 67"] and geometry["points"] == []
+    assert geometry["break_even_label"]["text"] == full["break_even_label"]["text"] == "65.23"
+    # One path: 66.0130 from the left edge, down to 65.5280 (16 Dec) and 65.2345 (23 Dec), to the end.
+    assert len(geometry["break_even"]) == 1
+    assert geometry["break_even"][0].startswith(f"M{float(geometry['left'])} ")
+    assert geometry["break_even"][0].count("V") == 3  # 16 Dec, 20 Dec (the same level), 23 Dec
+    # A day before the cycle opened changes nothing.
+    assert cycle_view(report, date(2024, 1, 1)).charts[0] == whole
