@@ -531,8 +531,8 @@ class Journal:
         account: str | None = None,
     ) -> list[Event]:
         """Every account's events from `start` to `end` (whole days) in economic order, searched by the
-        (underlying, time) index; of some event types, of some partitions, or of one account, only when
-        given (the voids are read whatever their account: they decide what counts)."""
+        (underlying, time) index; of some event types, of some partitions, or of one account (with its
+        voids: a void is in its target's account), only when given."""
         between = (datetime.combine(start, time.min), datetime.combine(end, time.max))
         if types is not None:  # and the voids among them: economic_order leaves out what they took back
             types = [*types, EventVoided]
@@ -543,9 +543,8 @@ class Journal:
         if found is None:
             self.read_models.refresh()
             wanted = self.read_models.partitions() if partitions is None else partitions
-            found = self.store.read(partitions=wanted, between=between, types=types)
-        ordered = economic_order(found)
-        return ordered if account is None else [e for e in ordered if e.account == account]
+            found = self.store.read(account, partitions=wanted, between=between, types=types)
+        return economic_order(found)
 
     def policies(self) -> dict[str, AccountPolicy]:
         """Each account's tax settings: the latest `tj account set` of it."""

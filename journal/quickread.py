@@ -178,12 +178,12 @@ class QuickRead:
     ) -> list[StoredEvent] | None:
         """`EventStore.read(partitions=..., types=..., between=...)` (in sequence order) when the read models
         are fresh, None when they are not. `partitions` None: every partition the read models hold (what
-        `ReadModels.partitions` gives); `types`: type names; `account`: that account's events and every void
-        (a void's account need not be the voided event's: what it takes back is decided by its key)."""
+        `ReadModels.partitions` gives); `types`: type names; `account`: that account's events (its voids with
+        them: a void is in its target's account, `voids.make_void`)."""
         where: list[str] = []
         params: list[Any] = []
         if account is not None:
-            where.append("(account = ? OR type = 'EventVoided')")
+            where.append("account = ?")
             params.append(account)
         if types is not None:
             where.append(f"type IN ({', '.join('?' * len(types))})")

@@ -91,5 +91,14 @@ def test_every_cycle_of_three_accounts_wheeling_the_same_stocks(db_url: str, tmp
         # Losses disallowed by a purchase in another account: the case the tax basis is taken for.
         assert any(w.account != w.replacement_account for w in journal.washes())
         assert _every_cycle_as_the_group_fold_gives_it(journal) > 2_000
+        # Voids, read with their account's events (a void is in its target's account): every tenth trade of
+        # the first cycle taken back, the stories again as the group's fold gives them.
+        first = journal.cycle(cycles[0].id)
+        assert first is not None
+        taken = [s.event.key for s in first.steps[::10]]
+        journal.void(journal.void_plan(keys=taken), "test")
+        assert _every_cycle_as_the_group_fold_gives_it(journal) > 2_000
+        told = {s.event.key for c in journal.cycles() for s in (journal.cycle(c.id) or c).steps}
+        assert len(told) > 2_000 and not told & set(taken)
     finally:
         journal.close()
