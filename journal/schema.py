@@ -92,6 +92,7 @@ imports = Table(
 source_texts = Table(
     "source_texts",
     metadata,
+    Column("owner", String(64), primary_key=True),
     Column("sha256", String(64), primary_key=True),
     Column("first_line", Integer, primary_key=True),
     Column("lines", Integer, nullable=False),

@@ -455,7 +455,7 @@ class EventStore:
                 conn, owner, recorded, first_seq, rows.seq, added, duplicates, origin
             )
             if origin is not None and batch:
-                self._keep_text(conn, origin)
+                self._keep_text(conn, origin, owner)
         return AppendResult(added=added, duplicates=duplicates, import_id=import_id)
 
     @staticmethod
@@ -529,25 +529,30 @@ class EventStore:
         return import_id
 
     @staticmethod
-    def _keep_text(conn: Connection, origin: ImportOrigin) -> int:
-        """The file's text, kept once by its SHA-256: also when all its events were recorded already (by a
-        tj that did not keep files). Returns the number of lines kept (0: kept already, or no text)."""
+    def _keep_text(conn: Connection, origin: ImportOrigin, owner: str) -> int:
+        """The file's text, kept once per owner by its SHA-256: also when all its events were recorded
+        already (by a tj that did not keep files). Returns the number of lines kept (0: kept already, or no
+        text)."""
         if origin.content is None or origin.sha256 is None:
             return 0
         t = schema.source_texts
-        if conn.execute(select(t.c.first_line).where(t.c.sha256 == origin.sha256).limit(1)).first():
+        kept = select(t.c.first_line).where(t.c.owner == owner, t.c.sha256 == origin.sha256).limit(1)
+        if conn.execute(kept).first():
             return 0
         from journal.sources import blocks
 
-        kept = list(blocks(origin.content))
-        if kept:
+        blocks_kept = list(blocks(origin.content))
+        if blocks_kept:
             conn.execute(
                 t.insert(),
-                [{"sha256": origin.sha256, "first_line": f, "lines": n, "body": b} for f, n, b in kept],
+                [
+                    {"owner": owner, "sha256": origin.sha256, "first_line": f, "lines": n, "body": b}
+                    for f, n, b in blocks_kept
+                ],
             )
-        return sum(n for _, n, _ in kept)
+        return sum(n for _, n, _ in blocks_kept)
 
-    def keep_text(self, origin: ImportOrigin) -> int | None:
+    def keep_text(self, origin: ImportOrigin, owner: str = DEFAULT_OWNER) -> int | None:
         """Keep a file's text without importing it (`tj source --keep`): only a file an event names by its
         SHA-256, so that nothing but what the journal's events came from is kept. Returns the lines kept (0:
         kept already), or None when no event came from the file."""
@@ -565,7 +570,7 @@ class EventStore:
             )
             if named is None:
                 return None
-            return self._keep_text(conn, origin)
+            return self._keep_text(conn, origin, owner)
 
     def source_lines(self, sha256: str, first: int, count: int) -> list[bytes]:
         """Up to `count` lines of a kept file from line `first` (with their line breaks); [] when the
@@ -581,9 +586,11 @@ class EventStore:
                 .order_by(t.c.first_line)
             ).all()
         out: list[bytes] = []
+        seen: set[int] = set()
         for start, body in blocks:
-            lines = block_lines(body)
-            out += lines[max(first - start, 0) :]
+            if start not in seen:  # two owners keep the same file (the same bytes) once each
+                seen.add(start)
+                out += block_lines(body)[max(first - start, 0) :]
         return out[:count]
 
     def imports(self) -> list[ImportRecord]:
@@ -721,21 +728,24 @@ class EventStore:
         import zlib
 
         t = schema.source_texts
-        hashes: dict[str, Any] = {}
-        next_line: dict[str, int] = {}
+        hashes: dict[tuple[str, str], Any] = {}
+        next_line: dict[tuple[str, str], int] = {}
         broken: set[str] = set()
-        for sha, first, lines, body in conn.execute(
-            select(t.c.sha256, t.c.first_line, t.c.lines, t.c.body).order_by(t.c.sha256, t.c.first_line)
+        for owner, sha, first, lines, body in conn.execute(
+            select(t.c.owner, t.c.sha256, t.c.first_line, t.c.lines, t.c.body).order_by(
+                t.c.owner, t.c.sha256, t.c.first_line
+            )
         ):
-            digest = hashes.setdefault(sha, hashlib.sha256())
-            if first != next_line.get(sha, 1):
+            kept = (owner, sha)
+            digest = hashes.setdefault(kept, hashlib.sha256())
+            if first != next_line.get(kept, 1):
                 broken.add(sha)
-            next_line[sha] = first + lines
+            next_line[kept] = first + lines
             try:
                 digest.update(zlib.decompress(body))
             except zlib.error:
                 broken.add(sha)
-        broken |= {sha for sha, digest in hashes.items() if digest.hexdigest() != sha}
+        broken |= {sha for (_, sha), digest in hashes.items() if digest.hexdigest() != sha}
         if not broken:
             return len(hashes), ()
         imports = schema.imports

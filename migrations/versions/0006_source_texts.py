@@ -3,7 +3,7 @@ row it was read from (`tj serve`'s event page, `tj source`) even once the file i
 
 A file is kept once, by its SHA-256 (the hash its events' sources already name), cut into blocks of lines
 compressed apart (zlib): showing a row decompresses one block, never the whole file, and a block is
-looked up by (sha256, first_line) on the primary key. Append-only like `events` and `imports`: the text of a
+looked up by (owner, sha256, first_line) on the primary key. Append-only like `events` and `imports`: the text of a
 file is what the file was; nothing corrects it.
 
 Revision ID: 0006
@@ -41,6 +41,7 @@ POSTGRES_TRIGGERS = [
 def upgrade() -> None:
     op.create_table(
         "source_texts",
+        sa.Column("owner", sa.String(64), primary_key=True),  # the distribution key (docs/scaling.md)
         sa.Column("sha256", sa.String(64), primary_key=True),
         sa.Column("first_line", sa.Integer, primary_key=True),
         sa.Column("lines", sa.Integer, nullable=False),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -224,7 +225,11 @@ def test_verify_hashes_each_kept_file_and_names_one_changed_outside_tj(db_url: s
     with engine.begin() as conn:
         conn.execute(
             schema.source_texts.insert().values(
-                sha256=sha, first_line=52, lines=1, body=zlib.compress(b"2024-12-31,brokerage,DEPOSIT\\n")
+                owner="default",
+                sha256=sha,
+                first_line=52,
+                lines=1,
+                body=zlib.compress(b"2024-12-31,brokerage,DEPOSIT\\n"),
             )
         )
     engine.dispose()
@@ -237,3 +242,26 @@ def test_verify_hashes_each_kept_file_and_names_one_changed_outside_tj(db_url: s
     assert json.loads(tj("verify", "--format", "json", db=db_url).stdout)["broken_files"] == [
         f"{EXAMPLES[0].name} ({sha})"
     ]
+
+
+def test_two_owners_keep_the_same_file_once_each(db_url: str, tmp_path: Path) -> None:
+    """The text is kept per owner (the distribution key, docs/scaling.md): another owner's import of the
+    same file keeps its own copy, and a row is read once whoever else keeps it."""
+    path = tmp_path / "h1.csv"
+    shutil.copy(EXAMPLES[0], path)
+    journal = Journal(db_url)
+    try:
+        journal.import_files([path])
+        format, parsed = parse_file(path)
+        other = [replace(e, key=f"other:{e.key}") for e in parsed.events]
+        sha = parsed.events[0].source.sha256
+        journal.store.append(other, "spouse", ImportOrigin(path.name, sha, format, path.read_bytes()))
+        with journal.store.engine.connect() as conn:
+            owners = conn.execute(text("SELECT owner, lines FROM source_texts ORDER BY owner")).all()
+        assert [tuple(r) for r in owners] == [("default", 51), ("spouse", 51)]
+        row = journal.source_row(parsed.events[0].source)
+        assert row is not None and row.lines == ((2, path.read_text().splitlines()[1]),)
+        report = journal.verify()
+        assert (report.ok, report.files) == (True, 2)
+    finally:
+        journal.close()
