@@ -1,10 +1,10 @@
 """Source texts: the broker files an import read, kept in the journal, so that every event shows the very
 row it was read from (`tj serve`'s event page, `tj source`) even once the file is gone from the disk.
 
-A file is kept once, by its SHA-256 (the hash its events' sources already name), cut into blocks of lines
-compressed apart (zlib): showing a row decompresses one block, never the whole file, and a block is
-looked up by (owner, sha256, first_line) on the primary key. Append-only like `events` and `imports`: the text of a
-file is what the file was; nothing corrects it.
+A file is kept once per owner, by its SHA-256 (the hash its events' sources already name), cut into blocks
+of lines compressed apart (zlib): showing a row decompresses one block, never the whole file, and a block
+is looked up by (owner, sha256, first_line) on the primary key. Append-only like `events` and `imports`:
+the text of a file is what the file was; nothing corrects it.
 
 Revision ID: 0006
 Revises: 0005
