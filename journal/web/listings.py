@@ -371,16 +371,26 @@ POSITION_LIST = [
 ]
 
 
+def _holdings_scope(site: Site, request: Request) -> tuple[date | None, str | None, str | None]:
+    """What the positions and lots pages hold: as of a day, of an account, of an underlying."""
+    return day_param(request, "as_of"), account_param(site, request), symbol_param(request)
+
+
+def _holdings_filters(site: Site, request: Request) -> list[dict[str, Any]]:
+    """The positions and lots pages' filters: `_holdings_scope`'s, as a form."""
+    return [
+        text_filter(request, "as_of", "As of", "date"),
+        text_filter(request, "underlying", "Underlying", size=8),
+        account_filter(site, request),
+    ]
+
+
 def positions(site: Site, request: Request) -> Response:
     """`tj positions [--as-of]`: open positions by strategy, as of a day (default: everything recorded)."""
     from journal.records import position_record
     from journal.reports.capital import total_at_risk
 
-    as_of, account, underlying = (
-        day_param(request, "as_of"),
-        account_param(site, request),
-        symbol_param(request),
-    )
+    as_of, account, underlying = _holdings_scope(site, request)
     found = [
         p for p in positions_of(site, as_of, account) if underlying is None or p.underlying == underlying
     ]
@@ -395,11 +405,7 @@ def positions(site: Site, request: Request) -> Response:
         "web/page.html.j2",
         view=View("positions", "Open positions", f"{_scope(account)} \u00b7 {_when(as_of)}"),
         data={"incomplete_notice": notice_of(site.journal, _symbols(underlying), as_of)},
-        filters=[
-            text_filter(request, "as_of", "As of", "date"),
-            text_filter(request, "underlying", "Underlying", size=8),
-            account_filter(site, request),
-        ],
+        filters=_holdings_filters(site, request),
         cards=[
             Card("Positions", str(len(found)), INT, tone=""),
             Card("Capital at risk", _cents(total_at_risk(found)), tone="", note="of the positions listed"),
@@ -425,11 +431,7 @@ def lots(site: Site, request: Request) -> Response:
     """`tj lots [--as-of]`: open tax lots, each linked to the event that opened it."""
     from journal.records import lot_record
 
-    as_of, account, underlying = (
-        day_param(request, "as_of"),
-        account_param(site, request),
-        symbol_param(request),
-    )
+    as_of, account, underlying = _holdings_scope(site, request)
     found = [
         lot
         for lot in lots_of(site, as_of, account)
@@ -442,11 +444,7 @@ def lots(site: Site, request: Request) -> Response:
         "web/page.html.j2",
         view=View("lots", "Open tax lots", f"{_scope(account)} \u00b7 {_when(as_of)}"),
         data={"incomplete_notice": notice_of(site.journal, _symbols(underlying), as_of)},
-        filters=[
-            text_filter(request, "as_of", "As of", "date"),
-            text_filter(request, "underlying", "Underlying", size=8),
-            account_filter(site, request),
-        ],
+        filters=_holdings_filters(site, request),
         tables=[("", Table(LOT_LIST, rows, pager, links={"opened": "_href"}, empty="No open lot."))],
     )
 
