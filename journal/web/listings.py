@@ -162,6 +162,15 @@ CYCLE_LIST = [
 ]
 
 
+def _wheel_filters(site: Site, request: Request) -> list[dict[str, Any]]:
+    """The cycles and roll chains pages' filters: status, underlying, account."""
+    return [
+        select_filter(request, "status", "Status", ("open", "closed")),
+        text_filter(request, "underlying", "Underlying", size=8),
+        account_filter(site, request),
+    ]
+
+
 def cycles(site: Site, request: Request) -> Response:
     """`tj cycles`: filter by status, underlying and account; each cycle links to its story."""
     from journal.records import cycle_record
@@ -171,17 +180,13 @@ def cycles(site: Site, request: Request) -> Response:
     found = cycles_of(site, account, underlying, status)
     shown, pager = paginate(request, found)
     rows = [{**cycle_record(c), "_href": cycle_href(c.id)} for c in shown]
-    view = View("cycles", "Wheel cycles", _scope(account) + (f" \u00b7 {underlying}" if underlying else ""))
+    view = View("cycles", "Wheel cycles", _scope(account, underlying))
     return site.render(
         request,
         "web/page.html.j2",
         view=view,
         data={"incomplete_notice": notice_of(site.journal, _symbols(underlying), None)},
-        filters=[
-            select_filter(request, "status", "Status", ("open", "closed")),
-            text_filter(request, "underlying", "Underlying", size=8),
-            account_filter(site, request),
-        ],
+        filters=_wheel_filters(site, request),
         tables=[("", Table(CYCLE_LIST, rows, pager, links={"id": "_href"}, empty="No cycle."))],
     )
 
@@ -342,13 +347,9 @@ def rolls(site: Site, request: Request) -> Response:
     return site.render(
         request,
         "web/page.html.j2",
-        view=View("rolls", "Roll chains", _scope(account) + (f" \u00b7 {underlying}" if underlying else "")),
+        view=View("rolls", "Roll chains", _scope(account, underlying)),
         data={"incomplete_notice": notice_of(site.journal, _symbols(underlying), None)},
-        filters=[
-            select_filter(request, "status", "Status", ("open", "closed")),
-            text_filter(request, "underlying", "Underlying", size=8),
-            account_filter(site, request),
-        ],
+        filters=_wheel_filters(site, request),
         tables=[("", Table(ROLL_LIST, rows, pager, links={"underlying": "_href"}, empty="No roll chain."))],
     )
 
@@ -671,8 +672,9 @@ def washes(site: Site, request: Request) -> Response:
 # -- helpers ---------------------------------------------------------------------------------------------
 
 
-def _scope(account: str | None) -> str:
-    return f"Account {account}" if account else "All accounts"
+def _scope(account: str | None, underlying: str | None = None) -> str:
+    whose = f"Account {account}" if account else "All accounts"
+    return f"{whose} \u00b7 {underlying}" if underlying else whose
 
 
 def _when(as_of: date | None) -> str:
