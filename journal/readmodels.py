@@ -33,6 +33,7 @@ from journal.events import (
     StockMerged,
     SymbolChanged,
     event_from_row,
+    paused_gc,
 )
 from journal.instruments import OptionContract
 from journal.partition import (
@@ -175,21 +176,36 @@ def _project(
     the checkpoint, by partition), else from its first event."""
     out: list[Batch] = []
     for members in groups:
-        name = members[0]
-        if not name:
-            stored = store.read(partitions=members)
-            out.append((list(members), no_underlying_rows(economic_order(stored)), None, [], len(stored)))
-            continue
-        batch = None if resume is None else _resumed(store, members, policies, today, horizons, last, resume)
-        if batch is not None:
-            out.append(batch)
-            continue
-        stored = store.read(partitions=members)
-        fold = PartitionFold(name, policies, horizons)
-        states = fold_states(fold, economic_order(stored), last, members)
-        rows, _ = fold.finish(today)
-        out.append((list(members), rows, None, states, len(stored)))
+        # A group's fold makes many long-lived objects and no cycles: the collector's passes over them were
+        # a quarter of its CPU (10^5 rebuild 9.8 -> 7.3 s). Paused a group at a time, so what a group left is
+        # collected before the next grows.
+        with paused_gc():
+            out.append(_project_group(store, members, policies, today, horizons, last, resume))
     return out
+
+
+def _project_group(
+    store: EventStore,
+    members: Sequence[str],
+    policies: Mapping[str, AccountPolicy],
+    today: date,
+    horizons: Mapping[str, date],
+    last: int,
+    resume: Mapping[str, datetime] | None,
+) -> Batch:
+    """One group's rows: going on from its state where it can, else from its first event."""
+    name = members[0]
+    if not name:
+        stored = store.read(partitions=members)
+        return (list(members), no_underlying_rows(economic_order(stored)), None, [], len(stored))
+    batch = None if resume is None else _resumed(store, members, policies, today, horizons, last, resume)
+    if batch is not None:
+        return batch
+    stored = store.read(partitions=members)
+    fold = PartitionFold(name, policies, horizons)
+    states = fold_states(fold, economic_order(stored), last, members)
+    rows, _ = fold.finish(today)
+    return (list(members), rows, None, states, len(stored))
 
 
 def _resumed(
