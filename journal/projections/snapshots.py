@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,48 +31,70 @@ from journal.tax import AccountPolicy
 MARK_LOOKBACK = timedelta(days=7)  # `covered_calls.price_on` reads a mark up to a week old
 
 
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """What a snapshot keeps of the books at a month end, the same for both of its writers: each part looked
+    up from what is open, never by walking the history (a decade has many snapshots)."""
+
+    lots: list[Lot]
+    pending: list[PendingLoss]
+    used: dict[str, str]  # units of open lots already serving as replacements, by lot id
+    marks: dict[str, list[list[str]]]  # the MARK prices a later year-end or covered call may look up
+    covered_calls: list[CoveredCall]  # those still open
+    # What each held contract was opened as: its later close or expiry inherits it. (A close of a contract
+    # not held is a problem the books report; its strategy then falls back to its right.)
+    holding: list[list[str]]
+
+
+def _open(books: Books, holding: Mapping[tuple[str, str], str], day: date) -> _Open:
+    lots = books.lots()
+    open_ids = [lot.lot_id for lot in lots]
+    held = dict.fromkeys((lot.account, lot.instrument.name) for lot in lots)
+    keep_marks_from = min(date(books.year or day.year, 12, 1), day - MARK_LOOKBACK)
+    used, calls = books.washes.used, books.covered_calls
+    return _Open(
+        lots,
+        [p for p in books.washes.pending if p.left > 0 and day - p.sold <= WINDOW],
+        {k: str(used[k]) for k in open_ids if k in used},
+        {
+            name: [[d.isoformat(), str(p)] for d, p in prices if d >= keep_marks_from]
+            for name, prices in books.marks.items()
+            if prices and max(prices)[0] >= keep_marks_from
+        },
+        [calls[k] for k in open_ids if k in calls],
+        [[account, name, holding[(account, name)]] for account, name in held if (account, name) in holding],
+    )
+
+
 def snapshot(books: Books, holding: Mapping[tuple[str, str], str], day: date) -> str:
     """The books (and the strategy attribution) after the last event of `day`'s month, as JSON: the text
     `snapshot_general` writes, each record by its class's own encoder (`codec.encode`) and a realized row a
     pending loss waits on written once while it stays the same (a month end writes every open lot and
     pending loss again: a fold spends more here than on any other row)."""
-    lots = books.lots()
-    open_ids = [lot.lot_id for lot in lots]
-    held = dict.fromkeys((lot.account, lot.instrument.name) for lot in lots)
-    pending = [p for p in books.washes.pending if p.left > 0 and day - p.sold <= WINDOW]
-    keep_marks_from = min(date(books.year or day.year, 12, 1), day - MARK_LOOKBACK)
-    used, calls = books.washes.used, books.covered_calls
-    marks = {
-        name: [[d.isoformat(), str(p)] for d, p in prices if d >= keep_marks_from]
-        for name, prices in books.marks.items()
-        if prices and max(prices)[0] >= keep_marks_from
-    }
+    kept = _open(books, holding, day)
     return "".join(
         (
             '{"lots":[',
-            ",".join([encode(lot) for lot in lots]),
+            ",".join([encode(lot) for lot in kept.lots]),
             '],"pending":[',
             ",".join(
-                [f'{encode(p, _NO_ROW)[:-1]},"row":{_row_text(books.realized[p.row])}}}' for p in pending]
+                [
+                    f'{encode(p, _NO_ROW)[:-1]},"row":{_row_text(books.realized[p.row])}}}'
+                    for p in kept.pending
+                ]
             ),
             '],"used":',
-            _json({k: str(used[k]) for k in open_ids if k in used}),
+            _json(kept.used),
             ',"marks":',
-            _json(marks),
+            _json(kept.marks),
             ',"covered_calls":[',
-            ",".join([encode(calls[k]) for k in open_ids if k in calls]),
+            ",".join([encode(call) for call in kept.covered_calls]),
             '],"year":',
             _json(books.year),
             ',"marked_through":',
             _json(books.marked_through),
             ',"holding":',
-            _json(
-                [
-                    [account, name, holding[(account, name)]]
-                    for account, name in held
-                    if (account, name) in holding
-                ]
-            ),
+            _json(kept.holding),
             "}",
         )
     )
@@ -102,30 +125,18 @@ def _json(value: Any) -> str:
 def snapshot_general(books: Books, holding: Mapping[tuple[str, str], str], day: date) -> str:
     """What `snapshot` writes, by the general path (the records as plain values, one `json.dumps`): the
     reference the tests hold it to."""
-    lots = books.lots()
-    open_ids = [lot.lot_id for lot in lots]
-    held = dict.fromkeys((lot.account, lot.instrument.name) for lot in lots)
-    pending = [p for p in books.washes.pending if p.left > 0 and day - p.sold <= WINDOW]
-    keep_marks_from = min(date(books.year or day.year, 12, 1), day - MARK_LOOKBACK)
-    used, calls = books.washes.used, books.covered_calls
-    # Each part is looked up from what is open, never by walking the history: a decade has many snapshots.
+    kept = _open(books, holding, day)
     data = {
-        "lots": [to_plain(lot) for lot in lots],
-        "pending": [{**to_plain(p, skip=("row",)), "row": to_plain(books.realized[p.row])} for p in pending],
-        "used": {k: str(used[k]) for k in open_ids if k in used},
-        "marks": {
-            name: [[d.isoformat(), str(p)] for d, p in prices if d >= keep_marks_from]
-            for name, prices in books.marks.items()
-            if prices and max(prices)[0] >= keep_marks_from
-        },
-        "covered_calls": [to_plain(calls[k]) for k in open_ids if k in calls],
+        "lots": [to_plain(lot) for lot in kept.lots],
+        "pending": [
+            {**to_plain(p, skip=("row",)), "row": to_plain(books.realized[p.row])} for p in kept.pending
+        ],
+        "used": kept.used,
+        "marks": kept.marks,
+        "covered_calls": [to_plain(call) for call in kept.covered_calls],
         "year": books.year,
         "marked_through": books.marked_through,
-        # What each held contract was opened as: its later close or expiry inherits it. (A close of a contract
-        # not held is a problem the books report; its strategy then falls back to its right.)
-        "holding": [
-            [account, name, holding[(account, name)]] for account, name in held if (account, name) in holding
-        ],
+        "holding": kept.holding,
     }
     return json.dumps(data, separators=(",", ":"), default=encode_value)
 
