@@ -9,7 +9,6 @@ any other journal is opened, and migrated, by `Journal(url)` itself.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -160,12 +159,11 @@ def _origin(path: Path, format: str, events: Sequence[Event]) -> ImportOrigin:
     """The file an import came from: its SHA-256 as its events' sources give it (the importer hashed it),
     and its bytes to keep, read again here: when they no longer hash to what was parsed (the file changed on
     the disk meanwhile), the text is not kept rather than kept wrong."""
-    content = path.read_bytes()
-    sha256 = next((e.source.sha256 for e in events if e.source and e.source.file == path.name), None)
-    actual = hashlib.sha256(content).hexdigest()
-    if sha256 is None:
-        sha256 = actual
-    return ImportOrigin(path.name, sha256, format, content if actual == sha256 else None)
+    from importers.base import FileInfo
+
+    now = FileInfo.read(path)
+    sha256 = next((e.source.sha256 for e in events if e.source and e.source.file == path.name), now.sha256)
+    return ImportOrigin(path.name, sha256, format, now.data if now.sha256 == sha256 else None)
 
 
 def parse_file(
@@ -471,7 +469,7 @@ class Journal:
 
     def source_row(self, source: SourceRef) -> SourceRow | None:
         """The text of the file's row an event was read from, as the journal keeps the file (migration
-        0006); None for a file imported before tj kept files (importing it again keeps it)."""
+        0006); None for a file imported before tj kept files (`keep_source` keeps it)."""
         from journal.sources import source_row
 
         lines = partial(self.store.source_lines, source.sha256)
@@ -481,9 +479,10 @@ class Journal:
         """Keep the text of a file the journal's events came from, importing nothing (for a journal whose
         files a tj before migration 0006 imported: importing such a file again would also give back what a
         void took from it). Returns the lines kept (0: kept already), None when no event came from it."""
-        content = path.read_bytes()
-        sha256 = hashlib.sha256(content).hexdigest()
-        return self.store.keep_text(ImportOrigin(path.name, sha256, None, content))
+        from importers.base import FileInfo
+
+        info = FileInfo.read(path)
+        return self.store.keep_text(ImportOrigin(info.name, info.sha256, None, info.data))
 
     def voided(self, account: str | None = None) -> list[voids.Voided]:
         """Each event a void takes back now, with that void (its recorded time and reason), in the order the
