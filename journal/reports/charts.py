@@ -255,7 +255,7 @@ class _LabelPlacer:
 
     Placed boxes are kept by cells of a grid over the plot, so a check looks only at the boxes sharing its
     cells: a long wheel has thousands of marks, and columns alone still held hundreds each (an 8-year cycle,
-    4,894 labels: 3.8 million checks, 0.8 s; by cells ~0.05 s, the same places)."""
+    4,970 labels: 3.8 million checks by columns, 1.4 million by cells, the same places)."""
 
     CHAR_WIDTH, HEIGHT = 6.6, 12.0
     CELL_WIDTH, CELL_HEIGHT = 32.0, 16.0
